@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `samenzicht` command: runs the compiled CLI (npm install builds it).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+if (!existsSync(compiled)) {
+  console.error('samenzicht: not built yet; run `npm run build` (npm install does this).');
+  process.exit(1);
+}
+const { main } = await import(compiled);
+process.exitCode = await main(process.argv);

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'web/test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // DuckDB, HiGHS and Chromium tests are heavy; two cores.
+    maxWorkers: 2,
+    pool: 'forks',
+  },
+});
