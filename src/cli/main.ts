@@ -26,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`samenzicht: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (process.env.SAMENZICHT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    if (process.env.SAMENZICHT_DEBUG && err instanceof Error)
+      process.stderr.write(`${err.stack}\n`);
     return 1;
   }
 }

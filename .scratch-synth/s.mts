@@ -1,0 +1,11 @@
+import { loadRegionSet, resolveRegionsDir } from '../src/regions/index.js';
+import { synthesise } from '../src/synth/index.js';
+const scale = Number(process.argv[2] ?? 0.01);
+const out = process.argv[3] ?? '/tmp/synth-a';
+const r = resolveRegionsDir({ cwd: '/work/main' });
+const s = await loadRegionSet(process.argv[4] === 'syn' ? null : r.dir);
+const t0 = Date.now();
+let last = t0;
+const res = await synthesise({ scale, seed: 42, outDir: out, regions: s, onProgress: (st, d, t) => { const n = Date.now(); const c = process.cpuUsage(); console.log(st, n - last, "cpu", Math.round((c.user + c.system)/1000)); last = n; } });
+console.log(Date.now() - t0, 'ms', res.persons, res.defects);
+for (const f of res.files) console.log(f.dataset, f.rows, f.sha256.slice(0, 12));

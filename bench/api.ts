@@ -1,0 +1,200 @@
+/**
+ * `npm run bench -- api [--duration=10] [--rate=500] [--gemeenten=342] [--indicators=24]`: the
+ * public API under load, on loopback with autocannon, against the real server (`buildServer`)
+ * with the open data plugin, serving a release of realistic size (342 gemeenten, 8 wijken each,
+ * 4 buurten per wijk, 24 indicators, 5 years: 1.7 M cells). Prints throughput and latency percentiles of cell queries at a fixed
+ * rate (goal: p99 ≤ 50 ms at 500 req/s) and flat out, then the first render time of the
+ * gemeente profile in Chromium.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { chromium } from 'playwright-core';
+import { releaseSourceFromCatalog, opendataRoutes } from '../src/api/opendata/index.js';
+import { ReleaseCatalog } from '../src/api/releases/catalog.js';
+import { buildServer } from '../src/api/server.js';
+import { openBrokerDatabase } from '../src/engine/session.js';
+import { loadRegionSet } from '../src/regions/index.js';
+import { writeRelease, type ReleaseManifest } from '../src/release/index.js';
+import { ensureDashboardBuilt, DIST } from '../test/web/build.js';
+import { buildFixture, YEARS } from '../test/web/fixture.js';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function flag(flags: string[], name: string, fallback: number): number {
+  const f = flags.find((x) => x.startsWith(`--${name}=`));
+  const v = f ? Number(f.split('=')[1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0)
+    throw new Error(`bench api: --${name} must be a positive number`);
+  return v;
+}
+
+interface Scenario {
+  name: string;
+  paths: string[];
+  rate?: number;
+}
+
+async function load(url: string, s: Scenario, duration: number): Promise<void> {
+  const result = await autocannon({
+    url,
+    connections: 20,
+    // Load is generated in a worker thread, so that it does not share the event loop with the server.
+    workers: 1,
+    duration,
+    ...(s.rate ? { overallRate: s.rate } : {}),
+    requests: s.paths.map((path) => ({ method: 'GET' as const, path })),
+  });
+  const l = result.latency;
+  console.log(
+    `${s.name.padEnd(46)} ${String(Math.round(result.requests.average)).padStart(6)} req/s  p50 ${String(l.p50).padStart(3)} ms  p90 ${String(l.p90).padStart(3)} ms  p99 ${String(l.p99).padStart(4)} ms  max ${String(l.max).padStart(4)} ms  non-2xx ${result.non2xx}  errors ${result.errors}`,
+  );
+}
+
+export async function run(flags: string[]): Promise<void> {
+  const duration = flag(flags, 'duration', 10);
+  const rate = flag(flags, 'rate', 500);
+  const gemeenten = flag(flags, 'gemeenten', 342);
+  const indicatorCount = flag(flags, 'indicators', 24);
+
+  let t = performance.now();
+  const fixture = buildFixture({
+    gemeenten,
+    wijkenPerGemeente: 8,
+    buurtenPerWijk: 4,
+    indicators: indicatorCount,
+    releases: ['r2026-03'],
+  });
+  const indicators = fixture.indicators;
+  const release = fixture.releases.find((r) => r.id === 'r2026-03');
+  const rows = fixture.cells.get('r2026-03') ?? [];
+  if (!release) throw new Error('fixture lacks its release');
+  const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-bench-api-'));
+  const db = await openBrokerDatabase();
+  const byStatus: Record<string, number> = {};
+  for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  const manifest: ReleaseManifest = {
+    id: release.id,
+    format: 'samenzicht-release/1',
+    createdAt: release.createdAt,
+    codeVersion: 'bench',
+    regionSet: { year: 2023, source: 'bench fixture' },
+    years: YEARS,
+    indicators,
+    rules: { threshold: 10, rounding: 5 },
+    inputs: [],
+    cells: { count: rows.length, sha256: 'bench', byStatus },
+    previousRelease: null,
+    notes: [],
+  };
+  await writeRelease(db.conn, dataDir, manifest, rows, { byStatus });
+  db.close();
+  const catalog = new ReleaseCatalog(dataDir, async (id) =>
+    id === release.id ? { status: 'published', publishedAt: release.publishedAt } : null,
+  );
+  const regions = await loadRegionSet(null);
+  await ensureDashboardBuilt();
+  const app = await buildServer({
+    regions,
+    indicators,
+    catalog,
+    comparable: async (code) => ({
+      peers: fixture.peers(code),
+      method: 'nearest in population (bench fixture)',
+    }),
+    plugins: [
+      (a) =>
+        a.register(opendataRoutes, {
+          releases: releaseSourceFromCatalog(catalog, indicators, regions),
+        }),
+    ],
+    webDir: DIST,
+    rateLimitPerMinute: 100_000_000,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(
+    `release of ${rows.length.toLocaleString('en')} cells (${fixture.regions.length.toLocaleString('en')} regions) ready in ${Math.round(performance.now() - t)} ms; ${url}`,
+  );
+
+  const gm = fixture.regions.filter((r) => r.level === 'gemeente').map((r) => r.code);
+  const pick = (i: number): string => gm[(i * 7919) % gm.length] as string;
+  const combos = indicators.flatMap((ind) => YEARS.map((y) => [ind.id, y] as const));
+  const levelQueries = combos.map(
+    ([i, y]) => `/api/v1/releases/latest/cells?indicator=${i}&year=${y}&level=gemeente`,
+  );
+  const regionQueries = Array.from(
+    { length: 50 },
+    (_, i) => `/api/v1/releases/latest/cells?region=${pick(i)}`,
+  );
+  const odata = Array.from(
+    { length: 50 },
+    (_, i) =>
+      `/odata/v4/Observations?$filter=${encodeURIComponent(`Measure eq 'drugs_verdachten' and RegionS eq '${pick(i)}'`)}`,
+  );
+  const csv = combos.map(
+    ([i, y]) => `/api/v1/releases/latest/cells.csv?indicator=${i}&year=${y}&level=gemeente`,
+  );
+  // Warm the caches (the catalog reads the release once; the OData model is built once).
+  for (const p of [levelQueries[0], odata[0], csv[0]])
+    await app.inject({ method: 'GET', url: p as string });
+
+  console.log(`\nautocannon, ${duration} s per scenario, 20 connections, loopback:`);
+  const scenarios: Scenario[] = [
+    { name: `cells per gemeente (342 rows) @ ${rate}/s`, paths: levelQueries, rate },
+    { name: `OData Observations filter @ ${rate}/s`, paths: odata, rate },
+    { name: `cells.csv per gemeente @ ${rate}/s`, paths: csv, rate },
+    { name: 'cells per gemeente, flat out', paths: levelQueries },
+    { name: 'OData Observations filter, flat out', paths: odata },
+    // Last: without a region index this query scans the release, and its backlog would
+    // otherwise spill into the next scenario.
+    { name: `cells of one region (all years) @ ${rate}/s`, paths: regionQueries, rate },
+  ];
+  for (const s of scenarios) {
+    await load(url, s, duration);
+    // Let requests still queued from this scenario finish before the next one starts.
+    await fetch(`${url}/api/v1/health`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+
+  // First render of the gemeente profile: navigation until the reading of every indicator shows.
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    t = performance.now();
+    await page.goto(`${url}/#/gemeente/${pick(i)}`);
+    // The dashboard's CSP forbids eval, so wait on selectors: the last indicator row, the reading.
+    await page
+      .locator('table tbody tr .sz-sparkline')
+      .nth(indicators.length - 1)
+      .waitFor();
+    await page
+      .locator('table tbody tr')
+      .nth(indicators.length - 1)
+      .locator('strong')
+      .waitFor();
+    times.push(performance.now() - t);
+    await context.close();
+  }
+  await browser.close();
+  const cold = times[0] as number;
+  const warm = times.slice(1).sort((a, b) => a - b);
+  console.log(
+    `\ngemeente profile first render in Chromium (fresh browser context each): first ${Math.round(cold)} ms, median of next ${warm.length} ${Math.round(warm[Math.floor(warm.length / 2)] as number)} ms, max ${Math.round(warm[warm.length - 1] as number)} ms`,
+  );
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,171 @@
+/**
+ * `npm run bench -- engine [--scale S] [--synthetic]`: the indicator engine on synthetic data.
+ * Prints the total time for all indicators × 5 years × all levels, the engine against hand-written
+ * DuckDB SQL for three indicators (same run, same database), and peak memory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadRegionSet, resolveRegionsDir } from '../src/regions/index.js';
+import { synthesise } from '../src/synth/index.js';
+import { openBrokerDatabase } from '../src/engine/session.js';
+import {
+  CATALOGUE,
+  computeIndicators,
+  hierarchyOf,
+  loadSynthAsBroker,
+} from '../src/engine/index.js';
+
+const YEARS = [2019, 2020, 2021, 2022, 2023];
+
+const LEVELS_SETS = `GROUPING SETS ((p.year), (p.year, h.veiligheidsregio_code), (p.year, h.gemeente_code), (p.year, h.wijk_code), (p.year, h.buurt_code))`;
+const LEVEL_COLS = `p.year, h.veiligheidsregio_code, h.gemeente_code, h.wijk_code, h.buurt_code,
+  grouping(h.veiligheidsregio_code) AS g_vr, grouping(h.gemeente_code) AS g_gm, grouping(h.wijk_code) AS g_wk, grouping(h.buurt_code) AS g_bu`;
+const YEARS_CTE = `y AS (SELECT unnest([2019, 2020, 2021, 2022, 2023]) AS year)`;
+
+/** Hand-written SQL for three indicators: what an analyst would write directly. */
+const HAND: Record<string, string> = {
+  jeugdwerkloosheid: `
+WITH ${YEARS_CTE},
+p AS (
+  SELECT y.year, b.buurtcode,
+    EXISTS (SELECT 1 FROM uwv_uitkeringen u WHERE u.bsn_pseudonym = b.bsn_pseudonym AND u.uitkeringssoort = 'ww'
+      AND u.startdatum <= make_date(y.year, 12, 31) AND (u.einddatum IS NULL OR u.einddatum >= make_date(y.year, 1, 1))) AS ww
+  FROM y JOIN brp_personen b ON b.peiljaar = y.year
+  WHERE y.year - year(b.geboortedatum) BETWEEN 18 AND 26)
+SELECT ${LEVEL_COLS}, count(*) FILTER (WHERE ww) AS num, count(*) AS den
+FROM p JOIN region_hierarchy h ON h.buurt_code = p.buurtcode
+GROUP BY ${LEVELS_SETS}`,
+  vestigingen_met_veroordeelde_bestuurder: `
+WITH ${YEARS_CTE},
+p AS (
+  SELECT y.year, e.buurtcode,
+    EXISTS (SELECT 1 FROM kvk_bestuurders d
+      WHERE d.kvk_nummer_pseudonym = e.kvk_nummer_pseudonym
+        AND d.startdatum <= make_date(y.year, 12, 31) AND (d.einddatum IS NULL OR d.einddatum >= make_date(y.year, 1, 1))
+        AND EXISTS (SELECT 1 FROM om_veroordelingen o WHERE o.bsn_pseudonym = d.bsn_pseudonym AND o.vonnisdatum <= make_date(y.year, 12, 31))) AS conv
+  FROM y JOIN kvk_vestigingen e
+    ON e.startdatum <= make_date(y.year, 12, 31) AND (e.einddatum IS NULL OR e.einddatum >= make_date(y.year, 1, 1)))
+SELECT ${LEVEL_COLS}, count(*) FILTER (WHERE conv) AS num, count(*) AS den
+FROM p JOIN region_hierarchy h ON h.buurt_code = p.buurtcode
+GROUP BY ${LEVELS_SETS}`,
+  fiu_gemeld_bedrag: `
+WITH p AS (
+  SELECT year(f.meldingsdatum) AS year, b.buurtcode, f.bsn_pseudonym, sum(CAST(round(f.bedrag * 100) AS BIGINT)) AS amount
+  FROM fiu_meldingen f JOIN brp_personen b ON b.peiljaar = year(f.meldingsdatum) AND b.bsn_pseudonym = f.bsn_pseudonym
+  WHERE year(f.meldingsdatum) BETWEEN 2019 AND 2023
+  GROUP BY ALL)
+SELECT ${LEVEL_COLS}, sum(amount) AS num, count(*) AS contributors, max(amount, 2) AS top
+FROM p JOIN region_hierarchy h ON h.buurt_code = p.buurtcode
+GROUP BY ${LEVELS_SETS}`,
+};
+
+function flag(flags: string[], name: string): string | undefined {
+  const i = flags.findIndex((f) => f === name || f.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  const f = flags[i]!;
+  return f.includes('=') ? f.slice(f.indexOf('=') + 1) : flags[i + 1];
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [r, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+async function nationalFromHand(conn: DuckDBConnection, sql: string): Promise<Map<number, number>> {
+  const reader = await conn.runAndReadAll(sql);
+  const out = new Map<number, number>();
+  for (const r of reader.getRowObjectsJS()) {
+    if (
+      Number(r.g_vr) === 1 &&
+      Number(r.g_gm) === 1 &&
+      Number(r.g_wk) === 1 &&
+      Number(r.g_bu) === 1
+    ) {
+      out.set(Number(r.year), Number(r.num));
+    }
+  }
+  return out;
+}
+
+export async function run(flags: string[]): Promise<void> {
+  // The bench runner passes only `--x` flags; accept `--scale=1` and `--scale 1` forms.
+  const scale = Number(
+    flag(flags, '--scale') ?? flags.find((f) => /^--scale=?/.test(f))?.split('=')[1] ?? '0.1',
+  );
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 1)
+    throw new Error(`bench engine: bad --scale`);
+  const synthetic = flags.includes('--synthetic');
+  const where = synthetic ? { dir: null } : resolveRegionsDir({});
+  const regions = await loadRegionSet(where.dir, { seed: 1 });
+  const hierarchy = hierarchyOf(regions);
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const dir = mkdtempSync(join(tmpdir(), 'samenzicht-bench-engine-'));
+  try {
+    console.log(`regions: ${regions.source.description} (${hierarchy.length} buurten)`);
+    const [, tSynth] = await timed(() => synthesise({ scale, seed: 1, outDir: dir, regions }));
+    console.log(`synth scale ${scale}: ${(tSynth / 1000).toFixed(1)} s`);
+    const db = await openBrokerDatabase(':memory:');
+    try {
+      const [, tLoad] = await timed(() => loadSynthAsBroker(db.conn, dir, hierarchy));
+      const rows = await db.conn.runAndReadAll('SELECT count(*) AS n FROM brp_personen');
+      console.log(
+        `broker tables (quarantine + hashing): ${(tLoad / 1000).toFixed(1)} s, brp_personen ${rows.getRowObjectsJS()[0]?.n} rows`,
+      );
+
+      const beforeEngine = peak;
+      peak = process.memoryUsage().rss;
+      const [cells, tAll] = await timed(() => computeIndicators(db.conn, { years: YEARS }));
+      const enginePeak = Math.max(peak, process.memoryUsage().rss);
+      peak = Math.max(peak, beforeEngine);
+      console.log(
+        `engine, all ${CATALOGUE.length} indicators × ${YEARS.length} years × 5 levels: ${(tAll / 1000).toFixed(2)} s, ${cells.length} cells (${Math.round(cells.length / (tAll / 1000))} cells/s), peak RSS during the engine ${(enginePeak / 2 ** 30).toFixed(2)} GiB`,
+      );
+
+      console.log('\nengine vs hand-written SQL (best of 3 each, same database):');
+      console.log(
+        'indicator                                    engine ms   hand ms   ratio  check',
+      );
+      for (const [id, sql] of Object.entries(HAND)) {
+        let best = Infinity;
+        let bestHand = Infinity;
+        let engineCells = cells;
+        for (let i = 0; i < 3; i++) {
+          const [c, te] = await timed(() =>
+            computeIndicators(db.conn, { years: YEARS, indicators: [id] }),
+          );
+          engineCells = c;
+          best = Math.min(best, te);
+          const [, th] = await timed(() => db.conn.runAndReadAll(sql));
+          bestHand = Math.min(bestHand, th);
+        }
+        const hand = await nationalFromHand(db.conn, sql);
+        const same = YEARS.every((y) => {
+          const e = engineCells.find(
+            (c) => c.regionLevel === 'nederland' && c.year === y && c.breakdown === '',
+          );
+          const h = hand.get(y) ?? 0;
+          return id === 'fiu_gemeld_bedrag' ? e?.numerator === h / 100 : e?.numerator === h;
+        });
+        console.log(
+          `${id.padEnd(44)} ${best.toFixed(0).padStart(9)} ${bestHand.toFixed(0).padStart(9)} ${(best / bestHand).toFixed(2).padStart(7)}  ${same ? 'same national values' : 'MISMATCH'}`,
+        );
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    clearInterval(sampler);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  console.log(
+    `\npeak RSS: ${(Math.max(peak, maxRss) / 2 ** 30).toFixed(2)} GiB (whole run, synth included)`,
+  );
+}

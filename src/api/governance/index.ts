@@ -1,0 +1,628 @@
+/**
+ * Governance API (Fastify plugin; register with `{ prefix: '/api/v1' }`): login, organisations,
+ * agreements, contribution uploads, the airlock and the audit trail. Every route is in the ONE
+ * access table (`access.ts`) and is checked against it before its body is read.
+ */
+import type { Readable } from 'node:stream';
+import type {
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  RouteShorthandOptions,
+} from 'fastify';
+import {
+  Governance,
+  GovernanceError,
+  OidcLogin,
+  type AgreementInput,
+  type OidcLoginOptions,
+  type Principal,
+  type Role,
+  type ValidateFn,
+} from '../../governance/index.js';
+import type { Store } from '../../store/index.js';
+import { endpointFor, type Endpoint } from './access.js';
+import {
+  agreementSchema,
+  auditEntrySchema,
+  contributionSchema,
+  errorResponses,
+  idParams,
+  organisationSchema,
+  reasonBody,
+  releaseSchema,
+  sessionSchema,
+  userSchema,
+  verificationSchema,
+} from './schemas.js';
+
+export {
+  ENDPOINTS,
+  CALLERS,
+  allows,
+  accessMatrixMarkdown,
+  type Endpoint,
+  type Access,
+  type Caller,
+} from './access.js';
+
+export interface GovernanceRoutesOptions {
+  /** The state store; needed only when no `governance` instance is passed. */
+  store?: Store;
+  /** Shares the clock and instance with the pipeline; built from `store` when absent. */
+  governance?: Governance;
+  /** Row validation against the dataset contract (ingest). */
+  validate: ValidateFn;
+  /** Upload size limit in bytes (default 4 GiB). */
+  maxUploadBytes?: number;
+  /** OpenID Connect login; without it the /auth/oidc routes answer 404. */
+  oidc?: OidcLoginOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const SESSION_COOKIE = 'samenzicht_session';
+const STATUS: Record<GovernanceError['code'], number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  purpose: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+};
+
+function bearer(req: FastifyRequest): string | null {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    return m?.[1] ?? null;
+  }
+  const cookie = req.headers.cookie;
+  if (!cookie) return null;
+  for (const part of cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = async (app, opts) => {
+  if (!opts.governance && !opts.store)
+    throw new Error('governanceRoutes: pass `governance` or `store`');
+  const gov = opts.governance ?? new Governance(opts.store as Store);
+  const maxUploadBytes = opts.maxUploadBytes ?? 4 * 1024 ** 3;
+  let oidc: Promise<OidcLogin> | null = null;
+  const oidcLogin = (): Promise<OidcLogin> => {
+    if (!opts.oidc)
+      throw new GovernanceError('not_found', 'OIDC login is not configured on this broker');
+    const cfg = opts.oidc;
+    oidc ??= OidcLogin.discover(gov, cfg).catch((err: unknown) => {
+      oidc = null; // retry discovery next time
+      throw err;
+    });
+    return oidc;
+  };
+
+  app.decorateRequest('principal', null);
+  // Contributions arrive as raw bytes; hand the stream to the handler untouched.
+  for (const type of ['application/octet-stream', 'text/csv']) {
+    app.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+  }
+
+  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
+    if (err instanceof GovernanceError) {
+      return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
+    }
+    if (err.validation) return reply.code(400).send({ error: 'bad-request', message: err.message });
+    const status =
+      err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'governance request failed');
+    return reply.code(status).send({
+      error: status === 500 ? 'internal' : 'error',
+      message: status === 500 ? 'internal error' : err.message,
+    });
+  });
+
+  const guard = (e: Endpoint) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = bearer(req);
+    req.principal = token ? await gov.authenticate(token) : null;
+    if (e.access === 'public') return;
+    if (!req.principal) {
+      return reply.code(401).send({
+        error: 'unauthenticated',
+        message: token
+          ? 'unknown, expired or revoked token'
+          : 'log in, or send Authorization: Bearer <token>',
+      });
+    }
+    const access = e.access;
+    if (access !== 'authenticated' && !req.principal.roles.some((r) => access.includes(r))) {
+      return reply.code(403).send({
+        error: 'role-forbidden',
+        message: `${e.method} ${e.path} needs role ${access.join(' or ')}; ${req.principal.email} has ${req.principal.roles.join(', ') || 'no role'}`,
+      });
+    }
+  };
+
+  /** Route options with the guard and the documented schema for a table entry. */
+  const route = (
+    method: Endpoint['method'],
+    path: string,
+    schema: Record<string, unknown>,
+  ): RouteShorthandOptions => {
+    const e = endpointFor(method, path);
+    return {
+      onRequest: guard(e),
+      schema: {
+        tags: ['governance'],
+        summary: e.summary,
+        description: `Access: ${e.access === 'public' || e.access === 'authenticated' ? e.access : e.access.join(', ')}`,
+        ...schema,
+        response: { ...errorResponses, ...((schema.response as object | undefined) ?? {}) },
+      },
+    };
+  };
+  const me = (req: FastifyRequest): Principal => {
+    if (!req.principal) throw new GovernanceError('unauthenticated', 'not logged in');
+    return req.principal;
+  };
+  const setSession = (
+    reply: FastifyReply,
+    req: FastifyRequest,
+    token: string,
+    expiresAt: string,
+  ) => {
+    const secure = req.protocol === 'https' ? '; Secure' : '';
+    reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Expires=${new Date(expiresAt).toUTCString()}${secure}`,
+    );
+  };
+
+  // ------------------------------------------------------------------ auth
+  app.post<{ Body: { email: string; password: string } }>(
+    '/auth/login',
+    route('POST', '/auth/login', {
+      body: {
+        type: 'object',
+        properties: {
+          email: { type: 'string', minLength: 3 },
+          password: { type: 'string', minLength: 1 },
+        },
+        required: ['email', 'password'],
+        additionalProperties: false,
+      },
+      response: { 200: sessionSchema },
+    }),
+    async (req, reply) => {
+      const s = await gov.login(req.body.email, req.body.password);
+      setSession(reply, req, s.token, s.expiresAt);
+      return s;
+    },
+  );
+
+  app.get(
+    '/auth/oidc/login',
+    route('GET', '/auth/oidc/login', {
+      response: { 302: { type: 'null', description: 'Redirect to the provider' } },
+    }),
+    async (_req, reply) => {
+      const url = await (await oidcLogin()).start();
+      return reply.redirect(url.href, 302);
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/auth/oidc/callback',
+    route('GET', '/auth/oidc/callback', {
+      querystring: {
+        type: 'object',
+        properties: { code: { type: 'string' }, state: { type: 'string' } },
+        additionalProperties: true,
+      },
+      response: { 200: sessionSchema },
+    }),
+    async (req, reply) => {
+      const login = await oidcLogin();
+      const current = new URL(opts.oidc!.redirectUri);
+      current.search = new URL(req.url, 'http://callback').search;
+      const s = await login.callback(current);
+      setSession(reply, req, s.token, s.expiresAt);
+      return s;
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    route('POST', '/auth/logout', { response: { 204: { type: 'null' } } }),
+    async (req, reply) => {
+      const token = bearer(req);
+      if (token) await gov.logout(token);
+      reply.header(
+        'set-cookie',
+        `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    route('GET', '/auth/me', {
+      response: {
+        200: { ...userSchema, properties: { ...userSchema.properties, via: { type: 'string' } } },
+      },
+    }),
+    async (req) => me(req),
+  );
+
+  app.post<{ Body: { label: string } }>(
+    '/auth/tokens',
+    route('POST', '/auth/tokens', {
+      body: {
+        type: 'object',
+        properties: { label: { type: 'string', minLength: 1, maxLength: 100 } },
+        required: ['label'],
+        additionalProperties: false,
+      },
+      response: {
+        201: {
+          type: 'object',
+          properties: { token: { type: 'string' }, label: { type: 'string' } },
+        },
+      },
+    }),
+    async (req, reply) =>
+      reply.code(201).send(await gov.createApiToken(me(req).id, req.body.label)),
+  );
+
+  // ------------------------------------------------------------------ organisations and users
+  app.get(
+    '/organisations',
+    route('GET', '/organisations', {
+      response: {
+        200: {
+          type: 'object',
+          properties: { organisations: { type: 'array', items: organisationSchema } },
+        },
+      },
+    }),
+    async () => ({ organisations: await gov.listOrganisations() }),
+  );
+
+  app.post<{ Body: { id: string; name: string; role: Role; providerIds?: string[] } }>(
+    '/organisations',
+    route('POST', '/organisations', {
+      body: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+          name: { type: 'string', minLength: 1 },
+          role: { type: 'string', enum: ['provider', 'broker', 'board', 'consumer'] },
+          providerIds: { type: 'array', items: { type: 'string' } },
+        },
+        required: ['id', 'name', 'role'],
+        additionalProperties: false,
+      },
+      response: { 201: organisationSchema },
+    }),
+    async (req, reply) => reply.code(201).send(await gov.createOrganisation(me(req).id, req.body)),
+  );
+
+  app.get(
+    '/users',
+    route('GET', '/users', {
+      response: {
+        200: { type: 'object', properties: { users: { type: 'array', items: userSchema } } },
+      },
+    }),
+    async () => ({ users: await gov.listUsers() }),
+  );
+
+  app.post<{
+    Body: {
+      email: string;
+      name: string;
+      password?: string;
+      organisations: string[];
+      oidcIssuer?: string;
+      oidcSubject?: string;
+    };
+  }>(
+    '/users',
+    route('POST', '/users', {
+      body: {
+        type: 'object',
+        properties: {
+          email: { type: 'string', minLength: 3 },
+          name: { type: 'string', minLength: 1 },
+          password: { type: 'string', minLength: 8 },
+          organisations: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          oidcIssuer: { type: 'string' },
+          oidcSubject: { type: 'string' },
+        },
+        required: ['email', 'name', 'organisations'],
+        additionalProperties: false,
+      },
+      response: { 201: userSchema },
+    }),
+    async (req, reply) => {
+      const b = req.body;
+      const user = await gov.createUser(me(req).id, {
+        email: b.email,
+        name: b.name,
+        organisations: b.organisations,
+        ...(b.password !== undefined ? { password: b.password } : {}),
+        ...(b.oidcIssuer && b.oidcSubject
+          ? { oidc: { issuer: b.oidcIssuer, subject: b.oidcSubject } }
+          : {}),
+      });
+      return reply.code(201).send(user);
+    },
+  );
+
+  // ------------------------------------------------------------------ agreements
+  app.get(
+    '/agreements',
+    route('GET', '/agreements', {
+      response: {
+        200: {
+          type: 'object',
+          properties: { agreements: { type: 'array', items: agreementSchema } },
+        },
+      },
+    }),
+    async () => ({ agreements: await gov.listAgreements() }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/agreements/:id',
+    route('GET', '/agreements/:id', { params: idParams, response: { 200: agreementSchema } }),
+    async (req) => gov.getAgreement(req.params.id),
+  );
+
+  app.post<{ Body: AgreementInput }>(
+    '/agreements',
+    route('POST', '/agreements', {
+      body: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+          title: { type: 'string', minLength: 1 },
+          purpose: { type: 'string', minLength: 1 },
+          legalBasis: { type: 'string', minLength: 1 },
+          parties: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          datasets: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          themes: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          indicators: { type: 'array', items: { type: 'string' } },
+          validFrom: { type: 'string', format: 'date-time' },
+          validUntil: { type: 'string', format: 'date-time' },
+          retentionDays: { type: 'integer', minimum: 0 },
+        },
+        required: [
+          'title',
+          'purpose',
+          'legalBasis',
+          'parties',
+          'datasets',
+          'themes',
+          'validFrom',
+          'validUntil',
+          'retentionDays',
+        ],
+        additionalProperties: false,
+      },
+      response: { 201: agreementSchema },
+    }),
+    async (req, reply) => reply.code(201).send(await gov.createAgreement(me(req).id, req.body)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/agreements/:id/propose',
+    route('POST', '/agreements/:id/propose', {
+      params: idParams,
+      response: { 200: agreementSchema },
+    }),
+    async (req) => gov.proposeAgreement(me(req).id, req.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: { organisation?: string } | undefined }>(
+    '/agreements/:id/sign',
+    route('POST', '/agreements/:id/sign', {
+      params: idParams,
+      body: {
+        type: 'object',
+        properties: { organisation: { type: 'string' } },
+        additionalProperties: false,
+      },
+      response: { 200: agreementSchema },
+    }),
+    async (req) => gov.signAgreement(me(req).id, req.params.id, req.body?.organisation),
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/agreements/:id/revoke',
+    route('POST', '/agreements/:id/revoke', {
+      params: idParams,
+      body: reasonBody,
+      response: { 200: agreementSchema },
+    }),
+    async (req) => gov.revokeAgreement(me(req).id, req.params.id, req.body.reason),
+  );
+
+  // ------------------------------------------------------------------ contributions
+  app.put<{
+    Params: { dataset: string };
+    Headers: { 'x-content-sha256': string; 'content-length'?: string };
+  }>(
+    '/contributions/:dataset',
+    route('PUT', '/contributions/:dataset', {
+      params: {
+        type: 'object',
+        properties: { dataset: { type: 'string' } },
+        required: ['dataset'],
+      },
+      headers: {
+        type: 'object',
+        properties: { 'x-content-sha256': { type: 'string', pattern: '^[0-9a-fA-F]{64}$' } },
+        required: ['x-content-sha256'],
+      },
+      consumes: ['application/octet-stream', 'text/csv'],
+      response: { 201: contributionSchema, 413: errorResponses[400] },
+    }),
+    async (req, reply) => {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > maxUploadBytes) {
+        throw new GovernanceError(
+          'too_large',
+          `upload of ${declared} bytes exceeds the limit of ${maxUploadBytes} bytes`,
+        );
+      }
+      const body = req.body as Readable | undefined;
+      if (!body || typeof (body as Readable).pipe !== 'function') {
+        throw new GovernanceError(
+          'invalid',
+          'send the file as the request body (application/octet-stream or text/csv)',
+        );
+      }
+      const c = await gov.uploadContribution(me(req).id, req.params.dataset, body, {
+        sha256: req.headers['x-content-sha256'],
+        maxBytes: maxUploadBytes,
+        validate: opts.validate,
+      });
+      return reply.code(201).send(c);
+    },
+  );
+
+  app.get(
+    '/contributions',
+    route('GET', '/contributions', {
+      response: {
+        200: {
+          type: 'object',
+          properties: { contributions: { type: 'array', items: contributionSchema } },
+        },
+      },
+    }),
+    async (req) => {
+      const p = me(req);
+      const seesAll = p.roles.includes('broker') || p.roles.includes('board');
+      return {
+        contributions: await gov.listContributions(
+          seesAll ? {} : { organisations: p.organisations },
+        ),
+      };
+    },
+  );
+
+  // ------------------------------------------------------------------ airlock
+  app.get<{ Querystring: { state?: 'candidate' | 'rejected' | 'published' | 'withdrawn' } }>(
+    '/airlock/releases',
+    route('GET', '/airlock/releases', {
+      querystring: {
+        type: 'object',
+        properties: {
+          state: { type: 'string', enum: ['candidate', 'rejected', 'published', 'withdrawn'] },
+        },
+        additionalProperties: false,
+      },
+      response: {
+        200: { type: 'object', properties: { releases: { type: 'array', items: releaseSchema } } },
+      },
+    }),
+    async (req) => ({
+      releases: await gov.listReleases(req.query.state ? { states: [req.query.state] } : {}),
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/airlock/releases/:id',
+    route('GET', '/airlock/releases/:id', { params: idParams, response: { 200: releaseSchema } }),
+    async (req) => gov.getRelease(req.params.id, me(req).id),
+  );
+
+  app.post<{
+    Params: { id: string };
+    Body: { decision: 'approve' | 'reject'; reason?: string; capacity?: string };
+  }>(
+    '/airlock/releases/:id/reviews',
+    route('POST', '/airlock/releases/:id/reviews', {
+      params: idParams,
+      body: {
+        type: 'object',
+        properties: {
+          decision: { type: 'string', enum: ['approve', 'reject'] },
+          reason: { type: 'string' },
+          capacity: {
+            type: 'string',
+            description: "'board' or the provider organisation id you review for",
+          },
+        },
+        required: ['decision'],
+        additionalProperties: false,
+      },
+      response: { 201: releaseSchema },
+    }),
+    async (req, reply) =>
+      reply.code(201).send(await gov.review(me(req).id, req.params.id, req.body)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/airlock/releases/:id/publish',
+    route('POST', '/airlock/releases/:id/publish', {
+      params: idParams,
+      response: { 200: releaseSchema },
+    }),
+    async (req) => gov.publish(me(req).id, req.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/airlock/releases/:id/withdraw',
+    route('POST', '/airlock/releases/:id/withdraw', {
+      params: idParams,
+      body: reasonBody,
+      response: { 200: releaseSchema },
+    }),
+    async (req) => gov.withdraw(me(req).id, req.params.id, req.body.reason),
+  );
+
+  // ------------------------------------------------------------------ audit
+  app.get<{ Querystring: { after?: number; limit?: number; action?: string } }>(
+    '/audit',
+    route('GET', '/audit', {
+      querystring: {
+        type: 'object',
+        properties: {
+          after: { type: 'integer', minimum: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+          action: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: { entries: { type: 'array', items: auditEntrySchema } },
+        },
+      },
+    }),
+    async (req) => ({
+      entries: await gov.listAudit({
+        ...(req.query.after !== undefined ? { afterSeq: req.query.after } : {}),
+        limit: req.query.limit ?? 1000,
+        ...(req.query.action ? { action: req.query.action } : {}),
+      }),
+    }),
+  );
+
+  app.get(
+    '/audit/verify',
+    route('GET', '/audit/verify', { response: { 200: verificationSchema } }),
+    async () => gov.verifyAuditTrail(),
+  );
+};

@@ -1,0 +1,179 @@
+/** JSON schemas of the governance API (validation and OpenAPI via @fastify/swagger). */
+const str = { type: 'string' } as const;
+const nstr = { type: 'string', nullable: true } as const;
+const strs = { type: 'array', items: str } as const;
+const int = { type: 'integer' } as const;
+const counts = { type: 'object', additionalProperties: { type: 'integer' } } as const;
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: str, message: str },
+  required: ['error', 'message'],
+} as const;
+
+export const userSchema = {
+  type: 'object',
+  properties: { id: str, email: str, name: str, organisations: strs, roles: strs },
+  required: ['id', 'email', 'name', 'organisations', 'roles'],
+} as const;
+
+export const sessionSchema = {
+  type: 'object',
+  properties: { token: str, expiresAt: str, user: userSchema },
+  required: ['token', 'expiresAt', 'user'],
+} as const;
+
+export const organisationSchema = {
+  type: 'object',
+  properties: { id: str, name: str, role: str, providerIds: strs, createdAt: str },
+  required: ['id', 'name', 'role', 'providerIds', 'createdAt'],
+} as const;
+
+export const agreementSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    title: str,
+    purpose: str,
+    legalBasis: str,
+    status: {
+      type: 'string',
+      enum: ['draft', 'proposed', 'signed', 'active', 'expired', 'revoked'],
+    },
+    parties: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { organisationId: str, signedBy: nstr, signedAt: nstr },
+      },
+    },
+    datasets: strs,
+    contracts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: str,
+          provider: str,
+          columns: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { name: str, type: str, identifier: nstr, regionLevel: nstr },
+            },
+          },
+        },
+      },
+    },
+    themes: strs,
+    indicators: strs,
+    validFrom: str,
+    validUntil: str,
+    retentionDays: int,
+    createdAt: str,
+    revokedAt: nstr,
+    revokeReason: nstr,
+    purgedAt: nstr,
+  },
+  required: ['id', 'status', 'parties', 'datasets', 'themes', 'validFrom', 'validUntil'],
+} as const;
+
+export const contributionSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    agreementId: str,
+    datasetId: str,
+    organisationId: str,
+    uploadedBy: str,
+    sha256: str,
+    bytes: int,
+    rows: int,
+    accepted: int,
+    quarantined: int,
+    reasons: counts,
+    storagePath: str,
+    createdAt: str,
+    purgedAt: nstr,
+  },
+  required: ['id', 'datasetId', 'sha256', 'rows', 'accepted', 'quarantined', 'reasons'],
+} as const;
+
+export const releaseSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    runId: str,
+    state: { type: 'string', enum: ['candidate', 'rejected', 'published', 'withdrawn'] },
+    indicators: strs,
+    datasets: strs,
+    providers: strs,
+    auditSummary: { type: 'object', additionalProperties: true },
+    startedBy: str,
+    createdAt: str,
+    publishedAt: nstr,
+    publishedBy: nstr,
+    withdrawnAt: nstr,
+    withdrawnBy: nstr,
+    withdrawReason: nstr,
+    reviews: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { userId: str, capacity: str, decision: str, reason: str, createdAt: str },
+      },
+    },
+    approval: {
+      type: 'object',
+      properties: {
+        providers: { type: 'object', additionalProperties: str },
+        board: { type: 'object', properties: { approvals: int, required: int } },
+        ready: { type: 'boolean' },
+      },
+    },
+  },
+  required: ['id', 'state', 'indicators', 'providers', 'reviews', 'approval'],
+} as const;
+
+export const auditEntrySchema = {
+  type: 'object',
+  properties: {
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    subject: str,
+    details: { type: 'object', additionalProperties: true },
+    prevHash: str,
+    hash: str,
+  },
+  required: ['seq', 'at', 'actor', 'action', 'subject', 'details', 'prevHash', 'hash'],
+} as const;
+
+export const verificationSchema = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    entries: int,
+    head: str,
+    firstBroken: int,
+    reason: str,
+  },
+  required: ['ok', 'entries'],
+} as const;
+
+export const idParams = { type: 'object', properties: { id: str }, required: ['id'] } as const;
+export const reasonBody = {
+  type: 'object',
+  properties: { reason: { type: 'string', minLength: 1 } },
+  required: ['reason'],
+  additionalProperties: false,
+} as const;
+
+export const errorResponses = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+};

@@ -1,0 +1,39 @@
+/** HTTP caching for release content: strong ETags and 304s; immutable once published. */
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** For views that move with the next release (e.g. "latest"): short, revalidated. */
+export const SHORT = 'public, max-age=60, must-revalidate';
+/** For releases that are not published: never stored by shared caches. */
+export const PRIVATE = 'private, no-cache';
+
+export function strongEtag(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+/** RFC 9110 §13.1.2: If-None-Match uses the weak comparison, so a W/ prefix is ignored. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .includes(etag);
+}
+
+/** Sets validators and caching; returns true (after sending 304) when the client copy is current. */
+export function notModified(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  etag: string,
+  cacheControl: string,
+): boolean {
+  reply.header('ETag', etag);
+  reply.header('Cache-Control', cacheControl);
+  if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+    void reply.code(304).send();
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,110 @@
+/** `samenzicht demo` and `samenzicht serve`. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  loadRegionSet,
+  resolveRegionsDir,
+  RegionsDirError,
+  type RegionSet,
+} from '../../regions/index.js';
+import { runDemo, DEMO_STAGES } from '../../pipeline/demo.js';
+import { ConsoleProgress, runStage } from '../../pipeline/progress.js';
+import { startServer } from '../../pipeline/serve.js';
+import { UsageError } from '../errors.js';
+import { assertPortFree, parsePort, parseScale, parseSeed, writableDir } from '../options.js';
+
+export const DEFAULT_DATA_DIR = 'data';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_SCALE = 0.01;
+export const DEFAULT_SEED = 2023;
+
+/** Resolves where the region set comes from; a missing directory is a usage error. */
+export function regionsDirFromOption(option: string | undefined): string | null {
+  try {
+    return resolveRegionsDir({ option, env: process.env, cwd: process.cwd() }).dir;
+  } catch (err) {
+    if (err instanceof RegionsDirError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+interface DemoCliOptions {
+  scale: string;
+  seed: string;
+  regions?: string;
+  out: string;
+  port: string;
+  serve: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('run the whole flow on a synthetic Netherlands, then serve the dashboard')
+    .option(
+      '--scale <S>',
+      'fraction of the Dutch population to generate (0.001 to 1)',
+      String(DEFAULT_SCALE),
+    )
+    .option('--seed <N>', 'seed of the synthetic data', String(DEFAULT_SEED))
+    .option('--regions <DIR>', 'directory with CBS region files')
+    .option('--out <DIR>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--port <P>', 'port of the dashboard and API', String(DEFAULT_PORT))
+    .option('--no-serve', 'stop after publishing the release')
+    .action(async (o: DemoCliOptions) => {
+      const scale = parseScale(o.scale);
+      const seed = parseSeed(o.seed);
+      const port = parsePort(o.port);
+      const dataDir = writableDir(o.out);
+      const regionsDir = regionsDirFromOption(o.regions);
+      if (o.serve) await assertPortFree(port);
+      const progress = new ConsoleProgress(DEMO_STAGES);
+      const regions = await runStage(
+        progress,
+        'Region set',
+        () => loadRegionSet(regionsDir),
+        (r) => r.source.description,
+      );
+      const result = await runDemo({
+        scale,
+        seed,
+        dataDir,
+        regions,
+        progress,
+        databaseUrl: process.env.DATABASE_URL,
+      });
+      process.stdout.write(`${result.releaseId}\n`);
+      process.stderr.write(`      release files: ${result.releaseDir}\n`);
+      if (!o.serve) return;
+      const server = await runStage(progress, 'Dashboard and API', () =>
+        startServer({ dataDir, regions, port, databaseUrl: process.env.DATABASE_URL }),
+      );
+      process.stderr.write(`\nSamenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
+      await server.closed;
+    });
+
+  program
+    .command('serve')
+    .description('serve the API and dashboard for an existing data directory')
+    .option('--data <DIR>', 'data directory', DEFAULT_DATA_DIR)
+    .option('--regions <DIR>', 'directory with CBS region files')
+    .option('--port <P>', 'port', String(DEFAULT_PORT))
+    .action(async (o: { data: string; regions?: string; port: string }) => {
+      const port = parsePort(o.port);
+      const dataDir = resolve(o.data);
+      if (!existsSync(dataDir))
+        throw new UsageError(`--data ${o.data} does not exist; run \`samenzicht demo\` first`);
+      const regions = await loadRegionSet(regionsDirFromOption(o.regions));
+      await assertPortFree(port);
+      process.stderr.write(`region set: ${regions.source.description}\n`);
+      const server = await startServer({
+        dataDir,
+        regions,
+        port,
+        databaseUrl: process.env.DATABASE_URL,
+      });
+      process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
+      await server.closed;
+    });
+}

@@ -1,0 +1,119 @@
+/**
+ * Rule profiles: the disclosure rules of one indicator, validated with zod. Defaults follow
+ * ARCHITECTURE.md ("Disclosure control defaults"); every release manifest stores the profiles.
+ */
+import { z } from 'zod';
+
+export const cellKeyParamsSchema = z
+  .object({
+    /** Maximum absolute noise. */
+    D: z.number().int().min(1).max(20),
+    /** Target variance of the noise. */
+    V: z.number().positive(),
+    /** No perturbed value may lie in 1..js (small counts never appear). */
+    js: z.number().int().min(0),
+    /** Probability that a value stays unchanged. */
+    pstay: z.number().min(0).max(0.99),
+  })
+  .strict();
+export type CellKeyParams = z.infer<typeof cellKeyParamsSchema>;
+
+export const ruleProfileSchema = z
+  .object({
+    /** frequency = counts of units; ratio = percentages/rates; magnitude = sums/means/medians of amounts. */
+    kind: z.enum(['frequency', 'magnitude', 'ratio']),
+    /** A count (or number of contributors) below this is unsafe; 0 turns the rule off. */
+    minFrequency: z.number().int().min(0),
+    /** Safety range in percent of the cell value (τ-Argus FREQ(n, range)). */
+    safetyRange: z.number().min(0).max(1000),
+    /** Absolute floor of the attacker interval width a frequency-unsafe cell needs. */
+    minRange: z.number().min(0),
+    /** (n,k)-dominance: unsafe when the n largest contributions exceed k% of the total. n ∈ {1,2}. */
+    nk: z
+      .object({ n: z.number().int().min(1).max(2), k: z.number().gt(0).lt(100) })
+      .strict()
+      .nullable(),
+    /** p%-rule: unsafe when total - x1 - x2 < p% of x1. */
+    pPercent: z.number().gt(0).lt(100).nullable(),
+    /** Percentages/rates need at least this denominator. */
+    minDenominator: z.number().int().min(0).nullable(),
+    /** A share of 0% or 100% is group disclosure when the denominator is below this. */
+    groupDisclosure: z.number().int().min(0).nullable(),
+    /** Whether a zero count is disclosive (primary) or safe. */
+    zeroPolicy: z.enum(['safe', 'unsafe']),
+    /** Published counts are rounded to this base after suppression (1 = no rounding). */
+    roundingBase: z.number().int().min(1),
+    method: z.enum(['suppression', 'cell-key']),
+    cellKey: cellKeyParamsSchema.nullable(),
+    /** Information-loss cost of suppressing a cell: its value, its count, or one per cell. */
+    cost: z.enum(['value', 'count', 'unit']),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.method === 'cell-key' && p.cellKey === null) {
+      ctx.addIssue({ code: 'custom', path: ['cellKey'], message: "method 'cell-key' needs cellKey {D,V,js,pstay}" });
+    }
+    if (p.kind === 'magnitude' && p.nk === null && p.pPercent === null && p.minFrequency === 0) {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a magnitude profile needs at least one rule' });
+    }
+  });
+export type RuleProfile = z.infer<typeof ruleProfileSchema>;
+
+export const DEFAULT_PROFILES: { count: RuleProfile; ratio: RuleProfile; magnitude: RuleProfile } = {
+  count: {
+    kind: 'frequency',
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 10,
+    nk: null,
+    pPercent: null,
+    minDenominator: null,
+    groupDisclosure: null,
+    zeroPolicy: 'safe',
+    roundingBase: 5,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+  ratio: {
+    kind: 'ratio',
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 10,
+    nk: null,
+    pPercent: null,
+    minDenominator: 50,
+    groupDisclosure: 100,
+    zeroPolicy: 'safe',
+    roundingBase: 5,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+  magnitude: {
+    kind: 'magnitude',
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 0,
+    nk: { n: 2, k: 85 },
+    pPercent: 10,
+    minDenominator: null,
+    groupDisclosure: null,
+    zeroPolicy: 'safe',
+    roundingBase: 1,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+};
+
+/** Validates a profile; the error names the indicator and the field. */
+export function parseRuleProfile(indicatorId: string, raw: unknown): RuleProfile {
+  const r = ruleProfileSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue ? issue.path.join('.') || '(profile)' : '(profile)';
+    throw new Error(`rule profile of indicator '${indicatorId}': field '${field}': ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}

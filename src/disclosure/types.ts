@@ -1,0 +1,135 @@
+/**
+ * Shapes shared by the disclosure-control module. `ComputedCell` and the release row are the
+ * team's contracts (see the brief); they are restated here so the module stays free of engine
+ * imports.
+ */
+import type { RuleProfile } from './profiles.js';
+
+export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
+
+export interface ComputedCell {
+  indicatorId: string;
+  year: number;
+  regionLevel: RegionLevel;
+  regionCode: string;
+  parentCode: string | null;
+  breakdown: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  contributors: number;
+  largest: number | null;
+  secondLargest: number | null;
+  numeratorKey: string;
+  denominatorKey: string | null;
+}
+
+export type CellStatus =
+  | 'published'
+  | 'suppressed-primary'
+  | 'suppressed-secondary'
+  | 'not-applicable';
+
+/** A release row, exactly as written to cells.csv / the API (snake_case). */
+export interface PublishedCell {
+  indicator_id: string;
+  year: number;
+  region_level: RegionLevel;
+  region_code: string;
+  parent_code: string | null;
+  breakdown: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  status: CellStatus;
+  /** The rule that decided a suppression (or `cell-key` for perturbed figures); null otherwise. */
+  rule: string | null;
+}
+
+/** The primary rules a cell can fail, plus the reasons for secondary suppression. */
+export type RuleName =
+  | 'frequency'
+  | 'zero'
+  | 'nk-dominance'
+  | 'p-percent'
+  | 'min-denominator'
+  | 'group-disclosure'
+  | 'secondary'
+  | 'linked-denominator'
+  | 'earlier-release';
+
+export interface AuditInterval {
+  /** Variable id: `numeratorKey|year|regionCode|breakdown` (the count behind the figure). */
+  variable: string;
+  /** The cells (indicator/year/region/breakdown) that publish this variable. */
+  cells: string[];
+  truth: number;
+  lower: number;
+  upper: number;
+  required: number;
+  /** (upper - lower) - required; negative = too narrow. */
+  margin: number;
+  containsTruth: boolean;
+  passed: boolean;
+}
+
+export interface AuditRuleReport {
+  rule: RuleName;
+  cells: number;
+  passed: boolean;
+  narrowestMargin: number | null;
+  intervals: AuditInterval[];
+}
+
+export interface AuditReport {
+  passed: boolean;
+  checkedVariables: number;
+  lpSolves: number;
+  closedFormSolves: number;
+  components: number;
+  /** Earlier-release values skipped because the figure was revised (truth outside them). */
+  revisedEarlierValues: number;
+  /** Primary-unsafe figures that a row publishes anyway. */
+  publishedUnsafe: string[];
+  rules: AuditRuleReport[];
+  /** Every failing variable with the cells it belongs to. */
+  failing: AuditInterval[];
+}
+
+export interface ProtectStats {
+  cells: number;
+  variables: number;
+  equations: number;
+  nonAdditiveRelations: number;
+  primaryCells: number;
+  secondaryCells: number;
+  suppressedByRule: Record<string, number>;
+  /** Information loss: summed cost of the secondary suppressions under each variable's profile. */
+  secondaryCost: number;
+  /** Sum of the true numerator values of all secondarily suppressed variables. */
+  secondaryValue: number;
+  auditRounds: number;
+  timings: { primaryMs: number; secondaryMs: number; auditMs: number; publishMs: number };
+}
+
+export interface ProtectResult {
+  cells: PublishedCell[];
+  audit: AuditReport;
+  stats: ProtectStats;
+}
+
+export interface ProtectInput {
+  cells: ComputedCell[];
+  profiles: Record<string, RuleProfile>;
+  /** Earlier releases' published rows of the same indicators and years. */
+  earlier?: PublishedCell[];
+  /**
+   * Cell keys in [0, 1) for the cell-key method, per variable id
+   * (`numeratorKey|year|regionCode|breakdown`); see `cellKeyFromRecordKeys`.
+   */
+  cellKeys?: ReadonlyMap<string, number>;
+  /** Secondary strategy: the optimiser (default) or the smallest-sibling baseline. */
+  strategy?: 'optimal' | 'smallest-sibling';
+  /** Cap on LP columns per audit subproblem (default 400). */
+  maxComponentColumns?: number;
+}

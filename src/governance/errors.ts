@@ -1,0 +1,33 @@
+/** Errors with a code the API maps to an HTTP status; messages are meant for the user. */
+export type GovernanceErrorCode =
+  | 'invalid' // 400
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'too_large' // 413
+  | 'purpose'; // 403: purpose binding refused
+
+export class GovernanceError extends Error {
+  override name = 'GovernanceError';
+  constructor(
+    readonly code: GovernanceErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A run or release would use a dataset for an indicator that no active agreement permits. */
+export class PurposeBindingError extends GovernanceError {
+  override name = 'PurposeBindingError';
+  constructor(
+    readonly indicatorId: string,
+    readonly datasetId: string,
+    /** What is missing, e.g. `theme 'drugs'` or `an active agreement covering dataset 'x'`. */
+    readonly missing: string,
+    message: string,
+  ) {
+    super('purpose', message);
+  }
+}

@@ -1,0 +1,1469 @@
+/**
+ * Governance of Samenzicht: organisations and their roles, agreements (convenanten) and their
+ * lifecycle, contributions, purpose binding of runs, the airlock of candidate releases, and the
+ * hash-chained audit trail. Returns plain data; knows nothing of HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Transaction } from 'kysely';
+import { datasetContract, DATASETS } from '../ingest/contracts.js';
+import type { Database, Store } from '../store/index.js';
+import { appendAudit, listAudit, verifyAuditTrail, type AuditAction } from './audit.js';
+import { GovernanceError, PurposeBindingError } from './errors.js';
+import { hashPassword, newToken, tokenHash, verifyPassword } from './secrets.js';
+import { receiveUpload } from './upload.js';
+import {
+  ROLES,
+  type Agreement,
+  type AgreementInput,
+  type AgreementStatus,
+  type Contribution,
+  type IndicatorRef,
+  type Organisation,
+  type Principal,
+  type Release,
+  type ReleaseState,
+  type Review,
+  type Role,
+  type Run,
+  type User,
+  type ValidateFn,
+} from './types.js';
+
+/** Board approvals a candidate needs, not counting the person who started the run. */
+export const BOARD_QUORUM = 2;
+const SESSION_HOURS = 12;
+const DAY_MS = 86_400_000;
+
+export interface GovernanceOptions {
+  /** The clock; tests move it to cross validity and retention boundaries. */
+  now?: () => Date;
+}
+
+type AgreementRow = Database['agreements'];
+type ReleaseRow = Database['releases'];
+
+const parseList = (s: string): string[] => JSON.parse(s) as string[];
+const toIso = (d: Date | string, field: string): string => {
+  const date = typeof d === 'string' ? new Date(d) : d;
+  if (Number.isNaN(date.getTime()))
+    throw new GovernanceError('invalid', `${field}: not a valid date`);
+  return date.toISOString();
+};
+const nonEmpty = (s: string | undefined, field: string): string => {
+  const t = (s ?? '').trim();
+  if (t === '') throw new GovernanceError('invalid', `${field} must not be empty`);
+  return t;
+};
+
+export class Governance {
+  readonly now: () => Date;
+
+  constructor(
+    readonly store: Store,
+    opts: GovernanceOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  private get db() {
+    return this.store.db;
+  }
+
+  private tx<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
+  private audit(
+    trx: Transaction<Database>,
+    actor: string,
+    action: AuditAction,
+    subject: string,
+    details: Record<string, unknown> = {},
+  ) {
+    return appendAudit(trx, this.store.dialect, {
+      at: this.now(),
+      actor,
+      action,
+      subject,
+      details,
+    });
+  }
+
+  /** Records an action that has no state change of its own (e.g. reading non-public output). */
+  async logAudit(
+    actor: string,
+    action: AuditAction,
+    subject: string,
+    details: Record<string, unknown> = {},
+  ) {
+    return this.tx((trx) => this.audit(trx, actor, action, subject, details));
+  }
+
+  // ---------------------------------------------------------------- organisations and users
+
+  async createOrganisation(
+    actor: string,
+    input: { id: string; name: string; role: Role; providerIds?: string[] },
+  ): Promise<Organisation> {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(input.id)) {
+      throw new GovernanceError(
+        'invalid',
+        `organisation id '${input.id}': use lowercase letters, digits and -`,
+      );
+    }
+    if (!ROLES.includes(input.role)) {
+      throw new GovernanceError(
+        'invalid',
+        `organisation role '${input.role}': expected one of ${ROLES.join(', ')}`,
+      );
+    }
+    const providerIds = input.providerIds ?? [];
+    if (input.role !== 'provider' && providerIds.length > 0) {
+      throw new GovernanceError(
+        'invalid',
+        `organisation ${input.id}: only providers deliver datasets`,
+      );
+    }
+    const known = new Set(DATASETS.map((d) => d.provider as string));
+    for (const p of providerIds) {
+      if (!known.has(p))
+        throw new GovernanceError('invalid', `organisation ${input.id}: unknown provider '${p}'`);
+    }
+    const row = {
+      id: input.id,
+      name: nonEmpty(input.name, 'organisation name'),
+      role: input.role,
+      provider_ids: JSON.stringify(providerIds),
+      created_at: this.now().toISOString(),
+    };
+    await this.tx(async (trx) => {
+      const exists = await trx
+        .selectFrom('organisations')
+        .select('id')
+        .where('id', '=', input.id)
+        .executeTakeFirst();
+      if (exists) throw new GovernanceError('conflict', `organisation ${input.id} already exists`);
+      await trx.insertInto('organisations').values(row).execute();
+      await this.audit(trx, actor, 'organisation.create', input.id, {
+        role: input.role,
+        providerIds,
+      });
+    });
+    return { id: row.id, name: row.name, role: input.role, providerIds, createdAt: row.created_at };
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    const rows = await this.db.selectFrom('organisations').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role as Role,
+      providerIds: parseList(r.provider_ids),
+      createdAt: r.created_at,
+    }));
+  }
+
+  async createUser(
+    actor: string,
+    input: {
+      email: string;
+      name: string;
+      password?: string;
+      organisations: string[];
+      oidc?: { issuer: string; subject: string };
+    },
+  ): Promise<User> {
+    const email = nonEmpty(input.email, 'email').toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(email))
+      throw new GovernanceError('invalid', `email '${email}' is not an address`);
+    let passwordHash: string | null = null;
+    if (input.password !== undefined) {
+      try {
+        passwordHash = await hashPassword(input.password);
+      } catch (err) {
+        throw new GovernanceError('invalid', (err as Error).message);
+      }
+    }
+    const id = randomUUID();
+    const at = this.now().toISOString();
+    await this.tx(async (trx) => {
+      if (
+        await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+      ) {
+        throw new GovernanceError('conflict', `a user with email ${email} already exists`);
+      }
+      for (const org of input.organisations) {
+        if (
+          !(await trx
+            .selectFrom('organisations')
+            .select('id')
+            .where('id', '=', org)
+            .executeTakeFirst())
+        ) {
+          throw new GovernanceError('not_found', `organisation ${org} does not exist`);
+        }
+      }
+      await trx
+        .insertInto('users')
+        .values({
+          id,
+          email,
+          name: nonEmpty(input.name, 'name'),
+          password_hash: passwordHash,
+          oidc_issuer: input.oidc?.issuer ?? null,
+          oidc_subject: input.oidc?.subject ?? null,
+          created_at: at,
+        })
+        .execute();
+      for (const org of input.organisations) {
+        await trx
+          .insertInto('memberships')
+          .values({ user_id: id, organisation_id: org, created_at: at })
+          .execute();
+      }
+      await this.audit(trx, actor, 'user.create', id, { organisations: input.organisations });
+    });
+    return this.getUser(id);
+  }
+
+  async getUser(id: string): Promise<User> {
+    const u = await this.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!u) throw new GovernanceError('not_found', `user ${id} does not exist`);
+    const orgs = await this.db
+      .selectFrom('memberships')
+      .innerJoin('organisations', 'organisations.id', 'memberships.organisation_id')
+      .select(['organisations.id', 'organisations.role'])
+      .where('memberships.user_id', '=', id)
+      .orderBy('organisations.id')
+      .execute();
+    const roles = ROLES.filter((r) => orgs.some((o) => o.role === r));
+    return { id: u.id, email: u.email, name: u.name, organisations: orgs.map((o) => o.id), roles };
+  }
+
+  async findUserByEmail(email: string): Promise<User | null> {
+    const u = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
+    return u ? this.getUser(u.id) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const ids = await this.db.selectFrom('users').select('id').orderBy('email').execute();
+    return Promise.all(ids.map((u) => this.getUser(u.id)));
+  }
+
+  private async requireRole(userId: string, roles: Role[], doing: string): Promise<User> {
+    const user = await this.getUser(userId);
+    if (!user.roles.some((r) => roles.includes(r))) {
+      throw new GovernanceError(
+        'forbidden',
+        `${user.email} may not ${doing}: needs role ${roles.join(' or ')}`,
+      );
+    }
+    return user;
+  }
+
+  // ---------------------------------------------------------------- authentication
+
+  private async newSession(
+    trx: Transaction<Database>,
+    userId: string,
+  ): Promise<{ token: string; expiresAt: string }> {
+    const token = newToken('szs');
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
+    await trx
+      .insertInto('tokens')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: userId,
+        kind: 'session',
+        label: 'session',
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    return { token, expiresAt };
+  }
+
+  /** Local account login (scrypt). Returns a session token; failures are logged without the password. */
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ token: string; expiresAt: string; user: User }> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'password_hash'])
+      .where('email', '=', email.trim().toLowerCase())
+      .executeTakeFirst();
+    const ok = row?.password_hash ? await verifyPassword(password, row.password_hash) : false;
+    if (!row || !ok) {
+      await this.logAudit('anonymous', 'login.failed', email.trim().toLowerCase(), {
+        method: 'password',
+      });
+      throw new GovernanceError('unauthenticated', 'unknown email or wrong password');
+    }
+    const session = await this.tx(async (trx) => {
+      const s = await this.newSession(trx, row.id);
+      await this.audit(trx, row.id, 'login', row.id, { method: 'password' });
+      return s;
+    });
+    return { ...session, user: await this.getUser(row.id) };
+  }
+
+  /**
+   * Login through an OpenID Connect provider: the verified ID token claims name the user. Only
+   * users the broker has provisioned may log in (by issuer+subject, or by email on first login).
+   */
+  async loginOidc(claims: {
+    iss: string;
+    sub: string;
+    email?: string;
+  }): Promise<{ token: string; expiresAt: string; user: User }> {
+    const bySubject = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('oidc_issuer', '=', claims.iss)
+      .where('oidc_subject', '=', claims.sub)
+      .executeTakeFirst();
+    let userId = bySubject?.id;
+    if (!userId && claims.email) {
+      const byEmail = await this.db
+        .selectFrom('users')
+        .select(['id', 'oidc_subject'])
+        .where('email', '=', claims.email.toLowerCase())
+        .executeTakeFirst();
+      if (byEmail && byEmail.oidc_subject === null) {
+        userId = byEmail.id;
+        await this.db
+          .updateTable('users')
+          .set({ oidc_issuer: claims.iss, oidc_subject: claims.sub })
+          .where('id', '=', userId)
+          .execute();
+      }
+    }
+    if (!userId) {
+      await this.logAudit('anonymous', 'login.failed', claims.sub, {
+        method: 'oidc',
+        issuer: claims.iss,
+      });
+      throw new GovernanceError(
+        'unauthenticated',
+        `no Samenzicht account for ${claims.email ?? claims.sub} at ${claims.iss}`,
+      );
+    }
+    const id = userId;
+    const session = await this.tx(async (trx) => {
+      const s = await this.newSession(trx, id);
+      await this.audit(trx, id, 'login', id, { method: 'oidc', issuer: claims.iss });
+      return s;
+    });
+    return { ...session, user: await this.getUser(id) };
+  }
+
+  /** A long-lived API token for scripts; shown once, stored as its sha256. */
+  async createApiToken(userId: string, label: string): Promise<{ token: string; label: string }> {
+    await this.getUser(userId);
+    const token = newToken('sza');
+    await this.tx(async (trx) => {
+      await trx
+        .insertInto('tokens')
+        .values({
+          token_hash: tokenHash(token),
+          user_id: userId,
+          kind: 'api',
+          label: nonEmpty(label, 'token label'),
+          created_at: this.now().toISOString(),
+          expires_at: null,
+          revoked_at: null,
+        })
+        .execute();
+      await this.audit(trx, userId, 'token.create', userId, { label });
+    });
+    return { token, label };
+  }
+
+  /** The principal behind a bearer or session token, or null when unknown, expired or revoked. */
+  async authenticate(token: string): Promise<Principal | null> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash(token))
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null) return null;
+    if (row.expires_at !== null && new Date(row.expires_at) <= this.now()) return null;
+    const user = await this.getUser(row.user_id);
+    return { ...user, via: row.kind === 'api' ? 'api-token' : 'session' };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: this.now().toISOString() })
+      .where('token_hash', '=', tokenHash(token))
+      .execute();
+  }
+
+  // ---------------------------------------------------------------- agreements
+
+  static agreementStatus(
+    row: Pick<AgreementRow, 'state' | 'valid_from' | 'valid_until'>,
+    at: Date,
+  ): AgreementStatus {
+    if (row.state !== 'signed') return row.state as AgreementStatus;
+    const t = at.getTime();
+    if (t < new Date(row.valid_from).getTime()) return 'signed';
+    if (t >= new Date(row.valid_until).getTime()) return 'expired';
+    return 'active';
+  }
+
+  private async agreementView(row: AgreementRow, at: Date): Promise<Agreement> {
+    const parties = await this.db
+      .selectFrom('agreement_parties')
+      .selectAll()
+      .where('agreement_id', '=', row.id)
+      .orderBy('organisation_id')
+      .execute();
+    const datasets = parseList(row.datasets);
+    return {
+      id: row.id,
+      title: row.title,
+      purpose: row.purpose,
+      legalBasis: row.legal_basis,
+      status: Governance.agreementStatus(row, at),
+      parties: parties.map((p) => ({
+        organisationId: p.organisation_id,
+        signedBy: p.signed_by,
+        signedAt: p.signed_at,
+      })),
+      datasets,
+      contracts: datasets.map((id) => {
+        const c = datasetContract(id);
+        return {
+          id,
+          provider: c.provider,
+          columns: c.columns.map((k) => ({
+            name: k.name,
+            type: k.type,
+            identifier: k.identifier ?? null,
+            regionLevel: k.regionLevel ?? null,
+          })),
+        };
+      }),
+      themes: parseList(row.themes),
+      indicators: parseList(row.indicators),
+      validFrom: row.valid_from,
+      validUntil: row.valid_until,
+      retentionDays: Number(row.retention_days),
+      createdAt: row.created_at,
+      revokedAt: row.revoked_at,
+      revokeReason: row.revoke_reason,
+      purgedAt: row.purged_at,
+    };
+  }
+
+  private async agreementRow(id: string): Promise<AgreementRow> {
+    const row = await this.db
+      .selectFrom('agreements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
+    return row;
+  }
+
+  async getAgreement(id: string, at: Date = this.now()): Promise<Agreement> {
+    return this.agreementView(await this.agreementRow(id), at);
+  }
+
+  async listAgreements(at: Date = this.now()): Promise<Agreement[]> {
+    const rows = await this.db.selectFrom('agreements').selectAll().orderBy('id').execute();
+    return Promise.all(rows.map((r) => this.agreementView(r, at)));
+  }
+
+  /** A draft agreement. Every dataset's provider must be among the parties. */
+  async createAgreement(actor: string, input: AgreementInput): Promise<Agreement> {
+    await this.requireRole(actor, ['broker'], 'draft agreements');
+    const id = input.id ?? `agr-${randomUUID().slice(0, 8)}`;
+    const validFrom = toIso(input.validFrom, 'validFrom');
+    const validUntil = toIso(input.validUntil, 'validUntil');
+    if (validUntil <= validFrom)
+      throw new GovernanceError('invalid', `agreement ${id}: validUntil must be after validFrom`);
+    if (!Number.isInteger(input.retentionDays) || input.retentionDays < 0) {
+      throw new GovernanceError(
+        'invalid',
+        `agreement ${id}: retentionDays must be a whole number ≥ 0`,
+      );
+    }
+    if (input.datasets.length === 0)
+      throw new GovernanceError('invalid', `agreement ${id}: no datasets`);
+    if (input.themes.length === 0)
+      throw new GovernanceError('invalid', `agreement ${id}: no allowed themes`);
+    const parties = [...new Set(input.parties)];
+    const orgs = await this.listOrganisations();
+    const partyOrgs = parties.map((p) => {
+      const o = orgs.find((x) => x.id === p);
+      if (!o)
+        throw new GovernanceError(
+          'not_found',
+          `agreement ${id}: party ${p} is not an organisation`,
+        );
+      return o;
+    });
+    for (const ds of input.datasets) {
+      let provider: string;
+      try {
+        provider = datasetContract(ds).provider;
+      } catch (err) {
+        throw new GovernanceError('invalid', `agreement ${id}: ${(err as Error).message}`);
+      }
+      if (!partyOrgs.some((o) => o.providerIds.includes(provider))) {
+        throw new GovernanceError(
+          'invalid',
+          `agreement ${id}: dataset ${ds} comes from provider '${provider}', which is not a party`,
+        );
+      }
+    }
+    await this.tx(async (trx) => {
+      if (await trx.selectFrom('agreements').select('id').where('id', '=', id).executeTakeFirst()) {
+        throw new GovernanceError('conflict', `agreement ${id} already exists`);
+      }
+      await trx
+        .insertInto('agreements')
+        .values({
+          id,
+          title: nonEmpty(input.title, 'title'),
+          purpose: nonEmpty(input.purpose, 'purpose'),
+          legal_basis: nonEmpty(input.legalBasis, 'legalBasis'),
+          state: 'draft',
+          datasets: JSON.stringify([...new Set(input.datasets)]),
+          themes: JSON.stringify([...new Set(input.themes)]),
+          indicators: JSON.stringify([...new Set(input.indicators ?? [])]),
+          valid_from: validFrom,
+          valid_until: validUntil,
+          retention_days: input.retentionDays,
+          created_by: actor,
+          created_at: this.now().toISOString(),
+          proposed_at: null,
+          signed_at: null,
+          revoked_at: null,
+          revoke_reason: null,
+          purged_at: null,
+        })
+        .execute();
+      for (const p of parties) {
+        await trx
+          .insertInto('agreement_parties')
+          .values({ agreement_id: id, organisation_id: p, signed_by: null, signed_at: null })
+          .execute();
+      }
+      await this.audit(trx, actor, 'agreement.create', id, {
+        parties,
+        datasets: input.datasets,
+        themes: input.themes,
+      });
+    });
+    return this.getAgreement(id);
+  }
+
+  /** Draft → proposed: the text is frozen and the parties may sign. */
+  async proposeAgreement(actor: string, id: string): Promise<Agreement> {
+    await this.requireRole(actor, ['broker'], 'propose agreements');
+    await this.tx(async (trx) => {
+      const res = await trx
+        .updateTable('agreements')
+        .set({ state: 'proposed', proposed_at: this.now().toISOString() })
+        .where('id', '=', id)
+        .where('state', '=', 'draft')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) {
+        const row = await trx
+          .selectFrom('agreements')
+          .select('state')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
+        throw new GovernanceError(
+          'conflict',
+          `agreement ${id} is ${row.state}; only a draft can be proposed`,
+        );
+      }
+      await this.audit(trx, actor, 'agreement.propose', id);
+    });
+    return this.getAgreement(id);
+  }
+
+  /**
+   * A member signs for their organisation. When the last party signs, the agreement is signed and
+   * becomes active during its validity.
+   */
+  async signAgreement(actor: string, id: string, organisationId?: string): Promise<Agreement> {
+    const user = await this.getUser(actor);
+    await this.tx(async (trx) => {
+      const row = await trx
+        .selectFrom('agreements')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
+      if (row.state !== 'proposed') {
+        throw new GovernanceError(
+          'conflict',
+          `agreement ${id} is ${row.state}; only a proposed agreement can be signed`,
+        );
+      }
+      const parties = await trx
+        .selectFrom('agreement_parties')
+        .selectAll()
+        .where('agreement_id', '=', id)
+        .execute();
+      const mine = parties.filter(
+        (p) => user.organisations.includes(p.organisation_id) && p.signed_at === null,
+      );
+      let party = mine[0];
+      if (organisationId !== undefined) {
+        party = parties.find((p) => p.organisation_id === organisationId);
+        if (!party || !user.organisations.includes(organisationId)) {
+          throw new GovernanceError(
+            'forbidden',
+            `${user.email} cannot sign agreement ${id} for ${organisationId}`,
+          );
+        }
+        if (party.signed_at !== null)
+          throw new GovernanceError('conflict', `${organisationId} already signed agreement ${id}`);
+      } else if (mine.length === 0) {
+        const signedAlready = parties.some((p) => user.organisations.includes(p.organisation_id));
+        throw signedAlready
+          ? new GovernanceError(
+              'conflict',
+              `${user.email}'s organisation already signed agreement ${id}`,
+            )
+          : new GovernanceError(
+              'forbidden',
+              `${user.email} is not a member of a party to agreement ${id}`,
+            );
+      } else if (mine.length > 1) {
+        throw new GovernanceError(
+          'invalid',
+          `${user.email} belongs to several parties of ${id}: say which organisation signs`,
+        );
+      }
+      if (!party)
+        throw new GovernanceError('forbidden', `${user.email} cannot sign agreement ${id}`);
+      const at = this.now().toISOString();
+      await trx
+        .updateTable('agreement_parties')
+        .set({ signed_by: actor, signed_at: at })
+        .where('agreement_id', '=', id)
+        .where('organisation_id', '=', party.organisation_id)
+        .execute();
+      const remaining = parties.filter(
+        (p) => p.signed_at === null && p.organisation_id !== party.organisation_id,
+      );
+      if (remaining.length === 0) {
+        await trx
+          .updateTable('agreements')
+          .set({ state: 'signed', signed_at: at })
+          .where('id', '=', id)
+          .execute();
+      }
+      await this.audit(trx, actor, 'signature', id, {
+        organisation: party.organisation_id,
+        complete: remaining.length === 0,
+      });
+    });
+    return this.getAgreement(id);
+  }
+
+  /** Revocation stops new runs at once; contributions go after the retention period. */
+  async revokeAgreement(actor: string, id: string, reason: string): Promise<Agreement> {
+    const user = await this.getUser(actor);
+    const why = nonEmpty(reason, 'reason');
+    await this.tx(async (trx) => {
+      const row = await trx
+        .selectFrom('agreements')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
+      const parties = await trx
+        .selectFrom('agreement_parties')
+        .select('organisation_id')
+        .where('agreement_id', '=', id)
+        .execute();
+      const isParty = parties.some((p) => user.organisations.includes(p.organisation_id));
+      if (!isParty && !user.roles.includes('board') && !user.roles.includes('broker')) {
+        throw new GovernanceError(
+          'forbidden',
+          `${user.email} may not revoke agreement ${id}: not a party, broker or board member`,
+        );
+      }
+      if (row.state === 'revoked')
+        throw new GovernanceError('conflict', `agreement ${id} is already revoked`);
+      await trx
+        .updateTable('agreements')
+        .set({ state: 'revoked', revoked_at: this.now().toISOString(), revoke_reason: why })
+        .where('id', '=', id)
+        .execute();
+      await this.audit(trx, actor, 'agreement.revoke', id, { reason: why });
+    });
+    return this.getAgreement(id);
+  }
+
+  /**
+   * Removes the stored contributions of agreements that ended (expired or revoked) more than
+   * their retention period ago; every purge is logged. Returns what was purged.
+   */
+  async purgeExpired(actor = 'system'): Promise<{ agreementId: string; contributions: number }[]> {
+    const now = this.now();
+    const rows = await this.db
+      .selectFrom('agreements')
+      .selectAll()
+      .where('purged_at', 'is', null)
+      .execute();
+    const purged: { agreementId: string; contributions: number }[] = [];
+    for (const row of rows) {
+      const status = Governance.agreementStatus(row, now);
+      if (status !== 'expired' && status !== 'revoked') continue;
+      const ended = new Date(
+        status === 'revoked' ? (row.revoked_at ?? row.valid_until) : row.valid_until,
+      );
+      if (now.getTime() < ended.getTime() + Number(row.retention_days) * DAY_MS) continue;
+      const contributions = await this.db
+        .selectFrom('contributions')
+        .selectAll()
+        .where('agreement_id', '=', row.id)
+        .where('purged_at', 'is', null)
+        .execute();
+      for (const c of contributions) await rm(this.absolute(c.storage_path), { force: true });
+      await this.tx(async (trx) => {
+        const at = now.toISOString();
+        await trx
+          .updateTable('contributions')
+          .set({ purged_at: at })
+          .where('agreement_id', '=', row.id)
+          .where('purged_at', 'is', null)
+          .execute();
+        await trx
+          .updateTable('agreements')
+          .set({ purged_at: at })
+          .where('id', '=', row.id)
+          .execute();
+        await this.audit(trx, actor, 'purge', row.id, {
+          status,
+          retentionDays: Number(row.retention_days),
+          contributions: contributions.map((c) => ({
+            id: c.id,
+            dataset: c.dataset_id,
+            sha256: c.sha256,
+          })),
+        });
+      });
+      purged.push({ agreementId: row.id, contributions: contributions.length });
+    }
+    return purged;
+  }
+
+  // ---------------------------------------------------------------- purpose binding
+
+  /**
+   * Checks that every source dataset of every indicator is covered, at `at`, by an active
+   * agreement that allows the indicator's theme (and lists the indicator, when the agreement
+   * names indicators). Returns the agreements that cover the run.
+   */
+  async assertPurpose(indicators: IndicatorRef[], at: Date = this.now()): Promise<string[]> {
+    const rows = await this.db.selectFrom('agreements').selectAll().orderBy('id').execute();
+    const active = rows.filter((r) => Governance.agreementStatus(r, at) === 'active');
+    const used = new Set<string>();
+    for (const ind of indicators) {
+      if (ind.sources.length === 0)
+        throw new GovernanceError('invalid', `indicator ${ind.id} has no source datasets`);
+      for (const ds of ind.sources) {
+        const covering = active.filter((a) => parseList(a.datasets).includes(ds));
+        const refuse = (missing: string, detail: string) =>
+          new PurposeBindingError(
+            ind.id,
+            ds,
+            missing,
+            `purpose binding: indicator '${ind.id}' (theme '${ind.theme}') may not use dataset '${ds}': ${detail} (missing permission: ${missing})`,
+          );
+        if (covering.length === 0) {
+          const ended = rows.filter(
+            (a) => a.state !== 'draft' && parseList(a.datasets).includes(ds),
+          );
+          const why = ended.length
+            ? `its agreement ${ended.map((a) => `${a.id} is ${Governance.agreementStatus(a, at)}`).join(', ')}`
+            : 'no agreement covers it';
+          throw refuse(`an active agreement covering dataset '${ds}'`, why);
+        }
+        const withTheme = covering.filter((a) => parseList(a.themes).includes(ind.theme));
+        if (withTheme.length === 0) {
+          throw refuse(
+            `theme '${ind.theme}'`,
+            `agreement ${covering.map((a) => a.id).join(', ')} does not allow theme '${ind.theme}'`,
+          );
+        }
+        const allowing = withTheme.filter((a) => {
+          const list = parseList(a.indicators);
+          return list.length === 0 || list.includes(ind.id);
+        });
+        if (allowing.length === 0) {
+          throw refuse(
+            `indicator '${ind.id}'`,
+            `agreement ${withTheme.map((a) => a.id).join(', ')} lists its indicators and '${ind.id}' is not among them`,
+          );
+        }
+        for (const a of allowing) used.add(a.id);
+      }
+    }
+    return [...used].sort();
+  }
+
+  // ---------------------------------------------------------------- contributions
+
+  private absolute(storagePath: string): string {
+    return join(this.store.dataDir, storagePath);
+  }
+
+  private async coveringAgreement(
+    datasetId: string,
+    organisationId: string,
+  ): Promise<AgreementRow> {
+    const now = this.now();
+    const rows = await this.db
+      .selectFrom('agreements')
+      .innerJoin('agreement_parties', 'agreement_parties.agreement_id', 'agreements.id')
+      .selectAll('agreements')
+      .where('agreements.state', '=', 'signed')
+      .where('agreement_parties.organisation_id', '=', organisationId)
+      .orderBy('agreements.id')
+      .execute();
+    const row = rows.find(
+      (r) =>
+        Governance.agreementStatus(r, now) === 'active' &&
+        parseList(r.datasets).includes(datasetId),
+    );
+    if (!row) {
+      throw new GovernanceError(
+        'forbidden',
+        `no active agreement covers dataset ${datasetId} from ${organisationId}`,
+      );
+    }
+    return row;
+  }
+
+  /** The provider organisation of `actor` that delivers `datasetId`. */
+  private async deliveringOrganisation(actor: string, datasetId: string): Promise<string> {
+    let provider: string;
+    try {
+      provider = datasetContract(datasetId).provider;
+    } catch (err) {
+      throw new GovernanceError('invalid', (err as Error).message);
+    }
+    const user = await this.getUser(actor);
+    const orgs = (await this.listOrganisations()).filter(
+      (o) =>
+        o.role === 'provider' &&
+        o.providerIds.includes(provider) &&
+        user.organisations.includes(o.id),
+    );
+    const org = orgs[0];
+    if (!org) {
+      throw new GovernanceError(
+        'forbidden',
+        `${user.email} does not belong to provider '${provider}' that delivers ${datasetId}`,
+      );
+    }
+    return org.id;
+  }
+
+  /**
+   * Records a delivered contribution (already stored under the data directory and validated).
+   * The demo pipeline calls this after its own ingest; uploads through the API end here too.
+   */
+  async recordContribution(
+    actor: string,
+    input: {
+      datasetId: string;
+      sha256: string;
+      bytes: number;
+      storagePath: string;
+      accepted: number;
+      quarantined: number;
+      reasons?: Record<string, number>;
+    },
+  ): Promise<Contribution> {
+    const organisationId = await this.deliveringOrganisation(actor, input.datasetId);
+    const agreement = await this.coveringAgreement(input.datasetId, organisationId);
+    for (const [k, v] of Object.entries({
+      bytes: input.bytes,
+      accepted: input.accepted,
+      quarantined: input.quarantined,
+    })) {
+      if (!Number.isInteger(v) || v < 0)
+        throw new GovernanceError('invalid', `contribution ${k} must be a whole number ≥ 0`);
+    }
+    if (!/^[0-9a-f]{64}$/.test(input.sha256))
+      throw new GovernanceError('invalid', 'contribution sha256 must be 64 hex characters');
+    const storagePath = input.storagePath.startsWith('/')
+      ? relative(this.store.dataDir, input.storagePath)
+      : input.storagePath;
+    const row = {
+      id: randomUUID(),
+      agreement_id: agreement.id,
+      dataset_id: input.datasetId,
+      organisation_id: organisationId,
+      uploaded_by: actor,
+      sha256: input.sha256,
+      bytes: input.bytes,
+      rows: input.accepted + input.quarantined,
+      accepted: input.accepted,
+      quarantined: input.quarantined,
+      reasons: JSON.stringify(input.reasons ?? {}),
+      storage_path: storagePath,
+      created_at: this.now().toISOString(),
+      purged_at: null,
+    };
+    await this.tx(async (trx) => {
+      await trx.insertInto('contributions').values(row).execute();
+      await this.audit(trx, actor, 'upload', row.id, {
+        dataset: input.datasetId,
+        organisation: organisationId,
+        agreement: agreement.id,
+        sha256: input.sha256,
+        bytes: input.bytes,
+        rows: row.rows,
+        accepted: input.accepted,
+        quarantined: input.quarantined,
+        reasons: input.reasons ?? {},
+      });
+    });
+    return this.contributionView(row);
+  }
+
+  /**
+   * Receives a contribution stream: permission first (before a byte is read), then the file
+   * into `<dataDir>/contributions/.incoming`, checksum, row validation, and an atomic rename to
+   * `<dataDir>/contributions/<dataset>/<sha256>.<ext>`. Failure at any step leaves no file and no
+   * record.
+   */
+  async uploadContribution(
+    actor: string,
+    datasetId: string,
+    body: Readable,
+    opts: { sha256: string; maxBytes: number; validate: ValidateFn },
+  ): Promise<Contribution> {
+    const organisationId = await this.deliveringOrganisation(actor, datasetId);
+    await this.coveringAgreement(datasetId, organisationId);
+    const received = await receiveUpload(body, {
+      incomingDir: join(this.store.dataDir, 'contributions', '.incoming'),
+      maxBytes: opts.maxBytes,
+      expectedSha256: opts.sha256,
+    });
+    const ext = datasetContract(datasetId).format === 'parquet' ? 'parquet' : 'csv';
+    const storagePath = join('contributions', datasetId, `${received.sha256}.${ext}`);
+    const finalPath = this.absolute(storagePath);
+    try {
+      const dup = await this.db
+        .selectFrom('contributions')
+        .select('id')
+        .where('dataset_id', '=', datasetId)
+        .where('sha256', '=', received.sha256)
+        .where('purged_at', 'is', null)
+        .executeTakeFirst();
+      if (dup)
+        throw new GovernanceError(
+          'conflict',
+          `this file was already delivered as contribution ${dup.id}`,
+        );
+      const counts = await opts.validate(received.tempPath, datasetId);
+      await mkdir(dirname(finalPath), { recursive: true });
+      await rename(received.tempPath, finalPath);
+      try {
+        return await this.recordContribution(actor, {
+          datasetId,
+          sha256: received.sha256,
+          bytes: received.bytes,
+          storagePath,
+          accepted: counts.accepted,
+          quarantined: counts.quarantined,
+          reasons: counts.reasons,
+        });
+      } catch (err) {
+        await rm(finalPath, { force: true });
+        throw err;
+      }
+    } finally {
+      await rm(received.tempPath, { force: true });
+    }
+  }
+
+  private contributionView(r: Database['contributions']): Contribution {
+    return {
+      id: r.id,
+      agreementId: r.agreement_id,
+      datasetId: r.dataset_id,
+      organisationId: r.organisation_id,
+      uploadedBy: r.uploaded_by,
+      sha256: r.sha256,
+      bytes: Number(r.bytes),
+      rows: Number(r.rows),
+      accepted: Number(r.accepted),
+      quarantined: Number(r.quarantined),
+      reasons: JSON.parse(r.reasons) as Record<string, number>,
+      storagePath: r.storage_path,
+      createdAt: r.created_at,
+      purgedAt: r.purged_at,
+    };
+  }
+
+  /** Contributions, optionally only those of some organisations (providers see their own). */
+  async listContributions(opts: { organisations?: string[] } = {}): Promise<Contribution[]> {
+    let q = this.db.selectFrom('contributions').selectAll().orderBy('created_at').orderBy('id');
+    if (opts.organisations) {
+      if (opts.organisations.length === 0) return [];
+      q = q.where('organisation_id', 'in', opts.organisations);
+    }
+    return (await q.execute()).map((r) => this.contributionView(r));
+  }
+
+  // ---------------------------------------------------------------- runs and the airlock
+
+  private async refuseRun(
+    actor: string,
+    subject: string,
+    err: PurposeBindingError,
+    runId: string | null,
+  ) {
+    await this.tx(async (trx) => {
+      if (runId) {
+        await trx
+          .updateTable('runs')
+          .set({ state: 'refused', finished_at: this.now().toISOString() })
+          .where('id', '=', runId)
+          .execute();
+      }
+      await this.audit(trx, actor, 'run.refused', subject, {
+        indicator: err.indicatorId,
+        dataset: err.datasetId,
+        missing: err.missing,
+      });
+    });
+  }
+
+  /** Starts a run after purpose binding; a refused run is logged and throws PurposeBindingError. */
+  async startRun(actor: string, input: { id?: string; indicators: IndicatorRef[] }): Promise<Run> {
+    await this.requireRole(actor, ['broker'], 'start runs');
+    if (input.indicators.length === 0)
+      throw new GovernanceError('invalid', 'a run needs at least one indicator');
+    const id = input.id ?? `run-${randomUUID()}`;
+    let agreements: string[];
+    try {
+      agreements = await this.assertPurpose(input.indicators, this.now());
+    } catch (err) {
+      if (err instanceof PurposeBindingError) await this.refuseRun(actor, id, err, null);
+      throw err;
+    }
+    const datasets = [...new Set(input.indicators.flatMap((i) => i.sources))].sort();
+    const run: Run = {
+      id,
+      startedBy: actor,
+      startedAt: this.now().toISOString(),
+      indicators: input.indicators.map((i) => ({
+        id: i.id,
+        theme: i.theme,
+        sources: [...i.sources],
+      })),
+      datasets,
+      agreements,
+      state: 'running',
+    };
+    await this.tx(async (trx) => {
+      await trx
+        .insertInto('runs')
+        .values({
+          id,
+          started_by: actor,
+          started_at: run.startedAt,
+          indicators: JSON.stringify(run.indicators),
+          datasets: JSON.stringify(datasets),
+          agreements: JSON.stringify(agreements),
+          state: 'running',
+          finished_at: null,
+        })
+        .execute();
+      await this.audit(trx, actor, 'run', id, {
+        indicators: run.indicators.map((i) => i.id),
+        datasets,
+        agreements,
+      });
+    });
+    return run;
+  }
+
+  async getRun(id: string): Promise<Run> {
+    const r = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new GovernanceError('not_found', `run ${id} does not exist`);
+    return {
+      id: r.id,
+      startedBy: r.started_by,
+      startedAt: r.started_at,
+      indicators: JSON.parse(r.indicators) as IndicatorRef[],
+      datasets: parseList(r.datasets),
+      agreements: parseList(r.agreements),
+      state: r.state as Run['state'],
+    };
+  }
+
+  /**
+   * The run's output enters the airlock. Purpose binding is checked again now: an agreement that
+   * expired or was revoked during the run refuses the candidate.
+   */
+  async createCandidate(
+    actor: string,
+    input: { runId: string; releaseId?: string; auditSummary: Record<string, unknown> },
+  ): Promise<Release> {
+    const run = await this.getRun(input.runId);
+    if (run.startedBy !== actor) {
+      throw new GovernanceError(
+        'forbidden',
+        `run ${run.id} was started by another user; only its runner submits its candidate`,
+      );
+    }
+    if (run.state !== 'running')
+      throw new GovernanceError('conflict', `run ${run.id} is ${run.state}, not running`);
+    try {
+      await this.assertPurpose(run.indicators, this.now());
+    } catch (err) {
+      if (err instanceof PurposeBindingError) await this.refuseRun(actor, run.id, err, run.id);
+      throw err;
+    }
+    const providerIds = new Set(run.datasets.map((d) => datasetContract(d).provider as string));
+    const providerOrgs = (await this.listOrganisations())
+      .filter((o) => o.role === 'provider' && o.providerIds.some((p) => providerIds.has(p)))
+      .map((o) => o.id);
+    const id =
+      input.releaseId ?? `rel-${this.now().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+    const at = this.now().toISOString();
+    const verification = await verifyAuditTrail(this.db);
+    await this.tx(async (trx) => {
+      if (await trx.selectFrom('releases').select('id').where('id', '=', id).executeTakeFirst()) {
+        throw new GovernanceError('conflict', `release ${id} already exists`);
+      }
+      await trx
+        .insertInto('releases')
+        .values({
+          id,
+          run_id: run.id,
+          state: 'candidate',
+          indicators: JSON.stringify(run.indicators.map((i) => i.id)),
+          datasets: JSON.stringify(run.datasets),
+          providers: JSON.stringify(providerOrgs),
+          audit_summary: JSON.stringify(input.auditSummary),
+          started_by: actor,
+          created_at: at,
+          published_at: null,
+          published_by: null,
+          withdrawn_at: null,
+          withdrawn_by: null,
+          withdraw_reason: null,
+        })
+        .execute();
+      await trx
+        .updateTable('runs')
+        .set({ state: 'candidate', finished_at: at })
+        .where('id', '=', run.id)
+        .execute();
+      await this.audit(trx, actor, 'candidate', id, {
+        run: run.id,
+        providers: providerOrgs,
+        auditTrailHead: verification.ok ? verification.head : null,
+      });
+    });
+    return this.getRelease(id);
+  }
+
+  private async releaseRow(id: string): Promise<ReleaseRow> {
+    const r = await this.db
+      .selectFrom('releases')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!r) throw new GovernanceError('not_found', `release ${id} does not exist`);
+    return r;
+  }
+
+  private async releaseView(r: ReleaseRow): Promise<Release> {
+    const reviews = await this.db
+      .selectFrom('reviews')
+      .selectAll()
+      .where('release_id', '=', r.id)
+      .orderBy('created_at')
+      .orderBy('user_id')
+      .execute();
+    const rv: Review[] = reviews.map((x) => ({
+      userId: x.user_id,
+      capacity: x.capacity,
+      decision: x.decision as Review['decision'],
+      reason: x.reason,
+      createdAt: x.created_at,
+    }));
+    const providers = parseList(r.providers);
+    const providerStatus: Record<string, 'approved' | 'rejected' | 'pending'> = {};
+    for (const p of providers) {
+      const mine = rv.filter((x) => x.capacity === p);
+      providerStatus[p] = mine.some((x) => x.decision === 'reject')
+        ? 'rejected'
+        : mine.some((x) => x.decision === 'approve')
+          ? 'approved'
+          : 'pending';
+    }
+    const boardApprovals = new Set(
+      rv
+        .filter(
+          (x) => x.capacity === 'board' && x.decision === 'approve' && x.userId !== r.started_by,
+        )
+        .map((x) => x.userId),
+    ).size;
+    const ready =
+      !rv.some((x) => x.decision === 'reject') &&
+      Object.values(providerStatus).every((s) => s === 'approved') &&
+      boardApprovals >= BOARD_QUORUM;
+    return {
+      id: r.id,
+      runId: r.run_id,
+      state: r.state as ReleaseState,
+      indicators: parseList(r.indicators),
+      datasets: parseList(r.datasets),
+      providers,
+      auditSummary: JSON.parse(r.audit_summary) as Record<string, unknown>,
+      startedBy: r.started_by,
+      createdAt: r.created_at,
+      publishedAt: r.published_at,
+      publishedBy: r.published_by,
+      withdrawnAt: r.withdrawn_at,
+      withdrawnBy: r.withdrawn_by,
+      withdrawReason: r.withdraw_reason,
+      reviews: rv,
+      approval: {
+        providers: providerStatus,
+        board: { approvals: boardApprovals, required: BOARD_QUORUM },
+        ready,
+      },
+    };
+  }
+
+  /**
+   * One release. When `viewer` is given and the release is not public (candidate or rejected),
+   * the access is logged.
+   */
+  async getRelease(id: string, viewer?: string): Promise<Release> {
+    const view = await this.releaseView(await this.releaseRow(id));
+    if (viewer !== undefined && (view.state === 'candidate' || view.state === 'rejected')) {
+      await this.logAudit(viewer, 'access', id, { state: view.state });
+    }
+    return view;
+  }
+
+  async listReleases(opts: { states?: ReleaseState[] } = {}): Promise<Release[]> {
+    let q = this.db.selectFrom('releases').selectAll().orderBy('created_at').orderBy('id');
+    if (opts.states) q = q.where('state', 'in', opts.states);
+    return Promise.all((await q.execute()).map((r) => this.releaseView(r)));
+  }
+
+  /**
+   * Approve or reject a candidate, for a provider organisation whose data it uses or as a board
+   * member. The runner may not review; nobody reviews twice; a rejection needs a reason and
+   * stops the candidate.
+   */
+  async review(
+    actor: string,
+    releaseId: string,
+    input: { decision: 'approve' | 'reject'; reason?: string; capacity?: string },
+  ): Promise<Release> {
+    const user = await this.getUser(actor);
+    const reason = (input.reason ?? '').trim();
+    if (input.decision !== 'approve' && input.decision !== 'reject') {
+      throw new GovernanceError(
+        'invalid',
+        `decision must be approve or reject, not '${String(input.decision)}'`,
+      );
+    }
+    if (input.decision === 'reject' && reason === '')
+      throw new GovernanceError('invalid', 'a rejection needs a reason');
+    await this.tx(async (trx) => {
+      const r = await trx
+        .selectFrom('releases')
+        .selectAll()
+        .where('id', '=', releaseId)
+        .executeTakeFirst();
+      if (!r) throw new GovernanceError('not_found', `release ${releaseId} does not exist`);
+      if (r.state !== 'candidate')
+        throw new GovernanceError(
+          'conflict',
+          `release ${releaseId} is ${r.state}; only candidates are reviewed`,
+        );
+      if (r.started_by === actor) {
+        throw new GovernanceError(
+          'forbidden',
+          `${user.email} started the run of ${releaseId} and cannot review it`,
+        );
+      }
+      const before = await trx
+        .selectFrom('reviews')
+        .select('decision')
+        .where('release_id', '=', releaseId)
+        .where('user_id', '=', actor)
+        .executeTakeFirst();
+      if (before)
+        throw new GovernanceError(
+          'conflict',
+          `${user.email} already reviewed ${releaseId} (${before.decision})`,
+        );
+      const capacities = [
+        ...parseList(r.providers).filter((p) => user.organisations.includes(p)),
+        ...(user.roles.includes('board') ? ['board'] : []),
+      ];
+      let capacity = input.capacity;
+      if (capacity !== undefined) {
+        if (!capacities.includes(capacity)) {
+          throw new GovernanceError(
+            'forbidden',
+            `${user.email} cannot review ${releaseId} as '${capacity}'`,
+          );
+        }
+      } else if (capacities.length === 1) {
+        capacity = capacities[0];
+      } else if (capacities.length === 0) {
+        throw new GovernanceError(
+          'forbidden',
+          `${user.email} is neither a board member nor a member of a provider whose data ${releaseId} uses`,
+        );
+      } else {
+        throw new GovernanceError(
+          'invalid',
+          `${user.email} may review as ${capacities.join(' or ')}: say which capacity`,
+        );
+      }
+      if (capacity === undefined) throw new GovernanceError('invalid', 'no review capacity');
+      await trx
+        .insertInto('reviews')
+        .values({
+          release_id: releaseId,
+          user_id: actor,
+          capacity,
+          decision: input.decision,
+          reason,
+          created_at: this.now().toISOString(),
+        })
+        .execute();
+      if (input.decision === 'reject') {
+        await trx
+          .updateTable('releases')
+          .set({ state: 'rejected' })
+          .where('id', '=', releaseId)
+          .execute();
+      }
+      await this.audit(
+        trx,
+        actor,
+        input.decision === 'approve' ? 'approval' : 'rejection',
+        releaseId,
+        { capacity, reason },
+      );
+    });
+    return this.getRelease(releaseId);
+  }
+
+  /** Publishes an approved candidate. From here on the release is immutable. */
+  async publish(actor: string, releaseId: string): Promise<Release> {
+    await this.requireRole(actor, ['broker'], 'publish releases');
+    const view = await this.releaseView(await this.releaseRow(releaseId));
+    if (view.state !== 'candidate') {
+      throw new GovernanceError(
+        'conflict',
+        `release ${releaseId} is ${view.state}; only an approved candidate can be published`,
+      );
+    }
+    if (!view.approval.ready) {
+      const pending = Object.entries(view.approval.providers)
+        .filter(([, s]) => s !== 'approved')
+        .map(([p]) => p);
+      throw new GovernanceError(
+        'conflict',
+        `release ${releaseId} is not approved: providers pending ${pending.join(', ') || 'none'}; board ${view.approval.board.approvals}/${BOARD_QUORUM}`,
+      );
+    }
+    // The agreements must still hold at publication.
+    const run = await this.getRun(view.runId);
+    await this.assertPurpose(run.indicators, this.now());
+    await this.tx(async (trx) => {
+      const res = await trx
+        .updateTable('releases')
+        .set({ state: 'published', published_at: this.now().toISOString(), published_by: actor })
+        .where('id', '=', releaseId)
+        .where('state', '=', 'candidate')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1)
+        throw new GovernanceError('conflict', `release ${releaseId} changed meanwhile`);
+      await this.audit(trx, actor, 'publication', releaseId, {
+        indicators: view.indicators,
+        approvals: view.reviews.map((x) => ({ user: x.userId, capacity: x.capacity })),
+      });
+    });
+    return this.getRelease(releaseId);
+  }
+
+  /** Withdraws a published release; it stays listed, marked withdrawn with its reason. */
+  async withdraw(actor: string, releaseId: string, reason: string): Promise<Release> {
+    await this.requireRole(actor, ['broker', 'board'], 'withdraw releases');
+    const why = nonEmpty(reason, 'reason');
+    await this.tx(async (trx) => {
+      const res = await trx
+        .updateTable('releases')
+        .set({
+          state: 'withdrawn',
+          withdrawn_at: this.now().toISOString(),
+          withdrawn_by: actor,
+          withdraw_reason: why,
+        })
+        .where('id', '=', releaseId)
+        .where('state', '=', 'published')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) {
+        const r = await trx
+          .selectFrom('releases')
+          .select('state')
+          .where('id', '=', releaseId)
+          .executeTakeFirst();
+        if (!r) throw new GovernanceError('not_found', `release ${releaseId} does not exist`);
+        throw new GovernanceError(
+          'conflict',
+          `release ${releaseId} is ${r.state}; only a published release can be withdrawn`,
+        );
+      }
+      await this.audit(trx, actor, 'withdrawal', releaseId, { reason: why });
+    });
+    return this.getRelease(releaseId);
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  listAudit(opts: { afterSeq?: number; limit?: number; action?: string } = {}) {
+    return listAudit(this.db, opts);
+  }
+
+  verifyAuditTrail() {
+    return verifyAuditTrail(this.db);
+  }
+}

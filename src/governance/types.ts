@@ -1,0 +1,145 @@
+/** Plain data the governance functions return (and the API serialises). */
+export const ROLES = ['provider', 'broker', 'board', 'consumer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Organisation {
+  id: string;
+  name: string;
+  role: Role;
+  providerIds: string[];
+  createdAt: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  organisations: string[];
+  roles: Role[];
+}
+
+/** Who is calling: a user with the roles of the organisations they belong to. */
+export interface Principal extends User {
+  via: 'api-token' | 'session' | 'internal';
+}
+
+export type AgreementStatus = 'draft' | 'proposed' | 'signed' | 'active' | 'expired' | 'revoked';
+
+export interface Agreement {
+  id: string;
+  title: string;
+  purpose: string;
+  legalBasis: string;
+  status: AgreementStatus;
+  parties: { organisationId: string; signedBy: string | null; signedAt: string | null }[];
+  datasets: string[];
+  /** The contracts of the datasets: columns, types, identifier and region columns. */
+  contracts: {
+    id: string;
+    provider: string;
+    columns: {
+      name: string;
+      type: string;
+      identifier: string | null;
+      regionLevel: string | null;
+    }[];
+  }[];
+  themes: string[];
+  indicators: string[];
+  validFrom: string;
+  validUntil: string;
+  retentionDays: number;
+  createdAt: string;
+  revokedAt: string | null;
+  revokeReason: string | null;
+  purgedAt: string | null;
+}
+
+export interface AgreementInput {
+  id?: string;
+  title: string;
+  purpose: string;
+  legalBasis: string;
+  parties: string[];
+  datasets: string[];
+  themes: string[];
+  indicators?: string[];
+  validFrom: Date | string;
+  validUntil: Date | string;
+  retentionDays: number;
+}
+
+export interface ValidationCounts {
+  accepted: number;
+  quarantined: number;
+  reasons: Record<string, number>;
+}
+
+/** Row validation against the dataset contract (ingest's job), injected so governance stays small. */
+export type ValidateFn = (file: string, datasetId: string) => Promise<ValidationCounts>;
+
+export interface Contribution {
+  id: string;
+  agreementId: string;
+  datasetId: string;
+  organisationId: string;
+  uploadedBy: string;
+  sha256: string;
+  bytes: number;
+  rows: number;
+  accepted: number;
+  quarantined: number;
+  reasons: Record<string, number>;
+  storagePath: string;
+  createdAt: string;
+  purgedAt: string | null;
+}
+
+export interface IndicatorRef {
+  id: string;
+  theme: string;
+  sources: string[];
+}
+
+export interface Run {
+  id: string;
+  startedBy: string;
+  startedAt: string;
+  indicators: IndicatorRef[];
+  datasets: string[];
+  agreements: string[];
+  state: 'running' | 'candidate' | 'refused';
+}
+
+export type ReleaseState = 'candidate' | 'rejected' | 'published' | 'withdrawn';
+
+export interface Review {
+  userId: string;
+  capacity: string;
+  decision: 'approve' | 'reject';
+  reason: string;
+  createdAt: string;
+}
+
+export interface Release {
+  id: string;
+  runId: string;
+  state: ReleaseState;
+  indicators: string[];
+  datasets: string[];
+  providers: string[];
+  auditSummary: Record<string, unknown>;
+  startedBy: string;
+  createdAt: string;
+  publishedAt: string | null;
+  publishedBy: string | null;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawReason: string | null;
+  reviews: Review[];
+  approval: {
+    providers: Record<string, 'approved' | 'rejected' | 'pending'>;
+    board: { approvals: number; required: number };
+    ready: boolean;
+  };
+}

@@ -1,0 +1,35 @@
+/** The validated catalogue, looked up by id. */
+import { datasetContract } from '../ingest/contracts.js';
+import { DEFINITIONS } from './definitions.js';
+import { loadDefinitions } from './load.js';
+import type { ResolvedIndicator } from './schema.js';
+
+/** Every indicator, validated at import: a bad definition fails here, naming indicator and field. */
+export const CATALOGUE: readonly ResolvedIndicator[] = Object.freeze(loadDefinitions(DEFINITIONS));
+
+const byId = new Map(CATALOGUE.map((d) => [d.id, d]));
+
+export function getIndicator(id: string): ResolvedIndicator {
+  const d = byId.get(id);
+  if (!d) throw new Error(`unknown indicator '${id}' (known: ${[...byId.keys()].join(', ')})`);
+  return d;
+}
+
+/** The public description of an indicator, as the API lists it (`GET /api/v1/indicators`). */
+export function describeIndicator(d: ResolvedIndicator) {
+  return {
+    id: d.id,
+    title: d.title,
+    description: d.description,
+    theme: d.theme,
+    kind: d.kind,
+    unit: d.unit,
+    sources: d.sources.map((dataset) => ({ dataset, provider: datasetContract(dataset).provider })),
+    methodology: d.methodology,
+    regionBasis: d.regionBasis,
+    levels: d.levels,
+    years: d.years,
+    breakdowns: d.breakdowns,
+    disclosure: d.disclosure,
+  };
+}

@@ -1,0 +1,18 @@
+/** The indicator catalogue: declarative definitions, their validation, and their ground truth. */
+export * from './schema.js';
+export { loadDefinitions, IndicatorDefinitionError } from './load.js';
+export { WITWASGEVOELIGE_SBI, ZORG_SBI } from './sbi.js';
+export { DEFINITIONS } from './definitions.js';
+export { CATALOGUE, getIndicator, describeIndicator } from './catalogue.js';
+export {
+  writeIndicatorGroundTruth,
+  readGroundTruth,
+  computeGroundTruth,
+  loadRawTables,
+} from './truth/index.js';
+export type {
+  TruthCell,
+  RegionHierarchyRow,
+  RawLoadReport,
+  GroundTruthOptions,
+} from './truth/index.js';

@@ -1,0 +1,169 @@
+/**
+ * A purpose-bound run: governance admits the indicators, the engine computes them from the linked
+ * microdata, disclosure control protects them against everything published before, and the result
+ * is written as a candidate release that enters the airlock. An audit failure stops it here.
+ */
+import { writeFileSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { computeIndicators, comparableGemeenten, CATALOGUE } from '../engine/index.js';
+import {
+  DEFAULT_PROFILES,
+  protect,
+  type PublishedCell,
+  type RuleProfile,
+} from '../disclosure/index.js';
+import { datasetContract } from '../ingest/contracts.js';
+import { linkageReport } from '../pseudonym/index.js';
+import type { DemoGovernance } from '../governance/index.js';
+import type { RegionSet } from '../regions/index.js';
+import {
+  hashRows,
+  listReleaseIds,
+  newReleaseId,
+  readManifest,
+  readReleaseRows,
+  writeRelease,
+  type ReleaseManifest,
+  type ReleaseRow,
+} from '../release/index.js';
+import { codeVersion } from '../version.js';
+import type { Deliveries } from './deliver.js';
+import type { IngestResult } from './ingest.js';
+import type { DataLayout } from './layout.js';
+import { indicatorMetadata } from './indicator-meta.js';
+
+export const YEARS = [2019, 2020, 2021, 2022, 2023];
+
+export class AuditFailedError extends Error {
+  override name = 'AuditFailedError';
+}
+
+export interface CandidateRelease {
+  id: string;
+  dir: string;
+  cells: number;
+  published: number;
+  suppressed: number;
+  auditPassed: boolean;
+}
+
+export function profilesOf(
+  indicators: readonly { id: string; disclosure: string }[],
+): Record<string, RuleProfile> {
+  return Object.fromEntries(
+    indicators.map((d) => [d.id, DEFAULT_PROFILES[d.disclosure as keyof typeof DEFAULT_PROFILES]]),
+  );
+}
+
+/** Rows of the earlier releases in this data directory, for the differencing audit. */
+function earlierRows(
+  dataDir: string,
+  indicators: Set<string>,
+): { rows: PublishedCell[]; latest: string | null } {
+  const ids = listReleaseIds(dataDir);
+  const rows: PublishedCell[] = [];
+  for (const id of ids) {
+    for (const r of readReleaseRows(dataDir, id)) if (indicators.has(r.indicator_id)) rows.push(r);
+  }
+  return { rows, latest: ids.at(-1) ?? null };
+}
+
+export async function runIndicators(opts: {
+  conn: DuckDBConnection;
+  demo: DemoGovernance;
+  layout: DataLayout;
+  regions: RegionSet;
+  ingest: IngestResult;
+  deliveries: Deliveries;
+  indicators?: string[];
+}) {
+  const { conn, demo, layout } = opts;
+  const definitions = CATALOGUE.filter((d) => !opts.indicators || opts.indicators.includes(d.id));
+  const run = await demo.governance.startRun(demo.broker.id, {
+    indicators: definitions.map((d) => ({ id: d.id, theme: d.theme, sources: [...d.sources] })),
+  });
+  const datasets = [...new Set(definitions.flatMap((d) => d.sources))].sort();
+  const linkage = await linkageReport(conn, datasets);
+  const cells = await computeIndicators(conn, {
+    indicators: definitions.map((d) => d.id),
+    years: YEARS,
+  });
+  const comparable = await comparableGemeenten(conn);
+  writeFileSync(layout.comparable, `${JSON.stringify(Object.fromEntries(comparable), null, 1)}\n`);
+
+  /** Disclosure control, the release files and the candidate in the airlock. */
+  async function protectAndWrite(): Promise<CandidateRelease> {
+    const earlier = earlierRows(layout.root, new Set(definitions.map((d) => d.id)));
+    const result = await protect({
+      cells,
+      profiles: profilesOf(definitions),
+      earlier: earlier.rows,
+    });
+    const rows: ReleaseRow[] = result.cells;
+    const createdAt = new Date();
+    const cellsHash = hashRows(rows);
+    const id = newReleaseId(createdAt, cellsHash);
+    const byStatus: Record<string, number> = {};
+    for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const meta = indicatorMetadata();
+    const manifest: ReleaseManifest = {
+      id,
+      format: 'samenzicht-release/1',
+      createdAt: createdAt.toISOString(),
+      codeVersion: codeVersion(),
+      regionSet: { year: opts.regions.year, source: opts.regions.source.description },
+      years: YEARS,
+      indicators: meta.filter((m) => definitions.some((d) => d.id === m.id)),
+      rules: profilesOf(definitions),
+      inputs: opts.ingest.reports.map((r) => ({
+        dataset: r.dataset,
+        provider: datasetContract(r.dataset).provider,
+        file: r.file.slice(layout.root.length + 1),
+        sha256: r.sha256,
+        rows: r.rowsIn,
+        loaded: r.loaded,
+        quarantined: r.quarantined,
+        keptBackByProvider: r.keptBackByProvider,
+        quarantineReasons: r.reasons,
+      })),
+      linkage,
+      cells: { count: rows.length, sha256: cellsHash, byStatus },
+      previousRelease: earlier.latest ? readManifest(layout.root, earlier.latest).id : null,
+      notes: [
+        'Totals may not add up: counts are rounded after suppression.',
+        'A suppressed figure is empty in cells.csv and "." in the CBS-style CSV of the API.',
+        `Pseudonymisation scheme: ${opts.deliveries.scheme}.`,
+      ],
+    };
+    const audit = { ...result.audit, stats: result.stats };
+    if (!result.audit.passed) {
+      const failing = result.audit.failing
+        .slice(0, 5)
+        .map((f) => `${f.cells.join('+')} [${f.lower}, ${f.upper}]`);
+      throw new AuditFailedError(
+        `the disclosure audit failed for ${result.audit.failing.length} figure(s), e.g. ${failing.join('; ')}; the release is refused`,
+      );
+    }
+    const written = await writeRelease(conn, layout.root, manifest, rows, audit);
+    await demo.governance.createCandidate(demo.broker.id, {
+      runId: run.id,
+      releaseId: id,
+      auditSummary: {
+        passed: result.audit.passed,
+        checkedVariables: result.audit.checkedVariables,
+        suppressedByRule: result.stats.suppressedByRule,
+        informationLoss: result.stats.secondaryCost,
+      },
+    });
+    return {
+      id,
+      dir: written.dir,
+      cells: rows.length,
+      published: byStatus.published ?? 0,
+      suppressed: (byStatus['suppressed-primary'] ?? 0) + (byStatus['suppressed-secondary'] ?? 0),
+      auditPassed: result.audit.passed,
+    };
+  }
+
+  return { run, indicators: definitions, cells, linkage, protectAndWrite };
+}

@@ -1,0 +1,238 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { feature, merge } from 'topojson-client';
+import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
+import { field, parseCsv } from './csv.js';
+import { BUURT_FILE, WIJK_FILE, checkRegionsDir } from './resolve.js';
+import type { GeometryProvider } from './set.js';
+import { syntheticSubAreas } from './synthetic.js';
+import type { Region, RegionLevel } from './types.js';
+
+export interface CbsRegions {
+  regions: Region[];
+  geometry: Partial<Record<RegionLevel, GeometryProvider>>;
+  description: string;
+}
+
+async function readTopology(path: string): Promise<Topology> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(
+      `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  const t = parsed as Partial<Topology>;
+  if (t.type !== 'Topology' || typeof t.objects !== 'object' || t.objects === null) {
+    throw new Error(`${path}: not a TopoJSON topology`);
+  }
+  return t as Topology;
+}
+
+function collection(topology: Topology, name: string, path: string): GeometryCollection {
+  const obj = topology.objects[name];
+  if (!obj || obj.type !== 'GeometryCollection') {
+    throw new Error(`${path}: object '${name}' missing or not a GeometryCollection`);
+  }
+  return obj as GeometryCollection;
+}
+
+function geometryOf(topology: Topology, g: GeometryObject): Geometry | null {
+  const f = feature(topology, g) as Feature | FeatureCollection;
+  return f.type === 'Feature' ? f.geometry : null;
+}
+
+type Props = Record<string, unknown> | null | undefined;
+const prop = (p: Props, key: string): string | undefined => {
+  const v = p?.[key];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** code → geometry for the features of one TopoJSON object, keyed by property `codeKey`. */
+function geometriesByCode(
+  topology: Topology,
+  coll: GeometryCollection,
+  codeKey: string,
+  keep?: Set<string>,
+) {
+  const out = new Map<string, Geometry>();
+  for (const g of coll.geometries) {
+    const code = prop(g.properties as Props, codeKey);
+    if (!code || (keep && !keep.has(code)) || !g.type) continue;
+    const geom = geometryOf(topology, g);
+    if (geom) out.set(code, geom);
+  }
+  return out;
+}
+
+/**
+ * The CBS region set: 2023 gemeenten and veiligheidsregio's with geometry; wijken and buurten
+ * from the 2014 CBS files for gemeenten whose code is unchanged, synthetic for the others.
+ */
+export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
+  checkRegionsDir(dir, 'loadRegionSet');
+  const gmFile = join(dir, 'gemeenten-2023.csv');
+  const vrFile = join(dir, 'veiligheidsregios-2023.csv');
+  const topoFile = join(dir, 'nl-2023-gemeente-veiligheidsregio.topo.json');
+
+  const vrRows = parseCsv(await readFile(vrFile, 'utf8'), vrFile);
+  const vrs: Region[] = vrRows.map((r, i) => {
+    const code = field(r, 'veiligheidsregiocode', vrFile, i + 2);
+    if (!/^VR\d{2}$/.test(code))
+      throw new Error(
+        `${vrFile}: row ${i + 2}: veiligheidsregiocode '${code}' is not VR + 2 digits`,
+      );
+    return {
+      code,
+      name: field(r, 'veiligheidsregionaam', vrFile, i + 2),
+      level: 'veiligheidsregio',
+      parentCode: 'NL01',
+      synthetic: false,
+      inhabitants: 0,
+    };
+  });
+  const vrByCode = new Map(vrs.map((v) => [v.code, v]));
+
+  const gmRows = parseCsv(await readFile(gmFile, 'utf8'), gmFile);
+  const gemeenten: Region[] = gmRows.map((r, i) => {
+    const row = i + 2;
+    const code = field(r, 'gemeentecode', gmFile, row);
+    if (!/^GM\d{4}$/.test(code))
+      throw new Error(`${gmFile}: row ${row}: gemeentecode '${code}' is not GM + 4 digits`);
+    const vrCode = field(r, 'veiligheidsregiocode', gmFile, row);
+    const vr = vrByCode.get(vrCode);
+    if (!vr)
+      throw new Error(`${gmFile}: row ${row}: veiligheidsregiocode '${vrCode}' not in ${vrFile}`);
+    const inhabitants = Number(field(r, 'inwoners', gmFile, row));
+    if (!Number.isInteger(inhabitants) || inhabitants < 0) {
+      throw new Error(`${gmFile}: row ${row}: inwoners '${r.inwoners}' is not a whole number`);
+    }
+    vr.inhabitants = (vr.inhabitants ?? 0) + inhabitants;
+    return {
+      code,
+      name: field(r, 'gemeentenaam', gmFile, row),
+      level: 'gemeente',
+      parentCode: vrCode,
+      synthetic: false,
+      inhabitants,
+    };
+  });
+  const total = gemeenten.reduce((s, g) => s + (g.inhabitants ?? 0), 0);
+  const nl: Region = {
+    code: 'NL01',
+    name: 'Nederland',
+    level: 'nederland',
+    parentCode: null,
+    synthetic: false,
+    inhabitants: total,
+  };
+
+  const topo = await readTopology(topoFile);
+  const geometry: Partial<Record<RegionLevel, GeometryProvider>> = {
+    nederland: () => {
+      const coll = collection(topo, 'nl_features', topoFile);
+      const first = coll.geometries[0];
+      const m = new Map<string, Geometry>();
+      if (first) {
+        const geom = geometryOf(topo, first);
+        if (geom) m.set('NL01', geom);
+      }
+      return m;
+    },
+    veiligheidsregio: () =>
+      geometriesByCode(topo, collection(topo, 'vr_features', topoFile), 'code'),
+    gemeente: () => geometriesByCode(topo, collection(topo, 'gm_features', topoFile), 'code'),
+  };
+
+  const wijkPath = join(dir, WIJK_FILE);
+  const buurtPath = join(dir, BUURT_FILE);
+  const sub: Region[] = [];
+  let matched = 0;
+  if (existsSync(wijkPath) && existsSync(buurtPath)) {
+    const wijkTopo = await readTopology(wijkPath);
+    const buurtTopo = await readTopology(buurtPath);
+    const wijkColl = collection(wijkTopo, 'layer', wijkPath);
+    const buurtColl = collection(buurtTopo, 'layer', buurtPath);
+    const gmDigits = new Set(gemeenten.map((g) => g.code.slice(2)));
+    // 2014 buurten grouped by the gemeente digits in their code.
+    const buurtenByGm = new Map<string, { code: string; name: string }[]>();
+    for (const g of buurtColl.geometries) {
+      const p = g.properties as Props;
+      const code = prop(p, 'statcode');
+      if (!code || !/^BU\d{8}$/.test(code)) continue;
+      const digits = code.slice(2, 6);
+      if (!gmDigits.has(digits)) continue;
+      const list = buurtenByGm.get(digits) ?? [];
+      list.push({ code, name: prop(p, 'statnaam') ?? code });
+      buurtenByGm.set(digits, list);
+    }
+    const wijkNames = new Map<string, string>();
+    for (const g of wijkColl.geometries) {
+      const p = g.properties as Props;
+      const code = prop(p, 'statcode');
+      if (code && /^WK\d{6}$/.test(code)) wijkNames.set(code, prop(p, 'statnaam') ?? code);
+    }
+    const realWijken = new Set<string>();
+    const wijkWithoutGeometry = new Set<string>();
+    const realBuurten = new Set<string>();
+    for (const gm of gemeenten) {
+      const buurten = (buurtenByGm.get(gm.code.slice(2)) ?? []).sort((a, b) =>
+        a.code.localeCompare(b.code),
+      );
+      if (buurten.length === 0) {
+        sub.push(...syntheticSubAreas(gm));
+        continue;
+      }
+      matched++;
+      for (const b of buurten) {
+        const wijkCode = `WK${b.code.slice(2, 8)}`;
+        if (!realWijken.has(wijkCode)) {
+          realWijken.add(wijkCode);
+          const name = wijkNames.get(wijkCode);
+          // A few 2014 buurten name a wijk missing from the wijk file: its shape is their union.
+          if (name === undefined) wijkWithoutGeometry.add(wijkCode);
+          sub.push({
+            code: wijkCode,
+            name: name ?? `Wijk ${wijkCode.slice(6)}`,
+            level: 'wijk',
+            parentCode: gm.code,
+            synthetic: false,
+          });
+        }
+        realBuurten.add(b.code);
+        sub.push({
+          code: b.code,
+          name: b.name,
+          level: 'buurt',
+          parentCode: wijkCode,
+          synthetic: false,
+        });
+      }
+    }
+    geometry.wijk = () => {
+      const m = geometriesByCode(wijkTopo, wijkColl, 'statcode', realWijken);
+      for (const wk of wijkWithoutGeometry) {
+        const parts = buurtColl.geometries.filter((g) =>
+          prop(g.properties as Props, 'statcode')?.startsWith(`BU${wk.slice(2)}`),
+        );
+        if (parts.length > 0) m.set(wk, merge(buurtTopo, parts as Parameters<typeof merge>[1]));
+      }
+      return m;
+    };
+    geometry.buurt = () => geometriesByCode(buurtTopo, buurtColl, 'statcode', realBuurten);
+  } else {
+    for (const gm of gemeenten) sub.push(...syntheticSubAreas(gm));
+  }
+  const subDescription =
+    matched > 0
+      ? `wijken/buurten: 2014 CBS where codes fit (${matched} of ${gemeenten.length} gemeenten), synthetic elsewhere`
+      : 'wijken/buurten: synthetic (no 2014 CBS wijk/buurt files)';
+  return {
+    regions: [nl, ...vrs, ...gemeenten, ...sub],
+    geometry,
+    description: `CBS 2023 gemeenten/veiligheidsregio's from ${dir}; ${subDescription}`,
+  };
+}

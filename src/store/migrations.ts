@@ -1,0 +1,232 @@
+/**
+ * Schema migrations, in code so the compiled package needs no migration folder. Append new
+ * migrations; never edit one that has shipped.
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Release columns that never change once the release is published. */
+const RELEASE_CONTENT = [
+  'id',
+  'run_id',
+  'indicators',
+  'datasets',
+  'providers',
+  'audit_summary',
+  'started_by',
+  'created_at',
+  'published_at',
+  'published_by',
+];
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_governance': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('organisations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('provider_ids', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text')
+          .addColumn('oidc_issuer', 'text')
+          .addColumn('oidc_subject', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('users_oidc', ['oidc_issuer', 'oidc_subject'])
+          .execute();
+        await db.schema
+          .createTable('memberships')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('memberships_pk', ['user_id', 'organisation_id'])
+          .execute();
+        await db.schema
+          .createTable('tokens')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('agreements')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('legal_basis', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('datasets', 'text', (c) => c.notNull())
+          .addColumn('themes', 'text', (c) => c.notNull())
+          .addColumn('indicators', 'text', (c) => c.notNull())
+          .addColumn('valid_from', 'text', (c) => c.notNull())
+          .addColumn('valid_until', 'text', (c) => c.notNull())
+          .addColumn('retention_days', 'integer', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('proposed_at', 'text')
+          .addColumn('signed_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .addColumn('revoke_reason', 'text')
+          .addColumn('purged_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('agreement_parties')
+          .addColumn('agreement_id', 'text', (c) => c.notNull().references('agreements.id'))
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('signed_by', 'text')
+          .addColumn('signed_at', 'text')
+          .addPrimaryKeyConstraint('agreement_parties_pk', ['agreement_id', 'organisation_id'])
+          .execute();
+        await db.schema
+          .createTable('contributions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agreement_id', 'text', (c) => c.notNull().references('agreements.id'))
+          .addColumn('dataset_id', 'text', (c) => c.notNull())
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('uploaded_by', 'text', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('bytes', 'bigint', (c) => c.notNull())
+          .addColumn('rows', 'bigint', (c) => c.notNull())
+          .addColumn('accepted', 'bigint', (c) => c.notNull())
+          .addColumn('quarantined', 'bigint', (c) => c.notNull())
+          .addColumn('reasons', 'text', (c) => c.notNull())
+          .addColumn('storage_path', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('purged_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('indicators', 'text', (c) => c.notNull())
+          .addColumn('datasets', 'text', (c) => c.notNull())
+          .addColumn('agreements', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('releases')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('indicators', 'text', (c) => c.notNull())
+          .addColumn('datasets', 'text', (c) => c.notNull())
+          .addColumn('providers', 'text', (c) => c.notNull())
+          .addColumn('audit_summary', 'text', (c) => c.notNull())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text')
+          .addColumn('published_by', 'text')
+          .addColumn('withdrawn_at', 'text')
+          .addColumn('withdrawn_by', 'text')
+          .addColumn('withdraw_reason', 'text')
+          .execute();
+        await db.schema
+          .createTable('reviews')
+          .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('capacity', 'text', (c) => c.notNull())
+          .addColumn('decision', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          // One person, one review per release: the database enforces it too.
+          .addPrimaryKeyConstraint('reviews_pk', ['release_id', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('seq', 'bigint', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('details', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('oidc_states')
+          .addColumn('state', 'text', (c) => c.primaryKey())
+          .addColumn('code_verifier', 'text', (c) => c.notNull())
+          .addColumn('nonce', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // Append-only by construction: the application never updates or deletes audit rows, and
+        // the database refuses it. The hash chain still catches anyone who drops the trigger.
+        // A published release is immutable: its only change left is published → withdrawn, and
+        // neither may be deleted.
+        const frozen = RELEASE_CONTENT.map((c) =>
+          dialect === 'sqlite' ? `NEW.${c} IS NOT OLD.${c}` : `NEW.${c} IS DISTINCT FROM OLD.${c}`,
+        ).join(' OR ');
+        const changed = `OLD.state = 'withdrawn' OR (OLD.state = 'published' AND (NEW.state <> 'withdrawn' OR ${frozen}))`;
+        if (dialect === 'sqlite') {
+          await sql
+            .raw(
+              `CREATE TRIGGER releases_immutable BEFORE UPDATE ON releases WHEN ${changed} ` +
+                `BEGIN SELECT RAISE(ABORT, 'published releases are immutable'); END`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases ` +
+                `WHEN OLD.state IN ('published', 'withdrawn') ` +
+                `BEGIN SELECT RAISE(ABORT, 'published releases are immutable'); END`,
+            )
+            .execute(db);
+        } else {
+          await sql
+            .raw(
+              `CREATE FUNCTION releases_immutable() RETURNS trigger AS $$ BEGIN ` +
+                `IF TG_OP = 'DELETE' THEN ` +
+                `IF OLD.state IN ('published', 'withdrawn') THEN RAISE EXCEPTION 'published releases are immutable'; END IF; ` +
+                `RETURN OLD; END IF; ` +
+                `IF ${changed} THEN RAISE EXCEPTION 'published releases are immutable'; END IF; ` +
+                `RETURN NEW; END; $$ LANGUAGE plpgsql`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `CREATE TRIGGER releases_immutable BEFORE UPDATE OR DELETE ON releases ` +
+                `FOR EACH ROW EXECUTE FUNCTION releases_immutable()`,
+            )
+            .execute(db);
+        }
+        if (dialect === 'sqlite') {
+          for (const op of ['UPDATE', 'DELETE']) {
+            await sql
+              .raw(
+                `CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log ` +
+                  `BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+              )
+              .execute(db);
+          }
+        } else {
+          await sql
+            .raw(
+              `CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ ` +
+                `BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log ` +
+                `FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+            )
+            .execute(db);
+        }
+      },
+    },
+  };
+}

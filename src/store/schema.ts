@@ -1,0 +1,160 @@
+/**
+ * Table types of the state database. Timestamps are ISO-8601 strings and structured values are
+ * JSON text, so SQLite and PostgreSQL share one code path and one canonical form for the audit
+ * hash.
+ */
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  /** provider | broker | board | consumer: the role every member of the organisation holds. */
+  role: string;
+  /** For provider organisations: the provider ids (from the dataset contracts) it delivers for. */
+  provider_ids: string;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  /** scrypt$N$r$p$salt$hash (base64), or null for users who only log in through OIDC. */
+  password_hash: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  organisation_id: string;
+  created_at: string;
+}
+
+export interface TokenTable {
+  /** sha256 (hex) of the secret token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  kind: string; // 'api' | 'session'
+  label: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AgreementTable {
+  id: string;
+  title: string;
+  purpose: string;
+  legal_basis: string;
+  /** draft | proposed | signed | revoked; active/expired follow from validity and the clock. */
+  state: string;
+  datasets: string; // JSON string[]
+  themes: string; // JSON string[]
+  indicators: string; // JSON string[]; empty = every indicator of the allowed themes
+  valid_from: string;
+  valid_until: string;
+  retention_days: number;
+  created_by: string;
+  created_at: string;
+  proposed_at: string | null;
+  signed_at: string | null;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+  purged_at: string | null;
+}
+
+export interface AgreementPartyTable {
+  agreement_id: string;
+  organisation_id: string;
+  signed_by: string | null;
+  signed_at: string | null;
+}
+
+export interface ContributionTable {
+  id: string;
+  agreement_id: string;
+  dataset_id: string;
+  organisation_id: string;
+  uploaded_by: string;
+  sha256: string;
+  bytes: number;
+  rows: number;
+  accepted: number;
+  quarantined: number;
+  reasons: string; // JSON Record<string, number>
+  storage_path: string;
+  created_at: string;
+  purged_at: string | null;
+}
+
+export interface RunTable {
+  id: string;
+  started_by: string;
+  started_at: string;
+  indicators: string; // JSON {id, theme, sources}[]
+  datasets: string; // JSON string[]
+  agreements: string; // JSON string[]
+  state: string; // running | candidate | refused
+  finished_at: string | null;
+}
+
+export interface ReleaseTable {
+  id: string;
+  run_id: string;
+  /** candidate | rejected | published | withdrawn */
+  state: string;
+  indicators: string; // JSON string[]
+  datasets: string; // JSON string[]
+  providers: string; // JSON organisation ids whose data the release uses
+  audit_summary: string; // JSON
+  started_by: string;
+  created_at: string;
+  published_at: string | null;
+  published_by: string | null;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+  withdraw_reason: string | null;
+}
+
+export interface ReviewTable {
+  release_id: string;
+  user_id: string;
+  /** 'board' or the provider organisation id the reviewer speaks for. */
+  capacity: string;
+  decision: string; // approve | reject
+  reason: string;
+  created_at: string;
+}
+
+export interface AuditTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string; // canonical JSON
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OidcStateTable {
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  created_at: string;
+}
+
+export interface Database {
+  organisations: OrganisationTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  tokens: TokenTable;
+  agreements: AgreementTable;
+  agreement_parties: AgreementPartyTable;
+  contributions: ContributionTable;
+  runs: RunTable;
+  releases: ReleaseTable;
+  reviews: ReviewTable;
+  audit_log: AuditTable;
+  oidc_states: OidcStateTable;
+}

@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+/** Runs the CLI in process and returns its exit code and what it wrote to stderr. */
+async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'samenzicht', ...args]);
+    return { code, stderr };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+let busy: Server;
+let busyPort: number;
+beforeAll(async () => {
+  busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '0.0.0.0', () => r()));
+  busyPort = (busy.address() as { port: number }).port;
+});
+afterAll(() => busy.close());
+
+describe('samenzicht demo: bad arguments give one clear line and a non-zero exit', () => {
+  const out = mkdtempSync(join(tmpdir(), 'samenzicht-cli-'));
+
+  it.each([
+    [['--scale', 'abc'], /--scale 'abc' is not a number/],
+    [['--scale', '2'], /--scale 2 is out of range; use 0\.001 to 1/],
+    [['--scale', '0'], /--scale 0 is out of range/],
+    [['--port', '70000'], /--port '70000' must be a TCP port/],
+    [['--seed', '-1'], /--seed '-1' must be a whole number/],
+  ])('%j', async (args, message) => {
+    const { code, stderr } = await run('demo', ...args, '--out', out, '--no-serve');
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('a regions directory that does not exist', async () => {
+    const { code, stderr } = await run('demo', '--regions', '/nonexistent/regions', '--out', out, '--no-serve');
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('/nonexistent/regions');
+  });
+
+  it('a port already in use, before any work is done', async () => {
+    const { code, stderr } = await run('demo', '--port', String(busyPort), '--out', out);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(`samenzicht: port ${busyPort} is already in use; choose another with --port`);
+  });
+
+  it('an output directory that is not writable', async () => {
+    const file = join(out, 'a-file');
+    writeFileSync(file, 'x');
+    const { code, stderr } = await run('demo', '--out', file, '--no-serve');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(`samenzicht: --out ${file} is a file, not a directory`);
+    if (process.getuid?.() !== 0) {
+      const locked = join(out, 'locked');
+      writeFileSync(join(out, 'x'), '');
+      chmodSync(out, 0o500);
+      const r = await run('demo', '--out', locked, '--no-serve');
+      chmodSync(out, 0o700);
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('an unknown option or command', async () => {
+    expect((await run('demo', '--bogus')).code).toBe(2);
+    expect((await run('bogus')).code).toBe(2);
+  });
+});

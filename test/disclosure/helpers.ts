@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import type { ComputedCell, RuleProfile } from '../../src/disclosure/index.js';
+import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
+
+export const PEERS = '/work/shared/data/sdc-peers';
+
+export function csv(path: string): Record<string, string>[] {
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const split = (l: string): string[] => l.split(',').map((x) => x.trim().replace(/^"|"$/g, ''));
+  const head = split(lines[0] as string);
+  return lines.slice(1).map((l) => {
+    const f = split(l);
+    return Object.fromEntries(head.map((h, i) => [h, f[i] ?? '']));
+  });
+}
+
+export function profile(over: Partial<RuleProfile>): RuleProfile {
+  return {
+    ...DEFAULT_PROFILES.count,
+    minFrequency: 0,
+    safetyRange: 0,
+    minRange: 0,
+    roundingBase: 1,
+    ...over,
+  };
+}
+
+export interface Spec {
+  region: string; // 'Total' for the grand total
+  group: string; // 'Total' for the breakdown total
+  n: number;
+  val?: number;
+  contributors?: number;
+  top1?: number;
+  top2?: number;
+}
+
+/**
+ * A region × group table as cells: 'Total' → NL01 (nederland), other regions → gemeenten
+ * under NL01 (or under `parents[region]`), groups → breakdown `group=<g>`.
+ */
+export function table(
+  rows: Spec[],
+  opts: { indicatorId?: string; key?: string; magnitude?: boolean; parents?: Record<string, string> } = {},
+): ComputedCell[] {
+  const id = opts.indicatorId ?? 'ind';
+  return rows.map((r) => {
+    const total = r.region === 'Total';
+    const parent = total ? null : (opts.parents?.[r.region] ?? 'NL01');
+    const num = opts.magnitude ? (r.val ?? 0) : r.n;
+    return {
+      indicatorId: id,
+      year: 2023,
+      regionLevel: total ? 'nederland' : parent === 'NL01' ? 'veiligheidsregio' : 'gemeente',
+      regionCode: total ? 'NL01' : r.region,
+      parentCode: parent,
+      breakdown: r.group === 'Total' ? '' : `group=${r.group}`,
+      value: num,
+      numerator: num,
+      denominator: null,
+      contributors: r.contributors ?? r.n,
+      largest: r.top1 ?? null,
+      secondLargest: r.top2 ?? null,
+      numeratorKey: opts.key ?? id,
+      denominatorKey: null,
+    };
+  });
+}
+
+export const statusOf = (cells: { region_code: string; breakdown: string; status: string }[]) =>
+  cells.map((c) => `${c.region_code}${c.breakdown ? '/' + c.breakdown.split('=')[1] : ''}:${c.status[0] === 'p' ? 's' : c.status === 'suppressed-primary' ? 'u' : c.status === 'suppressed-secondary' ? 'x' : '-'}`);

@@ -1,0 +1,115 @@
+/**
+ * The two state-store backends for tests: SQLite in a temp dir, and PostgreSQL from
+ * SAMENZICHT_TEST_DATABASE_URL in a fresh database per test file and schema per store. Without that variable the PostgreSQL
+ * suites are skipped locally, but CI fails, since CI always starts a server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore, type Store } from '../../src/store/index.js';
+
+export const PG_URL = process.env.SAMENZICHT_TEST_DATABASE_URL;
+if (!PG_URL && process.env.CI) {
+  throw new Error(
+    'CI is set but SAMENZICHT_TEST_DATABASE_URL is not: the PostgreSQL suite must run in CI',
+  );
+}
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  available: boolean;
+  open(): Promise<Store>;
+  /** Removes every store this backend opened (temp dirs, schemas). */
+  cleanup(): Promise<void>;
+}
+
+function sqliteBackend(): Backend {
+  const dirs: string[] = [];
+  const stores: Store[] = [];
+  return {
+    name: 'sqlite',
+    available: true,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'samenzicht-store-'));
+      dirs.push(dir);
+      const s = await openStore({ dataDir: dir });
+      stores.push(s);
+      return s;
+    },
+    async cleanup() {
+      for (const s of stores) await s.close().catch(() => undefined);
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One database per backend (so per test file) and a schema per store inside it. Schemas alone
+ * are not enough: Kysely's migrator introspects every schema of the database, and a schema that
+ * another test file drops at that moment fails the introspection.
+ */
+function postgresBackend(): Backend {
+  const dirs: string[] = [];
+  const stores: Store[] = [];
+  let database: string | null = null;
+  let url: string | null = null;
+  async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  }
+  return {
+    name: 'postgres',
+    available: Boolean(PG_URL),
+    async open() {
+      if (!PG_URL) throw new Error('no PostgreSQL');
+      if (!url) {
+        const name = `samenzicht_t_${randomBytes(6).toString('hex')}`;
+        await admin((c) => c.query(`CREATE DATABASE ${name}`));
+        database = name;
+        const u = new URL(PG_URL);
+        u.pathname = `/${name}`;
+        url = u.href;
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'samenzicht-store-'));
+      dirs.push(dir);
+      const s = await openStore({
+        dataDir: dir,
+        databaseUrl: url,
+        schema: `s_${randomBytes(6).toString('hex')}`,
+      });
+      stores.push(s);
+      return s;
+    },
+    async cleanup() {
+      for (const s of stores) await s.close().catch(() => undefined);
+      const db = database;
+      if (PG_URL && db) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+export function backends(): Backend[] {
+  return [sqliteBackend(), postgresBackend()];
+}
+
+/** A clock the test moves by hand. */
+export function testClock(start = '2026-03-01T09:00:00.000Z') {
+  let t = new Date(start).getTime();
+  return {
+    now: () => new Date(t),
+    set: (iso: string) => {
+      t = new Date(iso).getTime();
+    },
+    advanceDays: (d: number) => {
+      t += d * 86_400_000;
+    },
+  };
+}

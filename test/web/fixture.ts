@@ -1,0 +1,436 @@
+/**
+ * A deterministic fixture of the public API for the dashboard tests and the API benchmark:
+ * gemeenten laid out as rectangles (wijken and buurten as strips inside them), three indicators,
+ * two published releases and a candidate, with primary and secondary suppression in small areas.
+ * Rings are written counter-clockwise (RFC 7946) on purpose: the dashboard must rewind them.
+ */
+import type { ReleaseRow, ReleaseSource } from '../../src/api/opendata/index.js';
+
+export type Level = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
+
+export interface FixtureRegion {
+  code: string;
+  name: string;
+  level: Level;
+  parentCode: string | null;
+  synthetic: boolean;
+  /** [west, south, east, north] in degrees, for levels with geometry. */
+  box: [number, number, number, number] | null;
+  population: number;
+}
+
+export interface FixtureIndicator {
+  id: string;
+  title: { nl: string; en: string };
+  description: { nl: string; en: string };
+  theme: string;
+  kind: string;
+  unit: string;
+  units: { nl: string; en: string };
+  regionBasis: { nl: string; en: string };
+  sources: { dataset: string; provider: string }[];
+  methodology: { nl: string; en: string };
+  levels: string[];
+  years: number[];
+  disclosure: unknown;
+}
+
+export interface FixtureRelease {
+  id: string;
+  status: 'published' | 'candidate';
+  createdAt: string;
+  publishedAt: string | null;
+  indicators: string[];
+  years: number[];
+}
+
+export interface Fixture {
+  regions: FixtureRegion[];
+  byCode: Map<string, FixtureRegion>;
+  indicators: FixtureIndicator[];
+  releases: FixtureRelease[];
+  cells: Map<string, ReleaseRow[]>;
+  peers: (code: string) => string[];
+}
+
+const NAMED: [string, string, number][] = [
+  ['GM0363', 'Amsterdam', 918_000],
+  ['GM0518', "'s-Gravenhage", 552_000],
+  ['GM0599', 'Rotterdam', 655_000],
+  ['GM0344', 'Utrecht', 361_000],
+  ['GM0855', 'Tilburg', 224_000],
+  ['GM0014', 'Groningen', 234_000],
+  ['GM0034', 'Almere', 218_000],
+  ['GM0935', 'Maastricht', 121_000],
+  ['GM0772', 'Eindhoven', 238_000],
+  ['GM0096', 'Vlieland', 1_150],
+];
+
+export const YEARS = [2019, 2020, 2021, 2022, 2023];
+
+export const INDICATORS: FixtureIndicator[] = [
+  {
+    id: 'drugs_verdachten',
+    title: { nl: 'Drugsverdachten per 1.000 inwoners', en: 'Drug suspects per 1,000 residents' },
+    description: {
+      nl: 'Aantal inwoners dat in het jaar verdachte was van een drugsdelict, per 1.000 inwoners.',
+      en: 'Residents suspected of a drug offence in the year, per 1,000 residents.',
+    },
+    theme: 'drugs',
+    kind: 'rate',
+    unit: 'per 1.000 inwoners',
+    units: { nl: 'per 1.000 inwoners', en: 'per 1,000 residents' },
+    regionBasis: { nl: 'woonadres van de verdachte', en: 'home address of the suspect' },
+    sources: [
+      { dataset: 'politie_verdachten', provider: 'Politie' },
+      { dataset: 'brp_personen', provider: 'Gemeenten (BRP)' },
+    ],
+    methodology: {
+      nl: 'Gekoppeld op pseudoniemen; woonplaats op 1 januari.',
+      en: 'Linked on pseudonyms; residence on 1 January.',
+    },
+    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
+    years: YEARS,
+    disclosure: { threshold: 10, rounding: 5 },
+  },
+  {
+    id: 'jonge_aanwas',
+    title: {
+      nl: 'Jongeren (12–23) verdacht van een misdrijf',
+      en: 'Young people (12–23) suspected of an offence',
+    },
+    description: {
+      nl: 'Aandeel inwoners van 12 tot en met 23 jaar dat verdacht was.',
+      en: 'Share of residents aged 12 to 23 who were suspects.',
+    },
+    theme: 'jonge aanwas',
+    kind: 'percentage',
+    unit: '%',
+    units: { nl: '%', en: '%' },
+    regionBasis: { nl: 'woonadres van de jongere', en: 'home address of the young person' },
+    sources: [{ dataset: 'politie_verdachten', provider: 'Politie' }],
+    methodology: {
+      nl: 'Noemer: inwoners van 12–23 jaar.',
+      en: 'Denominator: residents aged 12–23.',
+    },
+    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
+    years: YEARS,
+    disclosure: { minDenominator: 50 },
+  },
+  {
+    id: 'onverklaarbare_aankopen',
+    title: { nl: 'Onverklaarbare woningaankopen', en: 'Unexplained house purchases' },
+    description: {
+      nl: 'Aandeel woningaankopen met een onverklaarbaar bedrag.',
+      en: 'Share of house purchases with an unexplained sum.',
+    },
+    theme: 'vastgoed',
+    kind: 'percentage',
+    unit: '%',
+    units: { nl: '%', en: '%' },
+    regionBasis: { nl: 'ligging van de woning', en: 'location of the dwelling' },
+    sources: [
+      { dataset: 'kadaster_transacties', provider: 'Kadaster' },
+      { dataset: 'bd_inkomen', provider: 'Belastingdienst' },
+    ],
+    methodology: {
+      nl: 'Koopsom min het maximale budget van het huishouden.',
+      en: 'Purchase price minus the household maximum budget.',
+    },
+    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
+    years: YEARS,
+    disclosure: { minDenominator: 50 },
+  },
+];
+
+/** A small deterministic hash in [0, 1). */
+function unit(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return ((h >>> 0) % 100_000) / 100_000;
+}
+
+export interface FixtureSize {
+  gemeenten?: number;
+  wijkenPerGemeente?: number;
+  buurtenPerWijk?: number;
+  /** Number of indicators (default 3); more are variants of the three, for realistic volumes. */
+  indicators?: number;
+  /** Build the cells of these releases only (default: all three). */
+  releases?: string[];
+}
+
+function indicatorList(n: number): FixtureIndicator[] {
+  const out: FixtureIndicator[] = [];
+  for (let k = 0; k < n; k++) {
+    const base = INDICATORS[k % INDICATORS.length] as FixtureIndicator;
+    const round = Math.floor(k / INDICATORS.length);
+    out.push(
+      round === 0
+        ? base
+        : {
+            ...base,
+            id: `${base.id}_v${round}`,
+            title: {
+              nl: `${base.title.nl} (variant ${round})`,
+              en: `${base.title.en} (variant ${round})`,
+            },
+          },
+    );
+  }
+  return out;
+}
+
+export function buildFixture(size: FixtureSize = {}): Fixture {
+  const nGm = size.gemeenten ?? 10;
+  const nWk = size.wijkenPerGemeente ?? 2;
+  const nBu = size.buurtenPerWijk ?? 2;
+  const cols = Math.ceil(Math.sqrt(nGm));
+  const rowsOfGrid = Math.ceil(nGm / cols);
+  const nVr = Math.min(25, Math.max(2, Math.ceil(nGm / 14)));
+  const W = 0.3;
+  const H = 0.2;
+  const regions: FixtureRegion[] = [
+    {
+      code: 'NL01',
+      name: 'Nederland',
+      level: 'nederland',
+      parentCode: null,
+      synthetic: false,
+      box: null,
+      population: 0,
+    },
+  ];
+  const vrs: FixtureRegion[] = [];
+  for (let v = 0; v < nVr; v++) {
+    const code = `VR${String(v + 1).padStart(2, '0')}`;
+    vrs.push({
+      code,
+      name: `Veiligheidsregio ${v + 1}`,
+      level: 'veiligheidsregio',
+      parentCode: 'NL01',
+      synthetic: false,
+      box: null,
+      population: 0,
+    });
+  }
+  regions.push(...vrs);
+  for (let g = 0; g < nGm; g++) {
+    const named = NAMED[g];
+    const code = named ? named[0] : `GM${String(1000 + g).padStart(4, '0')}`;
+    const col = g % cols;
+    const row = Math.floor(g / cols);
+    const west = 4 + col * W;
+    const south = 52 + (rowsOfGrid - 1 - row) * H;
+    // Veiligheidsregio's are bands of columns, so that their outlines are simple.
+    const vr = vrs[Math.min(nVr - 1, Math.floor((col * nVr) / cols))] as FixtureRegion;
+    const pop = named ? named[2] : 20_000 + Math.round(unit(code) * 100_000);
+    vr.population += pop;
+    vr.box = vr.box
+      ? [
+          Math.min(vr.box[0], west),
+          Math.min(vr.box[1], south),
+          Math.max(vr.box[2], west + W),
+          Math.max(vr.box[3], south + H),
+        ]
+      : [west, south, west + W, south + H];
+    regions.push({
+      code,
+      name: named ? named[1] : `Gemeente ${g + 1}`,
+      level: 'gemeente',
+      parentCode: vr.code,
+      synthetic: false,
+      box: [west, south, west + W, south + H],
+      population: pop,
+    });
+    const digits = code.slice(2);
+    for (let w = 0; w < nWk; w++) {
+      const wk = `WK${digits}${String(w).padStart(2, '0')}`;
+      const wSouth = south + (H * w) / nWk;
+      const wNorth = south + (H * (w + 1)) / nWk;
+      regions.push({
+        code: wk,
+        name: `Wijk ${w + 1} ${named ? named[1] : g + 1}`,
+        level: 'wijk',
+        parentCode: code,
+        synthetic: true,
+        box: [west, wSouth, west + W, wNorth],
+        population: Math.round(pop / nWk),
+      });
+      for (let b = 0; b < nBu; b++) {
+        const bu = `BU${digits}${String(w).padStart(2, '0')}${String(b).padStart(2, '0')}`;
+        regions.push({
+          code: bu,
+          name: `Buurt ${w + 1}.${b + 1} ${named ? named[1] : g + 1}`,
+          level: 'buurt',
+          parentCode: wk,
+          synthetic: true,
+          box: [west + (W * b) / nBu, wSouth, west + (W * (b + 1)) / nBu, wNorth],
+          population: Math.round(pop / nWk / nBu),
+        });
+      }
+    }
+  }
+  (regions[0] as FixtureRegion).population = vrs.reduce((s, v) => s + v.population, 0);
+  const byCode = new Map(regions.map((r) => [r.code, r]));
+
+  const indicators = indicatorList(size.indicators ?? INDICATORS.length);
+  const all = indicators.map((i) => i.id);
+  const releases: FixtureRelease[] = [
+    {
+      id: 'r2026-01',
+      status: 'published',
+      createdAt: '2026-01-10T09:00:00Z',
+      publishedAt: '2026-01-12T10:00:00Z',
+      indicators: all.filter((id) => !id.startsWith('onverklaarbare_aankopen')),
+      years: YEARS,
+    },
+    {
+      id: 'r2026-03',
+      status: 'published',
+      createdAt: '2026-03-10T09:00:00Z',
+      publishedAt: '2026-03-12T10:00:00Z',
+      indicators: all,
+      years: YEARS,
+    },
+    {
+      id: 'r2026-05',
+      status: 'candidate',
+      createdAt: '2026-05-10T09:00:00Z',
+      publishedAt: null,
+      indicators: all,
+      years: YEARS,
+    },
+  ];
+  const cells = new Map<string, ReleaseRow[]>();
+  for (const rel of releases) {
+    if (!size.releases || size.releases.includes(rel.id))
+      cells.set(rel.id, makeCells(rel, regions, indicators));
+  }
+
+  const gemeenten = regions.filter((r) => r.level === 'gemeente');
+  const peers = (code: string): string[] => {
+    const me = byCode.get(code);
+    if (!me || me.level !== 'gemeente') return [];
+    // Comparable = closest in population, as a simple stand-in for the engine's method.
+    return gemeenten
+      .filter((g) => g.code !== code)
+      .sort(
+        (a, b) => Math.abs(a.population - me.population) - Math.abs(b.population - me.population),
+      )
+      .slice(0, 4)
+      .map((g) => g.code);
+  };
+  return { regions, byCode, indicators, releases, cells, peers };
+}
+
+function makeCells(
+  rel: FixtureRelease,
+  regions: readonly FixtureRegion[],
+  indicators: readonly FixtureIndicator[],
+): ReleaseRow[] {
+  const rows: ReleaseRow[] = [];
+  const revision = rel.id === 'r2026-01' ? 0 : 1;
+  for (const indId of rel.indicators) {
+    const ind = indicators.find((i) => i.id === indId) as FixtureIndicator;
+    const per = ind.kind === 'rate' ? 1000 : 100;
+    for (const year of rel.years) {
+      const byWijk = new Map<string, ReleaseRow[]>();
+      for (const r of regions) {
+        // Rates differ by region and drift over the years; the later release revises 2023.
+        const base = 1 + unit(`${indId}|${r.code}`) * 6;
+        const rate = base * (1 + (year - 2019) * 0.04) * (year === 2023 && revision ? 1.05 : 1);
+        const denominator = ind.id.startsWith('jonge_aanwas')
+          ? Math.round(r.population * 0.15)
+          : r.population;
+        const rawNum = (rate / per) * denominator * (ind.kind === 'rate' ? 1 : 10);
+        const numerator = Math.round(rawNum / 5) * 5;
+        const tooSmall = rawNum < 10 || denominator < 50;
+        const row: ReleaseRow = {
+          indicator_id: indId,
+          year,
+          region_level: r.level,
+          region_code: r.code,
+          parent_code: r.parentCode,
+          breakdown: '',
+          value: tooSmall ? null : Math.round((numerator / denominator) * per * 100) / 100,
+          numerator: tooSmall ? null : numerator,
+          denominator: tooSmall ? null : Math.round(denominator / 5) * 5,
+          status: tooSmall ? 'suppressed-primary' : 'published',
+          rule: tooSmall ? 'threshold(10)' : null,
+        };
+        rows.push(row);
+        if (r.level === 'buurt' && r.parentCode)
+          byWijk.set(r.parentCode, [...(byWijk.get(r.parentCode) ?? []), row]);
+      }
+      // Secondary suppression: a lone suppressed buurt in a wijk could be recomputed from the wijk total.
+      for (const list of byWijk.values()) {
+        const primary = list.filter((c) => c.status === 'suppressed-primary');
+        const partner = list.find((c) => c.status === 'published');
+        if (primary.length === 1 && partner) {
+          Object.assign(partner, {
+            status: 'suppressed-secondary',
+            rule: 'secondary(wijk)',
+            value: null,
+            numerator: null,
+            denominator: null,
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** GeoJSON of one level (optionally within a gemeente), rings counter-clockwise as RFC 7946 says. */
+export function geoJson(f: Fixture, level: Level, within?: string): unknown {
+  const digits = within?.slice(2);
+  const features: unknown[] = [];
+  const boxes: [string, string, [number, number, number, number]][] = [];
+  for (const r of f.regions) {
+    if (r.level !== level || !r.box) continue;
+    if (digits && r.code.slice(2, 6) !== digits) continue;
+    boxes.push([r.code, r.name, r.box]);
+  }
+  for (const [code, name, [w, s, e, n]] of boxes) {
+    features.push({
+      type: 'Feature',
+      properties: { code, name },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [w, s],
+            [e, s],
+            [e, n],
+            [w, n],
+            [w, s],
+          ],
+        ],
+      },
+    });
+  }
+  return features.length === 0 ? null : { type: 'FeatureCollection', features };
+}
+
+export function releaseSource(f: Fixture): ReleaseSource {
+  return {
+    list: async () =>
+      f.releases.map(({ id, status, createdAt, publishedAt }) => ({
+        id,
+        status,
+        createdAt,
+        publishedAt,
+      })),
+    cells: async (id) => {
+      const rows = f.cells.get(id);
+      if (!rows) throw new Error(`no release ${id}`);
+      return rows;
+    },
+    parquetPath: () => null,
+    indicators: () => f.indicators.map(({ id, title, unit, kind }) => ({ id, title, unit, kind })),
+    regionName: (code) => f.byCode.get(code)?.name,
+    latestPublishedId: async () =>
+      f.releases.filter((r) => r.status === 'published').at(-1)?.id ?? null,
+  };
+}

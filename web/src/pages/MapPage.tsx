@@ -1,0 +1,306 @@
+import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
+import { useId, useMemo } from 'react';
+import {
+  cellsUrl,
+  isSuppressed,
+  unitOf,
+  useJson,
+  type Cell,
+  type Geo,
+  type Indicator,
+} from '../api.js';
+import { Choropleth, HatchDefs, NO_DATA, type Shapes } from '../components/Choropleth.js';
+import { Message } from '../components/Message.js';
+import { Value } from '../components/Value.js';
+import { rewind } from '../geo.js';
+import { formatNumber, useI18n, type Key } from '../i18n.js';
+import { href } from '../router.js';
+import { breakLabels, classColour, quantileBreaks } from '../scale.js';
+
+type SubLevel = 'wijk' | 'buurt';
+
+export function MapPage({ params }: { params: URLSearchParams }) {
+  const { t, lang } = useI18n();
+  const indicators = useJson<{ indicators: Indicator[] }>('/api/v1/indicators');
+  const list = indicators.data?.indicators ?? [];
+  const indicator = list.find((i) => i.id === params.get('indicator')) ?? list[0];
+  const years = indicator?.years ?? [];
+  const yearParam = Number(params.get('year'));
+  const year = years.includes(yearParam) ? yearParam : years[years.length - 1];
+  const gemeente = /^GM\d{4}$/.test(params.get('gemeente') ?? '')
+    ? (params.get('gemeente') as string)
+    : null;
+  const sub: SubLevel = params.get('level') === 'wijk' ? 'wijk' : 'buurt';
+  const level = gemeente ? sub : 'gemeente';
+
+  const geo = useJson<Geo>(
+    `/api/v1/regions/geo?level=${level}${gemeente ? `&within=${gemeente}` : ''}`,
+  );
+  const vr = useJson<Geo>(gemeente ? null : '/api/v1/regions/geo?level=veiligheidsregio');
+  const gmNames = useJson<Geo>(gemeente ? '/api/v1/regions/geo?level=gemeente' : null);
+  const cells = useJson<{ cells: Cell[] }>(
+    indicator && year !== undefined
+      ? cellsUrl('latest', { indicator: indicator.id, year, level })
+      : null,
+  );
+
+  const shapes = useMemo<Shapes | null>(() => (geo.data ? rewind(geo.data) : null), [geo.data]);
+  const outlines = useMemo<Shapes | null>(() => (vr.data ? rewind(vr.data) : null), [vr.data]);
+  const byCode = useMemo(() => {
+    const m = new Map<string, Cell>();
+    const digits = gemeente?.slice(2) ?? '';
+    for (const c of cells.data?.cells ?? []) {
+      if (c.breakdown !== '') continue;
+      if (gemeente && c.region_code.slice(2, 6) !== digits) continue;
+      m.set(c.region_code, c);
+    }
+    return m;
+  }, [cells.data, gemeente]);
+  const breaks = useMemo(
+    () =>
+      quantileBreaks(
+        [...byCode.values()]
+          .filter((c) => c.status === 'published' && c.value !== null)
+          .map((c) => c.value as number),
+      ),
+    [byCode],
+  );
+  const legendHatch = `legend-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
+  const selectIds = { ind: useId(), year: useId(), level: useId() };
+
+  if (indicators.error) return <Message kind="error" error={indicators.error} />;
+  if (!indicator || year === undefined) return <Message kind="loading" />;
+
+  const go = (next: Record<string, string | number | undefined>): void => {
+    window.location.hash = href('/kaart', {
+      indicator: indicator.id,
+      year,
+      gemeente: gemeente ?? undefined,
+      level: gemeente ? sub : undefined,
+      ...next,
+    });
+  };
+  const gemeenteName = gemeente
+    ? (gmNames.data?.features.find((f) => f.properties.code === gemeente)?.properties.name ??
+      gemeente)
+    : null;
+  const fmt = (v: number): string => formatNumber(lang, v);
+  const describe = (cell: Cell | undefined): string => {
+    if (!cell) return t('statusmissing');
+    if (isSuppressed(cell.status)) return `. (${t(`status${cell.status}` as Key)})`;
+    if (cell.value === null) return t(`status${cell.status}` as Key);
+    return `${fmt(cell.value)} ${unitOf(indicator, lang)}`;
+  };
+  const title =
+    t('mapOf', { indicator: indicator.title[lang], year, level: t(`level${level}` as Key) }) +
+    (gemeenteName ? ` — ${gemeenteName}` : '');
+  const labels = breakLabels(breaks, fmt);
+  const features = shapes?.features ?? [];
+  const tableRows = [...features].sort((a, b) =>
+    a.properties.name.localeCompare(b.properties.name, 'nl'),
+  );
+
+  return (
+    <>
+      <Heading level={1}>{t('mapTitle')}</Heading>
+      <Paragraph>{t('mapIntro')}</Paragraph>
+      <form className="sz-form" onSubmit={(e) => e.preventDefault()}>
+        <div className="sz-field">
+          <label className="utrecht-form-label" htmlFor={selectIds.ind}>
+            {t('indicator')}
+          </label>
+          <select
+            id={selectIds.ind}
+            className="utrecht-select"
+            value={indicator.id}
+            onChange={(e) => go({ indicator: e.target.value })}
+          >
+            {list.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.title[lang]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="sz-field">
+          <label className="utrecht-form-label" htmlFor={selectIds.year}>
+            {t('year')}
+          </label>
+          <select
+            id={selectIds.year}
+            className="utrecht-select"
+            value={year}
+            onChange={(e) => go({ year: e.target.value })}
+          >
+            {years.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </div>
+        {gemeente && (
+          <div className="sz-field">
+            <label className="utrecht-form-label" htmlFor={selectIds.level}>
+              {t('level')}
+            </label>
+            <select
+              id={selectIds.level}
+              className="utrecht-select"
+              value={sub}
+              onChange={(e) => go({ level: e.target.value })}
+            >
+              <option value="wijk">{t('levelwijk')}</option>
+              <option value="buurt">{t('levelbuurt')}</option>
+            </select>
+          </div>
+        )}
+        {gemeente && (
+          <a
+            className="utrecht-button-link utrecht-button-link--secondary-action"
+            href={href('/kaart', { indicator: indicator.id, year })}
+          >
+            {t('backToNl')}
+          </a>
+        )}
+      </form>
+
+      <Heading level={2}>{title}</Heading>
+      {(geo.loading || cells.loading) && <Message kind="loading" />}
+      {geo.error && <Paragraph>{t('noGeometry')}</Paragraph>}
+      {cells.error && <Message kind="error" error={cells.error} />}
+      <div className="sz-map-wrap">
+        <div>
+          {shapes && (
+            <Choropleth
+              title={title}
+              shapes={shapes}
+              outlines={outlines}
+              cells={byCode}
+              breaks={breaks}
+              labelFor={(f) =>
+                gemeente
+                  ? t('regionAria', {
+                      name: f.properties.name,
+                      value: describe(byCode.get(f.properties.code)),
+                    })
+                  : `${t('regionAria', { name: f.properties.name, value: describe(byCode.get(f.properties.code)) })}. ${t('zoomInto', { name: f.properties.name })}`
+              }
+              hrefFor={
+                gemeente
+                  ? undefined
+                  : (code) =>
+                      href('/kaart', {
+                        indicator: indicator.id,
+                        year,
+                        gemeente: code,
+                        level: 'buurt',
+                      })
+              }
+            />
+          )}
+          <p className="sz-hint">
+            {t('attribution')}. {t('rounding')}
+          </p>
+        </div>
+        <aside className="sz-legend" aria-labelledby="legend-h">
+          <Heading level={3} id="legend-h">
+            {t('legendTitle')}
+          </Heading>
+          <p>{unitOf(indicator, lang)}</p>
+          <ul>
+            {labels.map((label, i) => (
+              <li key={label}>
+                <span
+                  className="sz-swatch"
+                  aria-hidden="true"
+                  style={{
+                    background: breaks.length === 0 ? NO_DATA : classColour(i, breaks.length + 1),
+                  }}
+                />
+                {label}
+              </li>
+            ))}
+            <li>
+              <svg className="sz-swatch" aria-hidden="true" viewBox="0 0 22 16">
+                <HatchDefs id={legendHatch} />
+                <rect width="22" height="16" fill={`url(#${legendHatch})`} />
+              </svg>
+              {t('legendSuppressed')}
+            </li>
+            <li>
+              <span className="sz-swatch" aria-hidden="true" style={{ background: '#ffffff' }} />
+              {t('legendNa')}
+            </li>
+            <li>
+              <span className="sz-swatch" aria-hidden="true" style={{ background: NO_DATA }} />
+              {t('legendNoData')}
+            </li>
+          </ul>
+          <p className="sz-hint">{t('legendSuppressedWhy')}</p>
+          <p className="sz-hint">
+            {t('legendBreaks', { breaks: breaks.map(fmt).join('; ') || t('none') })}
+          </p>
+          {!gemeente && (
+            <p className="sz-hint">
+              {lang === 'nl'
+                ? 'Dikke lijnen: grenzen van veiligheidsregio’s.'
+                : 'Thick lines: veiligheidsregio boundaries.'}
+            </p>
+          )}
+        </aside>
+      </div>
+
+      <Heading level={2} id="map-table-h">
+        {t('tableAlt')}
+      </Heading>
+      <div className="sz-table-wrap">
+        <table className="utrecht-table" aria-labelledby="map-table-h">
+          <thead className="utrecht-table__header">
+            <tr className="utrecht-table__row">
+              <th className="utrecht-table__header-cell" scope="col">
+                {t('colRegion')}
+              </th>
+              <th className="utrecht-table__header-cell" scope="col">
+                {t('colCode')}
+              </th>
+              <th className="utrecht-table__header-cell sz-num" scope="col">
+                {t('colValue')} ({unitOf(indicator, lang)})
+              </th>
+              <th className="utrecht-table__header-cell" scope="col">
+                {t('colStatus')}
+              </th>
+            </tr>
+          </thead>
+          <tbody className="utrecht-table__body">
+            {tableRows.map((f) => {
+              const cell = byCode.get(f.properties.code);
+              return (
+                <tr
+                  className="utrecht-table__row"
+                  key={f.properties.code}
+                  data-code={f.properties.code}
+                >
+                  <th className="utrecht-table__header-cell" scope="row">
+                    {gemeente ? (
+                      f.properties.name
+                    ) : (
+                      <a href={href(`/gemeente/${f.properties.code}`)}>{f.properties.name}</a>
+                    )}
+                  </th>
+                  <td className="utrecht-table__cell">{f.properties.code}</td>
+                  <td className="utrecht-table__cell sz-num">
+                    <Value cell={cell} />
+                  </td>
+                  <td className="utrecht-table__cell">
+                    {t(`status${cell?.status ?? 'missing'}` as Key)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useJson, type Indicator, type Region } from '../api.js';
+import { Message } from '../components/Message.js';
+import { useI18n } from '../i18n.js';
+import { href } from '../router.js';
+import { searchRegions } from '../search.js';
+
+export function StartPage() {
+  const { t, lang } = useI18n();
+  const regions = useJson<{ regions: Region[] }>('/api/v1/regions?level=gemeente');
+  const indicators = useJson<{ indicators: Indicator[] }>('/api/v1/indicators');
+  const [query, setQuery] = useState('');
+  const inputId = useId();
+  const hintId = useId();
+
+  const results = useMemo(
+    () => searchRegions(regions.data?.regions ?? [], query),
+    [regions.data, query],
+  );
+  const themes = useMemo(() => {
+    const m = new Map<string, Indicator[]>();
+    for (const i of indicators.data?.indicators ?? [])
+      m.set(i.theme, [...(m.get(i.theme) ?? []), i]);
+    return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }, [indicators.data]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const first = results[0];
+    if (first) window.location.hash = href(`/gemeente/${first.code}`);
+  };
+
+  return (
+    <>
+      <Heading level={1}>{t('appName')}</Heading>
+      <Paragraph purpose="lead">{t('tagline')}</Paragraph>
+
+      <section aria-labelledby="search-h">
+        <Heading level={2} id="search-h">
+          {t('searchTitle')}
+        </Heading>
+        <form className="sz-form" role="search" onSubmit={submit}>
+          <div className="sz-field">
+            <label className="utrecht-form-label" htmlFor={inputId}>
+              {t('searchLabel')}
+            </label>
+            <span className="sz-hint" id={hintId}>
+              {t('searchHint')}
+            </span>
+            <input
+              id={inputId}
+              className="utrecht-textbox utrecht-textbox--html-input"
+              type="search"
+              autoComplete="off"
+              aria-describedby={hintId}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </div>
+          <button type="submit" className="utrecht-button utrecht-button--primary-action">
+            {t('searchButton')}
+          </button>
+        </form>
+        {regions.error && <Message kind="error" error={regions.error} />}
+        <p role="status" aria-live="polite" className="sz-hint">
+          {query.trim() === ''
+            ? ''
+            : results.length === 0
+              ? t('searchNone', { q: query })
+              : t('searchResults', { n: results.length })}
+        </p>
+        {results.length > 0 && (
+          <ul className="sz-results" aria-label={t('searchResults', { n: results.length })}>
+            {results.map((r) => (
+              <li key={r.code}>
+                <a href={href(`/gemeente/${r.code}`)}>
+                  {r.name} ({r.code})
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="themes-h">
+        <Heading level={2} id="themes-h">
+          {t('themesTitle')}
+        </Heading>
+        {indicators.loading && <Message kind="loading" />}
+        {indicators.error && <Message kind="error" error={indicators.error} />}
+        <ul className="sz-themes">
+          {themes.map(([theme, list]) => (
+            <li key={theme}>
+              <Heading level={3}>{theme}</Heading>
+              <p className="sz-hint">{t('themeCount', { n: list.length })}</p>
+              <ul>
+                {list.map((i) => (
+                  <li key={i.id}>
+                    <a href={href(`/indicator/${i.id}`)}>{i.title[lang]}</a>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+        <Paragraph>
+          <a href={href('/kaart')}>{t('openMap')}</a>
+        </Paragraph>
+      </section>
+    </>
+  );
+}
