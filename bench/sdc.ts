@@ -12,7 +12,12 @@
  * - 3 sums of amounts (magnitude: contributors, largest, second largest).
  * Each year is protected separately (no relation crosses a year), as the pipeline may do.
  */
-import { DEFAULT_PROFILES, protect, type ComputedCell, type RuleProfile } from '../src/disclosure/index.js';
+import {
+  DEFAULT_PROFILES,
+  protect,
+  type ComputedCell,
+  type RuleProfile,
+} from '../src/disclosure/index.js';
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -47,11 +52,19 @@ interface Region {
   parent: string | null;
 }
 
-export function geography(scale: number, r: () => number): { regions: Region[]; buurten: Region[] } {
+export function geography(
+  scale: number,
+  r: () => number,
+): { regions: Region[]; buurten: Region[] } {
   const regions: Region[] = [{ code: 'NL01', level: 'nederland', parent: null }];
   const buurten: Region[] = [];
   const nGm = Math.max(25, Math.round(342 * scale));
-  for (let v = 1; v <= 25; v++) regions.push({ code: `VR${String(v).padStart(2, '0')}`, level: 'veiligheidsregio', parent: 'NL01' });
+  for (let v = 1; v <= 25; v++)
+    regions.push({
+      code: `VR${String(v).padStart(2, '0')}`,
+      level: 'veiligheidsregio',
+      parent: 'NL01',
+    });
   for (let g = 0; g < nGm; g++) {
     const gm = String(g + 1).padStart(4, '0');
     const vr = `VR${String((g % 25) + 1).padStart(2, '0')}`;
@@ -62,7 +75,11 @@ export function geography(scale: number, r: () => number): { regions: Region[]; 
       regions.push({ code: wk, level: 'wijk', parent: `GM${gm}` });
       const nBu = 1 + Math.floor(r() * 7.6); // mean ≈ 4.3 → ~13,000 buurten
       for (let b = 0; b < nBu; b++) {
-        const bu = { code: `BU${gm}${String(w).padStart(2, '0')}${String(b).padStart(2, '0')}`, level: 'buurt' as const, parent: wk };
+        const bu = {
+          code: `BU${gm}${String(w).padStart(2, '0')}${String(b).padStart(2, '0')}`,
+          level: 'buurt' as const,
+          parent: wk,
+        };
         regions.push(bu);
         buurten.push(bu);
       }
@@ -80,12 +97,34 @@ interface Series {
 }
 
 export function catalogue(n: number): Series[] {
-  const out: Series[] = [{ id: 'bevolking', kind: 'count', key: 'pop', rate: 1, byGeslacht: false }];
+  const out: Series[] = [
+    { id: 'bevolking', kind: 'count', key: 'pop', rate: 1, byGeslacht: false },
+  ];
   for (let i = 0; i < 15; i++) {
-    out.push({ id: `telling_${i + 1}`, kind: 'count', key: `cnt${i + 1}`, rate: 0.0008 * 1.45 ** i, byGeslacht: i < 3 });
+    out.push({
+      id: `telling_${i + 1}`,
+      kind: 'count',
+      key: `cnt${i + 1}`,
+      rate: 0.0008 * 1.45 ** i,
+      byGeslacht: i < 3,
+    });
   }
-  for (let i = 0; i < 6; i++) out.push({ id: `aandeel_${i + 1}`, kind: 'ratio', key: `cnt${i + 4}`, rate: 0, byGeslacht: false });
-  for (let i = 0; i < 3; i++) out.push({ id: `bedrag_${i + 1}`, kind: 'magnitude', key: `amt${i + 1}`, rate: 0.01 * (i + 1), byGeslacht: false });
+  for (let i = 0; i < 6; i++)
+    out.push({
+      id: `aandeel_${i + 1}`,
+      kind: 'ratio',
+      key: `cnt${i + 4}`,
+      rate: 0,
+      byGeslacht: false,
+    });
+  for (let i = 0; i < 3; i++)
+    out.push({
+      id: `bedrag_${i + 1}`,
+      kind: 'magnitude',
+      key: `amt${i + 1}`,
+      rate: 0.01 * (i + 1),
+      byGeslacht: false,
+    });
   return out.slice(0, n);
 }
 
@@ -98,11 +137,19 @@ export function cellsForYear(
 ): ComputedCell[] {
   const r = rng(1000 + year);
   const pop = new Map<string, number>();
-  for (const b of geo.buurten) pop.set(b.code, Math.max(0, Math.round(Math.exp(6.6 + 1.0 * (r() + r() + r() - 1.5)))));
+  for (const b of geo.buurten)
+    pop.set(b.code, Math.max(0, Math.round(Math.exp(6.6 + 1.0 * (r() + r() + r() - 1.5)))));
   const children = new Map<string, Region[]>();
-  for (const x of geo.regions) if (x.parent) children.set(x.parent, [...(children.get(x.parent) ?? []), x]);
+  for (const x of geo.regions)
+    if (x.parent) children.set(x.parent, [...(children.get(x.parent) ?? []), x]);
   // Bottom-up aggregation order: deepest levels first.
-  const depth: Record<string, number> = { buurt: 4, wijk: 3, gemeente: 2, veiligheidsregio: 1, nederland: 0 };
+  const depth: Record<string, number> = {
+    buurt: 4,
+    wijk: 3,
+    gemeente: 2,
+    veiligheidsregio: 1,
+    nederland: 0,
+  };
   const order = [...geo.regions].sort((a, b) => depth[b.level]! - depth[a.level]!);
   const aggregate = (leaf: (b: Region) => Leaf): Map<string, Leaf> => {
     const m = new Map<string, Leaf>();
@@ -124,7 +171,10 @@ export function cellsForYear(
   };
   const tables = new Map<string, Map<string, Leaf>>();
   const gTables = new Map<string, Map<string, Leaf>>();
-  tables.set('pop', aggregate((b) => ({ n: pop.get(b.code)!, sum: pop.get(b.code)!, top: [0, 0] })));
+  tables.set(
+    'pop',
+    aggregate((b) => ({ n: pop.get(b.code)!, sum: pop.get(b.code)!, top: [0, 0] })),
+  );
   for (const s of series) {
     if (s.kind === 'count' && s.key !== 'pop') {
       const men = new Map<string, number>();
@@ -137,10 +187,17 @@ export function cellsForYear(
       });
       tables.set(s.key, t);
       if (s.byGeslacht) {
-        gTables.set(`${s.key}|M`, aggregate((b) => ({ n: men.get(b.code)!, sum: men.get(b.code)!, top: [0, 0] })));
+        gTables.set(
+          `${s.key}|M`,
+          aggregate((b) => ({ n: men.get(b.code)!, sum: men.get(b.code)!, top: [0, 0] })),
+        );
         gTables.set(
           `${s.key}|V`,
-          aggregate((b) => ({ n: t.get(b.code)!.n - men.get(b.code)!, sum: t.get(b.code)!.n - men.get(b.code)!, top: [0, 0] })),
+          aggregate((b) => ({
+            n: t.get(b.code)!.n - men.get(b.code)!,
+            sum: t.get(b.code)!.n - men.get(b.code)!,
+            top: [0, 0],
+          })),
         );
       }
     } else if (s.kind === 'magnitude') {
@@ -149,7 +206,8 @@ export function cellsForYear(
         aggregate((b) => {
           const n = poisson(r, pop.get(b.code)! * s.rate);
           const xs: number[] = [];
-          for (let i = 0; i < n; i++) xs.push(Math.round(Math.exp(8 + 1.2 * (r() + r() + r() - 1.5))));
+          for (let i = 0; i < n; i++)
+            xs.push(Math.round(Math.exp(8 + 1.2 * (r() + r() + r() - 1.5))));
           xs.sort((p, q) => q - p);
           return { n, sum: xs.reduce((a, x) => a + x, 0), top: [xs[0] ?? 0, xs[1] ?? 0] };
         }),
@@ -160,7 +218,13 @@ export function cellsForYear(
   const popT = tables.get('pop')!;
   for (const s of series) {
     for (const x of geo.regions) {
-      const base = { indicatorId: s.id, year, regionLevel: x.level, regionCode: x.code, parentCode: x.parent };
+      const base = {
+        indicatorId: s.id,
+        year,
+        regionLevel: x.level,
+        regionCode: x.code,
+        parentCode: x.parent,
+      };
       if (s.kind === 'count') {
         const l = tables.get(s.key)!.get(x.code)!;
         const cell = (breakdown: string, n: number): ComputedCell => ({
@@ -227,19 +291,47 @@ export async function run(flags: string[]): Promise<void> {
   const geo = geography(scale, rng(42));
   const series = catalogue(nInd);
   const profiles: Record<string, RuleProfile> = {};
-  for (const s of series) profiles[s.id] = s.kind === 'count' ? DEFAULT_PROFILES.count : s.kind === 'ratio' ? DEFAULT_PROFILES.ratio : DEFAULT_PROFILES.magnitude;
+  for (const s of series)
+    profiles[s.id] =
+      s.kind === 'count'
+        ? DEFAULT_PROFILES.count
+        : s.kind === 'ratio'
+          ? DEFAULT_PROFILES.ratio
+          : DEFAULT_PROFILES.magnitude;
   const counts: Record<string, number> = {};
   for (const x of geo.regions) counts[x.level] = (counts[x.level] ?? 0) + 1;
-  console.log(`regions: ${JSON.stringify(counts)}; indicators ${series.length}; years ${years}; scale ${scale}`);
+  console.log(
+    `regions: ${JSON.stringify(counts)}; indicators ${series.length}; years ${years}; scale ${scale}`,
+  );
 
   for (const strategy of ['optimal', 'smallest-sibling'] as const) {
-    const tot = { cells: 0, gen: 0, primary: 0, secondary: 0, audit: 0, publish: 0, primaryCells: 0, secondaryCells: 0, cost: 0, value: 0, rounds: 0, lp: 0, closed: 0, passed: true };
+    const tot = {
+      cells: 0,
+      gen: 0,
+      primary: 0,
+      secondary: 0,
+      audit: 0,
+      publish: 0,
+      primaryCells: 0,
+      secondaryCells: 0,
+      cost: 0,
+      value: 0,
+      rounds: 0,
+      lp: 0,
+      closed: 0,
+      passed: true,
+    };
     const byRule: Record<string, number> = {};
     for (let y = 0; y < years; y++) {
       const tg = performance.now();
       const cells = cellsForYear(2019 + y, geo, series);
       tot.gen += performance.now() - tg;
-      const res = await protect({ cells, profiles, strategy });
+      const res = await protect({
+        cells,
+        profiles,
+        strategy,
+        maxComponentColumns: flag(flags, 'cap', 60),
+      });
       tot.cells += cells.length;
       tot.primary += res.stats.timings.primaryMs;
       tot.secondary += res.stats.timings.secondaryMs;
@@ -253,12 +345,19 @@ export async function run(flags: string[]): Promise<void> {
       tot.lp += res.audit.lpSolves;
       tot.closed += res.audit.closedFormSolves;
       tot.passed &&= res.audit.passed;
-      for (const [k, v] of Object.entries(res.stats.suppressedByRule)) byRule[k] = (byRule[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(res.stats.suppressedByRule))
+        byRule[k] = (byRule[k] ?? 0) + v;
     }
     const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
     console.log(`\n[${strategy}] ${tot.cells} cells`);
-    console.log(`  time: generate ${s(tot.gen)}, primary ${s(tot.primary)}, secondary ${s(tot.secondary)}, audit ${s(tot.audit)} (${tot.lp} LP solves, ${tot.closed} closed-form), publish ${s(tot.publish)}; total protect ${s(tot.primary + tot.secondary + tot.audit + tot.publish)}`);
-    console.log(`  suppressed cells: primary ${tot.primaryCells}, secondary ${tot.secondaryCells}; by rule ${JSON.stringify(byRule)}`);
-    console.log(`  information loss: secondary cost ${tot.cost.toFixed(0)} (value of secondarily suppressed counts/amounts ${tot.value.toFixed(0)}); audit rounds ≤ ${tot.rounds}; audit passed ${tot.passed}`);
+    console.log(
+      `  time: generate ${s(tot.gen)}, primary ${s(tot.primary)}, secondary ${s(tot.secondary)}, audit ${s(tot.audit)} (${tot.lp} LP solves, ${tot.closed} closed-form), publish ${s(tot.publish)}; total protect ${s(tot.primary + tot.secondary + tot.audit + tot.publish)}`,
+    );
+    console.log(
+      `  suppressed cells: primary ${tot.primaryCells}, secondary ${tot.secondaryCells}; by rule ${JSON.stringify(byRule)}`,
+    );
+    console.log(
+      `  information loss: secondary cost ${tot.cost.toFixed(0)} (value of secondarily suppressed counts/amounts ${tot.value.toFixed(0)}); audit rounds ≤ ${tot.rounds}; audit passed ${tot.passed}`,
+    );
   }
 }

@@ -21,7 +21,13 @@
  * width requirement.
  */
 import { solveIntervals, type SolveCounters, type SubLp } from './lp.js';
-import { buildModel, canonicalBreakdown, cellLabel, type TableModel } from './model.js';
+import {
+  buildModel,
+  canonicalBreakdown,
+  cellLabel,
+  type Relation,
+  type TableModel,
+} from './model.js';
 import { applyPrimaryRules, profileFor } from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
 import type {
@@ -38,7 +44,10 @@ export interface AuditInput {
   published: PublishedCell[];
   profiles: Record<string, RuleProfile>;
   earlier?: PublishedCell[];
+  relations?: Relation[];
   maxComponentColumns?: number;
+  /** Solve min and max for every suppressed cell, even when witness points already prove it safe. */
+  exactIntervals?: boolean;
 }
 
 const TOL = 1e-6;
@@ -54,8 +63,12 @@ const RULES: readonly RuleName[] = [
   'earlier-release',
 ];
 
-const rowKey = (r: { indicator_id: string; year: number; region_code: string; breakdown: string }): string =>
-  `${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`;
+const rowKey = (r: {
+  indicator_id: string;
+  year: number;
+  region_code: string;
+  breakdown: string;
+}): string => `${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`;
 
 function halfWidth(p: RuleProfile): number {
   if (p.method === 'cell-key') return p.cellKey?.D ?? 0;
@@ -65,10 +78,19 @@ function halfWidth(p: RuleProfile): number {
 
 export async function audit(input: AuditInput): Promise<AuditReport> {
   const profiles: Record<string, RuleProfile> = {};
-  for (const id of Object.keys(input.profiles).sort()) profiles[id] = parseRuleProfile(id, input.profiles[id]);
+  for (const id of Object.keys(input.profiles).sort())
+    profiles[id] = parseRuleProfile(id, input.profiles[id]);
   const { cells } = input;
-  const model = buildModel(cells);
-  return auditModel(cells, model, input.published, profiles, input.earlier ?? [], input.maxComponentColumns ?? 400);
+  const model = buildModel(cells, input.relations);
+  return auditModel(
+    cells,
+    model,
+    input.published,
+    profiles,
+    input.earlier ?? [],
+    input.maxComponentColumns ?? 60,
+    input.exactIntervals ?? false,
+  );
 }
 
 export async function auditModel(
@@ -78,6 +100,7 @@ export async function auditModel(
   profiles: Record<string, RuleProfile>,
   earlier: readonly PublishedCell[],
   maxCols: number,
+  exactIntervals = false,
 ): Promise<AuditReport> {
   const primary = applyPrimaryRules(cells, profiles, model);
   const nv = model.vars.length;
@@ -86,14 +109,28 @@ export async function auditModel(
   const hi = new Float64Array(nv).fill(Infinity);
   const cellIndex = new Map<string, number>();
   cells.forEach((c, i) =>
-    cellIndex.set(rowKey({ indicator_id: c.indicatorId, year: c.year, region_code: c.regionCode, breakdown: c.breakdown }), i),
+    cellIndex.set(
+      rowKey({
+        indicator_id: c.indicatorId,
+        year: c.year,
+        region_code: c.regionCode,
+        breakdown: c.breakdown,
+      }),
+      i,
+    ),
   );
   let revised = 0;
   const publishedUnsafe: string[] = [];
   const targetRule: (RuleName | null)[] = new Array<RuleName | null>(nv).fill(null);
   const isTarget = new Uint8Array(nv);
 
-  const learn = (v: number | null, x: number | null, half: number, isEarlier: boolean, where: string): void => {
+  const learn = (
+    v: number | null,
+    x: number | null,
+    half: number,
+    isEarlier: boolean,
+    where: string,
+  ): void => {
     if (v === null || x === null) return;
     const l = Math.max(0, x - half);
     const h = x + half;
@@ -103,7 +140,9 @@ export async function auditModel(
         revised++;
         return;
       }
-      throw new Error(`${where}: published ${x} is inconsistent with the true value of ${(model.vars[v] as { id: string }).id}`);
+      throw new Error(
+        `${where}: published ${x} is inconsistent with the true value of ${(model.vars[v] as { id: string }).id}`,
+      );
     }
     lo[v] = Math.max(lo[v] as number, l);
     hi[v] = Math.min(hi[v] as number, h);
@@ -130,7 +169,9 @@ export async function auditModel(
           if (v === null) continue;
           if (v === den && primary.varRule[v] === null && v !== num) continue;
           isTarget[v] = 1;
-          targetRule[v] ??= (RULES as readonly string[]).includes(r.rule ?? '') ? (r.rule as RuleName) : 'secondary';
+          targetRule[v] ??= (RULES as readonly string[]).includes(r.rule ?? '')
+            ? (r.rule as RuleName)
+            : 'secondary';
         }
       }
     });
@@ -142,11 +183,11 @@ export async function auditModel(
   const exact = (v: number): boolean => (hi[v] as number) - (lo[v] as number) <= TOL;
   const solved = new Uint8Array(nv);
   const intervals: (AuditInterval | null)[] = new Array<AuditInterval | null>(nv).fill(null);
-  const counters: SolveCounters = { lp: 0, closedForm: 0 };
+  const counters: SolveCounters = { lp: 0, closedForm: 0, witness: 0 };
   let components = 0;
   const colOf = new Int32Array(nv).fill(-1);
 
-  const record = (v: number, r: { lower: number; upper: number }): boolean => {
+  const record = (v: number, r: { lower: number; upper: number; exact?: boolean }): boolean => {
     const t = truth(v);
     const required = primary.required[v] as number;
     const isPrimary = primary.varRule[v] !== null;
@@ -155,12 +196,15 @@ export async function auditModel(
     const passed = containsTruth && width + TOL >= required && (!isPrimary || width > TOL);
     intervals[v] = {
       variable: (model.vars[v] as { id: string }).id,
-      cells: (model.vars[v] as { cells: number[] }).cells.map((i) => cellLabel(cells[i] as ComputedCell)),
+      cells: (model.vars[v] as { cells: number[] }).cells.map((i) =>
+        cellLabel(cells[i] as ComputedCell),
+      ),
       truth: t,
       lower: r.lower,
       upper: r.upper,
       required,
       margin: width - required,
+      bound: r.exact === false ? 'inner' : 'exact',
       containsTruth,
       passed,
     };
@@ -169,7 +213,10 @@ export async function auditModel(
   };
 
   /** One subproblem grown from `seed` up to `cap` columns; returns whether it was truncated. */
-  const solveFrom = async (seed: number, cap: number): Promise<{ passed: boolean; truncated: boolean }> => {
+  const solveFrom = async (
+    seed: number,
+    cap: number,
+  ): Promise<{ passed: boolean; truncated: boolean }> => {
     const cols: number[] = [];
     let truncated = false;
     const add = (v: number): void => {
@@ -256,11 +303,23 @@ export async function auditModel(
         targets.map((v) => colOf[v] as number),
         (c) => truth(cols[c] as number),
         counters,
+        exactIntervals
+          ? undefined
+          : { truth: cols.map(truth), required: cols.map((v) => primary.required[v] as number) },
       );
       targets.forEach((v, k) => {
-        if (process.env.SDC_DEBUG && (model.vars[v] as { id: string }).id === 'cnt1|2019|BU00060001|') console.log('DBG', seed === v, cols.length, lp.rows.length, truncated, JSON.stringify(result[k]), cap);
-        const ok = record(v, result[k] as { lower: number; upper: number });
-        if (v === seed) passed = ok;
+        const r = result[k] as { lower: number; upper: number; exact: boolean };
+        if (v === seed) passed = record(v, r);
+        else if (!truncated) record(v, r);
+        else {
+          // In a truncated subproblem a failure of a non-seed target may be an artefact of its
+          // fixed rim: only a pass is final; otherwise the target is solved as its own seed.
+          const before = intervals[v];
+          if (!record(v, r)) {
+            intervals[v] = before ?? null;
+            solved[v] = 0;
+          }
+        }
       });
     }
     for (const v of cols) colOf[v] = -1;
@@ -304,6 +363,7 @@ export async function auditModel(
     checkedVariables: intervals.filter((x) => x !== null).length,
     lpSolves: counters.lp,
     closedFormSolves: counters.closedForm,
+    witnessIntervals: counters.witness,
     components,
     revisedEarlierValues: revised,
     publishedUnsafe,

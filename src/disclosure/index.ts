@@ -14,7 +14,7 @@ export {
   type CellKeyParams,
 } from './profiles.js';
 export { cellKeyFromRecordKeys, buildPerturbationTable, perturb } from './cellkey.js';
-export { buildModel, variableId, cellLabel } from './model.js';
+export { buildModel, variableId, cellLabel, type Relation } from './model.js';
 export { cellFindings } from './primary.js';
 export type {
   ComputedCell,

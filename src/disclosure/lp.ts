@@ -33,11 +33,14 @@ export interface SubLp {
 export interface Interval {
   lower: number;
   upper: number;
+  /** true: the LP optimum; false: an inner bound from witness points (already wide enough). */
+  exact: boolean;
 }
 
 export interface SolveCounters {
   lp: number;
   closedForm: number;
+  witness: number;
 }
 
 const TIME_LIMIT_S = 30;
@@ -67,7 +70,7 @@ function closedForm(lp: SubLp, t: number): Interval {
     lo = Math.max(lo, rl);
     hi = Math.min(hi, rh);
   }
-  return { lower: lo, upper: hi };
+  return { lower: lo, upper: hi, exact: true };
 }
 
 /**
@@ -80,6 +83,7 @@ export async function solveIntervals(
   targets: number[],
   fallback: (t: number) => number,
   counters: SolveCounters,
+  witness?: { truth: number[]; required: number[] },
 ): Promise<Interval[]> {
   if (lp.rows.length <= 1) {
     counters.closedForm += targets.length;
@@ -123,27 +127,81 @@ export async function solveIntervals(
       },
     });
     if (st.status === -1) throw new Error('HiGHS rejected an audit subproblem');
+    const minimize = highs.constants.objectiveSense.minimize;
+    const maximize = highs.constants.objectiveSense.maximize;
+    // Witness points: every optimal solution is a point the attacker cannot exclude, so the range
+    // of each column over the solutions seen is an inner bound of its interval.
+    const seenLo = witness ? Float64Array.from(witness.truth) : null;
+    const seenHi = witness ? Float64Array.from(witness.truth) : null;
+    const observe = (): void => {
+      if (!seenLo || !seenHi) return;
+      const sol = model.getSolution();
+      if (sol.status === -1) return;
+      const x = sol.value.colValue;
+      for (let j = 0; j < n; j++) {
+        const v = x[j] as number;
+        if (v < (seenLo[j] as number)) seenLo[j] = v;
+        if (v > (seenHi[j] as number)) seenHi[j] = v;
+      }
+    };
+    const costs = new Float64Array(n);
+    const solveFor = (sense: typeof minimize): number => {
+      model.changeObjectiveSense(sense);
+      model.changeColsCost({ kind: 'range', from: 0, to: n - 1 }, costs);
+      model.run();
+      counters.lp++;
+      return model.getModelStatus();
+    };
+    if (witness && targets.length > 2) {
+      // Two sweeps push all targets up (within a box, so the LP stays bounded) and down at once.
+      const box = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        const u = lp.upper[j] as number;
+        box[j] =
+          u === Infinity
+            ? (witness.truth[j] as number) + 2 * Math.max(1, witness.required[j] ?? 0)
+            : u;
+      }
+      model.changeColsBounds({ kind: 'range', from: 0, to: n - 1 }, lp.lower.map(clamp), box);
+      for (const t of targets) costs[t] = 1;
+      if (solveFor(maximize) === 7) observe();
+      if (solveFor(minimize) === 7) observe();
+      costs.fill(0);
+      model.changeColsBounds(
+        { kind: 'range', from: 0, to: n - 1 },
+        lp.lower.map(clamp),
+        lp.upper.map(clamp),
+      );
+    }
     const out: Interval[] = [];
-    let prev = -1;
     for (const t of targets) {
-      if (prev >= 0) model.changeColCost(prev, 0);
-      model.changeColCost(t, 1);
-      prev = t;
+      if (witness && seenLo && seenHi) {
+        const w = (seenHi[t] as number) - (seenLo[t] as number);
+        const need = witness.required[t] ?? 0;
+        if (w > 1e-6 && w + 1e-6 >= need) {
+          counters.witness++;
+          out.push({ lower: seenLo[t] as number, upper: seenHi[t] as number, exact: false });
+          continue;
+        }
+      }
+      costs[t] = 1;
       const bound = (sense: 1 | -1): number => {
-        model.changeObjectiveSense(
-          sense === 1 ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize,
-        );
-        model.run();
-        counters.lp++;
-        const status = model.getModelStatus();
-        if (status === 7) return model.getObjectiveValue();
+        const status = solveFor(sense === 1 ? minimize : maximize);
+        if (status === 7) {
+          observe();
+          return model.getObjectiveValue();
+        }
         if (status === 10 || status === 9) return sense === 1 ? -Infinity : Infinity;
-        if (process.env.SDC_DEBUG) console.log("LPSTATUS", status, lp.lower.length, lp.rows.length);
         return fallback(t);
       };
       const lower = bound(1);
       const upper = bound(-1);
-      out.push({ lower: lower <= -inf ? -Infinity : lower, upper: upper >= inf ? Infinity : upper });
+      costs[t] = 0;
+      out.push({
+        lower: lower <= -inf ? -Infinity : lower,
+        upper: upper >= inf ? Infinity : upper,
+        exact: true,
+      });
     }
     return out;
   } finally {

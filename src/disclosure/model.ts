@@ -35,7 +35,12 @@ export interface TableModel {
   nonAdditive: number;
 }
 
-export function variableId(key: string, year: number, regionCode: string, breakdown: string): string {
+export function variableId(
+  key: string,
+  year: number,
+  regionCode: string,
+  breakdown: string,
+): string {
   return `${key}|${year}|${regionCode}|${canonicalBreakdown(breakdown)}`;
 }
 
@@ -65,7 +70,9 @@ function breakdownParts(b: string, label: string): { name: string; part: string 
     .map((part) => {
       const eq = part.indexOf('=');
       if (eq <= 0 || eq === part.length - 1) {
-        throw new Error(`cell ${label}: breakdown '${b}' must be 'variable=value' (several joined by '&')`);
+        throw new Error(
+          `cell ${label}: breakdown '${b}' must be 'variable=value' (several joined by '&')`,
+        );
       }
       return { name: part.slice(0, eq), part };
     });
@@ -73,7 +80,16 @@ function breakdownParts(b: string, label: string): { name: string; part: string 
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function buildModel(cells: readonly ComputedCell[]): TableModel {
+/** An explicit additive relation between variables (ids as from `variableId`): total = Σ parts. */
+export interface Relation {
+  total: string;
+  parts: string[];
+}
+
+export function buildModel(
+  cells: readonly ComputedCell[],
+  relations: readonly Relation[] = [],
+): TableModel {
   const truths = new Map<string, { truth: number; cells: number[] }>();
   const cellNumId: (string | null)[] = [];
   const cellDenId: (string | null)[] = [];
@@ -95,7 +111,8 @@ export function buildModel(cells: readonly ComputedCell[]): TableModel {
     const label = cellLabel(c);
     breakdownParts(c.breakdown, label); // validates the format
     if (c.numerator !== null) {
-      if (!Number.isFinite(c.numerator)) throw new Error(`cell ${label}: numerator is not a finite number`);
+      if (!Number.isFinite(c.numerator))
+        throw new Error(`cell ${label}: numerator is not a finite number`);
       if (c.numerator < 0) throw new Error(`cell ${label}: numerator ${c.numerator} is negative`);
       const id = variableId(c.numeratorKey, c.year, c.regionCode, c.breakdown);
       cellNumId.push(id);
@@ -167,8 +184,14 @@ export function buildModel(cells: readonly ComputedCell[]): TableModel {
       const ch = (kids.get(parentCode) as number[]).sort((a, b) =>
         cmp((cells[a] as ComputedCell).regionCode, (cells[b] as ComputedCell).regionCode),
       );
-      addEquation(cellNum[p] ?? null, ch.map((i) => cellNum[i] ?? null));
-      addEquation(cellDen[p] ?? null, ch.map((i) => cellDen[i] ?? null));
+      addEquation(
+        cellNum[p] ?? null,
+        ch.map((i) => cellNum[i] ?? null),
+      );
+      addEquation(
+        cellDen[p] ?? null,
+        ch.map((i) => cellDen[i] ?? null),
+      );
     }
   }
 
@@ -204,10 +227,31 @@ export function buildModel(cells: readonly ComputedCell[]): TableModel {
       const g = groups.get(gk) as { marginal: string; members: number[] };
       const p = byBreakdown.get(g.marginal);
       if (p === undefined) continue;
-      addEquation(cellNum[p] ?? null, g.members.map((i) => cellNum[i] ?? null));
-      addEquation(cellDen[p] ?? null, g.members.map((i) => cellDen[i] ?? null));
+      addEquation(
+        cellNum[p] ?? null,
+        g.members.map((i) => cellNum[i] ?? null),
+      );
+      addEquation(
+        cellDen[p] ?? null,
+        g.members.map((i) => cellDen[i] ?? null),
+      );
     }
   }
+
+  relations.forEach((r, k) => {
+    const resolve = (id: string): number => {
+      const v = index.get(id);
+      if (v === undefined) throw new Error(`relation ${k + 1}: no cell publishes '${id}'`);
+      return v;
+    };
+    const before = nonAdditive;
+    addEquation(resolve(r.total), r.parts.map(resolve));
+    if (nonAdditive > before) {
+      throw new Error(
+        `relation ${k + 1}: '${r.total}' is not the sum of its ${r.parts.length} parts`,
+      );
+    }
+  });
 
   const varEquations: number[][] = vars.map(() => []);
   equations.forEach((e, q) => {

@@ -44,25 +44,38 @@ export function cellFindings(c: ComputedCell, p: RuleProfile): Finding[] {
   const range = (n: number): number => Math.max(p.minRange, (p.safetyRange / 100) * n);
   if (p.kind === 'frequency') {
     const n = c.numerator ?? c.value;
-    if (n === 0 && p.zeroPolicy === 'unsafe') out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
-    if (n > 0 && n < p.minFrequency) out.push({ rule: 'frequency', required: range(n), protectsVariable: true });
+    if (n === 0 && p.zeroPolicy === 'unsafe')
+      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
+    if (n > 0 && n < p.minFrequency)
+      out.push({ rule: 'frequency', required: range(n), protectsVariable: true });
   } else if (p.kind === 'ratio') {
     const n = c.numerator ?? 0;
     const d = c.denominator ?? 0;
-    if (n === 0 && p.zeroPolicy === 'unsafe') out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
-    if (n > 0 && n < p.minFrequency) out.push({ rule: 'frequency', required: range(n), protectsVariable: true });
+    if (n === 0 && p.zeroPolicy === 'unsafe')
+      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
+    if (n > 0 && n < p.minFrequency)
+      out.push({ rule: 'frequency', required: range(n), protectsVariable: true });
     if (p.groupDisclosure !== null && d > 0 && d < p.groupDisclosure && (n === 0 || n === d)) {
-      out.push({ rule: 'group-disclosure', required: Math.max(p.minRange, 1), protectsVariable: true });
+      out.push({
+        rule: 'group-disclosure',
+        required: Math.max(p.minRange, 1),
+        protectsVariable: true,
+      });
     }
     if (p.minDenominator !== null && d < p.minDenominator) {
       out.push({ rule: 'min-denominator', required: 0, protectsVariable: false });
     }
   } else {
     const total = c.numerator ?? c.value;
-    if (total < 0) throw new Error(`cell ${cellLabel(c)}: magnitude rules need non-negative amounts, got ${total}`);
+    if (total < 0)
+      throw new Error(
+        `cell ${cellLabel(c)}: magnitude rules need non-negative amounts, got ${total}`,
+      );
     const needsTop = p.nk !== null || p.pPercent !== null;
     if (needsTop && c.contributors > 0 && c.largest === null) {
-      throw new Error(`cell ${cellLabel(c)}: magnitude rules need 'largest' (the largest contribution)`);
+      throw new Error(
+        `cell ${cellLabel(c)}: magnitude rules need 'largest' (the largest contribution)`,
+      );
     }
     const x1 = c.largest ?? 0;
     const x2 = c.secondLargest ?? 0;
@@ -71,12 +84,20 @@ export function cellFindings(c: ComputedCell, p: RuleProfile): Finding[] {
       out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
     }
     if (c.contributors > 0 && c.contributors < p.minFrequency) {
-      out.push({ rule: 'frequency', required: Math.max(range(total), pBound), protectsVariable: true });
+      out.push({
+        rule: 'frequency',
+        required: Math.max(range(total), pBound),
+        protectsVariable: true,
+      });
     }
     if (p.nk !== null && total > 0) {
       const top = p.nk.n === 1 ? x1 : x1 + x2;
       if (top > (p.nk.k / 100) * total) {
-        out.push({ rule: 'nk-dominance', required: (100 / p.nk.k) * top - total, protectsVariable: true });
+        out.push({
+          rule: 'nk-dominance',
+          required: (100 / p.nk.k) * top - total,
+          protectsVariable: true,
+        });
       }
     }
     if (p.pPercent !== null && total > 0 && total - x1 - x2 < pBound) {

@@ -51,61 +51,70 @@ export const ruleProfileSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.method === 'cell-key' && p.cellKey === null) {
-      ctx.addIssue({ code: 'custom', path: ['cellKey'], message: "method 'cell-key' needs cellKey {D,V,js,pstay}" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cellKey'],
+        message: "method 'cell-key' needs cellKey {D,V,js,pstay}",
+      });
     }
     if (p.kind === 'magnitude' && p.nk === null && p.pPercent === null && p.minFrequency === 0) {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a magnitude profile needs at least one rule' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: 'a magnitude profile needs at least one rule',
+      });
     }
   });
 export type RuleProfile = z.infer<typeof ruleProfileSchema>;
 
-export const DEFAULT_PROFILES: { count: RuleProfile; ratio: RuleProfile; magnitude: RuleProfile } = {
-  count: {
-    kind: 'frequency',
-    minFrequency: 10,
-    safetyRange: 20,
-    minRange: 10,
-    nk: null,
-    pPercent: null,
-    minDenominator: null,
-    groupDisclosure: null,
-    zeroPolicy: 'safe',
-    roundingBase: 5,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
-  },
-  ratio: {
-    kind: 'ratio',
-    minFrequency: 10,
-    safetyRange: 20,
-    minRange: 10,
-    nk: null,
-    pPercent: null,
-    minDenominator: 50,
-    groupDisclosure: 100,
-    zeroPolicy: 'safe',
-    roundingBase: 5,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
-  },
-  magnitude: {
-    kind: 'magnitude',
-    minFrequency: 10,
-    safetyRange: 20,
-    minRange: 0,
-    nk: { n: 2, k: 85 },
-    pPercent: 10,
-    minDenominator: null,
-    groupDisclosure: null,
-    zeroPolicy: 'safe',
-    roundingBase: 1,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
-  },
-};
+export const DEFAULT_PROFILES: { count: RuleProfile; ratio: RuleProfile; magnitude: RuleProfile } =
+  {
+    count: {
+      kind: 'frequency',
+      minFrequency: 10,
+      safetyRange: 20,
+      minRange: 10,
+      nk: null,
+      pPercent: null,
+      minDenominator: null,
+      groupDisclosure: null,
+      zeroPolicy: 'safe',
+      roundingBase: 5,
+      method: 'suppression',
+      cellKey: null,
+      cost: 'value',
+    },
+    ratio: {
+      kind: 'ratio',
+      minFrequency: 10,
+      safetyRange: 20,
+      minRange: 10,
+      nk: null,
+      pPercent: null,
+      minDenominator: 50,
+      groupDisclosure: 100,
+      zeroPolicy: 'safe',
+      roundingBase: 5,
+      method: 'suppression',
+      cellKey: null,
+      cost: 'value',
+    },
+    magnitude: {
+      kind: 'magnitude',
+      minFrequency: 10,
+      safetyRange: 20,
+      minRange: 0,
+      nk: { n: 2, k: 85 },
+      pPercent: 10,
+      minDenominator: null,
+      groupDisclosure: null,
+      zeroPolicy: 'safe',
+      roundingBase: 1,
+      method: 'suppression',
+      cellKey: null,
+      cost: 'value',
+    },
+  };
 
 /** Validates a profile; the error names the indicator and the field. */
 export function parseRuleProfile(indicatorId: string, raw: unknown): RuleProfile {
@@ -113,7 +122,9 @@ export function parseRuleProfile(indicatorId: string, raw: unknown): RuleProfile
   if (!r.success) {
     const issue = r.error.issues[0];
     const field = issue ? issue.path.join('.') || '(profile)' : '(profile)';
-    throw new Error(`rule profile of indicator '${indicatorId}': field '${field}': ${issue?.message ?? 'invalid'}`);
+    throw new Error(
+      `rule profile of indicator '${indicatorId}': field '${field}': ${issue?.message ?? 'invalid'}`,
+    );
   }
   return r.data;
 }

@@ -17,9 +17,10 @@ const MAX_ROUNDS = 60;
 export async function protect(input: ProtectInput): Promise<ProtectResult> {
   const t0 = performance.now();
   const profiles: Record<string, RuleProfile> = {};
-  for (const id of Object.keys(input.profiles).sort()) profiles[id] = parseRuleProfile(id, input.profiles[id]);
+  for (const id of Object.keys(input.profiles).sort())
+    profiles[id] = parseRuleProfile(id, input.profiles[id]);
   const cells = input.cells;
-  const model = buildModel(cells);
+  const model = buildModel(cells, input.relations);
   const primary = applyPrimaryRules(cells, profiles, model);
   const nv = model.vars.length;
   const state: SuppressionState = {
@@ -34,7 +35,12 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
   model.vars.forEach((v, k) => {
     const first = cells[v.cells[0] as number] as ComputedCell;
     const p = profileFor(profiles, first);
-    state.cost[k] = p.cost === 'unit' ? 1 : p.cost === 'count' && p.kind === 'magnitude' ? first.contributors : v.truth;
+    state.cost[k] =
+      p.cost === 'unit'
+        ? 1
+        : p.cost === 'count' && p.kind === 'magnitude'
+          ? first.contributors
+          : v.truth;
     if (primary.varRule[k] !== null) {
       state.suppressed[k] = 1;
       state.protectedVar[k] = 1;
@@ -46,10 +52,14 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
   // Revisions never open a figure an earlier release withheld.
   if (input.earlier && input.earlier.length > 0) {
     const idx = new Map<string, number>();
-    cells.forEach((c, i) => idx.set(`${c.indicatorId}|${c.year}|${c.regionCode}|${canonicalBreakdown(c.breakdown)}`, i));
+    cells.forEach((c, i) =>
+      idx.set(`${c.indicatorId}|${c.year}|${c.regionCode}|${canonicalBreakdown(c.breakdown)}`, i),
+    );
     for (const r of input.earlier) {
       if (r.status !== 'suppressed-primary' && r.status !== 'suppressed-secondary') continue;
-      const i = idx.get(`${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`);
+      const i = idx.get(
+        `${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`,
+      );
       if (i === undefined) continue;
       const v = model.cellNum[i];
       if (v === null || v === undefined || state.suppressed[v]) continue;
@@ -68,10 +78,26 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
   for (;;) {
     rounds++;
     const tp = performance.now();
-    const rows = publishRows(cells, profiles, model, primary.cellRule, state.suppressed, state.reason, input.cellKeys);
+    const rows = publishRows(
+      cells,
+      profiles,
+      model,
+      primary.cellRule,
+      state.suppressed,
+      state.reason,
+      input.cellKeys,
+    );
     const ta = performance.now();
     publishMs += ta - tp;
-    const report = await auditModel(cells, model, rows, profiles, input.earlier ?? [], input.maxComponentColumns ?? 400);
+    const report = await auditModel(
+      cells,
+      model,
+      rows,
+      profiles,
+      input.earlier ?? [],
+      input.maxComponentColumns ?? 60,
+      input.exactIntervals ?? false,
+    );
     auditMs += performance.now() - ta;
     if (report.passed) {
       const suppressedByRule: Record<string, number> = {};
@@ -80,7 +106,8 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
       for (const r of rows) {
         if (r.status === 'suppressed-primary') primaryCells++;
         if (r.status === 'suppressed-secondary') secondaryCells++;
-        if (r.status.startsWith('suppressed')) suppressedByRule[r.rule ?? ''] = (suppressedByRule[r.rule ?? ''] ?? 0) + 1;
+        if (r.status.startsWith('suppressed'))
+          suppressedByRule[r.rule ?? ''] = (suppressedByRule[r.rule ?? ''] ?? 0) + 1;
       }
       let secondaryCost = 0;
       let secondaryValue = 0;
@@ -109,7 +136,9 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
       };
     }
     if (report.publishedUnsafe.length > 0) {
-      throw new Error(`internal error: primary-unsafe cells published: ${report.publishedUnsafe.slice(0, 5).join(', ')}`);
+      throw new Error(
+        `internal error: primary-unsafe cells published: ${report.publishedUnsafe.slice(0, 5).join(', ')}`,
+      );
     }
     const index = new Map(model.vars.map((v, k) => [v.id, k]));
     const touched: number[] = [];
@@ -119,22 +148,6 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
       const r = strengthen(model, state, v);
       for (const q of r.touched) touched.push(q);
       if (r.added > 0) changed = true;
-    }
-    if (process.env.SDC_DEBUG && rounds === 3) {
-      const f = report.failing[0] as { variable: string };
-      const v = index.get(f.variable) as number;
-      const seen = new Set([v]);
-      let fr = [v];
-      for (let d = 0; d < 3; d++) {
-        const nx: number[] = [];
-        for (const x of fr)
-          for (const q of model.varEquations[x] as number[]) {
-            const e = model.equations[q] as { parent: number; children: number[] };
-            console.log(d, [e.parent, ...e.children].map((m) => `${model.vars[m]?.id.split('|').slice(2).join('|')}=${model.vars[m]?.truth}${state.suppressed[m] ? '*' : ''}`).join(' '));
-            for (const m of [e.parent, ...e.children]) if (state.suppressed[m] && !seen.has(m)) { seen.add(m); nx.push(m); }
-          }
-        fr = nx;
-      }
     }
     if (!changed || rounds >= MAX_ROUNDS) {
       const names = report.failing

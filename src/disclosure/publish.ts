@@ -7,7 +7,12 @@
  * them; totals may not add up. Magnitude figures (sums, means, medians of amounts) are published
  * unrounded, because a rounded denominator next to an exact mean and sum would be recomputable.
  */
-import { buildPerturbationTable, fallbackCellKey, perturb, type PerturbationTable } from './cellkey.js';
+import {
+  buildPerturbationTable,
+  fallbackCellKey,
+  perturb,
+  type PerturbationTable,
+} from './cellkey.js';
 import type { TableModel } from './model.js';
 import { profileFor } from './primary.js';
 import type { RuleProfile } from './profiles.js';
@@ -27,7 +32,9 @@ export function ratioScale(c: ComputedCell): number {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-function baseRow(c: ComputedCell): Omit<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'> {
+function baseRow(
+  c: ComputedCell,
+): Omit<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'> {
   return {
     indicator_id: c.indicatorId,
     year: c.year,
@@ -78,13 +85,25 @@ export function publishRows(
     const own = cellRule[i] ?? null;
     if (own !== null) return { ...row, ...hidden, status: 'suppressed-primary', rule: own };
     if (num !== null && suppressed[num]) {
-      return { ...row, ...hidden, status: 'suppressed-secondary', rule: reason[num] ?? 'secondary' };
+      return {
+        ...row,
+        ...hidden,
+        status: 'suppressed-secondary',
+        rule: reason[num] ?? 'secondary',
+      };
     }
     if (den !== null && suppressed[den]) {
       return { ...row, ...hidden, status: 'suppressed-secondary', rule: 'linked-denominator' };
     }
     if (p.kind === 'magnitude') {
-      return { ...row, value: c.value, numerator: c.numerator, denominator: c.denominator, status: 'published', rule: null };
+      return {
+        ...row,
+        value: c.value,
+        numerator: c.numerator,
+        denominator: c.denominator,
+        status: 'published',
+        rule: null,
+      };
     }
     const b = p.roundingBase;
     const n = c.numerator === null ? null : roundTo(c.numerator, b);

@@ -70,7 +70,8 @@ export function runSecondary(
         const members = [f.parent, ...f.children];
         if (members.some((m) => suppressed[m])) continue;
         let best = Infinity;
-        for (const m of members) if (m !== j && a(m) > 0 && (cost[m] as number) < best) best = cost[m] as number;
+        for (const m of members)
+          if (m !== j && a(m) > 0 && (cost[m] as number) < best) best = cost[m] as number;
         if (best < Infinity) c += best;
       }
       return c;
@@ -101,14 +102,13 @@ export function runSecondary(
       const pSup = suppressed[e.parent] === 1;
       const totalSup = supChildren + (pSup ? 1 : 0);
       const deficitOf = (v: number, others: number, otherCount: number): number => {
-        if (otherCount === 0) return Math.max(EPS, protectedVar[v] ? (required[v] as number) : 0) + EPS;
-        if (!protectedVar[v]) return 0;
-        const need = required[v] as number;
-        const own = v === e.parent ? a(v) : a(v);
-        const width = others + Math.min(own, others);
-        if (width + EPS >= need && (need > 0 || width > EPS)) return 0;
-        const delta = need / 2 <= own ? need / 2 - others : need - own - others;
-        return Math.max(delta, EPS);
+        const need = protectedVar[v] ? (required[v] as number) : 0;
+        const own = a(v);
+        const width = otherCount === 0 ? 0 : others + Math.min(own, others);
+        if (otherCount > 0 && width + EPS >= need && (!protectedVar[v] || width > EPS)) return 0;
+        if (need <= 0) return 2 * EPS; // only a partner is missing
+        const delta = (need / 2 <= own ? need / 2 : need - own) - (otherCount === 0 ? 0 : others);
+        return Math.max(delta, 2 * EPS);
       };
       if (totalSup === 0) break;
       if (pSup) {
@@ -127,7 +127,9 @@ export function runSecondary(
         }
       }
       if (worst < 0) break;
-      const candidates = e.children.filter((c) => !suppressed[c] && c !== worst && Number.isFinite(cost[c]));
+      const candidates = e.children.filter(
+        (c) => !suppressed[c] && c !== worst && Number.isFinite(cost[c]),
+      );
       const pick = choose(candidates, worstDeficit, a, lookahead(q), strategy);
       if (pick.length > 0) for (const v of pick) suppress(v, q);
       else if (!pSup && worst !== e.parent) suppress(e.parent, q);
@@ -161,11 +163,62 @@ function choose(
     }
     return c;
   };
+  // Exact when capacities are integers and the deficit is small (counts): min Σ cost subject to
+  // Σ capacity ≥ deficit, by dynamic programming over capacity.
+  const need = Math.ceil(deficit - EPS);
+  const positive = candidates.filter((c) => a(c) > 0);
+  if (
+    need >= 1 &&
+    need <= 5000 &&
+    positive.length > 0 &&
+    positive.every((c) => Number.isInteger(a(c)))
+  ) {
+    const items = [...positive].sort((x, y) => x - y);
+    // table[i][cap] = min cost with items < i reaching capacity ≥ cap (capped at `need`).
+    const table = [new Float64Array(need + 1).fill(Infinity)];
+    (table[0] as Float64Array)[0] = 0;
+    items.forEach((c, i) => {
+      const prev = table[i] as Float64Array;
+      const row = Float64Array.from(prev);
+      const w = a(c);
+      const k = cost(c);
+      for (let cap = 0; cap <= need; cap++) {
+        if (prev[cap] === Infinity) continue;
+        const to = Math.min(need, cap + w);
+        const v = (prev[cap] as number) + k;
+        if (v < (row[to] as number) - 1e-12) row[to] = v;
+      }
+      table.push(row);
+    });
+    if ((table[items.length] as Float64Array)[need] !== Infinity) {
+      const pick: number[] = [];
+      let cap = need;
+      for (let i = items.length; i > 0 && cap > 0; i--) {
+        const here = (table[i] as Float64Array)[cap] as number;
+        if (Math.abs(here - ((table[i - 1] as Float64Array)[cap] as number)) < 1e-12) continue; // not taken
+        const c = items[i - 1] as number;
+        const w = a(c);
+        const k = cost(c);
+        const before = table[i - 1] as Float64Array;
+        let from = -1;
+        for (let q = 0; q <= need; q++) {
+          if (Math.min(need, q + w) === cap && Math.abs((before[q] as number) + k - here) < 1e-9) {
+            from = q;
+            break;
+          }
+        }
+        pick.push(c);
+        cap = from;
+      }
+      if (cap === 0) return pick.sort((x, y) => x - y);
+    }
+  }
   // A: the cheapest single candidate covering the deficit.
   let single = -1;
   for (const c of candidates) {
     if (a(c) + EPS < deficit) continue;
-    if (single < 0 || cost(c) < cost(single) || (cost(c) === cost(single) && c < single)) single = c;
+    if (single < 0 || cost(c) < cost(single) || (cost(c) === cost(single) && c < single))
+      single = c;
   }
   // B: greedy by cost per unit of capacity.
   const ratio = (c: number): number => (a(c) > 0 ? cost(c) / a(c) : Infinity);

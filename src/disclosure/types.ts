@@ -3,6 +3,7 @@
  * team's contracts (see the brief); they are restated here so the module stays free of engine
  * imports.
  */
+import type { Relation } from './model.js';
 import type { RuleProfile } from './profiles.js';
 
 export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
@@ -25,10 +26,7 @@ export interface ComputedCell {
 }
 
 export type CellStatus =
-  | 'published'
-  | 'suppressed-primary'
-  | 'suppressed-secondary'
-  | 'not-applicable';
+  'published' | 'suppressed-primary' | 'suppressed-secondary' | 'not-applicable';
 
 /** A release row, exactly as written to cells.csv / the API (snake_case). */
 export interface PublishedCell {
@@ -69,6 +67,12 @@ export interface AuditInterval {
   required: number;
   /** (upper - lower) - required; negative = too narrow. */
   margin: number;
+  /**
+   * 'exact': lower/upper are the LP optimum (or the closed form of a one-relation problem).
+   * 'inner': lower/upper are attained by feasible points found on the way; the attacker's real
+   * interval contains them, so the width is a proven lower bound (used only when it suffices).
+   */
+  bound: 'exact' | 'inner';
   containsTruth: boolean;
   passed: boolean;
 }
@@ -86,6 +90,8 @@ export interface AuditReport {
   checkedVariables: number;
   lpSolves: number;
   closedFormSolves: number;
+  /** Intervals proven wide enough by witness points, without their own min/max LPs. */
+  witnessIntervals: number;
   components: number;
   /** Earlier-release values skipped because the figure was revised (truth outside them). */
   revisedEarlierValues: number;
@@ -128,8 +134,12 @@ export interface ProtectInput {
    * (`numeratorKey|year|regionCode|breakdown`); see `cellKeyFromRecordKeys`.
    */
   cellKeys?: ReadonlyMap<string, number>;
+  /** Extra additive relations beyond the region hierarchy and breakdowns (variable ids). */
+  relations?: Relation[];
   /** Secondary strategy: the optimiser (default) or the smallest-sibling baseline. */
   strategy?: 'optimal' | 'smallest-sibling';
-  /** Cap on LP columns per audit subproblem (default 400). */
+  /** Audit with exact LP intervals for every suppressed cell (slower; default: witness bounds suffice). */
+  exactIntervals?: boolean;
+  /** Columns of the first audit subproblem per target (default 60; grows ×4 up to ×16 on failure). */
   maxComponentColumns?: number;
 }

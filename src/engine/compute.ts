@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import {
+  BREAKDOWN_LEVELS,
   AGE_GROUPS,
   CATALOGUE,
   SEXES,
@@ -13,25 +14,12 @@ import {
   type ResolvedIndicator,
   type Series,
 } from '../indicators/index.js';
+import type { ComputedCell } from '../disclosure/index.js';
 import { compileSelect } from './sql.js';
 import { BREAKDOWN_LABEL, baseOf, groupCountQuery, seriesKey, seriesQuery } from './plan.js';
 
-export interface ComputedCell {
-  indicatorId: string;
-  year: number;
-  regionLevel: RegionLevel;
-  regionCode: string;
-  parentCode: string | null;
-  breakdown: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  contributors: number;
-  largest: number | null;
-  secondLargest: number | null;
-  numeratorKey: string;
-  denominatorKey: string | null;
-}
+/** The engine's output is disclosure control's input: one shape, defined by the pure module. */
+export type { ComputedCell };
 
 export interface Region {
   level: RegionLevel;
@@ -47,6 +35,8 @@ export interface SeriesCell {
   top: number[];
   med: number | null;
 }
+
+const TOTAL_ONLY = [''];
 
 export const LEVEL_ORDER: readonly RegionLevel[] = [
   'nederland',
@@ -293,7 +283,7 @@ export async function computeIndicators(
     for (const year of years) {
       for (const r of inLevels) {
         const prefix = `${year}|${r.code}|`;
-        for (const bd of bds) {
+        for (const bd of BREAKDOWN_LEVELS.includes(r.level) ? bds : TOTAL_ONLY) {
           const key = prefix + bd;
           const v = cellValue(d, numRes.get(key), denRes?.get(key));
           cells.push({

@@ -309,9 +309,15 @@ export function groupCountQuery(
   // the rest become one flag per member.
   const conjuncts = members.map((m) => {
     const all = and(...m.where.map((p) => predicate(p, u.scope)));
-    return all === null ? [] : all.kind === 'Logical' && all.op === 'AND' ? [...all.operands] : [all];
+    return all === null
+      ? []
+      : all.kind === 'Logical' && all.op === 'AND'
+        ? [...all.operands]
+        : [all];
   });
-  const shared = (conjuncts[0] ?? []).filter((c) => conjuncts.every((list) => list.some((x) => canonical(x) === canonical(c))));
+  const shared = (conjuncts[0] ?? []).filter((c) =>
+    conjuncts.every((list) => list.some((x) => canonical(x) === canonical(c))),
+  );
   const sharedKeys = new Set(shared.map(canonical));
   const flags = conjuncts.map((list) => and(...list.filter((c) => !sharedKeys.has(canonical(c)))));
   const unrestricted = flags.some((f) => f === null);
@@ -409,7 +415,10 @@ function aggregateLevels(
       },
       // Counts and cent sums as DOUBLE (exact below 2^53): far cheaper to hand to JS than HUGEINT.
       ...measures.map((m) => ({
-        expr: m.alias === 'top' || m.alias === 'med' ? col('g', m.alias) : cast(col('g', m.alias), 'DOUBLE'),
+        expr:
+          m.alias === 'top' || m.alias === 'med'
+            ? col('g', m.alias)
+            : cast(col('g', m.alias), 'DOUBLE'),
         alias: m.alias,
       })),
     ],

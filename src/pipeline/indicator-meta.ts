@@ -1,23 +1,18 @@
 import { CATALOGUE } from '../engine/index.js';
+import { describeIndicator } from '../indicators/index.js';
 import { DEFAULT_PROFILES } from '../disclosure/index.js';
-import { datasetContract } from '../ingest/contracts.js';
 import type { IndicatorMeta } from '../api/meta/routes.js';
 
 /** The public description of every indicator in the catalogue (API and release manifests). */
 export function indicatorMetadata(): IndicatorMeta[] {
   return CATALOGUE.map((d) => ({
-    id: d.id,
-    title: d.title,
-    description: d.description,
-    theme: d.theme,
-    kind: d.kind,
-    unit: d.unit.nl,
-    units: d.unit,
-    sources: d.sources.map((s) => ({ dataset: s, provider: datasetContract(s).provider })),
-    methodology: d.methodology,
-    regionBasis: d.regionBasis,
+    ...describeIndicator(d),
     levels: [...d.levels],
     years: [...d.years],
+    breakdowns: [...d.breakdowns],
+    // The dashboard shows the Dutch unit by default; `units` carries both languages.
+    unit: d.unit.nl,
+    units: d.unit,
     disclosure: { profile: d.disclosure, ...DEFAULT_PROFILES[d.disclosure] },
   }));
 }

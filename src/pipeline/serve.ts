@@ -45,7 +45,17 @@ export async function createApp(
   const stateOf: ReleaseStateLookup = async (id) => {
     try {
       const r = await governance.getRelease(id);
-      return { status: r.state, publishedAt: r.publishedAt, withdrawnReason: r.withdrawReason };
+      return {
+        status: r.state,
+        publishedAt: r.publishedAt,
+        withdrawnReason: r.withdrawReason,
+        reviews: r.reviews.map(({ capacity, decision, reason, createdAt }) => ({
+          capacity,
+          decision,
+          reason,
+          createdAt,
+        })),
+      };
     } catch (err) {
       if (err instanceof GovernanceError && err.code === 'not_found') return null;
       throw err;

@@ -2,30 +2,18 @@
  * The release format: what a published release is on disk and over the API.
  * `cells.csv`/`cells.parquet` columns are an interface others rely on (ARCHITECTURE.md).
  */
-import type { RegionLevel } from '../regions/index.js';
+import type { CellStatus, PublishedCell } from '../disclosure/index.js';
 
 export const CELL_STATUSES = [
   'published',
   'suppressed-primary',
   'suppressed-secondary',
   'not-applicable',
-] as const;
-export type CellStatus = (typeof CELL_STATUSES)[number];
+] as const satisfies readonly CellStatus[];
+export type { CellStatus };
 
-/** One published cell, exactly the columns of cells.csv. */
-export interface ReleaseRow {
-  indicator_id: string;
-  year: number;
-  region_level: RegionLevel;
-  region_code: string;
-  parent_code: string | null;
-  breakdown: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  status: CellStatus;
-  rule: string | null;
-}
+/** One published cell, exactly the columns of cells.csv: what disclosure control produces. */
+export type ReleaseRow = PublishedCell;
 
 export const RELEASE_COLUMNS = [
   'indicator_id',

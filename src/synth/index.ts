@@ -238,7 +238,7 @@ export async function synthesise(opts: SynthOptions): Promise<SynthResult> {
       progress(contract.id);
     }
 
-    await conn.run('DROP TABLE py; DROP TABLE inc;');
+    await conn.run('DROP VIEW py; DROP VIEW inc;');
 
     const defectsPath = join(outDir, 'ground-truth', 'defects.csv');
     await conn.run(`COPY (SELECT dataset, file, "row", field, kind FROM defects ORDER BY dataset, "row", kind)

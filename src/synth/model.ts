@@ -206,26 +206,27 @@ SELECT p.pid, p.hh_id, p.m, p.role, p.gm_code, p.buurt23, p.origin_buurt, p.move
        ELSE 'low' END AS prop
 FROM p JOIN buurt b ON b.buurt_code = p.buurt23;
 
-CREATE TABLE py AS
+-- Person-years and incomes are views, recomputed where used: cheaper than holding ~88 M rows.
+CREATE VIEW py AS
 SELECT p.pid, y.year::INTEGER AS year, p.hh_id,
   CASE WHEN p.move_year IS NOT NULL AND y.year < p.move_year THEN p.origin_buurt ELSE p.buurt23 END AS buurt_code,
   (y.year - year(p.birth_date) - CASE WHEN month(p.birth_date) = 1 AND day(p.birth_date) = 1 THEN 0 ELSE 1 END)::INTEGER AS age,
-  p.sex, p.ses, p.prop
+  p.sex, p.ses, p.prop, p.bsn, p.birth_date
 FROM persons p CROSS JOIN ${years} y
 WHERE p.birth_date < make_date(y.year, 1, 1) AND (p.leave_year IS NULL OR y.year < p.leave_year);
 
 -- Views: the writer materialises them once, in file order.
 CREATE VIEW brp_personen AS
-SELECT py.year AS peiljaar, p.bsn, py.buurt_code AS buurtcode, p.birth_date AS geboortedatum, p.sex AS geslacht,
-  'HH' || lpad(p.hh_id::VARCHAR, 10, '0') AS huishoudnummer, p.pid AS _pid
-FROM py JOIN persons p USING (pid);
+SELECT year AS peiljaar, bsn, buurt_code AS buurtcode, birth_date AS geboortedatum, sex AS geslacht,
+  'HH' || lpad(hh_id::VARCHAR, 10, '0') AS huishoudnummer, pid AS _pid
+FROM py;
 `,
     },
     {
       stage: 'income',
       sql: `
-CREATE TABLE inc AS
-SELECT pid, year, hh_id, age,
+CREATE VIEW inc AS
+SELECT pid, year, hh_id, age, bsn, prop,
   CASE WHEN rnd3('inc0', pid, year) < (CASE WHEN age < 23 THEN 0.15 WHEN age < 67 THEN 0.05 ELSE 0.01 END) THEN 0
     ELSE round(exp(CASE WHEN age < 23 THEN 9.3 WHEN age < 30 THEN 10.2 WHEN age < 60 THEN 10.5 WHEN age < 67 THEN 10.3 ELSE 9.95 END
       + 0.55 * ses + 0.3 * nrm3('incn', pid, year)) * pow(1.025, year - ${FIRST_YEAR}))::BIGINT END AS income,
@@ -234,14 +235,14 @@ SELECT pid, year, hh_id, age,
 FROM py WHERE age >= 18;
 
 CREATE VIEW bd_inkomen AS
-SELECT i.year AS jaar, p.bsn, i.income::DOUBLE AS verzamelinkomen, i.wealth::DOUBLE AS vermogen, i.pid AS _pid
-FROM inc i JOIN persons p USING (pid);
+SELECT year AS jaar, bsn, income::DOUBLE AS verzamelinkomen, wealth::DOUBLE AS vermogen, pid AS _pid
+FROM inc;
 
 CREATE TABLE bd_schulden AS
-SELECT py.year AS jaar, p.bsn,
+SELECT py.year AS jaar, py.bsn,
   round(exp(7.6 + 1.1 * nrm3('da', py.pid, py.year)))::DOUBLE AS openstaand_bedrag,
   rnd3('dw', py.pid, py.year) < 0.3 AS dwanginvordering, py.pid AS _pid
-FROM py JOIN persons p USING (pid)
+FROM py
 WHERE py.age >= 18 AND rnd('dp', py.pid) < (CASE WHEN py.ses < -0.8 THEN 0.15 ELSE 0.03 END)
   AND rnd3('dy', py.pid, py.year) < 0.7;
 `,
@@ -480,9 +481,9 @@ FROM (SELECT p.*, day_in('txd', hh_id, year, year) AS d FROM p);
       stage: 'fiu',
       sql: `
 CREATE TABLE fiu_raw AS
-SELECT p.bsn, CAST(NULL AS VARCHAR) AS kvk_nummer, i.year, i.pid AS k1, 1 AS k2, slot
-FROM inc i JOIN persons p USING (pid), (SELECT unnest(generate_series(1, 3)) AS slot)
-WHERE rnd4('fiu', i.pid, i.year, slot) < 0.002 * (CASE p.prop WHEN 'high' THEN 30 WHEN 'mid' THEN 3 ELSE 1 END) * (1 + 0.1 * (i.year - ${FIRST_YEAR}))
+SELECT i.bsn, CAST(NULL AS VARCHAR) AS kvk_nummer, i.year, i.pid AS k1, 1 AS k2, slot
+FROM inc i, (SELECT unnest(generate_series(1, 3)) AS slot)
+WHERE rnd4('fiu', i.pid, i.year, slot) < 0.002 * (CASE i.prop WHEN 'high' THEN 30 WHEN 'mid' THEN 3 ELSE 1 END) * (1 + 0.1 * (i.year - ${FIRST_YEAR}))
 UNION ALL
 SELECT NULL, b.kvk_nummer, y.year::INTEGER, b.bid, 2, 1
 FROM biz b CROSS JOIN ${years} y
@@ -517,8 +518,8 @@ WITH base AS (
   FROM base WHERE ses < -1.3 AND rnd('bij', pid) < 0.45 AND birth_date <= DATE '${LAST_YEAR - 18}-12-31'
     AND birth_date > DATE '${LAST_YEAR - 66}-01-01'
 ), ww AS (
-  SELECT p.bsn, 'ww', day_in('wws', py.pid, 0, py.year) AS s, day_in('wws', py.pid, 0, py.year) + (60 + pick3('wwd', py.pid, py.year, 480))::INTEGER AS e
-  FROM py JOIN persons p USING (pid)
+  SELECT py.bsn, 'ww', day_in('wws', py.pid, 0, py.year) AS s, day_in('wws', py.pid, 0, py.year) + (60 + pick3('wwd', py.pid, py.year, 480))::INTEGER AS e
+  FROM py
   WHERE py.age BETWEEN 18 AND 66 AND rnd3('ww', py.pid, py.year) < 0.025
 ), wia AS (
   SELECT bsn, 'wia', greatest(birth_date + INTERVAL 25 YEAR, DATE '2006-01-01' + pick('wis', pid, 6500)::INTEGER)::DATE AS s, CAST(NULL AS DATE) AS e

@@ -17,7 +17,9 @@ const indicators: IndicatorMeta[] = [
     description: { nl: 'Aantal inwoners', en: 'Number of residents' },
     theme: 'context',
     kind: 'count',
-    unit: 'persons',
+    unit: 'personen',
+    units: { nl: 'personen', en: 'persons' },
+    regionBasis: { nl: 'woonbuurt', en: 'buurt of residence' },
     sources: [{ dataset: 'brp_personen', provider: 'gemeenten' }],
     methodology: { nl: 'BRP op 1 januari', en: 'BRP on 1 January' },
     levels: ['nederland', 'gemeente'],
@@ -181,7 +183,7 @@ describe('HTTP API v1', () => {
       headers: { accept: 'text/csv' },
     });
     expect(res.headers['content-type']).toContain('text/csv');
-    const lines = res.body.trim().split('\n');
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toBe(
       'indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status,rule',
     );

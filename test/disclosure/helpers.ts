@@ -44,7 +44,12 @@ export interface Spec {
  */
 export function table(
   rows: Spec[],
-  opts: { indicatorId?: string; key?: string; magnitude?: boolean; parents?: Record<string, string> } = {},
+  opts: {
+    indicatorId?: string;
+    key?: string;
+    magnitude?: boolean;
+    parents?: Record<string, string>;
+  } = {},
 ): ComputedCell[] {
   const id = opts.indicatorId ?? 'ind';
   return rows.map((r) => {
@@ -71,4 +76,7 @@ export function table(
 }
 
 export const statusOf = (cells: { region_code: string; breakdown: string; status: string }[]) =>
-  cells.map((c) => `${c.region_code}${c.breakdown ? '/' + c.breakdown.split('=')[1] : ''}:${c.status[0] === 'p' ? 's' : c.status === 'suppressed-primary' ? 'u' : c.status === 'suppressed-secondary' ? 'x' : '-'}`);
+  cells.map(
+    (c) =>
+      `${c.region_code}${c.breakdown ? '/' + c.breakdown.split('=')[1] : ''}:${c.status[0] === 'p' ? 's' : c.status === 'suppressed-primary' ? 'u' : c.status === 'suppressed-secondary' ? 'x' : '-'}`,
+  );

@@ -63,9 +63,14 @@ describe('computeIndicators on a hand-made broker database', () => {
     expect(cell('inwoners', 2023, 'NL01', 'geslacht=V').value).toBe(2);
     expect(cell('inwoners', 2023, 'NL01', 'leeftijd=12-17').value).toBe(1);
     expect(cell('inwoners', 2023, 'NL01', 'leeftijd=18-23').value).toBe(1);
-    expect(cell('inwoners', 2023, 'BU00020101', 'leeftijd=0-11').value).toBe(0);
-    // one row per region, year and breakdown: 1 + 2 + 2 + 2 + 3 regions, 2 years, 1 + 2 + 6 breakdowns
-    expect(cells.filter((c) => c.indicatorId === 'inwoners')).toHaveLength(10 * 2 * 9);
+    expect(cell('inwoners', 2023, 'GM0002', 'leeftijd=0-11').value).toBe(0);
+    // Breakdowns stop at the gemeente: below it only the total is computed.
+    expect(
+      cells.filter((c) => c.breakdown !== '' && (c.regionLevel === 'wijk' || c.regionLevel === 'buurt')),
+    ).toEqual([]);
+    // one row per region, year and breakdown: NL, 2 VR and 2 GM with 1 + 2 + 6 breakdowns,
+    // 2 wijken and 3 buurten with the total only; 2 years
+    expect(cells.filter((c) => c.indicatorId === 'inwoners')).toHaveLength(2 * (5 * 9 + 5 * 1));
   });
 
   it('counts residents by residence with their registrations of the year', () => {

@@ -31,7 +31,15 @@ describe('samenzicht indicators', () => {
 
   it('show prints the definition as JSON', async () => {
     const c = capture();
-    expect(await main(['node', 'samenzicht', 'indicators', 'show', 'hennepkwekerijen_per_10000_woningen'])).toBe(0);
+    expect(
+      await main([
+        'node',
+        'samenzicht',
+        'indicators',
+        'show',
+        'hennepkwekerijen_per_10000_woningen',
+      ]),
+    ).toBe(0);
     const d = JSON.parse(c.out()) as { kind: string; denominator: { dataset: string } };
     expect(d.kind).toBe('rate_per_10000');
     expect(d.denominator.dataset).toBe('kadaster_woningen');
@@ -39,7 +47,15 @@ describe('samenzicht indicators', () => {
 
   it('explain prints sources, SQL and its parameters', async () => {
     const c = capture();
-    expect(await main(['node', 'samenzicht', 'indicators', 'explain', 'witwasgevoelige_vestigingen_pct'])).toBe(0);
+    expect(
+      await main([
+        'node',
+        'samenzicht',
+        'indicators',
+        'explain',
+        'witwasgevoelige_vestigingen_pct',
+      ]),
+    ).toBe(0);
     expect(c.out()).toContain('kvk_vestigingen (kvk)');
     expect(c.out()).toContain('GROUP BY GROUPING SETS');
     expect(c.out()).toContain('"9602"');

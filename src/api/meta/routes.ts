@@ -22,6 +22,7 @@ export interface IndicatorMeta {
   methodology: { nl: string; en: string };
   levels: string[];
   years: number[];
+  breakdowns?: string[];
   disclosure: unknown;
 }
 

@@ -4,20 +4,9 @@
  * UTF-8 byte order mark so that Excel opens it with the right encoding.
  */
 import type { ReleaseRow } from './types.js';
+import { RELEASE_COLUMNS } from '../../release/index.js';
 
-export const CSV_COLUMNS = [
-  'indicator_id',
-  'year',
-  'region_level',
-  'region_code',
-  'parent_code',
-  'breakdown',
-  'value',
-  'numerator',
-  'denominator',
-  'status',
-  'rule',
-] as const;
+export const CSV_COLUMNS = RELEASE_COLUMNS;
 
 const BOM = '\uFEFF';
 

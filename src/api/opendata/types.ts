@@ -1,31 +1,10 @@
 /** Contracts of the open data plugin: what it needs from the release store. */
 
-export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
-export const REGION_LEVELS: readonly RegionLevel[] = [
-  'nederland',
-  'veiligheidsregio',
-  'gemeente',
-  'wijk',
-  'buurt',
-];
+import type { RegionLevel } from '../../regions/index.js';
+import type { CellStatus, ReleaseRow } from '../../release/index.js';
 
-export type CellStatus =
-  'published' | 'suppressed-primary' | 'suppressed-secondary' | 'not-applicable';
-
-/** One row of a release (cells.csv / cells.parquet / API), as in the team brief. */
-export interface ReleaseRow {
-  indicator_id: string;
-  year: number;
-  region_level: RegionLevel;
-  region_code: string;
-  parent_code: string | null;
-  breakdown: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  status: CellStatus;
-  rule: string | null;
-}
+export type { RegionLevel, CellStatus, ReleaseRow };
+export { REGION_LEVELS } from '../../regions/index.js';
 
 export interface ReleaseSummary {
   id: string;

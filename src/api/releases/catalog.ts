@@ -21,6 +21,15 @@ export interface ReleaseInfo {
   withdrawnReason?: string | null;
   indicators: string[];
   years: number[];
+  /** Who approved or rejected it, by capacity (a provider organisation or the board). */
+  reviews: PublicReview[];
+}
+
+export interface PublicReview {
+  capacity: string;
+  decision: 'approve' | 'reject';
+  reason: string;
+  createdAt: string;
 }
 
 /** Lifecycle state per release id, as governance records it. */
@@ -28,16 +37,30 @@ export type ReleaseStateLookup = (id: string) => Promise<{
   status: ReleaseState;
   publishedAt: string | null;
   withdrawnReason?: string | null;
+  reviews?: PublicReview[];
 } | null>;
 
+/** Cells of one release with the indexes the API's queries use (built once: releases are immutable). */
 interface IndexedCells {
   rows: ReleaseRow[];
   byIndicatorYear: Map<string, ReleaseRow[]>;
+  byIndicatorYearLevel: Map<string, ReleaseRow[]>;
+  byRegion: Map<string, ReleaseRow[]>;
+  byParent: Map<string, ReleaseRow[]>;
+}
+
+function push(index: Map<string, ReleaseRow[]>, key: string, row: ReleaseRow): void {
+  let list = index.get(key);
+  if (!list) index.set(key, (list = []));
+  list.push(row);
 }
 
 export class ReleaseCatalog {
   readonly #cells = new Map<string, IndexedCells>();
   readonly #manifests = new Map<string, ReleaseManifest>();
+  /** Lifecycle states change rarely (publication, withdrawal): read them at most once a second. */
+  #listed: { at: number; list: Promise<ReleaseInfo[]> } | null = null;
+  static readonly STATE_TTL_MS = 1000;
 
   constructor(
     readonly dataDir: string,
@@ -57,7 +80,17 @@ export class ReleaseCatalog {
     return readAudit(this.dataDir, id);
   }
 
-  async list(): Promise<ReleaseInfo[]> {
+  list(): Promise<ReleaseInfo[]> {
+    const now = Date.now();
+    if (!this.#listed || now - this.#listed.at > ReleaseCatalog.STATE_TTL_MS) {
+      const list = this.#readList();
+      list.catch(() => (this.#listed = null));
+      this.#listed = { at: now, list };
+    }
+    return this.#listed.list;
+  }
+
+  async #readList(): Promise<ReleaseInfo[]> {
     const out: ReleaseInfo[] = [];
     for (const id of listReleaseIds(this.dataDir)) {
       const state = await this.stateOf(id);
@@ -71,6 +104,7 @@ export class ReleaseCatalog {
         withdrawnReason: state.withdrawnReason ?? null,
         indicators: (m.indicators as { id: string }[]).map((i) => i.id),
         years: m.years,
+        reviews: state.reviews ?? [],
       });
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
@@ -94,14 +128,19 @@ export class ReleaseCatalog {
     let c = this.#cells.get(id);
     if (!c) {
       const rows = readReleaseRows(this.dataDir, id);
-      const byIndicatorYear = new Map<string, ReleaseRow[]>();
+      c = {
+        rows,
+        byIndicatorYear: new Map(),
+        byIndicatorYearLevel: new Map(),
+        byRegion: new Map(),
+        byParent: new Map(),
+      };
       for (const row of rows) {
-        const key = `${row.indicator_id}|${row.year}`;
-        let list = byIndicatorYear.get(key);
-        if (!list) byIndicatorYear.set(key, (list = []));
-        list.push(row);
+        push(c.byIndicatorYear, `${row.indicator_id}|${row.year}`, row);
+        push(c.byIndicatorYearLevel, `${row.indicator_id}|${row.year}|${row.region_level}`, row);
+        push(c.byRegion, row.region_code, row);
+        if (row.parent_code) push(c.byParent, row.parent_code, row);
       }
-      c = { rows, byIndicatorYear };
       this.#cells.set(id, c);
     }
     return c;
@@ -116,12 +155,21 @@ export interface CellQuery {
   parent?: string;
 }
 
+/** The smallest indexed list that contains every match, then a filter over it. */
+function candidates(cells: IndexedCells, q: CellQuery): readonly ReleaseRow[] {
+  if (q.region !== undefined) return cells.byRegion.get(q.region) ?? [];
+  if (q.indicator !== undefined && q.year !== undefined) {
+    if (q.level !== undefined) {
+      return cells.byIndicatorYearLevel.get(`${q.indicator}|${q.year}|${q.level}`) ?? [];
+    }
+    return cells.byIndicatorYear.get(`${q.indicator}|${q.year}`) ?? [];
+  }
+  if (q.parent !== undefined) return cells.byParent.get(q.parent) ?? [];
+  return cells.rows;
+}
+
 export function filterCells(cells: IndexedCells, q: CellQuery): ReleaseRow[] {
-  const base =
-    q.indicator !== undefined && q.year !== undefined
-      ? (cells.byIndicatorYear.get(`${q.indicator}|${q.year}`) ?? [])
-      : cells.rows;
-  return base.filter(
+  return candidates(cells, q).filter(
     (r) =>
       (q.indicator === undefined || r.indicator_id === q.indicator) &&
       (q.year === undefined || r.year === q.year) &&

@@ -1,6 +1,6 @@
 /** Public release routes of the v1 API: listing, manifest + audit, and cell queries. */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { RELEASE_COLUMNS, type ReleaseRow } from '../../release/index.js';
+import { toCsv } from '../opendata/csv.js';
 import { filterCells, type ReleaseCatalog } from './catalog.js';
 
 const LEVELS = ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'];
@@ -36,26 +36,20 @@ const releaseInfoSchema = {
     withdrawnReason: { type: ['string', 'null'] },
     indicators: { type: 'array', items: { type: 'string' } },
     years: { type: 'array', items: { type: 'integer' } },
+    reviews: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          capacity: { type: 'string' },
+          decision: { type: 'string', enum: ['approve', 'reject'] },
+          reason: { type: 'string' },
+          createdAt: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;
-
-/** CBS convention for CSV consumers: a figure that is not published is shown as '.'. */
-export function rowsToCbsCsv(rows: readonly ReleaseRow[]): string {
-  const lines = [RELEASE_COLUMNS.join(',')];
-  for (const r of rows) {
-    const hidden = r.status === 'suppressed-primary' || r.status === 'suppressed-secondary';
-    lines.push(
-      RELEASE_COLUMNS.map((c) => {
-        const v = r[c];
-        if (hidden && (c === 'value' || c === 'numerator' || c === 'denominator')) return '.';
-        if (v === null || v === undefined) return '';
-        const s = String(v);
-        return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-      }).join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 export interface ReleaseRoutesOptions {
   catalog: ReleaseCatalog;
@@ -182,7 +176,7 @@ export const releaseRoutes: FastifyPluginAsync<ReleaseRoutesOptions> = async (ap
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="samenzicht-${id}.csv"`)
-          .send(rowsToCbsCsv(rows));
+          .send(toCsv(rows));
       }
       return { release: id, count: rows.length, cells: rows };
     },

@@ -4,6 +4,7 @@ import { register as registerSynth } from './synth.js';
 import { register as registerGovernance } from './governance.js';
 import { register as registerIndicators } from './indicators.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerSdc } from './sdc.js';
 
 /**
  * Every capability's subcommands. Add one import and one call per capability module; each
@@ -16,4 +17,5 @@ export function registerCommands(_program: Command): void {
   registerGovernance(_program);
   registerIndicators(_program);
   registerDemo(_program);
+  registerSdc(_program);
 }

@@ -4,7 +4,7 @@
  * a loop over the rows as its methodology text says. The engine must agree with it exactly.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { AGE_GROUPS, type RegionLevel } from '../schema.js';
+import { AGE_GROUPS, BREAKDOWN_LEVELS, type RegionLevel } from '../schema.js';
 import { CATALOGUE } from '../catalogue.js';
 import { WITWASGEVOELIGE_SBI, ZORG_SBI } from '../sbi.js';
 
@@ -379,7 +379,7 @@ export async function computeGroundTruth(
       if (!def.years.includes(year)) continue;
       for (const r of regions) {
         if (!def.levels.includes(r.level)) continue;
-        for (const bd of bds) {
+        for (const bd of BREAKDOWN_LEVELS.includes(r.level) ? bds : ['']) {
           const k = `${year}|${r.code}|${bd}`;
           const n = num.n.get(k) ?? 0;
           const base = {

@@ -1,0 +1,436 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
+import {
+  audit,
+  buildPerturbationTable,
+  cellKeyFromRecordKeys,
+  DEFAULT_PROFILES,
+  parseRuleProfile,
+  perturb,
+  protect,
+  type ComputedCell,
+  type PublishedCell,
+  type RuleProfile,
+} from '../../src/disclosure/index.js';
+import { profile } from './helpers.js';
+
+type Loader = () => Promise<Highs>;
+const hm = highsModule as unknown as { default: Loader | { default: Loader } };
+const loadHighs: Loader = typeof hm.default === 'function' ? hm.default : hm.default.default;
+
+/** A random NL01 → VR → GM → WK table, optionally by geslacht, with small counts at the leaves. */
+function randomTable(shape: number[][], counts: number[], byGeslacht: boolean): ComputedCell[] {
+  const cells: ComputedCell[] = [];
+  let k = 0;
+  const next = (): number => counts[k++ % counts.length] as number;
+  const groups = byGeslacht ? ['geslacht=M', 'geslacht=V'] : [];
+  const add = (
+    code: string,
+    level: ComputedCell['regionLevel'],
+    parent: string | null,
+    v: Record<string, number>,
+  ): void => {
+    for (const b of ['', ...groups]) {
+      const n = v[b] as number;
+      cells.push({
+        indicatorId: 'x',
+        year: 2021,
+        regionLevel: level,
+        regionCode: code,
+        parentCode: parent,
+        breakdown: b,
+        value: n,
+        numerator: n,
+        denominator: null,
+        contributors: n,
+        largest: null,
+        secondLargest: null,
+        numeratorKey: 'x',
+        denominatorKey: null,
+      });
+    }
+  };
+  const sum = (xs: Record<string, number>[]): Record<string, number> => {
+    const o: Record<string, number> = {};
+    for (const x of xs) for (const [b, n] of Object.entries(x)) o[b] = (o[b] ?? 0) + n;
+    return o;
+  };
+  const vrs = shape.map((gms, vi) => {
+    const vr = `VR${String(vi + 1).padStart(2, '0')}`;
+    const gmv = gms.map((nWk, gi) => {
+      const gm = `GM${vi}${String(gi).padStart(3, '0')}`;
+      const wks = Array.from({ length: nWk }, (_, wi) => {
+        const wk = `WK${vi}${String(gi).padStart(3, '0')}${wi}0`;
+        const v: Record<string, number> = byGeslacht
+          ? { 'geslacht=M': next(), 'geslacht=V': next() }
+          : { '': next() };
+        if (byGeslacht) v[''] = (v['geslacht=M'] as number) + (v['geslacht=V'] as number);
+        add(wk, 'wijk', gm, v);
+        return v;
+      });
+      const v = sum(wks);
+      add(gm, 'gemeente', vr, v);
+      return v;
+    });
+    const v = sum(gmv);
+    add(vr, 'veiligheidsregio', 'NL01', v);
+    return v;
+  });
+  add('NL01', 'nederland', null, sum(vrs));
+  return cells;
+}
+
+/**
+ * An independent check: one LP over the whole table (no decomposition, no code shared with the
+ * module), LP text through the one-shot solver. Returns [min, max] per suppressed cell.
+ */
+async function fullLp(
+  cells: ComputedCell[],
+  rows: PublishedCell[],
+  base: number,
+): Promise<Map<string, [number, number]>> {
+  const highs = await loadHighs();
+  const id = (c: { regionCode?: string; region_code?: string; breakdown: string }): string =>
+    `v_${(c.regionCode ?? c.region_code) as string}_${c.breakdown.replace(/[^A-Za-z0-9]/g, '')}`;
+  const cons: string[] = [];
+  const byParent = new Map<string, ComputedCell[]>();
+  for (const c of cells)
+    if (c.parentCode)
+      byParent.set(`${c.parentCode}|${c.breakdown}`, [
+        ...(byParent.get(`${c.parentCode}|${c.breakdown}`) ?? []),
+        c,
+      ]);
+  for (const [k, kids] of byParent) {
+    const [p, b] = k.split('|') as [string, string];
+    cons.push(`${id({ regionCode: p, breakdown: b })} - ${kids.map(id).join(' - ')} = 0`);
+  }
+  const regions = new Set(cells.map((c) => c.regionCode));
+  if (cells.some((c) => c.breakdown))
+    for (const r of regions)
+      cons.push(
+        `${id({ regionCode: r, breakdown: '' })} - ${id({ regionCode: r, breakdown: 'geslacht=M' })} - ${id({ regionCode: r, breakdown: 'geslacht=V' })} = 0`,
+      );
+  const bounds: string[] = [];
+  for (const r of rows) {
+    if (r.status === 'published') {
+      const h = base > 1 ? base / 2 : 0;
+      bounds.push(
+        `${Math.max(0, (r.numerator as number) - h)} <= ${id(r)} <= ${(r.numerator as number) + h}`,
+      );
+    } else bounds.push(`${id(r)} >= 0`);
+  }
+  const out = new Map<string, [number, number]>();
+  for (const r of rows) {
+    if (r.status === 'published') continue;
+    const lp = (sense: string): string =>
+      `${sense}\n obj: ${id(r)}\nSubject To\n${cons.map((c, i) => ` c${i}: ${c}`).join('\n')}\nBounds\n${bounds.map((b) => ` ${b}`).join('\n')}\nEnd\n`;
+    const opts = { time_limit: 20, mip_rel_gap: 0, output_flag: false };
+    const lo = highs.solve(lp('Minimize'), opts);
+    const hi = highs.solve(lp('Maximize'), opts);
+    out.set(id(r), [
+      lo.Status === 'Optimal' ? lo.ObjectiveValue : -Infinity,
+      hi.Status === 'Optimal' ? hi.ObjectiveValue : Infinity,
+    ]);
+  }
+  return out;
+}
+
+const shapeArb = fc.array(
+  fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }),
+  { minLength: 1, maxLength: 3 },
+);
+const countsArb = fc.array(fc.nat({ max: 25 }), { minLength: 4, maxLength: 12 });
+
+describe('protect: properties on random hierarchical tables', () => {
+  it('the independent full-table LP finds no primary interval narrower than required', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb,
+        countsArb,
+        fc.boolean(),
+        fc.constantFrom(1, 5),
+        async (shape, counts, byG, base) => {
+          const cells = randomTable(shape, counts, byG);
+          const p = profile({ minFrequency: 5, minRange: 5, safetyRange: 20, roundingBase: base });
+          const res = await protect({ cells, profiles: { x: p } });
+          expect(res.audit.passed).toBe(true);
+          const lp = await fullLp(cells, res.cells, base);
+          res.cells.forEach((r, i) => {
+            const c = cells[i] as ComputedCell;
+            if (r.status !== 'suppressed-primary') return;
+            const n = c.numerator as number;
+            const [lo, hi] = lp.get(
+              `v_${c.regionCode}_${c.breakdown.replace(/[^A-Za-z0-9]/g, '')}`,
+            ) as [number, number];
+            expect(lo).toBeLessThanOrEqual(n + 1e-6);
+            expect(hi).toBeGreaterThanOrEqual(n - 1e-6);
+            expect(hi - lo).toBeGreaterThanOrEqual(Math.max(5, 0.2 * n) - 1e-6);
+          });
+          // Published counts are rounded to the base and primaries are never published.
+          for (const [i, r] of res.cells.entries()) {
+            const n = (cells[i] as ComputedCell).numerator as number;
+            if (r.status === 'published') {
+              expect((r.numerator as number) % base).toBe(0);
+              expect(n === 0 || n >= 5).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 25, seed: 20231 },
+    );
+  });
+
+  it('is deterministic: the same input gives the same pattern, also with cells shuffled', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeArb, countsArb, fc.boolean(), async (shape, counts, byG) => {
+        const cells = randomTable(shape, counts, byG);
+        const profiles = { x: profile({ minFrequency: 5, minRange: 5 }) };
+        const a = await protect({ cells, profiles });
+        const b = await protect({ cells, profiles });
+        expect(b.cells).toEqual(a.cells);
+        const rev = [...cells].reverse();
+        const c = await protect({ cells: rev, profiles });
+        expect([...c.cells].reverse()).toEqual(a.cells);
+      }),
+      { numRuns: 10, seed: 7 },
+    );
+  });
+});
+
+describe('protect: hand-checked cases', () => {
+  const oneLevel = (kids: number[]): ComputedCell[] => {
+    const total = kids.reduce((s, x) => s + x, 0);
+    const mk = (code: string, parent: string | null, n: number): ComputedCell => ({
+      indicatorId: 'x',
+      year: 2020,
+      regionLevel: parent ? 'gemeente' : 'nederland',
+      regionCode: code,
+      parentCode: parent,
+      breakdown: '',
+      value: n,
+      numerator: n,
+      denominator: null,
+      contributors: n,
+      largest: null,
+      secondLargest: null,
+      numeratorKey: 'x',
+      denominatorKey: null,
+    });
+    return [mk('NL01', null, total), ...kids.map((n, i) => mk(`GM000${i + 1}`, 'NL01', n))];
+  };
+
+  it('one relation 40 = 3 + 8 + 12 + 17 (threshold 5, width ≥ 10): the cheapest cover is 8', async () => {
+    const r = await protect({
+      cells: oneLevel([3, 8, 12, 17]),
+      profiles: { x: profile({ minFrequency: 5, minRange: 10 }) },
+      exactIntervals: true,
+    });
+    expect(r.cells.map((c) => c.status)).toEqual([
+      'published',
+      'suppressed-primary',
+      'suppressed-secondary',
+      'published',
+      'published',
+    ]);
+    const i = r.audit.rules.find((x) => x.rule === 'frequency')?.intervals[0];
+    expect(i).toMatchObject({ lower: 0, upper: 11, required: 10, margin: 1, passed: true });
+  });
+
+  it('cost "unit" prefers one large sibling over two small ones; cost "value" the reverse', async () => {
+    const cells = oneLevel([2, 4, 5, 30]);
+    const value = await protect({
+      cells,
+      profiles: { x: profile({ minFrequency: 3, minRange: 9 }) },
+    });
+    expect(value.cells.map((c) => c.status[11] ?? 'p')).toEqual(['p', 'p', 's', 's', 'p']);
+    const unit = await protect({
+      cells,
+      profiles: { x: profile({ minFrequency: 3, minRange: 9, cost: 'unit' }) },
+    });
+    expect(unit.cells.map((c) => c.status[11] ?? 'p')).toEqual(['p', 'p', 'p', 'p', 's']);
+  });
+
+  it('rates: value from the rounded parts; a suppressed numerator suppresses the rate; min denominator', async () => {
+    const mk = (code: string, parent: string | null, n: number, d: number): ComputedCell => ({
+      indicatorId: 'r',
+      year: 2020,
+      regionLevel: parent ? 'gemeente' : 'nederland',
+      regionCode: code,
+      parentCode: parent,
+      breakdown: '',
+      value: (100 * n) / d,
+      numerator: n,
+      denominator: d,
+      contributors: n,
+      largest: null,
+      secondLargest: null,
+      numeratorKey: 'n',
+      denominatorKey: 'pop',
+    });
+    const cells = [
+      mk('NL01', null, 76, 1400),
+      mk('GM0001', 'NL01', 31, 600),
+      mk('GM0002', 'NL01', 40, 760),
+      mk('GM0003', 'NL01', 5, 40),
+    ];
+    const r = await protect({ cells, profiles: { r: DEFAULT_PROFILES.ratio } });
+    expect(r.cells[0]).toMatchObject({
+      status: 'published',
+      numerator: 75,
+      denominator: 1400,
+      value: 5.36,
+    });
+    expect(r.cells[3]).toMatchObject({
+      status: 'suppressed-primary',
+      rule: 'frequency',
+      value: null,
+      numerator: null,
+      denominator: null,
+    });
+    expect(r.cells[1]?.status).toBe('suppressed-secondary');
+    expect(r.audit.passed).toBe(true);
+  });
+
+  it('linked tables: a count and the rate built on it share one suppression pattern', async () => {
+    const cnt = oneLevel([3, 8, 12, 17]);
+    const rate: ComputedCell[] = cnt.map((c) => ({
+      ...c,
+      indicatorId: 'rate',
+      value: ((c.numerator as number) / 1000) * 100,
+      denominator: 1000,
+      denominatorKey: 'pop',
+    }));
+    rate[0] = { ...(rate[0] as ComputedCell), denominator: 4000, value: 1 };
+    const r = await protect({
+      cells: [...cnt, ...rate],
+      profiles: {
+        x: profile({ minFrequency: 5, minRange: 10 }),
+        rate: {
+          ...DEFAULT_PROFILES.ratio,
+          minDenominator: 0,
+          groupDisclosure: null,
+          minFrequency: 5,
+          minRange: 10,
+          roundingBase: 1,
+        },
+      },
+    });
+    const st = r.cells.map((c) => c.status === 'published');
+    expect(st.slice(0, 5)).toEqual(st.slice(5));
+    expect(r.audit.passed).toBe(true);
+  });
+
+  it('a revision never opens a cell an earlier release suppressed, and passes the joint audit', async () => {
+    const profiles = { x: profile({ minFrequency: 5, minRange: 10, roundingBase: 1 }) };
+    const first = await protect({ cells: oneLevel([3, 8, 12, 17]), profiles });
+    // The revision corrects GM0001 from 3 to 6 (now above the threshold) and GM0004 accordingly.
+    const revised = oneLevel([6, 8, 12, 14]);
+    const second = await protect({ cells: revised, profiles, earlier: first.cells });
+    first.cells.forEach((c, i) => {
+      if (c.status !== 'published') expect(second.cells[i]?.status).not.toBe('published');
+    });
+    expect(second.cells[2]).toMatchObject({
+      status: 'suppressed-secondary',
+      rule: 'earlier-release',
+    });
+    expect(second.audit.passed).toBe(true);
+    // Without the earlier release, the revision would publish GM0001 and GM0002.
+    const alone = await protect({ cells: revised, profiles });
+    expect(alone.cells.filter((c) => c.status === 'published')).toHaveLength(5);
+  });
+
+  it('the audit refuses a release that publishes an unsafe cell and names it', async () => {
+    const cells = oneLevel([3, 8, 12, 17]);
+    const profiles = { x: profile({ minFrequency: 5, minRange: 10 }) };
+    const r = await protect({ cells, profiles });
+    const leaked = r.cells.map((c, i) =>
+      i === 1 ? { ...c, status: 'published' as const, value: 3, numerator: 3 } : c,
+    );
+    const rep = await audit({ cells, published: leaked, profiles });
+    expect(rep.passed).toBe(false);
+    expect(rep.publishedUnsafe).toEqual(['x/2020/GM0001']);
+  });
+
+  it('rejects bad profiles and inconsistent linked cells with clear messages', async () => {
+    expect(() => parseRuleProfile('abc', { ...DEFAULT_PROFILES.count, roundingBase: 0 })).toThrow(
+      "rule profile of indicator 'abc': field 'roundingBase'",
+    );
+    expect(() =>
+      parseRuleProfile('abc', { ...DEFAULT_PROFILES.count, method: 'cell-key' }),
+    ).toThrow("field 'cellKey'");
+    const cells = oneLevel([3, 8]);
+    const other = { ...(cells[1] as ComputedCell), indicatorId: 'y', numerator: 4, value: 4 };
+    await expect(
+      protect({
+        cells: [...cells, other],
+        profiles: { x: DEFAULT_PROFILES.count, y: DEFAULT_PROFILES.count },
+      }),
+    ).rejects.toThrow(
+      'linked cells disagree on x|2020|GM0001|: x/2020/GM0001 has 3, y/2020/GM0001 has 4',
+    );
+    await expect(protect({ cells, profiles: {} })).rejects.toThrow(
+      "no rule profile for indicator 'x'",
+    );
+  });
+});
+
+describe('cell key method', () => {
+  const params = { D: 2, V: 1.05, js: 1, pstay: 0.5 };
+  const table = buildPerturbationTable(params);
+
+  it('builds a ptable: zero stays zero, no value in 1..js, |noise| ≤ D, mean 0', () => {
+    expect(table.rows[0]).toEqual({ noise: [0], cumulative: [1] });
+    for (let i = 1; i < table.rows.length; i++) {
+      const row = table.rows[i] as { noise: number[]; cumulative: number[] };
+      let prev = 0;
+      let mean = 0;
+      row.noise.forEach((v, j) => {
+        const p = (row.cumulative[j] as number) - prev;
+        prev = row.cumulative[j] as number;
+        mean += p * v;
+        expect(Math.abs(v)).toBeLessThanOrEqual(2);
+        expect(i + v === 0 || i + v > 1).toBe(true);
+      });
+      expect(Math.abs(mean)).toBeLessThan(1e-6);
+    }
+    for (let k = 0; k < 1; k += 0.01) {
+      for (const x of [0, 1, 2, 3, 10]) {
+        const y = perturb(table, x, k);
+        expect(y === 0 || y > 1).toBe(true);
+        expect(Math.abs(y - x)).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it('cell keys are the sum of record keys mod 1, so equal record sets get equal noise', () => {
+    expect(cellKeyFromRecordKeys([0.75, 0.5])).toBeCloseTo(0.25, 12);
+    expect(() => cellKeyFromRecordKeys([1.2])).toThrow('record key 1.2 is not in [0, 1)');
+  });
+
+  it('a cell-key indicator publishes perturbed counts, consistently for linked cells', async () => {
+    const ck: RuleProfile = { ...DEFAULT_PROFILES.count, method: 'cell-key', cellKey: params };
+    const base = {
+      year: 2020,
+      regionLevel: 'gemeente' as const,
+      parentCode: null,
+      breakdown: '',
+      denominator: null,
+      contributors: 7,
+      largest: null,
+      secondLargest: null,
+      numeratorKey: 'k',
+      denominatorKey: null,
+    };
+    const cells: ComputedCell[] = [
+      { ...base, indicatorId: 'a', regionCode: 'GM0001', value: 7, numerator: 7 },
+      { ...base, indicatorId: 'b', regionCode: 'GM0001', value: 7, numerator: 7 },
+    ];
+    const keys = new Map([['k|2020|GM0001|', 0.97]]);
+    const r = await protect({ cells, profiles: { a: ck, b: ck }, cellKeys: keys });
+    expect(r.cells[0]?.rule).toBe('cell-key');
+    expect(r.cells[0]?.numerator).toBe(perturb(table, 7, 0.97));
+    expect(r.cells[1]?.numerator).toBe(r.cells[0]?.numerator);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The walking skeleton end to end: the demo at a tiny scale on the synthetic country, every
+ * published figure checked against the ground truth computed independently from the raw files,
+ * and no raw BSN anywhere on the broker's side.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, type DemoResult } from '../../src/pipeline/demo.js';
+import { RecordingProgress } from '../../src/pipeline/progress.js';
+import { brokerSide } from '../../src/pipeline/layout.js';
+import { loadRegionSet } from '../../src/regions/index.js';
+import { readGroundTruth } from '../../src/indicators/index.js';
+import { readManifest, readReleaseRows, RELEASE_FILES, type ReleaseRow } from '../../src/release/index.js';
+import { CATALOGUE } from '../../src/engine/index.js';
+import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
+import { openBrokerDatabase, queryRows } from '../../src/engine/session.js';
+
+let result: DemoResult;
+let dataDir: string;
+const progress = new RecordingProgress();
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-demo-'));
+  const regions = await loadRegionSet(null);
+  result = await runDemo({ scale: 0.01, seed: 7, dataDir, regions, progress, groundTruth: true });
+}, 600_000);
+
+function filesUnder(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((f) => filesUnder(join(path, f)));
+}
+
+describe('demo end to end', () => {
+  it('writes the four release files and reports every stage', () => {
+    for (const f of Object.values(RELEASE_FILES)) expect(existsSync(join(result.releaseDir, f)), f).toBe(true);
+    expect(progress.stages.map((s) => s.title)).toHaveLength(7);
+    const manifest = readManifest(dataDir, result.releaseId);
+    expect(manifest.inputs).toHaveLength(12);
+    for (const input of manifest.inputs) {
+      expect(input.loaded + input.quarantined, input.dataset).toBe(input.rows);
+      expect(input.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(manifest.codeVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('the parquet file holds the same cells as the CSV', async () => {
+    const db = await openBrokerDatabase();
+    const [counts] = await queryRows<{ n: bigint; published: bigint }>(
+      db.conn,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE status = 'published') AS published FROM read_parquet('${join(result.releaseDir, RELEASE_FILES.cellsParquet)}')`,
+    );
+    db.close();
+    const rows = readReleaseRows(dataDir, result.releaseId);
+    expect(Number(counts!.n)).toBe(rows.length);
+    expect(Number(counts!.published)).toBe(rows.filter((r) => r.status === 'published').length);
+  });
+
+  it('every published figure equals the ground truth within its rounding', () => {
+    const truth = new Map(
+      readGroundTruth(join(result.layout.groundTruth, 'indicators.csv')).map((t) => [
+        `${t.indicatorId}|${t.year}|${t.regionCode}|${t.breakdown}`,
+        t,
+      ]),
+    );
+    const rows = readReleaseRows(dataDir, result.releaseId);
+    const published = rows.filter((r) => r.status === 'published');
+    expect(published.length).toBeGreaterThan(1000);
+    const kinds = new Map(CATALOGUE.map((d) => [d.id, d]));
+    let checked = 0;
+    for (const r of published) {
+      const t = truth.get(`${r.indicator_id}|${r.year}|${r.region_code}|${r.breakdown}`);
+      expect(t, `${r.indicator_id} ${r.year} ${r.region_code} ${r.breakdown}`).toBeDefined();
+      const def = kinds.get(r.indicator_id)!;
+      const base = DEFAULT_PROFILES[def.disclosure].roundingBase;
+      const half = base / 2;
+      const where = `${r.indicator_id} ${r.year} ${r.region_code} '${r.breakdown}'`;
+      if (def.disclosure === 'count') {
+        expect(Math.abs(r.value! - t!.value!), where).toBeLessThanOrEqual(half);
+      } else if (def.disclosure === 'ratio') {
+        expect(Math.abs(r.numerator! - t!.numerator!), where).toBeLessThanOrEqual(half);
+        expect(Math.abs(r.denominator! - t!.denominator!), where).toBeLessThanOrEqual(half);
+      } else {
+        expect(r.value, where).toBeCloseTo(t!.value!, 2);
+      }
+      checked++;
+    }
+    expect(checked).toBe(published.length);
+  });
+
+  it('a suppressed figure publishes nothing, and names its rule', () => {
+    const rows: ReleaseRow[] = readReleaseRows(dataDir, result.releaseId);
+    const suppressed = rows.filter((r) => r.status.startsWith('suppressed'));
+    expect(suppressed.length).toBeGreaterThan(0);
+    for (const r of suppressed) {
+      expect([r.value, r.numerator, r.denominator]).toEqual([null, null, null]);
+      expect(r.rule).toBeTruthy();
+    }
+  });
+
+  it('no raw BSN reaches the broker storage, logs or outputs', () => {
+    const brp = readFileSync(join(result.layout.providerPremises, 'gemeenten', 'brp_personen.csv'), 'latin1');
+    const bsns = new Set<string>();
+    for (const line of brp.split('\n').slice(1)) {
+      const bsn = line.split(';')[1];
+      if (bsn && /^\d{9}$/.test(bsn)) bsns.add(bsn);
+    }
+    expect(bsns.size).toBeGreaterThan(1000);
+    const files = brokerSide(result.layout).flatMap(filesUnder);
+    expect(files.length).toBeGreaterThan(10);
+    const hits: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'latin1');
+      for (const run of text.match(/\d{9,}/g) ?? []) {
+        for (let i = 0; i + 9 <= run.length; i++) {
+          if (bsns.has(run.slice(i, i + 9))) hits.push(file);
+        }
+      }
+    }
+    expect(hits).toEqual([]);
+  });
+});
