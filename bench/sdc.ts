@@ -319,6 +319,7 @@ export async function run(flags: string[]): Promise<void> {
       rounds: 0,
       lp: 0,
       closed: 0,
+      witness: 0,
       passed: true,
     };
     const byRule: Record<string, number> = {};
@@ -344,6 +345,7 @@ export async function run(flags: string[]): Promise<void> {
       tot.rounds = Math.max(tot.rounds, res.stats.auditRounds);
       tot.lp += res.audit.lpSolves;
       tot.closed += res.audit.closedFormSolves;
+      tot.witness += res.audit.witnessIntervals;
       tot.passed &&= res.audit.passed;
       for (const [k, v] of Object.entries(res.stats.suppressedByRule))
         byRule[k] = (byRule[k] ?? 0) + v;
@@ -351,7 +353,7 @@ export async function run(flags: string[]): Promise<void> {
     const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
     console.log(`\n[${strategy}] ${tot.cells} cells`);
     console.log(
-      `  time: generate ${s(tot.gen)}, primary ${s(tot.primary)}, secondary ${s(tot.secondary)}, audit ${s(tot.audit)} (${tot.lp} LP solves, ${tot.closed} closed-form), publish ${s(tot.publish)}; total protect ${s(tot.primary + tot.secondary + tot.audit + tot.publish)}`,
+      `  time: generate ${s(tot.gen)}, primary ${s(tot.primary)}, secondary ${s(tot.secondary)}, audit ${s(tot.audit)} (${tot.lp} LP solves, ${tot.closed} closed-form, ${tot.witness} by witness points), publish ${s(tot.publish)}; total protect ${s(tot.primary + tot.secondary + tot.audit + tot.publish)}`,
     );
     console.log(
       `  suppressed cells: primary ${tot.primaryCells}, secondary ${tot.secondaryCells}; by rule ${JSON.stringify(byRule)}`,
