@@ -152,8 +152,11 @@ export async function solveIntervals(
       counters.lp++;
       return model.getModelStatus();
     };
-    if (witness && targets.length > 2) {
-      // Two sweeps push all targets up (within a box, so the LP stays bounded) and down at once.
+    if (witness && targets.length >= 2) {
+      // Sweeps push the targets up and down at once (within a box, so the LP stays bounded): all
+      // together, then in alternating signs. Siblings in one relation share a fixed sum, so the
+      // common sweep alone often moves nothing; the alternating one trades them off against each
+      // other, which realises most siblings' intervals without an LP per target.
       const box = new Float64Array(n);
       for (let j = 0; j < n; j++) {
         const u = lp.upper[j] as number;
@@ -164,6 +167,9 @@ export async function solveIntervals(
       }
       model.changeColsBounds({ kind: 'range', from: 0, to: n - 1 }, lp.lower.map(clamp), box);
       for (const t of targets) costs[t] = 1;
+      if (solveFor(maximize) === 7) observe();
+      if (solveFor(minimize) === 7) observe();
+      targets.forEach((t, k) => (costs[t] = k % 2 === 0 ? 1 : -1));
       if (solveFor(maximize) === 7) observe();
       if (solveFor(minimize) === 7) observe();
       costs.fill(0);

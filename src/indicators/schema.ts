@@ -58,7 +58,11 @@ export const BREAKDOWNS = ['geslacht', 'leeftijdsgroep'] as const;
  * Levels at which breakdowns are published. Below the gemeente, groups by sex or age are too
  * small to survive disclosure control anyway, and computing them would double the cell count.
  */
-export const BREAKDOWN_LEVELS: readonly RegionLevel[] = ['nederland', 'veiligheidsregio', 'gemeente'];
+export const BREAKDOWN_LEVELS: readonly RegionLevel[] = [
+  'nederland',
+  'veiligheidsregio',
+  'gemeente',
+];
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
 /** Age groups of the `leeftijdsgroep` breakdown: [label, min, max] with age = year − birth year. */

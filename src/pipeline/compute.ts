@@ -34,6 +34,27 @@ import { indicatorMetadata } from './indicator-meta.js';
 
 export const YEARS = [2019, 2020, 2021, 2022, 2023];
 
+/** Levels every indicator is published at; wijk and buurt only for the run's detail indicators. */
+export const OVERVIEW_LEVELS: readonly string[] = ['nederland', 'veiligheidsregio', 'gemeente'];
+
+/**
+ * What a run publishes. The disclosure audit costs about a millisecond per suppressed figure, and
+ * most wijk and buurt figures of a small population are suppressed, so a run chooses which
+ * indicators go down to wijk and buurt.
+ */
+export interface RunScope {
+  /** Indicators of the run (default: the whole catalogue). */
+  indicators?: string[];
+  /** Indicators also published per wijk and buurt, or 'all'. */
+  detail: readonly string[] | 'all';
+}
+
+export function inScope(scope: RunScope, indicatorId: string, level: string): boolean {
+  return (
+    OVERVIEW_LEVELS.includes(level) || scope.detail === 'all' || scope.detail.includes(indicatorId)
+  );
+}
+
 export class AuditFailedError extends Error {
   override name = 'AuditFailedError';
 }
@@ -75,10 +96,13 @@ export async function runIndicators(opts: {
   regions: RegionSet;
   ingest: IngestResult;
   deliveries: Deliveries;
-  indicators?: string[];
+  scope: RunScope;
 }) {
-  const { conn, demo, layout } = opts;
-  const definitions = CATALOGUE.filter((d) => !opts.indicators || opts.indicators.includes(d.id));
+  const { conn, demo, layout, scope } = opts;
+  for (const id of [...(scope.indicators ?? []), ...(scope.detail === 'all' ? [] : scope.detail)]) {
+    if (!CATALOGUE.some((d) => d.id === id)) throw new Error(`unknown indicator '${id}'`);
+  }
+  const definitions = CATALOGUE.filter((d) => !scope.indicators || scope.indicators.includes(d.id));
   const run = await demo.governance.startRun(demo.broker.id, {
     indicators: definitions.map((d) => ({ id: d.id, theme: d.theme, sources: [...d.sources] })),
   });
@@ -113,7 +137,9 @@ export async function runIndicators(opts: {
       codeVersion: codeVersion(),
       regionSet: { year: opts.regions.year, source: opts.regions.source.description },
       years: YEARS,
-      indicators: meta.filter((m) => definitions.some((d) => d.id === m.id)),
+      indicators: meta
+        .filter((m) => definitions.some((d) => d.id === m.id))
+        .map((m) => ({ ...m, levels: m.levels.filter((l) => inScope(scope, m.id, l)) })),
       rules: profilesOf(definitions),
       inputs: opts.ingest.reports.map((r) => ({
         dataset: r.dataset,

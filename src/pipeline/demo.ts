@@ -18,7 +18,7 @@ import { dataLayout, type DataLayout } from './layout.js';
 import { runStage, type ProgressReporter } from './progress.js';
 import { deliverAll } from './deliver.js';
 import { ingestAll } from './ingest.js';
-import { runIndicators } from './compute.js';
+import { runIndicators, type RunScope } from './compute.js';
 import { passAirlock } from './airlock.js';
 
 export interface DemoOptions {
@@ -31,7 +31,12 @@ export interface DemoOptions {
   databaseUrl?: string;
   /** Also write the ground truth of every indicator (tests compare against it). */
   groundTruth?: boolean;
+  /** Which indicators to publish, and which of them per wijk and buurt. */
+  scope?: RunScope;
 }
+
+/** The demo's default: every indicator per gemeente and up; drugs suspects down to buurt. */
+export const DEFAULT_SCOPE: RunScope = { detail: ['drugsverdachten_per_1000'] };
 
 export interface DemoResult {
   releaseId: string;
@@ -125,7 +130,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const run = await runStage(
       progress,
       'Purpose-bound run: linkage and indicators for every region and year',
-      () => runIndicators({ conn: broker.conn, demo, layout, regions, ingest, deliveries }),
+      () =>
+        runIndicators({
+          conn: broker.conn,
+          demo,
+          layout,
+          regions,
+          ingest,
+          deliveries,
+          scope: opts.scope ?? DEFAULT_SCOPE,
+        }),
       (r) => `${r.indicators.length} indicators, ${r.cells.length.toLocaleString('en')} cells`,
     );
 

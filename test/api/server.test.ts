@@ -183,7 +183,10 @@ describe('HTTP API v1', () => {
       headers: { accept: 'text/csv' },
     });
     expect(res.headers['content-type']).toContain('text/csv');
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     expect(lines[0]).toBe(
       'indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status,rule',
     );

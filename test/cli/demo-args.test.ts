@@ -46,7 +46,14 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
   });
 
   it('a regions directory that does not exist', async () => {
-    const { code, stderr } = await run('demo', '--regions', '/nonexistent/regions', '--out', out, '--no-serve');
+    const { code, stderr } = await run(
+      'demo',
+      '--regions',
+      '/nonexistent/regions',
+      '--out',
+      out,
+      '--no-serve',
+    );
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('/nonexistent/regions');
@@ -55,7 +62,9 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
   it('a port already in use, before any work is done', async () => {
     const { code, stderr } = await run('demo', '--port', String(busyPort), '--out', out);
     expect(code).toBe(2);
-    expect(stderr.trim()).toBe(`samenzicht: port ${busyPort} is already in use; choose another with --port`);
+    expect(stderr.trim()).toBe(
+      `samenzicht: port ${busyPort} is already in use; choose another with --port`,
+    );
   });
 
   it('an output directory that is not writable', async () => {

@@ -66,7 +66,9 @@ describe('computeIndicators on a hand-made broker database', () => {
     expect(cell('inwoners', 2023, 'GM0002', 'leeftijd=0-11').value).toBe(0);
     // Breakdowns stop at the gemeente: below it only the total is computed.
     expect(
-      cells.filter((c) => c.breakdown !== '' && (c.regionLevel === 'wijk' || c.regionLevel === 'buurt')),
+      cells.filter(
+        (c) => c.breakdown !== '' && (c.regionLevel === 'wijk' || c.regionLevel === 'buurt'),
+      ),
     ).toEqual([]);
     // one row per region, year and breakdown: NL, 2 VR and 2 GM with 1 + 2 + 6 breakdowns,
     // 2 wijken and 3 buurten with the total only; 2 years

@@ -13,7 +13,12 @@ import { RecordingProgress } from '../../src/pipeline/progress.js';
 import { brokerSide } from '../../src/pipeline/layout.js';
 import { loadRegionSet } from '../../src/regions/index.js';
 import { readGroundTruth } from '../../src/indicators/index.js';
-import { readManifest, readReleaseRows, RELEASE_FILES, type ReleaseRow } from '../../src/release/index.js';
+import {
+  readManifest,
+  readReleaseRows,
+  RELEASE_FILES,
+  type ReleaseRow,
+} from '../../src/release/index.js';
 import { CATALOGUE } from '../../src/engine/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
 import { openBrokerDatabase, queryRows } from '../../src/engine/session.js';
@@ -25,7 +30,28 @@ const progress = new RecordingProgress();
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-demo-'));
   const regions = await loadRegionSet(null);
-  result = await runDemo({ scale: 0.01, seed: 7, dataDir, regions, progress, groundTruth: true });
+  result = await runDemo({
+    scale: 0.01,
+    seed: 7,
+    dataDir,
+    regions,
+    progress,
+    groundTruth: true,
+    // Every kind of indicator (count, rate, percentage, sum, mean, median); two down to buurt.
+    scope: {
+      indicators: [
+        'inwoners',
+        'drugsverdachten_per_1000',
+        'jeugdige_drugsverdachten_pct',
+        'hennepkwekerijen',
+        'onverklaarbare_woningaankopen',
+        'fiu_gemeld_bedrag',
+        'fiu_gemiddeld_bedrag',
+        'mediaan_verzamelinkomen',
+      ],
+      detail: ['drugsverdachten_per_1000', 'hennepkwekerijen'],
+    },
+  });
 }, 600_000);
 
 function filesUnder(path: string): string[] {
@@ -36,7 +62,8 @@ function filesUnder(path: string): string[] {
 
 describe('demo end to end', () => {
   it('writes the four release files and reports every stage', () => {
-    for (const f of Object.values(RELEASE_FILES)) expect(existsSync(join(result.releaseDir, f)), f).toBe(true);
+    for (const f of Object.values(RELEASE_FILES))
+      expect(existsSync(join(result.releaseDir, f)), f).toBe(true);
     expect(progress.stages.map((s) => s.title)).toHaveLength(7);
     const manifest = readManifest(dataDir, result.releaseId);
     expect(manifest.inputs).toHaveLength(12);
@@ -45,6 +72,12 @@ describe('demo end to end', () => {
       expect(input.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(manifest.codeVersion).toMatch(/^\d+\.\d+\.\d+/);
+    const levels = new Set(
+      readReleaseRows(dataDir, result.releaseId).map((r) => `${r.indicator_id}|${r.region_level}`),
+    );
+    expect(levels.has('drugsverdachten_per_1000|buurt')).toBe(true);
+    expect(levels.has('inwoners|gemeente')).toBe(true);
+    expect(levels.has('inwoners|wijk')).toBe(false);
   });
 
   it('the parquet file holds the same cells as the CSV', async () => {
@@ -68,7 +101,7 @@ describe('demo end to end', () => {
     );
     const rows = readReleaseRows(dataDir, result.releaseId);
     const published = rows.filter((r) => r.status === 'published');
-    expect(published.length).toBeGreaterThan(1000);
+    expect(published.length).toBeGreaterThan(500);
     const kinds = new Map(CATALOGUE.map((d) => [d.id, d]));
     let checked = 0;
     for (const r of published) {
@@ -102,7 +135,10 @@ describe('demo end to end', () => {
   });
 
   it('no raw BSN reaches the broker storage, logs or outputs', () => {
-    const brp = readFileSync(join(result.layout.providerPremises, 'gemeenten', 'brp_personen.csv'), 'latin1');
+    const brp = readFileSync(
+      join(result.layout.providerPremises, 'gemeenten', 'brp_personen.csv'),
+      'latin1',
+    );
     const bsns = new Set<string>();
     for (const line of brp.split('\n').slice(1)) {
       const bsn = line.split(';')[1];

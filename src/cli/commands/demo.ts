@@ -2,13 +2,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  loadRegionSet,
-  resolveRegionsDir,
-  RegionsDirError,
-  type RegionSet,
-} from '../../regions/index.js';
-import { runDemo, DEMO_STAGES } from '../../pipeline/demo.js';
+import { loadRegionSet, resolveRegionsDir, RegionsDirError } from '../../regions/index.js';
+import { runDemo, DEMO_STAGES, DEFAULT_SCOPE } from '../../pipeline/demo.js';
+import type { RunScope } from '../../pipeline/compute.js';
+import { CATALOGUE } from '../../engine/index.js';
 import { ConsoleProgress, runStage } from '../../pipeline/progress.js';
 import { startServer } from '../../pipeline/serve.js';
 import { UsageError } from '../errors.js';
@@ -29,7 +26,38 @@ export function regionsDirFromOption(option: string | undefined): string | null 
   }
 }
 
+function indicatorList(text: string, option: string): string[] {
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !CATALOGUE.some((d) => d.id === id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `${option}: unknown indicator(s) ${unknown.join(', ')}; see \`samenzicht indicators list\``,
+    );
+  }
+  return ids;
+}
+
+/** `--indicators` and `--detail` into the run's scope. */
+export function scopeFromOptions(o: { indicators?: string; detail?: string }): RunScope {
+  const indicators =
+    o.indicators && o.indicators !== 'all'
+      ? indicatorList(o.indicators, '--indicators')
+      : undefined;
+  const detail =
+    o.detail === undefined
+      ? DEFAULT_SCOPE.detail
+      : o.detail === 'all'
+        ? 'all'
+        : indicatorList(o.detail, '--detail');
+  return { indicators, detail };
+}
+
 interface DemoCliOptions {
+  indicators?: string;
+  detail?: string;
   scale: string;
   seed: string;
   regions?: string;
@@ -51,9 +79,15 @@ export function register(program: Command): void {
     .option('--regions <DIR>', 'directory with CBS region files')
     .option('--out <DIR>', 'data directory', DEFAULT_DATA_DIR)
     .option('--port <P>', 'port of the dashboard and API', String(DEFAULT_PORT))
+    .option('--indicators <IDS>', 'comma-separated indicators to publish (default: all)')
+    .option(
+      '--detail <IDS>',
+      `indicators also published per wijk and buurt, or 'all' (default: ${DEFAULT_SCOPE.detail})`,
+    )
     .option('--no-serve', 'stop after publishing the release')
     .action(async (o: DemoCliOptions) => {
       const scale = parseScale(o.scale);
+      const scope = scopeFromOptions(o);
       const seed = parseSeed(o.seed);
       const port = parsePort(o.port);
       const dataDir = writableDir(o.out);
@@ -72,6 +106,7 @@ export function register(program: Command): void {
         dataDir,
         regions,
         progress,
+        scope,
         databaseUrl: process.env.DATABASE_URL,
       });
       process.stdout.write(`${result.releaseId}\n`);

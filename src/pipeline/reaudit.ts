@@ -1,0 +1,60 @@
+/**
+ * `samenzicht release audit ID`: recomputes the true cells of a stored release from the broker's
+ * linked data and audits the published rows again, independently of the suppression that made
+ * them, together with every earlier release (revisions are a differencing attack).
+ */
+import { existsSync } from 'node:fs';
+import { audit, type AuditReport, type RuleProfile } from '../disclosure/index.js';
+import { computeIndicators } from '../engine/index.js';
+import { openBrokerDatabase } from '../engine/session.js';
+import { listReleaseIds, readManifest, readReleaseRows } from '../release/index.js';
+import { dataLayout } from './layout.js';
+
+export async function reauditRelease(dataDir: string, id: string): Promise<AuditReport> {
+  const ids = listReleaseIds(dataDir);
+  if (!ids.includes(id)) {
+    throw new Error(`no release '${id}' in ${dataDir} (releases: ${ids.join(', ') || 'none'})`);
+  }
+  const layout = dataLayout(dataDir);
+  if (!existsSync(layout.brokerDatabase)) {
+    throw new Error(
+      `${layout.brokerDatabase}: the broker database is needed to recompute the true values`,
+    );
+  }
+  const manifest = readManifest(dataDir, id);
+  const rows = readReleaseRows(dataDir, id);
+  const indicators = [...new Set(rows.map((r) => r.indicator_id))];
+  const key = (c: {
+    indicatorId?: string;
+    indicator_id?: string;
+    year: number;
+    regionCode?: string;
+    region_code?: string;
+    breakdown: string;
+  }) =>
+    `${c.indicatorId ?? c.indicator_id}|${c.year}|${c.regionCode ?? c.region_code}|${c.breakdown}`;
+  const wanted = new Set(rows.map(key));
+  const earlier = ids
+    .filter((other) => other < id)
+    .flatMap((other) => readReleaseRows(dataDir, other))
+    .filter((r) => indicators.includes(r.indicator_id));
+  const db = await openBrokerDatabase(layout.brokerDatabase);
+  try {
+    const cells = (await computeIndicators(db.conn, { indicators, years: manifest.years })).filter(
+      (c) => wanted.has(key(c)),
+    );
+    if (cells.length !== rows.length) {
+      throw new Error(
+        `release ${id} has ${rows.length} cells but the broker data yields ${cells.length}; the linked data changed since the release`,
+      );
+    }
+    return await audit({
+      cells,
+      published: rows,
+      profiles: manifest.rules as Record<string, RuleProfile>,
+      earlier,
+    });
+  } finally {
+    db.close();
+  }
+}
