@@ -108,10 +108,9 @@ export async function runIndicators(opts: {
   });
   const datasets = [...new Set(definitions.flatMap((d) => d.sources))].sort();
   const linkage = await linkageReport(conn, datasets);
-  const cells = await computeIndicators(conn, {
-    indicators: definitions.map((d) => d.id),
-    years: YEARS,
-  });
+  const cells = (
+    await computeIndicators(conn, { indicators: definitions.map((d) => d.id), years: YEARS })
+  ).filter((c) => inScope(scope, c.indicatorId, c.regionLevel));
   const comparable = await comparableGemeenten(conn);
   writeFileSync(layout.comparable, `${JSON.stringify(Object.fromEntries(comparable), null, 1)}\n`);
 

@@ -6,7 +6,7 @@
  *   → purpose-bound run: linkage and indicators → disclosure control and audit
  *   → candidate release → airlock (providers + board) → publication
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RegionSet } from '../regions/index.js';
 import { synthesise } from '../synth/index.js';
@@ -50,10 +50,35 @@ export interface DemoResult {
 /** Stages of `samenzicht demo`, counting the region set before and the server after the run. */
 export const DEMO_STAGES = 9;
 
+const DEMO_MARKER = '.samenzicht-demo';
+
+export class DemoDirError extends Error {
+  override name = 'DemoDirError';
+}
+
+/**
+ * The demo starts from a clean data directory: one it made before is cleared (keys, state and
+ * releases of a demo are throwaway); any other non-empty directory is refused, never deleted.
+ */
+export function prepareDemoDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+    throw new DemoDirError(
+      `${dir} is not empty and was not made by the demo; choose an empty directory with --out`,
+    );
+  }
+  for (const entry of entries) rmSync(join(dir, entry), { recursive: true, force: true });
+  writeFileSync(
+    join(dir, DEMO_MARKER),
+    'Made by `samenzicht demo`; the next demo run clears it.\n',
+  );
+}
+
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const { progress, regions } = opts;
   const layout = dataLayout(opts.dataDir);
-  mkdirSync(layout.root, { recursive: true });
+  prepareDemoDir(layout.root);
 
   const synth = await runStage(
     progress,

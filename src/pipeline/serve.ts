@@ -42,6 +42,14 @@ export async function createApp(
   const layout = dataLayout(opts.dataDir);
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
   const governance = new Governance(store);
+  // Retention: contributions of agreements that ended past their retention period are purged
+  // (and the purge logged) whenever the broker's server starts, and daily while it runs.
+  await governance.purgeExpired();
+  const purgeTimer = setInterval(
+    () => void governance.purgeExpired().catch(() => undefined),
+    86_400_000,
+  );
+  purgeTimer.unref();
   const stateOf: ReleaseStateLookup = async (id) => {
     try {
       const r = await governance.getRelease(id);
@@ -96,7 +104,10 @@ export async function createApp(
         }),
     ],
   });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    clearInterval(purgeTimer);
+    await store.close();
+  });
   return { app, close: () => app.close() };
 }
 

@@ -57,6 +57,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       max: 5,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    // An idle pooled connection that the server closes (restart, failover, a dropped database)
+    // emits 'error' on the pool; the pool replaces it on the next query, so it must not crash
+    // the process as an unhandled error event.
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -81,6 +81,30 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
       chmodSync(out, 0o700);
       expect(r.code).toBe(2);
     }
+  });
+
+  it('a non-empty directory that the demo did not make, which it never clears', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'samenzicht-other-'));
+    writeFileSync(join(other, 'precious.txt'), 'keep me');
+    const { code, stderr } = await run('demo', '--out', other, '--no-serve');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      `samenzicht: ${other} is not empty and was not made by the demo; choose an empty directory with --out`,
+    );
+    expect(readFileSync(join(other, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('an unknown indicator in --indicators or --detail', async () => {
+    const { code, stderr } = await run(
+      'demo',
+      '--detail',
+      'bestaat_niet',
+      '--out',
+      out,
+      '--no-serve',
+    );
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/--detail: unknown indicator\(s\) bestaat_niet/);
   });
 
   it('an unknown option or command', async () => {

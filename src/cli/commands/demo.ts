@@ -3,7 +3,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadRegionSet, resolveRegionsDir, RegionsDirError } from '../../regions/index.js';
-import { runDemo, DEMO_STAGES, DEFAULT_SCOPE } from '../../pipeline/demo.js';
+import {
+  runDemo,
+  DEMO_STAGES,
+  DEFAULT_SCOPE,
+  DemoDirError,
+  prepareDemoDir,
+} from '../../pipeline/demo.js';
 import type { RunScope } from '../../pipeline/compute.js';
 import { CATALOGUE } from '../../engine/index.js';
 import { ConsoleProgress, runStage } from '../../pipeline/progress.js';
@@ -91,6 +97,12 @@ export function register(program: Command): void {
       const seed = parseSeed(o.seed);
       const port = parsePort(o.port);
       const dataDir = writableDir(o.out);
+      try {
+        prepareDemoDir(dataDir);
+      } catch (err) {
+        if (err instanceof DemoDirError) throw new UsageError(err.message);
+        throw err;
+      }
       const regionsDir = regionsDirFromOption(o.regions);
       if (o.serve) await assertPortFree(port);
       const progress = new ConsoleProgress(DEMO_STAGES);
