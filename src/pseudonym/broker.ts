@@ -145,15 +145,15 @@ async function mapInPages(
   page = PAGE,
 ): Promise<number> {
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE map_todo AS SELECT row_number() OVER () AS rn, * FROM (${select})`,
+    `CREATE OR REPLACE TEMP TABLE map_pending AS SELECT row_number() OVER () AS rn, * FROM (${select})`,
   );
   const total = Number(
-    (await conn.runAndReadAll('SELECT count(*) FROM map_todo')).getColumnsJS()[0]?.[0] ?? 0,
+    (await conn.runAndReadAll('SELECT count(*) FROM map_pending')).getColumnsJS()[0]?.[0] ?? 0,
   );
   for (let at = 0; at < total; at += page) {
     const cols = (
       await conn.runAndReadAll(
-        `SELECT * EXCLUDE (rn) FROM map_todo WHERE rn > ${at} AND rn <= ${at + page} ORDER BY rn`,
+        `SELECT * EXCLUDE (rn) FROM map_pending WHERE rn > ${at} AND rn <= ${at + page} ORDER BY rn`,
       )
     ).getColumnsJS() as string[][];
     const values = cols[0] ?? [];
@@ -170,7 +170,7 @@ async function mapInPages(
     }
     app.closeSync();
   }
-  await conn.run('DROP TABLE map_todo');
+  await conn.run('DROP TABLE map_pending');
   return total;
 }
 

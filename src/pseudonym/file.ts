@@ -189,7 +189,10 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
     await conn.run(
       `CREATE TABLE ps (rid BIGINT, ${pcols.map((p) => `${p} VARCHAR`).join(', ')}${pcols.length ? ', ' : ''}reason VARCHAR)`,
     );
-    const appender = await conn.createAppender('ps');
+    // The appender lives on its own connection: its automatic flushes would otherwise end the
+    // streaming read below on the shared connection after ~200k rows, silently losing the rest.
+    const appendConn = await instance.connect();
+    const appender = await appendConn.createAppender('ps');
     const stream = await conn.stream(
       `SELECT rowid${opts.idColumns.map((c) => `, CAST(${q(c)} AS VARCHAR)`).join('')} FROM src ORDER BY rowid`,
     );
@@ -239,6 +242,7 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
       }
     }
     appender.closeSync();
+    appendConn.closeSync();
 
     const select = columns
       .filter((c) => !drop.includes(c))
@@ -267,6 +271,13 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
     );
     const rowsIn = Number(counts?.rows_in ?? 0);
     const rowsRejected = Number(counts?.rejected ?? 0);
+    const [seen] = await rows<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM ps');
+    if (Number(seen?.n ?? 0) !== rowsIn) {
+      rmSync(opts.outFile, { force: true });
+      throw new PseudonymiseError(
+        `${file}: ${rowsIn} rows read but ${Number(seen?.n ?? 0)} pseudonymised; nothing written`,
+      );
+    }
     const manifest: PseudonymiseManifest = {
       tool: 'samenzicht pseudonymise',
       inFile: basename(opts.inFile),

@@ -224,3 +224,28 @@ describe('deliverProvider', () => {
     for (const id of [...bsns, ...kvks]) expect(delivered.includes(Buffer.from(id))).toBe(false);
   });
 });
+
+describe('pseudonymiseFile on a large delivery', () => {
+  it('writes every row of a file larger than the appender flush size (no silent truncation)', async () => {
+    const dir = tmp('pseudonymise-large');
+    const n = 250_000;
+    const bsns = makeBsns(20_000, 9);
+    const lines = ['bsn;jaar'];
+    for (let i = 0; i < n; i++) lines.push(`${bsns[i % bsns.length]};${2019 + (i % 5)}`);
+    const inFile = join(dir, 'large.csv');
+    writeFileSync(inFile, `${lines.join('\n')}\n`);
+    const outFile = join(dir, 'out', 'large.csv');
+    const m = await pseudonymiseFile({
+      inFile,
+      outFile,
+      scheme: 'keyed',
+      idColumns: ['bsn'],
+      rejectFile: join(dir, 'rejects.csv'),
+      keys,
+    });
+    expect([m.rowsIn, m.rowsOut, m.rowsRejected]).toEqual([n, n, 0]);
+    const written = readFileSync(outFile, 'utf8').trim().split('\n');
+    expect(written).toHaveLength(n + 1);
+    expect(written.at(-1)).toMatch(/^ZS1:keyed:k1v1:[A-Za-z0-9_-]{43};2023$/);
+  }, 120_000);
+});
