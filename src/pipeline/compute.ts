@@ -47,6 +47,8 @@ export interface RunScope {
   indicators?: string[];
   /** Indicators also published per wijk and buurt, or 'all'. */
   detail: readonly string[] | 'all';
+  /** Publish the breakdowns (sex, age group) of the indicators that define them (default true). */
+  breakdowns?: boolean;
 }
 
 export function inScope(scope: RunScope, indicatorId: string, level: string): boolean {
@@ -110,7 +112,11 @@ export async function runIndicators(opts: {
   const linkage = await linkageReport(conn, datasets);
   const cells = (
     await computeIndicators(conn, { indicators: definitions.map((d) => d.id), years: YEARS })
-  ).filter((c) => inScope(scope, c.indicatorId, c.regionLevel));
+  ).filter(
+    (c) =>
+      inScope(scope, c.indicatorId, c.regionLevel) &&
+      (scope.breakdowns !== false || c.breakdown === ''),
+  );
   const comparable = await comparableGemeenten(conn);
   writeFileSync(layout.comparable, `${JSON.stringify(Object.fromEntries(comparable), null, 1)}\n`);
 

@@ -47,7 +47,11 @@ function indicatorList(text: string, option: string): string[] {
 }
 
 /** `--indicators` and `--detail` into the run's scope. */
-export function scopeFromOptions(o: { indicators?: string; detail?: string }): RunScope {
+export function scopeFromOptions(o: {
+  indicators?: string;
+  detail?: string;
+  breakdowns?: boolean;
+}): RunScope {
   const indicators =
     o.indicators && o.indicators !== 'all'
       ? indicatorList(o.indicators, '--indicators')
@@ -58,10 +62,11 @@ export function scopeFromOptions(o: { indicators?: string; detail?: string }): R
       : o.detail === 'all'
         ? 'all'
         : indicatorList(o.detail, '--detail');
-  return { indicators, detail };
+  return { indicators, detail, breakdowns: o.breakdowns ?? DEFAULT_SCOPE.breakdowns };
 }
 
 interface DemoCliOptions {
+  breakdowns?: boolean;
   indicators?: string;
   detail?: string;
   scale: string;
@@ -88,8 +93,9 @@ export function register(program: Command): void {
     .option('--indicators <IDS>', 'comma-separated indicators to publish (default: all)')
     .option(
       '--detail <IDS>',
-      `indicators also published per wijk and buurt, or 'all' (default: ${DEFAULT_SCOPE.detail})`,
+      "indicators also published per wijk and buurt, or 'all' (default: none)",
     )
+    .option('--breakdowns', 'also publish breakdowns by sex and age group')
     .option('--no-serve', 'stop after publishing the release')
     .action(async (o: DemoCliOptions) => {
       const scale = parseScale(o.scale);
