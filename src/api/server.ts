@@ -104,6 +104,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   for (const mount of opts.plugins ?? []) await mount(app);
 
+  // Index the latest published release before accepting requests, so the first visitors do not
+  // pay for reading and indexing its cells.
+  app.addHook('onReady', async () => {
+    const latest = await opts.catalog.latestPublishedId();
+    if (latest) opts.catalog.cells(latest);
+  });
+
   const webDir = opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir;
   if (webDir && existsSync(webDir)) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', index: ['index.html'] });
