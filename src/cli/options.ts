@@ -3,8 +3,10 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { MAX_SCALE, MIN_SCALE } from '../synth/params.js';
 
-export const SCALE_RANGE = { min: 0.001, max: 1 } as const;
+/** The generator's own limits, so the CLI and `synthesise` can never disagree. */
+export const SCALE_RANGE = { min: MIN_SCALE, max: MAX_SCALE } as const;
 
 export function parseScale(text: string): number {
   const value = Number(text);

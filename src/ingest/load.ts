@@ -2,9 +2,8 @@
  * Loads one contribution (a provider's pseudonymised file) into the broker's DuckDB database:
  * every row is either loaded into the dataset table or quarantined with its reason, and counted.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sha256File } from './sha256.js';
 import { brokerColumnName, type DatasetContract } from './contracts.js';
 import { parseExpression, REASONS, validationSelect, type ValidationContext } from './validate.js';
 import { queryRows, quoteIdent, quoteLiteral } from '../engine/session.js';
@@ -31,12 +30,6 @@ export interface IngestReport {
 export type LoadOptions = ValidationContext;
 
 export const QUARANTINE_TABLE = 'quarantine';
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 async function ensureQuarantineTable(conn: DuckDBConnection): Promise<void> {
   await conn.run(

@@ -8,8 +8,7 @@
  * Parquet as Parquet with the same column types); JS computes the pseudonyms chunk by chunk and
  * appends them to a table joined back on rowid.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { datasetsOfProvider, type ProviderId } from '../ingest/contracts.js';
@@ -18,6 +17,7 @@ import { normaliseIdentifier, type IdentifierKind } from './identifiers.js';
 import { keyedStage1 } from './keyed.js';
 import type { KeyholderApi } from './keyholder.js';
 import type { Scheme } from './labels.js';
+import { sha256File } from '../ingest/sha256.js';
 import { pepEncrypter, pepStage1 } from './pep.js';
 
 export type FileFormat = 'csv-semicolon' | 'parquet';
@@ -73,12 +73,6 @@ export class PseudonymiseError extends Error {
 
 const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
 
 export function formatOf(file: string): FileFormat {
   return file.toLowerCase().endsWith('.parquet') ? 'parquet' : 'csv-semicolon';
@@ -297,7 +291,7 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
       rowsOut: rowsIn - rowsRejected,
       rowsRejected,
       rejectReasons: reasons,
-      sha256: await sha256OfFile(opts.outFile),
+      sha256: await sha256File(opts.outFile),
       createdAt: new Date().toISOString(),
     };
     writeFileSync(`${opts.outFile}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -9,7 +9,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DATASETS, PROVIDERS, type ProviderId } from '../ingest/contracts.js';
 import type { RegionSet } from '../regions/index.js';
 import { macros, modelSteps } from './model.js';
-import { sha256File, writeDataset, type OutputSpec } from './output.js';
+import { writeDataset, type OutputSpec } from './output.js';
+import { sha256File } from '../ingest/sha256.js';
 import { YEARS, checkScale, checkSeed, scaledPopulation } from './params.js';
 
 export { CASH_INTENSIVE_SBI } from './model.js';

@@ -2,8 +2,6 @@
  * Writing the provider files: contract columns in contract order and format, injected defects
  * (each listed in ground-truth/defects.csv), a duplicated delivery, manifests with SHA-256.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnContract, DatasetContract } from '../ingest/contracts.js';
 
@@ -73,12 +71,6 @@ function corrupted(kind: DefectSpec['kind'], c: ColumnContract, csv: boolean): s
         ? `'30-02-' || strftime(${v}, '%Y')`
         : `strftime(${v}, '%Y') || '-02-30'`;
   }
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
