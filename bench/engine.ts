@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- engine [--scale S] [--synthetic]`: the indicator engine on synthetic data.
+ * `npm run bench -- engine [--scale=S] [--synthetic] [--synth-dir=DIR]`: the indicator engine on synthetic data.
  * Prints the total time for all indicators × 5 years × all levels, the engine against hand-written
  * DuckDB SQL for three indicators (same run, same database), and peak memory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -105,22 +105,63 @@ export async function run(flags: string[]): Promise<void> {
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
-  const dir = mkdtempSync(join(tmpdir(), 'samenzicht-bench-engine-'));
+  const work = mkdtempSync(join(tmpdir(), 'samenzicht-bench-engine-'));
+  // `--synth-dir=DIR` keeps the generated registers for the next run (scale 1.0 takes minutes).
+  const keep = flag(flags, '--synth-dir');
+  const dir = keep ?? join(work, 'synth');
   try {
     console.log(`regions: ${regions.source.description} (${hierarchy.length} buurten)`);
-    const [, tSynth] = await timed(() => synthesise({ scale, seed: 1, outDir: dir, regions }));
-    console.log(`synth scale ${scale}: ${(tSynth / 1000).toFixed(1)} s`);
-    const db = await openBrokerDatabase(':memory:');
+    if (keep && existsSync(join(keep, 'ground-truth'))) {
+      console.log(`synth: reusing ${keep}`);
+    } else {
+      const [, tSynth] = await timed(() => synthesise({ scale, seed: 1, outDir: dir, regions }));
+      console.log(`synth scale ${scale}: ${(tSynth / 1000).toFixed(1)} s`);
+    }
+    // Above a tenth of the country the broker tables outgrow comfortable RAM: use a database file
+    // (as the server does) so DuckDB can spill, with a limit that leaves room for the JS cells,
+    // and without insertion order (the engine's results are grouped, so order is not observable).
+    const dbPath = keep ? join(keep, 'broker.duckdb') : join(work, 'broker.duckdb');
+    const reuseDb = keep !== undefined && existsSync(join(keep, 'broker.ready'));
+    const db =
+      scale > 0.1
+        ? await openBrokerDatabase(dbPath, {
+            memoryLimit: '14GB',
+            preserveInsertionOrder: false,
+          })
+        : await openBrokerDatabase(':memory:');
     try {
-      const [, tLoad] = await timed(() => loadSynthAsBroker(db.conn, dir, hierarchy));
+      // Spilling must not fill the disk that others share.
+      await db.conn.run(`SET max_temp_directory_size = '30GB'`);
+      if (reuseDb) console.log(`broker tables: reusing ${dbPath}`);
+      else {
+        const [, tLoad] = await timed(() => loadSynthAsBroker(db.conn, dir, hierarchy));
+        if (keep && scale > 0.1) writeFileSync(join(keep, 'broker.ready'), '');
+        console.log(`broker tables (quarantine + hashing): ${(tLoad / 1000).toFixed(1)} s`);
+      }
       const rows = await db.conn.runAndReadAll('SELECT count(*) AS n FROM brp_personen');
-      console.log(
-        `broker tables (quarantine + hashing): ${(tLoad / 1000).toFixed(1)} s, brp_personen ${rows.getRowObjectsJS()[0]?.n} rows`,
-      );
+      console.log(`brp_personen ${rows.getRowObjectsJS()[0]?.n} rows`);
 
       const beforeEngine = peak;
       peak = process.memoryUsage().rss;
-      const [cells, tAll] = await timed(() => computeIndicators(db.conn, { years: YEARS }));
+      // One indicator at a time, so the slowest are named; the total is their sum.
+      const cells: Awaited<ReturnType<typeof computeIndicators>> = [];
+      const per: [string, number][] = [];
+      for (const ind of CATALOGUE) {
+        const [c, t] = await timed(() =>
+          computeIndicators(db.conn, { years: YEARS, indicators: [ind.id] }),
+        );
+        for (const x of c) cells.push(x);
+        per.push([ind.id, t]);
+        if (flags.includes('--verbose')) console.log(`  ${ind.id}: ${(t / 1000).toFixed(1)} s`);
+      }
+      const tAll = per.reduce((a, [, t]) => a + t, 0);
+      per.sort((a, b) => b[1] - a[1]);
+      console.log(
+        `slowest: ${per
+          .slice(0, 5)
+          .map(([id, t]) => `${id} ${(t / 1000).toFixed(1)} s`)
+          .join(', ')}`,
+      );
       const enginePeak = Math.max(peak, process.memoryUsage().rss);
       peak = Math.max(peak, beforeEngine);
       console.log(
@@ -166,7 +207,7 @@ export async function run(flags: string[]): Promise<void> {
     }
   } finally {
     clearInterval(sampler);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
   peak = Math.max(peak, process.memoryUsage().rss);
   const maxRss = process.resourceUsage().maxRSS * 1024;

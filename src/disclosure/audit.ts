@@ -9,7 +9,9 @@
  * revised and are skipped, counted in `revisedEarlierValues`). Unknown counts lie in [0, ∞).
  * For every suppressed variable it solves min and max over all additive relations.
  *
- * Decomposition, and why it stays sound: subproblems grow from each target through the
+ * Components without a cycle (a hierarchy of one indicator, which is most of a release) are solved
+ * whole and exactly by bounds propagation (see `propagate.ts`). For the others:
+ * decomposition, and why it stays sound: subproblems grow from each target through the
  * non-exact variables (unknown ones first) up to a column cap; every variable outside a
  * subproblem is fixed at its true value. Fixing variables only shrinks the attacker's feasible
  * set (the truth is always in it), so each computed interval lies inside the attacker's real
@@ -20,7 +22,9 @@
  * its primary rule requires (and is not zero for any primary). Secondary suppressions have no
  * width requirement.
  */
-import { solveIntervals, type SolveCounters, type SubLp } from './lp.js';
+import type { SolveCounters, SubLp } from './lp.js';
+import { solveTasks, type LpTask, type LpTaskResult } from './lp-pool.js';
+import { propagateAcyclic } from './propagate.js';
 import {
   buildModel,
   canonicalBreakdown,
@@ -28,7 +32,7 @@ import {
   type Relation,
   type TableModel,
 } from './model.js';
-import { applyPrimaryRules, profileFor } from './primary.js';
+import { applyPrimaryRules, profileFor, type PrimaryResult } from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
 import type {
   AuditInterval,
@@ -50,7 +54,19 @@ export interface AuditInput {
   exactIntervals?: boolean;
 }
 
+/** What an audit of one model leaves for the next audit of the same model (protect's rounds). */
+export interface AuditCarry {
+  primary: PrimaryResult;
+  lo: Float64Array;
+  hi: Float64Array;
+  intervals: (AuditInterval | null)[];
+}
+
 const TOL = 1e-6;
+/** Subproblems planned and solved together; large enough to keep every worker busy. */
+const CHUNK = 64;
+/** Audits with fewer open targets than this solve in this thread. */
+const PARALLEL_TARGETS = 2000;
 const RULES: readonly RuleName[] = [
   'frequency',
   'zero',
@@ -101,8 +117,10 @@ export async function auditModel(
   earlier: readonly PublishedCell[],
   maxCols: number,
   exactIntervals = false,
+  carry?: { value: AuditCarry | null },
 ): Promise<AuditReport> {
-  const primary = applyPrimaryRules(cells, profiles, model);
+  // The same model in every round of protect: its primary findings are computed once.
+  const primary = carry?.value?.primary ?? applyPrimaryRules(cells, profiles, model);
   const nv = model.vars.length;
   const truth = (v: number): number => (model.vars[v] as { truth: number }).truth;
   const lo = new Float64Array(nv);
@@ -212,55 +230,8 @@ export async function auditModel(
     return passed;
   };
 
-  /** One subproblem grown from `seed` up to `cap` columns; returns whether it was truncated. */
-  const solveFrom = async (
-    seed: number,
-    cap: number,
-  ): Promise<{ passed: boolean; truncated: boolean }> => {
-    const cols: number[] = [];
-    let truncated = false;
-    const add = (v: number): void => {
-      colOf[v] = cols.length;
-      cols.push(v);
-    };
-    if (!exact(seed)) {
-      // Breadth-first through non-exact variables, unknown ones (no upper bound) first.
-      add(seed);
-      const unknownQ: number[] = [];
-      const boundedQ: number[] = [];
-      let uh = 0;
-      let bh = 0;
-      const expand = (v: number): void => {
-        for (const q of model.varEquations[v] as number[]) {
-          const e = model.equations[q] as { parent: number; children: number[] };
-          for (const m of [e.parent, ...e.children]) {
-            if (colOf[m] !== -1 || exact(m)) continue;
-            if ((hi[m] as number) === Infinity) unknownQ.push(m);
-            else boundedQ.push(m);
-          }
-        }
-      };
-      expand(seed);
-      for (;;) {
-        let next = -1;
-        while (uh < unknownQ.length && next < 0) {
-          const m = unknownQ[uh++] as number;
-          if (colOf[m] === -1) next = m;
-        }
-        while (next < 0 && bh < boundedQ.length) {
-          const m = boundedQ[bh++] as number;
-          if (colOf[m] === -1) next = m;
-        }
-        if (next < 0) break;
-        if (cols.length >= cap) {
-          truncated = true;
-          break;
-        }
-        add(next);
-        expand(next);
-      }
-    }
-    components++;
+  /** The LP over `cols` (whose `colOf` is set): every relation touching them, others fixed. */
+  const subLpOver = (cols: readonly number[]): SubLp => {
     const rowsSeen = new Set<number>();
     const lp: SubLp = { lower: [], upper: [], rows: [] };
     for (const v of cols) {
@@ -286,55 +257,224 @@ export async function auditModel(
         lp.rows.push(row);
       }
     }
-    // Solve only the seed and the targets whose relations lie wholly inside the subproblem: a
-    // target on its rim would see its outside neighbours fixed and look narrower than it is.
+    return lp;
+  };
+
+  /** A planned subproblem: its columns, the variables it answers for, and the LP. */
+  interface Planned {
+    seed: number;
+    cap: number;
+    cols: number[];
+    targets: number[];
+    truncated: boolean;
+    task: LpTask;
+  }
+  const planned = new Uint8Array(nv);
+
+  /**
+   * One subproblem grown from `seed` up to `cap` columns, answering for the seed and for every
+   * target wholly inside it not yet answered or planned. `null` when the seed is exact (nothing
+   * to solve: its interval is its published value).
+   */
+  const plan = (seed: number, cap: number): Planned | null => {
+    if (exact(seed)) {
+      record(seed, { lower: lo[seed] as number, upper: hi[seed] as number });
+      return null;
+    }
+    const cols: number[] = [];
+    let truncated = false;
+    const add = (v: number): void => {
+      colOf[v] = cols.length;
+      cols.push(v);
+    };
+    // Breadth-first through non-exact variables, unknown ones (no upper bound) first.
+    add(seed);
+    const unknownQ: number[] = [];
+    const boundedQ: number[] = [];
+    let uh = 0;
+    let bh = 0;
+    const consider = (m: number): void => {
+      if (colOf[m] !== -1 || exact(m)) return;
+      if ((hi[m] as number) === Infinity) unknownQ.push(m);
+      else boundedQ.push(m);
+    };
+    const expand = (v: number): void => {
+      for (const q of model.varEquations[v] as number[]) {
+        const e = model.equations[q] as { parent: number; children: number[] };
+        consider(e.parent);
+        for (const m of e.children) consider(m);
+      }
+    };
+    expand(seed);
+    for (;;) {
+      let next = -1;
+      while (uh < unknownQ.length && next < 0) {
+        const m = unknownQ[uh++] as number;
+        if (colOf[m] === -1) next = m;
+      }
+      while (next < 0 && bh < boundedQ.length) {
+        const m = boundedQ[bh++] as number;
+        if (colOf[m] === -1) next = m;
+      }
+      if (next < 0) break;
+      if (cols.length >= cap) {
+        truncated = true;
+        break;
+      }
+      add(next);
+      expand(next);
+    }
+    components++;
+    const lp = subLpOver(cols);
+    // Answer only for the seed and the targets whose relations lie wholly inside the subproblem:
+    // a target on its rim would see its outside neighbours fixed and look narrower than it is.
+    const inside = (m: number): boolean => colOf[m] !== -1 || exact(m);
     const interior = (v: number): boolean =>
       (model.varEquations[v] as number[]).every((q) => {
         const e = model.equations[q] as { parent: number; children: number[] };
-        return [e.parent, ...e.children].every((m) => colOf[m] !== -1 || exact(m));
+        return inside(e.parent) && e.children.every(inside);
       });
-    let passed = true;
-    if (cols.length === 0) {
-      passed = record(seed, { lower: lo[seed] as number, upper: hi[seed] as number });
-    } else {
-      const targets = cols.filter((v) => v === seed || (isTarget[v] && !solved[v] && interior(v)));
-      const result = await solveIntervals(
-        lp,
-        targets.map((v) => colOf[v] as number),
-        (c) => truth(cols[c] as number),
-        counters,
-        exactIntervals
-          ? undefined
-          : { truth: cols.map(truth), required: cols.map((v) => primary.required[v] as number) },
-      );
-      targets.forEach((v, k) => {
-        const r = result[k] as { lower: number; upper: number; exact: boolean };
-        if (v === seed) passed = record(v, r);
-        else if (!truncated) record(v, r);
-        else {
-          // In a truncated subproblem a failure of a non-seed target may be an artefact of its
-          // fixed rim: only a pass is final; otherwise the target is solved as its own seed.
-          const before = intervals[v];
-          if (!record(v, r)) {
-            intervals[v] = before ?? null;
-            solved[v] = 0;
-          }
+    const targets = cols.filter(
+      (v) => v === seed || (isTarget[v] && !solved[v] && !planned[v] && interior(v)),
+    );
+    for (const v of targets) planned[v] = 1;
+    const task: LpTask = {
+      lp,
+      targets: targets.map((v) => colOf[v] as number),
+      truth: cols.map(truth),
+      required: exactIntervals ? null : cols.map((v) => primary.required[v] as number),
+    };
+    for (const v of cols) colOf[v] = -1;
+    return { seed, cap, cols, targets, truncated, task };
+  };
+
+  /** Records a solved subproblem; returns the seed's retry cap when its failure may be an artefact. */
+  const apply = (p: Planned, result: LpTaskResult): number | null => {
+    counters.lp += result.counters.lp;
+    counters.closedForm += result.counters.closedForm;
+    counters.witness += result.counters.witness;
+    let retry: number | null = null;
+    p.targets.forEach((v, k) => {
+      planned[v] = 0;
+      const r = result.intervals[k] as { lower: number; upper: number; exact: boolean };
+      if (v === p.seed) {
+        if (!record(v, r) && p.truncated && p.cap * 4 <= maxCols * 16) retry = p.cap * 4;
+      } else if (!p.truncated) record(v, r);
+      else {
+        // In a truncated subproblem a failure of a non-seed target may be an artefact of its
+        // fixed rim: only a pass is final; otherwise the target is solved as its own seed.
+        const before = intervals[v];
+        if (!record(v, r)) {
+          intervals[v] = before ?? null;
+          solved[v] = 0;
         }
+      }
+    });
+    return retry;
+  };
+
+  // Between protect's rounds only the components around newly suppressed figures change; the
+  // others keep their intervals (a component's intervals depend on nothing outside its rim).
+  const previous = carry?.value ?? null;
+  const changed = (v: number): boolean =>
+    previous !== null && (previous.lo[v] !== lo[v] || previous.hi[v] !== hi[v]);
+  const visited = new Uint8Array(nv);
+  for (let start = 0; start < nv; start++) {
+    if (!isTarget[start] || solved[start] || visited[start] || exact(start)) continue;
+    const cols: number[] = [];
+    const add = (v: number): void => {
+      visited[v] = 1;
+      colOf[v] = cols.length;
+      cols.push(v);
+    };
+    add(start);
+    let clean = previous !== null;
+    for (let h = 0; h < cols.length; h++) {
+      for (const q of model.varEquations[cols[h] as number] as number[]) {
+        const e = model.equations[q] as { parent: number; children: number[] };
+        if (clean && (changed(e.parent) || e.children.some(changed))) clean = false;
+        if (colOf[e.parent] === -1 && !exact(e.parent)) add(e.parent);
+        for (const m of e.children) if (colOf[m] === -1 && !exact(m)) add(m);
+      }
+    }
+    if (previous && clean) clean = cols.every((v) => !isTarget[v] || previous.intervals[v]);
+    if (previous && clean) {
+      // Nothing the attacker sees in or around this component moved since the last audit.
+      for (const v of cols) {
+        if (!isTarget[v]) continue;
+        intervals[v] = previous.intervals[v] as AuditInterval;
+        solved[v] = 1;
+      }
+      for (const v of cols) colOf[v] = -1;
+      continue;
+    }
+    const bounds = propagateAcyclic(subLpOver(cols));
+    if (bounds) {
+      components++;
+      cols.forEach((v, c) => {
+        if (!isTarget[v] || solved[v]) return;
+        counters.closedForm++;
+        record(v, { lower: bounds.lower[c] as number, upper: bounds.upper[c] as number });
       });
     }
     for (const v of cols) colOf[v] = -1;
-    return { passed, truncated };
-  };
+  }
 
-  // A seed that fails inside a truncated subproblem is retried with a larger one: the failure
-  // may be an artefact of fixing its far neighbourhood.
-  for (let seed = 0; seed < nv; seed++) {
-    if (!isTarget[seed] || solved[seed]) continue;
-    for (let cap = maxCols; ; cap *= 4) {
-      const r = await solveFrom(seed, cap);
-      if (r.passed || !r.truncated || cap >= maxCols * 16) break;
+  // Protect's rounds only add suppressions, so every box the attacker has only widens and the
+  // truth stays feasible: an interval that passed before still lies inside the attacker's
+  // interval now. Such intervals are kept (as inner bounds); only the rest go to the LPs.
+  if (previous !== null) {
+    let widened = true;
+    for (let v = 0; v < nv && widened; v++)
+      widened =
+        (lo[v] as number) <= (previous.lo[v] as number) &&
+        (hi[v] as number) >= (previous.hi[v] as number);
+    for (let v = 0; v < nv && widened; v++) {
+      const before = previous.intervals[v];
+      if (!isTarget[v] || solved[v] || !before?.passed) continue;
+      intervals[v] = { ...before, bound: 'inner' };
+      solved[v] = 1;
     }
   }
+
+  // Subproblems are planned in variable order in chunks, solved (in parallel when the audit is
+  // large), and recorded in plan order before the next chunk is planned, so a target that fails
+  // on the rim of one subproblem is still free to be planned into a later one. A seed that fails
+  // inside a truncated subproblem is planned again, first in the next chunk, with a larger one:
+  // the failure may be an artefact of fixing its far neighbourhood.
+  let open = 0;
+  for (let v = 0; v < nv; v++) if (isTarget[v] && !solved[v]) open++;
+  const parallel = open >= PARALLEL_TARGETS;
+  let retries: [number, number][] = [];
+  for (let seed = 0; seed < nv || retries.length > 0;) {
+    const chunk: Planned[] = [];
+    for (const [v, cap] of retries) {
+      const p = plan(v, cap);
+      if (p) chunk.push(p);
+    }
+    retries = [];
+    for (; seed < nv && chunk.length < CHUNK; seed++) {
+      if (!isTarget[seed] || solved[seed] || planned[seed]) continue;
+      const p = plan(seed, maxCols);
+      if (p) chunk.push(p);
+    }
+    const results = await solveTasks(
+      chunk.map((p) => p.task),
+      parallel,
+    );
+    chunk.forEach((p, k) => {
+      const cap = apply(p, results[k] as LpTaskResult);
+      if (cap !== null) retries.push([p.seed, cap]);
+    });
+    // Targets that failed on a rim behind the scan are planned again as seeds.
+    if (seed >= nv && retries.length === 0) {
+      for (let v = 0; v < nv; v++) {
+        if (isTarget[v] && !solved[v] && !planned[v]) retries.push([v, maxCols]);
+      }
+    }
+  }
+
+  if (carry) carry.value = { primary, lo, hi, intervals };
 
   const byRule = new Map<RuleName, AuditInterval[]>();
   const failing: AuditInterval[] = [];

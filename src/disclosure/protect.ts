@@ -4,7 +4,7 @@
  * (one more suppression in each of their relations) and the secondary pass runs again, until the
  * audit passes. Every step iterates in sorted order, so equal input gives an equal pattern.
  */
-import { auditModel } from './audit.js';
+import { auditModel, type AuditCarry } from './audit.js';
 import { buildModel, canonicalBreakdown } from './model.js';
 import { applyPrimaryRules, profileFor } from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
@@ -75,6 +75,7 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
   let auditMs = 0;
   let publishMs = 0;
   let rounds = 0;
+  const carry: { value: AuditCarry | null } = { value: null };
   for (;;) {
     rounds++;
     const tp = performance.now();
@@ -97,6 +98,7 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
       input.earlier ?? [],
       input.maxComponentColumns ?? 60,
       input.exactIntervals ?? false,
+      carry,
     );
     auditMs += performance.now() - ta;
     if (report.passed) {

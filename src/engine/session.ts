@@ -14,9 +14,11 @@ export interface BrokerDatabase {
 
 export async function openBrokerDatabase(
   path = ':memory:',
-  options: { threads?: number; memoryLimit?: string } = {},
+  options: { threads?: number; memoryLimit?: string; preserveInsertionOrder?: boolean } = {},
 ): Promise<BrokerDatabase> {
-  const config: Record<string, string> = { preserve_insertion_order: 'true' };
+  const config: Record<string, string> = {
+    preserve_insertion_order: String(options.preserveInsertionOrder ?? true),
+  };
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -1,0 +1,124 @@
+/**
+ * Exact attacker intervals without a solver, for subproblems whose relations form no cycle.
+ *
+ * Most published tables are hierarchies: a region is the sum of its subregions, and a subregion
+ * sits under one parent. Their incidence graph (columns and rows as nodes, an edge where a column
+ * appears in a row) is then a forest: the system is Berge-acyclic. For such systems, bounds
+ * propagation to its fixpoint gives each column exactly its projection of the feasible set: every
+ * linear equality over a box has a convex projection, so bounds consistency is generalised arc
+ * consistency, and on an acyclic constraint network that implies every value left in a domain
+ * extends to a full solution (Freuder 1982; Beeri, Fagin, Maier & Yannakakis 1983). The min and
+ * max LPs would return the same numbers; propagation needs no solver and is linear in the size.
+ *
+ * With a cycle (a two-dimensional table: region × breakdown) propagation only gives an outer
+ * bound, which would overstate protection, so the caller must use LPs there: `null` is returned.
+ */
+import type { SubLp } from './lp.js';
+
+/** Whether the column–row incidence graph of `lp` is a forest (union–find over both kinds). */
+export function isAcyclic(lp: SubLp): boolean {
+  const n = lp.lower.length;
+  const parent = new Int32Array(n + lp.rows.length);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const p = parent[x] as number;
+      parent[x] = parent[p] as number;
+      x = p;
+    }
+    return x;
+  };
+  for (let r = 0; r < lp.rows.length; r++) {
+    for (const c of (lp.rows[r] as SubLp['rows'][number]).cols) {
+      const a = find(c);
+      const b = find(n + r);
+      if (a === b) return false;
+      parent[a] = b;
+    }
+  }
+  return true;
+}
+
+const TOL = 1e-9;
+
+/**
+ * Bounds of every column of an acyclic subproblem, or `null` when it has a cycle. The bounds
+ * start at the columns' own boxes; rows are revisited whenever a member's bound moves.
+ */
+export function propagateAcyclic(lp: SubLp): { lower: Float64Array; upper: Float64Array } | null {
+  if (!isAcyclic(lp)) return null;
+  const n = lp.lower.length;
+  const lower = Float64Array.from(lp.lower);
+  const upper = Float64Array.from(lp.upper);
+  const rowsOf: number[][] = Array.from({ length: n }, () => []);
+  lp.rows.forEach((row, r) => row.cols.forEach((c) => (rowsOf[c] as number[]).push(r)));
+  const queued = new Uint8Array(lp.rows.length).fill(1);
+  const queue: number[] = lp.rows.map((_, r) => r);
+  // On a forest each row is revisited at most once per neighbouring row's change; the cap is a
+  // guard against floating-point creep, never reached in practice.
+  let budget = 8 * (lp.rows.length + n) + 64;
+  for (let head = 0; head < queue.length; head++) {
+    if (--budget < 0) throw new Error('bounds propagation did not converge on an acyclic system');
+    const r = queue[head] as number;
+    queued[r] = 0;
+    const row = lp.rows[r] as SubLp['rows'][number];
+    // S = Σ a_j x_j ranges over [sMin, sMax]; infinite terms are counted, not summed.
+    let sMin = 0;
+    let sMax = 0;
+    let infMin = 0;
+    let infMax = 0;
+    const k = row.cols.length;
+    const tMin = new Float64Array(k);
+    const tMax = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      const c = row.cols[j] as number;
+      const a = row.coefs[j] as number;
+      const lo = a > 0 ? a * (lower[c] as number) : a * (upper[c] as number);
+      const hi = a > 0 ? a * (upper[c] as number) : a * (lower[c] as number);
+      tMin[j] = lo;
+      tMax[j] = hi;
+      if (lo === -Infinity) infMin++;
+      else sMin += lo;
+      if (hi === Infinity) infMax++;
+      else sMax += hi;
+    }
+    for (let j = 0; j < k; j++) {
+      const c = row.cols[j] as number;
+      const a = row.coefs[j] as number;
+      // Range of the other terms.
+      const oMin =
+        (tMin[j] as number) === -Infinity
+          ? infMin > 1
+            ? -Infinity
+            : sMin
+          : infMin > 0
+            ? -Infinity
+            : sMin - (tMin[j] as number);
+      const oMax =
+        (tMax[j] as number) === Infinity
+          ? infMax > 1
+            ? Infinity
+            : sMax
+          : infMax > 0
+            ? Infinity
+            : sMax - (tMax[j] as number);
+      // a · x_c = rhs − others
+      const p = (row.rhs - oMax) / a;
+      const q = (row.rhs - oMin) / a;
+      const newLo = Math.max(lower[c] as number, Math.min(p, q));
+      const newHi = Math.min(upper[c] as number, Math.max(p, q));
+      const moved =
+        newLo > (lower[c] as number) + TOL * Math.max(1, Math.abs(newLo)) ||
+        newHi < (upper[c] as number) - TOL * Math.max(1, Math.abs(newHi));
+      if (newLo > (lower[c] as number)) lower[c] = newLo;
+      if (newHi < (upper[c] as number)) upper[c] = newHi;
+      if (!moved) continue;
+      for (const r2 of rowsOf[c] as number[]) {
+        if (r2 === r || queued[r2]) continue;
+        queued[r2] = 1;
+        queue.push(r2);
+      }
+    }
+  }
+  return { lower, upper };
+}
