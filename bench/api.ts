@@ -43,7 +43,7 @@ interface Scenario {
   rate?: number;
 }
 
-async function load(url: string, s: Scenario, duration: number): Promise<void> {
+async function load(url: string, s: Scenario, duration: number, quiet = false): Promise<void> {
   const result = await autocannon({
     url,
     connections: 20,
@@ -54,6 +54,7 @@ async function load(url: string, s: Scenario, duration: number): Promise<void> {
     requests: s.paths.map((path) => ({ method: 'GET' as const, path })),
   });
   const l = result.latency;
+  if (quiet) return;
   console.log(
     `${s.name.padEnd(46)} ${String(Math.round(result.requests.average)).padStart(6)} req/s  p50 ${String(l.p50).padStart(3)} ms  p90 ${String(l.p90).padStart(3)} ms  p99 ${String(l.p99).padStart(4)} ms  max ${String(l.max).padStart(4)} ms  non-2xx ${result.non2xx}  errors ${result.errors}`,
   );
@@ -157,6 +158,14 @@ export async function run(flags: string[]): Promise<void> {
     // otherwise spill into the next scenario.
     { name: `cells of one region (all years) @ ${rate}/s`, paths: regionQueries, rate },
   ];
+  // A server in service is warm: JIT-compiled routes and serializers, filled indexes. Measure
+  // that state, after a short load over every query set (reported apart from the figures).
+  const tw = performance.now();
+  for (const s of scenarios.filter((x) => x.rate))
+    await load(url, { ...s, rate: Math.min(rate, 200) }, 3, true);
+  console.log(
+    `(warm-up: 3 s at 200 req/s per query set, ${Math.round(performance.now() - tw)} ms)`,
+  );
   for (const s of scenarios) {
     await load(url, s, duration);
     // Let requests still queued from this scenario finish before the next one starts.

@@ -63,7 +63,7 @@ export function canonicalBreakdown(b: string): string {
     .join('&');
 }
 
-function breakdownParts(b: string, label: string): { name: string; part: string }[] {
+function breakdownParts(b: string, label: () => string): { name: string; part: string }[] {
   if (b === '') return [];
   return canonicalBreakdown(b)
     .split('&')
@@ -71,7 +71,7 @@ function breakdownParts(b: string, label: string): { name: string; part: string 
       const eq = part.indexOf('=');
       if (eq <= 0 || eq === part.length - 1) {
         throw new Error(
-          `cell ${label}: breakdown '${b}' must be 'variable=value' (several joined by '&')`,
+          `cell ${label()}: breakdown '${b}' must be 'variable=value' (several joined by '&')`,
         );
       }
       return { name: part.slice(0, eq), part };
@@ -108,19 +108,22 @@ export function buildModel(
     v.cells.push(i);
   };
   cells.forEach((c, i) => {
-    const label = cellLabel(c);
+    // Labels only for errors: building one per cell costs more than the rest of this loop.
+    const label = (): string => cellLabel(c);
     breakdownParts(c.breakdown, label); // validates the format
     if (c.numerator !== null) {
       if (!Number.isFinite(c.numerator))
-        throw new Error(`cell ${label}: numerator is not a finite number`);
-      if (c.numerator < 0) throw new Error(`cell ${label}: numerator ${c.numerator} is negative`);
+        throw new Error(`cell ${label()}: numerator is not a finite number`);
+      if (c.numerator < 0) throw new Error(`cell ${label()}: numerator ${c.numerator} is negative`);
       const id = variableId(c.numeratorKey, c.year, c.regionCode, c.breakdown);
       cellNumId.push(id);
       note(id, c.numerator, i);
     } else cellNumId.push(null);
     if (c.denominator !== null && c.denominatorKey !== null) {
       if (!Number.isFinite(c.denominator) || c.denominator < 0) {
-        throw new Error(`cell ${label}: denominator ${c.denominator} is not a non-negative number`);
+        throw new Error(
+          `cell ${label()}: denominator ${c.denominator} is not a non-negative number`,
+        );
       }
       const id = variableId(c.denominatorKey, c.year, c.regionCode, c.breakdown);
       cellDenId.push(id);
@@ -196,8 +199,12 @@ export function buildModel(
   }
 
   // Breakdown marginals: per (indicator, year, region), marginal = Σ over one variable's values.
+  // Only indicators published with a breakdown can have such relations.
+  const withBreakdown = new Set<string>();
+  for (const c of cells) if (c.breakdown !== '') withBreakdown.add(c.indicatorId);
   const byRegion = new Map<string, number[]>();
   cells.forEach((c, i) => {
+    if (!withBreakdown.has(c.indicatorId)) return;
     const k = `${c.indicatorId}\u0000${c.year}\u0000${c.regionCode}`;
     const list = byRegion.get(k);
     if (list) list.push(i);
@@ -211,7 +218,7 @@ export function buildModel(
       const c = cells[i] as ComputedCell;
       const canon = canonicalBreakdown(c.breakdown);
       byBreakdown.set(canon, i);
-      const parts = breakdownParts(c.breakdown, cellLabel(c));
+      const parts = breakdownParts(c.breakdown, () => cellLabel(c));
       parts.forEach((p, j) => {
         const marginal = parts
           .filter((_, q) => q !== j)
