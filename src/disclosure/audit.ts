@@ -24,7 +24,7 @@
  */
 import type { SolveCounters, SubLp } from './lp.js';
 import { solveTasks, type LpTask, type LpTaskResult } from './lp-pool.js';
-import { propagateAcyclic } from './propagate.js';
+import { innerBoundsByForest, propagateAcyclic } from './propagate.js';
 import {
   buildModel,
   canonicalBreakdown,
@@ -408,7 +408,8 @@ export async function auditModel(
       for (const v of cols) colOf[v] = -1;
       continue;
     }
-    const bounds = propagateAcyclic(subLpOver(cols));
+    const lp = subLpOver(cols);
+    const bounds = propagateAcyclic(lp);
     if (bounds) {
       components++;
       cols.forEach((v, c) => {
@@ -416,6 +417,26 @@ export async function auditModel(
         counters.closedForm++;
         record(v, { lower: bounds.lower[c] as number, upper: bounds.upper[c] as number });
       });
+    } else if (!exactIntervals) {
+      // With cycles: inner bounds from a spanning forest that keeps the targets free first. A
+      // target it already shows wide enough passes (more forests with other orders passed no
+      // more on the bench); the others go to the LPs.
+      const order = cols.flatMap((v, c) => (isTarget[v] && !solved[v] ? [c] : []));
+      const inner = innerBoundsByForest(lp, cols.map(truth), order);
+      for (const c of order) {
+        const v = cols[c] as number;
+        const before = intervals[v];
+        const r = {
+          lower: inner.lower[c] as number,
+          upper: inner.upper[c] as number,
+          exact: false,
+        };
+        if (record(v, r)) counters.witness++;
+        else {
+          intervals[v] = before ?? null;
+          solved[v] = 0;
+        }
+      }
     }
     for (const v of cols) colOf[v] = -1;
   }
@@ -446,7 +467,26 @@ export async function auditModel(
   for (let v = 0; v < nv; v++) if (isTarget[v] && !solved[v]) open++;
   const parallel = open >= PARALLEL_TARGETS;
   let retries: [number, number][] = [];
-  for (let seed = 0; seed < nv || retries.length > 0;) {
+  // Double buffering: the next chunk is planned, and the last one recorded, while a chunk is
+  // being solved. Planning depends only on chunks already recorded, so the outcome is fixed.
+  let pending: { chunk: Planned[]; results: Promise<LpTaskResult[]> } | null = null;
+  const settle = async (): Promise<void> => {
+    if (!pending) return;
+    const { chunk, results } = pending;
+    pending = null;
+    const solvedChunk = await results;
+    chunk.forEach((p, k) => {
+      const cap = apply(p, solvedChunk[k] as LpTaskResult);
+      if (cap !== null) retries.push([p.seed, cap]);
+    });
+  };
+  for (let seed = 0; ;) {
+    // Targets that failed on a rim behind the scan are planned again as seeds.
+    if (seed >= nv && retries.length === 0) {
+      for (let v = 0; v < nv; v++) {
+        if (isTarget[v] && !solved[v] && !planned[v]) retries.push([v, maxCols]);
+      }
+    }
     const chunk: Planned[] = [];
     for (const [v, cap] of retries) {
       const p = plan(v, cap);
@@ -458,20 +498,19 @@ export async function auditModel(
       const p = plan(seed, maxCols);
       if (p) chunk.push(p);
     }
-    const results = await solveTasks(
+    if (chunk.length === 0) {
+      if (!pending) break;
+      await settle();
+      continue;
+    }
+    const results = solveTasks(
       chunk.map((p) => p.task),
       parallel,
     );
-    chunk.forEach((p, k) => {
-      const cap = apply(p, results[k] as LpTaskResult);
-      if (cap !== null) retries.push([p.seed, cap]);
-    });
-    // Targets that failed on a rim behind the scan are planned again as seeds.
-    if (seed >= nv && retries.length === 0) {
-      for (let v = 0; v < nv; v++) {
-        if (isTarget[v] && !solved[v] && !planned[v]) retries.push([v, maxCols]);
-      }
-    }
+    // Awaited in `settle`; until then a failure must not count as unhandled.
+    results.catch(() => undefined);
+    await settle();
+    pending = { chunk, results };
   }
 
   if (carry) carry.value = { primary, lo, hi, intervals };

@@ -42,10 +42,20 @@ export async function solveTask(t: LpTask): Promise<LpTaskResult> {
 const MIN_PARALLEL_TASKS = 8;
 const BATCH = 16;
 
-interface PoolWorker {
-  worker: Worker;
+interface Job {
+  tasks: LpTask[];
+  resolve: (r: LpTaskResult[]) => void;
+  reject: (e: Error) => void;
 }
 
+interface PoolWorker {
+  worker: Worker;
+  /** The batch it is solving; a worker holds the process open only while it has one. */
+  job: Job | null;
+}
+
+/** Batches waiting for a free worker, from every caller in submission order. */
+const queue: Job[] = [];
 let pool: PoolWorker[] | null = null;
 
 function workerCount(): number {
@@ -62,14 +72,51 @@ function startPool(n: number): PoolWorker[] {
   const bootstrap = fromSource
     ? `import(${JSON.stringify(tsxApiUrl())}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`
     : null;
-  return Array.from({ length: n }, () => {
+  const workers = Array.from({ length: n }, (): PoolWorker => {
     const worker = bootstrap
       ? new Worker(bootstrap, { eval: true, stdout: false, stderr: false })
       : new Worker(entry, { stdout: false, stderr: false });
-    // Idle workers must not keep the process alive.
     worker.unref();
-    return { worker };
+    return { worker, job: null };
   });
+  for (const w of workers) {
+    w.worker.on('message', (msg: { results?: LpTaskResult[]; error?: string }) => {
+      const job = w.job;
+      w.job = null;
+      w.worker.unref();
+      if (!job) return;
+      if (msg.results) job.resolve(msg.results);
+      else job.reject(new Error(`audit LP worker: ${msg.error ?? 'no results'}`));
+      pump();
+    });
+    w.worker.on('error', (err: Error) => failPool(workers, err));
+    w.worker.on('exit', (code) => {
+      if (code !== 0) failPool(workers, new Error(`audit LP worker exited with code ${code}`));
+    });
+  }
+  return workers;
+}
+
+/** A failed worker leaves the pool in an unknown state: fail what is pending, start afresh. */
+function failPool(workers: PoolWorker[], err: Error): void {
+  if (pool === workers) pool = null;
+  for (const w of workers) {
+    w.job?.reject(err);
+    w.job = null;
+    void w.worker.terminate();
+  }
+  for (const job of queue.splice(0)) job.reject(err);
+}
+
+function pump(): void {
+  if (!pool) return;
+  for (const w of pool) {
+    if (w.job || queue.length === 0) continue;
+    const job = queue.shift() as Job;
+    w.job = job;
+    w.worker.ref();
+    w.worker.postMessage({ tasks: job.tasks });
+  }
 }
 
 function tsxApiUrl(): string {
@@ -77,7 +124,11 @@ function tsxApiUrl(): string {
   return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
 }
 
-/** Solves every task, in worker threads when `parallel`; results in task order. */
+/**
+ * Solves every task, in worker threads when `parallel`; results in task order. Calls may
+ * overlap (the audit plans its next chunk while the last one is solved): their batches share
+ * one queue.
+ */
 export async function solveTasks(
   tasks: readonly LpTask[],
   parallel: boolean,
@@ -89,57 +140,14 @@ export async function solveTasks(
     return out;
   }
   pool ??= startPool(n);
-  const workers = pool;
-  const results: LpTaskResult[] = new Array<LpTaskResult>(tasks.length);
-  let next = 0;
-  let id = 0;
-  await new Promise<void>((resolve, reject) => {
-    let running = 0;
-    let failed = false;
-    const dispatch = (w: PoolWorker): void => {
-      if (failed) return;
-      if (next >= tasks.length) {
-        if (running === 0) resolve();
-        return;
-      }
-      const from = next;
-      const batch = tasks.slice(from, from + BATCH);
-      next += batch.length;
-      const myId = ++id;
-      running++;
-      w.worker.ref();
-      const onError = (err: Error): void => {
-        failed = true;
-        cleanup();
-        reject(err);
-      };
-      const onMessage = (msg: { id: number; results?: LpTaskResult[]; error?: string }): void => {
-        if (msg.id !== myId) return;
-        cleanup();
-        running--;
-        if (msg.error !== undefined || !msg.results) {
-          failed = true;
-          reject(new Error(`audit LP worker: ${msg.error ?? 'no results'}`));
-          return;
-        }
-        msg.results.forEach((r, k) => (results[from + k] = r));
-        dispatch(w);
-      };
-      const cleanup = (): void => {
-        w.worker.unref();
-        w.worker.off('message', onMessage);
-        w.worker.off('error', onError);
-      };
-      w.worker.on('message', onMessage);
-      w.worker.on('error', onError);
-      w.worker.postMessage({ id: myId, tasks: batch });
-    };
-    for (const w of workers) dispatch(w);
-  }).catch((err: unknown) => {
-    // A failed worker leaves the pool in an unknown state: start afresh next time.
-    for (const w of workers) void w.worker.terminate();
-    pool = null;
-    throw err;
-  });
-  return results;
+  const batches: Promise<LpTaskResult[]>[] = [];
+  for (let from = 0; from < tasks.length; from += BATCH) {
+    batches.push(
+      new Promise<LpTaskResult[]>((resolve, reject) =>
+        queue.push({ tasks: tasks.slice(from, from + BATCH), resolve, reject }),
+      ),
+    );
+  }
+  pump();
+  return (await Promise.all(batches)).flat();
 }

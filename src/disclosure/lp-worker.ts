@@ -4,12 +4,12 @@ import { solveTask, type LpTask, type LpTaskResult } from './lp-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('lp-worker must run as a worker thread');
-port.on('message', (msg: { id: number; tasks: LpTask[] }) => {
+port.on('message', (msg: { tasks: LpTask[] }) => {
   void (async () => {
     const results: LpTaskResult[] = [];
     for (const t of msg.tasks) results.push(await solveTask(t));
-    port.postMessage({ id: msg.id, results });
+    port.postMessage({ results });
   })().catch((err: unknown) => {
-    port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
   });
 });

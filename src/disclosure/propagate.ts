@@ -122,3 +122,63 @@ export function propagateAcyclic(lp: SubLp): { lower: Float64Array; upper: Float
   }
   return { lower, upper };
 }
+
+/**
+ * Inner bounds for a system with cycles, without a solver: the columns that would close a cycle
+ * are fixed at their true values (columns earlier in `order` stay free first), and the acyclic
+ * rest is propagated exactly. Fixing columns only shrinks the attacker's feasible set (the truth
+ * stays in it), so every interval returned lies inside the column's real interval: wide enough
+ * here is a proof, too narrow here proves nothing and needs the LPs.
+ */
+export function innerBoundsByForest(
+  lp: SubLp,
+  truth: ArrayLike<number>,
+  order: readonly number[],
+): { lower: Float64Array; upper: Float64Array } {
+  const n = lp.lower.length;
+  const rowsOf: number[][] = Array.from({ length: n }, () => []);
+  lp.rows.forEach((row, r) => row.cols.forEach((c) => (rowsOf[c] as number[]).push(r)));
+  const parent = new Int32Array(lp.rows.length);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const p = parent[x] as number;
+      parent[x] = parent[p] as number;
+      x = p;
+    }
+    return x;
+  };
+  const fixed = new Uint8Array(n);
+  const seen = new Uint8Array(n);
+  const visit = (c: number): void => {
+    if (seen[c]) return;
+    seen[c] = 1;
+    const roots = (rowsOf[c] as number[]).map(find);
+    if (new Set(roots).size < roots.length) {
+      fixed[c] = 1; // two of its rows are already connected: keeping it would close a cycle
+      return;
+    }
+    for (const r of roots) parent[r] = roots[0] as number;
+  };
+  for (const c of order) visit(c);
+  for (let c = 0; c < n; c++) visit(c);
+  const reduced: SubLp = {
+    lower: lp.lower.map((l, c) => (fixed[c] ? (truth[c] as number) : l)),
+    upper: lp.upper.map((u, c) => (fixed[c] ? (truth[c] as number) : u)),
+    rows: lp.rows.map((row) => {
+      const out = { cols: [] as number[], coefs: [] as number[], rhs: row.rhs };
+      row.cols.forEach((c, j) => {
+        if (fixed[c]) out.rhs -= (row.coefs[j] as number) * (truth[c] as number);
+        else {
+          out.cols.push(c);
+          out.coefs.push(row.coefs[j] as number);
+        }
+      });
+      return out;
+    }),
+  };
+  const bounds = propagateAcyclic(reduced);
+  if (!bounds)
+    throw new Error('internal error: the spanning forest of an audit subproblem has a cycle');
+  return bounds;
+}

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { solveIntervals, type SubLp } from '../../src/disclosure/lp.js';
-import { isAcyclic, propagateAcyclic } from '../../src/disclosure/propagate.js';
+import {
+  innerBoundsByForest,
+  isAcyclic,
+  propagateAcyclic,
+} from '../../src/disclosure/propagate.js';
 
 /**
  * A random hierarchy (each node the sum of its children) over nonnegative truths. Each column's
@@ -112,5 +116,52 @@ describe('bounds propagation on acyclic relations', () => {
     });
     expect([...r!.lower]).toEqual([7, 4]);
     expect([...r!.upper]).toEqual([7, 4]);
+  });
+
+  it('gives inner bounds inside the LP interval on tables with cycles', async () => {
+    // Region hierarchy × two categories with totals: T = M + V per region, and each of T, M, V
+    // sums over the children. Random suppression pattern over random counts.
+    const tableArb = fc.record({
+      leaves: fc.array(fc.tuple(fc.nat({ max: 12 }), fc.nat({ max: 12 })), {
+        minLength: 2,
+        maxLength: 6,
+      }),
+      hidden: fc.array(fc.boolean(), { minLength: 21, maxLength: 21 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(tableArb, async ({ leaves, hidden }) => {
+        // Columns per region r (0 = total region, 1.. = leaves): T, M, V at 3r, 3r+1, 3r+2.
+        const regions = leaves.length + 1;
+        const truth: number[] = [];
+        const mSum = leaves.reduce((a, [m]) => a + m, 0);
+        const vSum = leaves.reduce((a, [, v]) => a + v, 0);
+        truth.push(mSum + vSum, mSum, vSum);
+        for (const [m, v] of leaves) truth.push(m + v, m, v);
+        const free = (c: number): boolean => hidden[c % hidden.length] === true;
+        const lp: SubLp = {
+          lower: truth.map((t, c) => (free(c) ? 0 : t)),
+          upper: truth.map((t, c) => (free(c) ? Infinity : t)),
+          rows: [],
+        };
+        for (let r = 0; r < regions; r++)
+          lp.rows.push({ cols: [3 * r, 3 * r + 1, 3 * r + 2], coefs: [1, -1, -1], rhs: 0 });
+        for (let k = 0; k < 3; k++) {
+          const kids = leaves.map((_, i) => 3 * (i + 1) + k);
+          lp.rows.push({ cols: [k, ...kids], coefs: [1, ...kids.map(() => -1)], rhs: 0 });
+        }
+        const cols = truth.map((_, c) => c);
+        const inner = innerBoundsByForest(lp, truth, cols.filter(free));
+        const counters = { lp: 0, closedForm: 0, witness: 0 };
+        const exact = await solveIntervals(lp, cols, (c) => truth[c] as number, counters);
+        cols.forEach((c) => {
+          const e = exact[c] as { lower: number; upper: number };
+          expect(inner.lower[c]!).toBeLessThanOrEqual(truth[c]! + 1e-9);
+          expect(inner.upper[c]!).toBeGreaterThanOrEqual(truth[c]! - 1e-9);
+          expect(inner.lower[c]!).toBeGreaterThanOrEqual(e.lower - 1e-6);
+          expect(inner.upper[c]!).toBeLessThanOrEqual(e.upper + 1e-6);
+        });
+      }),
+      { numRuns: 150, seed: 777 },
+    );
   });
 });
