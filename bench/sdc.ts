@@ -12,6 +12,7 @@
  * - 3 sums of amounts (magnitude: contributors, largest, second largest).
  * Each year is protected separately (no relation crosses a year), as the pipeline may do.
  */
+import { DEFAULT_MAX_COMPONENT_COLUMNS } from '../src/disclosure/audit.js';
 import {
   DEFAULT_PROFILES,
   protect,
@@ -331,7 +332,7 @@ export async function run(flags: string[]): Promise<void> {
         cells,
         profiles,
         strategy,
-        maxComponentColumns: flag(flags, 'cap', 60),
+        maxComponentColumns: flag(flags, 'cap', DEFAULT_MAX_COMPONENT_COLUMNS),
       });
       tot.cells += cells.length;
       tot.primary += res.stats.timings.primaryMs;

@@ -4,7 +4,7 @@
  * (one more suppression in each of their relations) and the secondary pass runs again, until the
  * audit passes. Every step iterates in sorted order, so equal input gives an equal pattern.
  */
-import { auditModel, type AuditCarry } from './audit.js';
+import { auditModel, DEFAULT_MAX_COMPONENT_COLUMNS, type AuditCarry } from './audit.js';
 import { buildModel, canonicalBreakdown } from './model.js';
 import { applyPrimaryRules, profileFor } from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
@@ -96,7 +96,7 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
       rows,
       profiles,
       input.earlier ?? [],
-      input.maxComponentColumns ?? 60,
+      input.maxComponentColumns ?? DEFAULT_MAX_COMPONENT_COLUMNS,
       input.exactIntervals ?? false,
       carry,
     );

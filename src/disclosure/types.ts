@@ -140,6 +140,6 @@ export interface ProtectInput {
   strategy?: 'optimal' | 'smallest-sibling';
   /** Audit with exact LP intervals for every suppressed cell (slower; default: witness bounds suffice). */
   exactIntervals?: boolean;
-  /** Columns of the first audit subproblem per target (default 60; grows ×4 up to ×16 on failure). */
+  /** Columns of the first audit subproblem per target (default 400; grows ×4 up to ×16 on failure). */
   maxComponentColumns?: number;
 }

@@ -110,13 +110,16 @@ export async function runIndicators(opts: {
   });
   const datasets = [...new Set(definitions.flatMap((d) => d.sources))].sort();
   const linkage = await linkageReport(conn, datasets);
-  const cells = (
-    await computeIndicators(conn, { indicators: definitions.map((d) => d.id), years: YEARS })
-  ).filter(
-    (c) =>
-      inScope(scope, c.indicatorId, c.regionLevel) &&
-      (scope.breakdowns !== false || c.breakdown === ''),
-  );
+  // One indicator at a time: out-of-scope cells are dropped before the next is computed, and
+  // DuckDB's intermediates stay those of one indicator (all at once spilled > 60 GB at scale 1).
+  const cells: Awaited<ReturnType<typeof computeIndicators>> = [];
+  for (const d of definitions) {
+    for (const c of await computeIndicators(conn, { indicators: [d.id], years: YEARS })) {
+      if (!inScope(scope, c.indicatorId, c.regionLevel)) continue;
+      if (scope.breakdowns === false && c.breakdown !== '') continue;
+      cells.push(c);
+    }
+  }
   const comparable = await comparableGemeenten(conn);
   writeFileSync(layout.comparable, `${JSON.stringify(Object.fromEntries(comparable), null, 1)}\n`);
 
