@@ -15,11 +15,10 @@
  */
 import type { SubLp } from './lp.js';
 
-/** Whether the column–row incidence graph of `lp` is a forest (union–find over both kinds). */
-export function isAcyclic(lp: SubLp): boolean {
-  const n = lp.lower.length;
-  const parent = new Int32Array(n + lp.rows.length);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
+/** Union–find over `n` elements (path halving); `parent[root] = other` joins two sets. */
+function disjointSets(n: number): { parent: Int32Array; find: (x: number) => number } {
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (x: number): number => {
     while (parent[x] !== x) {
       const p = parent[x] as number;
@@ -28,6 +27,13 @@ export function isAcyclic(lp: SubLp): boolean {
     }
     return x;
   };
+  return { parent, find };
+}
+
+/** Whether the column–row incidence graph of `lp` is a forest (union–find over both kinds). */
+export function isAcyclic(lp: SubLp): boolean {
+  const n = lp.lower.length;
+  const { parent, find } = disjointSets(n + lp.rows.length);
   for (let r = 0; r < lp.rows.length; r++) {
     for (const c of (lp.rows[r] as SubLp['rows'][number]).cols) {
       const a = find(c);
@@ -138,16 +144,7 @@ export function innerBoundsByForest(
   const n = lp.lower.length;
   const rowsOf: number[][] = Array.from({ length: n }, () => []);
   lp.rows.forEach((row, r) => row.cols.forEach((c) => (rowsOf[c] as number[]).push(r)));
-  const parent = new Int32Array(lp.rows.length);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const p = parent[x] as number;
-      parent[x] = parent[p] as number;
-      x = p;
-    }
-    return x;
-  };
+  const { parent, find } = disjointSets(lp.rows.length);
   const fixed = new Uint8Array(n);
   const seen = new Uint8Array(n);
   const visit = (c: number): void => {
