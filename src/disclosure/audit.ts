@@ -237,6 +237,19 @@ export async function auditModel(
     return passed;
   };
 
+  /**
+   * Records `r` only if it passes. For a bound that may be narrower than the attacker's real
+   * interval (a cut subproblem's rim, a spanning forest), a failure proves nothing: the variable
+   * stays open for a wider look.
+   */
+  const recordIfPassed = (v: number, r: { lower: number; upper: number; exact?: boolean }) => {
+    const before = intervals[v];
+    if (record(v, r)) return true;
+    intervals[v] = before ?? null;
+    solved[v] = 0;
+    return false;
+  };
+
   /** The LP over `cols` (whose `colOf` is set): every relation touching them, others fixed. */
   const subLpOver = (cols: readonly number[]): SubLp => {
     const rowsSeen = new Set<number>();
@@ -367,15 +380,9 @@ export async function auditModel(
       if (v === p.seed) {
         if (!record(v, r) && p.truncated && p.cap * 4 <= maxCols * 16) retry = p.cap * 4;
       } else if (!p.truncated) record(v, r);
-      else {
-        // In a truncated subproblem a failure of a non-seed target may be an artefact of its
-        // fixed rim: only a pass is final; otherwise the target is solved as its own seed.
-        const before = intervals[v];
-        if (!record(v, r)) {
-          intervals[v] = before ?? null;
-          solved[v] = 0;
-        }
-      }
+      // In a truncated subproblem a failure of a non-seed target may be an artefact of its
+      // fixed rim: only a pass is final; otherwise the target is solved as its own seed.
+      else recordIfPassed(v, r);
     });
     return retry;
   };
@@ -432,17 +439,12 @@ export async function auditModel(
       const inner = innerBoundsByForest(lp, cols.map(truth), order);
       for (const c of order) {
         const v = cols[c] as number;
-        const before = intervals[v];
         const r = {
           lower: inner.lower[c] as number,
           upper: inner.upper[c] as number,
           exact: false,
         };
-        if (record(v, r)) counters.witness++;
-        else {
-          intervals[v] = before ?? null;
-          solved[v] = 0;
-        }
+        if (recordIfPassed(v, r)) counters.witness++;
       }
     }
     for (const v of cols) colOf[v] = -1;

@@ -28,6 +28,25 @@ export function profile(over: Partial<RuleProfile>): RuleProfile {
   };
 }
 
+/** A frequency cell of indicator (and series) 'x': value, numerator and contributors are `n`. */
+export function countCell(
+  where: Pick<ComputedCell, 'year' | 'regionLevel' | 'regionCode' | 'parentCode' | 'breakdown'>,
+  n: number,
+): ComputedCell {
+  return {
+    indicatorId: 'x',
+    ...where,
+    value: n,
+    numerator: n,
+    denominator: null,
+    contributors: n,
+    largest: null,
+    secondLargest: null,
+    numeratorKey: 'x',
+    denominatorKey: null,
+  };
+}
+
 export interface Spec {
   region: string; // 'Total' for the grand total
   group: string; // 'Total' for the breakdown total

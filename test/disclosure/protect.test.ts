@@ -14,7 +14,7 @@ import {
   type PublishedCell,
   type RuleProfile,
 } from '../../src/disclosure/index.js';
-import { profile } from './helpers.js';
+import { countCell, profile } from './helpers.js';
 
 type Loader = () => Promise<Highs>;
 const hm = highsModule as unknown as { default: Loader | { default: Loader } };
@@ -33,23 +33,12 @@ function randomTable(shape: number[][], counts: number[], byGeslacht: boolean): 
     v: Record<string, number>,
   ): void => {
     for (const b of ['', ...groups]) {
-      const n = v[b] as number;
-      cells.push({
-        indicatorId: 'x',
-        year: 2021,
-        regionLevel: level,
-        regionCode: code,
-        parentCode: parent,
-        breakdown: b,
-        value: n,
-        numerator: n,
-        denominator: null,
-        contributors: n,
-        largest: null,
-        secondLargest: null,
-        numeratorKey: 'x',
-        denominatorKey: null,
-      });
+      cells.push(
+        countCell(
+          { year: 2021, regionLevel: level, regionCode: code, parentCode: parent, breakdown: b },
+          v[b] as number,
+        ),
+      );
     }
   };
   const sum = (xs: Record<string, number>[]): Record<string, number> => {
@@ -202,22 +191,17 @@ describe('protect: properties on random hierarchical tables', () => {
 describe('protect: hand-checked cases', () => {
   const oneLevel = (kids: number[]): ComputedCell[] => {
     const total = kids.reduce((s, x) => s + x, 0);
-    const mk = (code: string, parent: string | null, n: number): ComputedCell => ({
-      indicatorId: 'x',
-      year: 2020,
-      regionLevel: parent ? 'gemeente' : 'nederland',
-      regionCode: code,
-      parentCode: parent,
-      breakdown: '',
-      value: n,
-      numerator: n,
-      denominator: null,
-      contributors: n,
-      largest: null,
-      secondLargest: null,
-      numeratorKey: 'x',
-      denominatorKey: null,
-    });
+    const mk = (code: string, parent: string | null, n: number): ComputedCell =>
+      countCell(
+        {
+          year: 2020,
+          regionLevel: parent ? 'gemeente' : 'nederland',
+          regionCode: code,
+          parentCode: parent,
+          breakdown: '',
+        },
+        n,
+      );
     return [mk('NL01', null, total), ...kids.map((n, i) => mk(`GM000${i + 1}`, 'NL01', n))];
   };
 
