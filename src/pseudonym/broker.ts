@@ -8,7 +8,7 @@
  * and without asking providers to deliver again.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { keyedStage2 } from './keyed.js';
+import { keyedStage2Batch } from './keyed.js';
 import type { KeyholderApi } from './keyholder.js';
 import {
   addBrokerKeyVersion,
@@ -50,8 +50,7 @@ export function keyedBrokerPseudonymiser(
   keys: BrokerKeyFile,
   version = keys.current,
 ): BrokerPseudonymiser {
-  const stage2 = keyedStage2(brokerK2(keys, version), keys.acceptK1Version);
-  const finaliseSync = (values: readonly string[]): string[] => values.map(stage2);
+  const finaliseSync = keyedStage2Batch(brokerK2(keys, version), keys.acceptK1Version);
   return {
     scheme: 'keyed',
     version,

@@ -13,8 +13,8 @@ import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { datasetsOfProvider, type ProviderId } from '../ingest/contracts.js';
 import { detectIdentifierColumns, UndeclaredIdentifierError } from './detect.js';
-import { normaliseIdentifier, type IdentifierKind } from './identifiers.js';
-import { keyedStage1 } from './keyed.js';
+import { normaliseIdentifier, type IdentifierKind, type Normalised } from './identifiers.js';
+import { keyedStage1Batch } from './keyed.js';
 import type { KeyholderApi } from './keyholder.js';
 import type { Scheme } from './labels.js';
 import { sha256File } from '../ingest/sha256.js';
@@ -60,6 +60,8 @@ export interface PseudonymiseManifest {
   rowsIn: number;
   rowsOut: number;
   rowsRejected: number;
+  /** Distinct identifier values pseudonymised (each once, whatever the number of rows it is in). */
+  distinctIds: number;
   /** Rejected rows per "<column>: <reason>" (the first failing id column of the row). */
   rejectReasons: Record<string, number>;
   /** sha256 (hex) of the output file. */
@@ -149,15 +151,15 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
       if (findings.length > 0) throw new UndeclaredIdentifierError(file, findings);
     }
 
-    // Per chunk: normalise, then pseudonymise each id column as a batch (PEP needs a round trip
-    // through the transcryptors; keyed is a local HMAC).
+    // A batch of normalised ids to stage-1 values (PEP needs a round trip through the
+    // transcryptors; keyed is a local HMAC).
     let keyVersion: number;
     let batch: (kind: IdentifierKind, ids: string[]) => Promise<string[]>;
     if (opts.scheme === 'keyed') {
       const k1 = await opts.keys.k1(opts.keyVersion);
       keyVersion = k1.version;
-      const s1 = keyedStage1(k1);
-      batch = async (kind, ids) => ids.map((id) => s1(kind, id));
+      const s1 = keyedStage1Batch(k1);
+      batch = async (kind, ids) => s1(kind, ids);
     } else {
       const pub = await opts.keys.pepPublic();
       if (opts.keyVersion !== undefined && opts.keyVersion !== pub.version) {
@@ -179,64 +181,104 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
       };
     }
 
-    const pcols = opts.idColumns.map((_, i) => `p${i}`);
+    // Each distinct raw value is normalised and pseudonymised once per file: registers repeat
+    // their identifiers (the BRP holds a person once per year), and the crypto is the cost.
+    // idmap holds raw values and stays in this in-memory database at the provider.
     await conn.run(
-      `CREATE TABLE ps (rid BIGINT, ${pcols.map((p) => `${p} VARCHAR`).join(', ')}${pcols.length ? ', ' : ''}reason VARCHAR)`,
+      'CREATE TABLE idmap (kind VARCHAR, raw VARCHAR, pseudonym VARCHAR, reason VARCHAR, blank BOOLEAN)',
     );
     // The appender lives on its own connection: its automatic flushes would otherwise end the
     // streaming read below on the shared connection after ~200k rows, silently losing the rest.
     const appendConn = await instance.connect();
-    const appender = await appendConn.createAppender('ps');
-    const stream = await conn.stream(
-      `SELECT rowid${opts.idColumns.map((c) => `, CAST(${q(c)} AS VARCHAR)`).join('')} FROM src ORDER BY rowid`,
-    );
-    const reasons: Record<string, number> = {};
-    for (;;) {
-      const chunk = await stream.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const n = chunk.rowCount;
-      const rids = chunk.getColumnValues(0) as bigint[];
-      const rowReason: (string | null)[] = new Array<string | null>(n).fill(null);
-      const normalised = opts.idColumns.map((col, i) => {
-        const raw = chunk.getColumnValues(i + 1) as (string | null)[];
-        return raw.map((v, r) => {
-          if ((v === null || v.trim() === '') && nullable.has(col)) return null;
-          const norm = normaliseIdentifier(kinds[i] as IdentifierKind, v);
-          if (norm.ok) return norm.value;
-          rowReason[r] ??= `${col}: ${norm.reason}`; // the first failing id column names the row
-          return null;
-        });
-      });
-      const pseudonyms = await Promise.all(
-        normalised.map(async (vals, i) => {
-          const at = vals.flatMap((v, r) => (v !== null && rowReason[r] === null ? [r] : []));
-          const made = await batch(
-            kinds[i] as IdentifierKind,
-            at.map((r) => vals[r] as string),
-          );
-          const col = new Array<string | null>(n).fill(null);
-          at.forEach((r, j) => (col[r] = made[j] as string));
-          return col;
-        }),
+    const appender = await appendConn.createAppender('idmap');
+    let distinctIds = 0;
+    for (const kind of [...new Set(kinds)]) {
+      const cols = opts.idColumns.filter((_, i) => kinds[i] === kind);
+      const values = `SELECT DISTINCT v FROM (${cols
+        .map((c) => `SELECT CAST(${q(c)} AS VARCHAR) AS v FROM src`)
+        .join(' UNION ALL ')}) WHERE v IS NOT NULL`;
+      const expected = Number(
+        (await conn.runAndReadAll(`SELECT count(*) FROM (${values})`)).getColumnsJS()[0]?.[0],
       );
-      for (let r = 0; r < n; r++) {
-        appender.appendBigInt(rids[r] as bigint);
-        for (const col of pseudonyms) {
-          const v = col[r];
-          if (v === null || v === undefined) appender.appendNull();
-          else appender.appendVarchar(v);
+      const stream = await conn.stream(values);
+      let appended = 0;
+      for (;;) {
+        const chunk = await stream.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const raw = chunk.getColumnValues(0) as string[];
+        const norm = raw.map((v) => normaliseIdentifier(kind, v));
+        const valid = norm.flatMap((nv) => (nv.ok ? [nv.value] : []));
+        const made = await batch(kind, valid);
+        let j = 0;
+        for (let r = 0; r < raw.length; r++) {
+          const nv = norm[r] as Normalised;
+          appender.appendVarchar(kind);
+          appender.appendVarchar(raw[r] as string);
+          if (nv.ok) {
+            appender.appendVarchar(made[j++] as string);
+            appender.appendNull();
+          } else {
+            appender.appendNull();
+            appender.appendVarchar(nv.reason);
+          }
+          appender.appendBoolean((raw[r] as string).trim() === '');
+          appender.endRow();
         }
-        const reason = rowReason[r] ?? null;
-        if (reason === null) appender.appendNull();
-        else {
-          appender.appendVarchar(reason);
-          reasons[reason] = (reasons[reason] ?? 0) + 1;
-        }
-        appender.endRow();
+        appended += raw.length;
       }
+      if (appended !== expected) {
+        throw new PseudonymiseError(
+          `${file}: ${expected} distinct ${kind} values but ${appended} pseudonymised; nothing written`,
+        );
+      }
+      distinctIds += appended;
     }
     appender.closeSync();
     appendConn.closeSync();
+
+    // Per row: the pseudonym of each id column, and the reason of the first failing id column.
+    const joins = opts.idColumns.map(
+      (c, i) =>
+        `LEFT JOIN idmap m${i} ON m${i}.kind = ${lit(kinds[i] as string)} AND m${i}.raw = CAST(src.${q(c)} AS VARCHAR)`,
+    );
+    const reasonOf = (c: string, i: number): string => {
+      const raw = `CAST(src.${q(c)} AS VARCHAR)`;
+      const empty = nullable.has(c) ? `${raw} IS NULL OR m${i}.blank` : 'false';
+      const missing = nullable.has(c)
+        ? 'NULL'
+        : lit(
+            `${c}: ${(normaliseIdentifier(kinds[i] as IdentifierKind, null) as { reason: string }).reason}`,
+          );
+      return `CASE WHEN ${empty} THEN NULL WHEN ${raw} IS NULL THEN ${missing} WHEN m${i}.reason IS NOT NULL THEN ${lit(`${c}: `)} || m${i}.reason END`;
+    };
+    const reason = opts.idColumns.length
+      ? `COALESCE(${opts.idColumns.map(reasonOf).join(', ')})`
+      : 'CAST(NULL AS VARCHAR)';
+    await conn.run(
+      `CREATE TABLE ps AS SELECT src.rowid AS rid, ${opts.idColumns
+        .map((_, i) => `m${i}.pseudonym AS p${i}, `)
+        .join('')}${reason} AS reason FROM src ${joins.join(' ')}`,
+    );
+    const reasons: Record<string, number> = Object.fromEntries(
+      (
+        await rows<{ reason: string; n: bigint }>(
+          conn,
+          'SELECT reason, count(*) AS n FROM ps WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason',
+        )
+      ).map((r) => [r.reason, Number(r.n)]),
+    );
+
+    const [counts] = await rows<{ rows_in: bigint; mapped: bigint; rejected: bigint }>(
+      conn,
+      `SELECT (SELECT count(*) FROM src) AS rows_in, (SELECT count(*) FROM ps) AS mapped, (SELECT count(*) FROM ps WHERE reason IS NOT NULL) AS rejected`,
+    );
+    const rowsIn = Number(counts?.rows_in ?? 0);
+    const rowsRejected = Number(counts?.rejected ?? 0);
+    if (Number(counts?.mapped ?? 0) !== rowsIn) {
+      throw new PseudonymiseError(
+        `${file}: ${rowsIn} rows read but ${Number(counts?.mapped ?? 0)} mapped to pseudonyms; nothing written`,
+      );
+    }
 
     const select = columns
       .filter((c) => !drop.includes(c))
@@ -259,19 +301,6 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
       rmSync(opts.outFile, { force: true });
       throw e;
     }
-    const [counts] = await rows<{ rows_in: bigint; rejected: bigint }>(
-      conn,
-      `SELECT (SELECT count(*) FROM src) AS rows_in, (SELECT count(*) FROM ps WHERE reason IS NOT NULL) AS rejected`,
-    );
-    const rowsIn = Number(counts?.rows_in ?? 0);
-    const rowsRejected = Number(counts?.rejected ?? 0);
-    const [seen] = await rows<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM ps');
-    if (Number(seen?.n ?? 0) !== rowsIn) {
-      rmSync(opts.outFile, { force: true });
-      throw new PseudonymiseError(
-        `${file}: ${rowsIn} rows read but ${Number(seen?.n ?? 0)} pseudonymised; nothing written`,
-      );
-    }
     const manifest: PseudonymiseManifest = {
       tool: 'samenzicht pseudonymise',
       inFile: basename(opts.inFile),
@@ -290,6 +319,7 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
       rowsIn,
       rowsOut: rowsIn - rowsRejected,
       rowsRejected,
+      distinctIds,
       rejectReasons: reasons,
       sha256: await sha256File(opts.outFile),
       createdAt: new Date().toISOString(),

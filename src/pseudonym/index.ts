@@ -2,6 +2,7 @@ export * from './identifiers.js';
 export * from './detect.js';
 export * from './labels.js';
 export * from './keyed.js';
+export { hmacImplementation } from './hmac.js';
 export * from './pep.js';
 export * from './keystore.js';
 export * from './keyholder.js';

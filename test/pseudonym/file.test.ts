@@ -7,6 +7,7 @@ import {
   deliverProvider,
   initKeyholder,
   InProcessKeyholder,
+  isValidBsn,
   keyedStage1,
   pseudonymiseFile,
   UndeclaredIdentifierError,
@@ -108,6 +109,50 @@ describe('pseudonymiseFile: semicolon CSV', () => {
     );
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
     expect(existsSync(join(dir, 'out.csv.manifest.json'))).toBe(false);
+  });
+
+  it('pseudonymises each distinct value once: repeats, layouts and columns of one kind agree, kinds stay apart', async () => {
+    const dir = tmp('distinct');
+    const [b1, b2] = makeBsns(2, 14) as [string, string];
+    // One raw string under both kinds: a KvK-nummer that, read as a BSN without its leading
+    // zero, fails the 11-proef.
+    const k = makeKvks(20).find((v) => !isValidBsn(v)) as string;
+    const spaced = `${b1.slice(0, 3)} ${b1.slice(3, 6)} ${b1.slice(6)}`;
+    writeFileSync(
+      join(dir, 'in.csv'),
+      [
+        'jaar;bsn;partner_bsn;kvk_nummer',
+        `2019;${b1};${b2};${k}`,
+        `2020;${b1};${b2};${k}`,
+        `2021;${spaced};${b1};${k}`,
+        `2022;${b2};   ;${k}`,
+        `2023;${k};;${k}`,
+      ].join('\n') + '\n',
+    );
+    const m = await pseudonymiseFile({
+      inFile: join(dir, 'in.csv'),
+      outFile: join(dir, 'out.csv'),
+      rejectFile: join(dir, 'rej.csv'),
+      scheme: 'keyed',
+      idColumns: ['bsn', 'partner_bsn', 'kvk_nummer'],
+      nullableColumns: ['partner_bsn'],
+      keys,
+    });
+    const s1 = keyedStage1(await keys.k1());
+    const [p1, p2, pk] = [s1('bsn', b1), s1('bsn', b2), s1('kvk', k)];
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(
+      [
+        'jaar;bsn_pseudonym;partner_bsn_pseudonym;kvk_nummer_pseudonym',
+        `2019;${p1};${p2};${pk}`,
+        `2020;${p1};${p2};${pk}`,
+        `2021;${p1};${p1};${pk}`,
+        `2022;${p2};;${pk}`,
+        '',
+      ].join('\n'),
+    );
+    // bsn: b1, spaced b1, b2, the blank and k (rejected); kvk: k.
+    expect(m).toMatchObject({ rowsIn: 5, rowsOut: 4, rowsRejected: 1, distinctIds: 6 });
+    expect(Object.keys(m.rejectReasons)).toEqual(['bsn: fails the 11-proef']);
   });
 
   it('nullable id columns keep empty values empty; invalid values are still rejected', async () => {

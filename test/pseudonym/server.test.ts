@@ -167,7 +167,7 @@ describe('keyholder serve (own process, loopback HTTP)', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
-      'out.csv: 1 of 1 rows pseudonymised (keyed, key version 1), 0 rejected\n',
+      'out.csv: 1 of 1 rows pseudonymised (1 distinct identifier, keyed, key version 1), 0 rejected\n',
     );
     const s1 = keyedStage1(await new InProcessKeyholder(dir).k1());
     expect(readFileSync(join(work, 'out.csv'), 'utf8')).toBe(

@@ -100,7 +100,7 @@ export function register(program: Command): void {
         keyVersion: positiveInt('--key-version', o.keyVersion),
       });
       process.stdout.write(
-        `${manifest.outFile}: ${manifest.rowsOut} of ${manifest.rowsIn} rows pseudonymised (${manifest.scheme}, key version ${manifest.keyVersion}), ${manifest.rowsRejected} rejected\n`,
+        `${manifest.outFile}: ${manifest.rowsOut} of ${manifest.rowsIn} rows pseudonymised (${manifest.distinctIds} distinct ${manifest.distinctIds === 1 ? 'identifier' : 'identifiers'}, ${manifest.scheme}, key version ${manifest.keyVersion}), ${manifest.rowsRejected} rejected\n`,
       );
     });
 
