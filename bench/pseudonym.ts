@@ -23,6 +23,7 @@ import {
   keyedStage1Batch,
   keyedStage1Label,
   keyedStage2Batch,
+  loadLibpep,
   pepDecrypter,
   pepEncrypter,
   pepTranscryptor,
@@ -145,6 +146,19 @@ export async function run(flags: string[]): Promise<void> {
     const [, td] = time(() => cur.map(dec));
     line('pep decrypt (broker)', n / td);
     line('pep end to end, all parties on one core', n / (te + tt + td));
+    // What limits pep: elliptic-curve arithmetic in WebAssembly. Side by side, libpep's own
+    // ristretto255 scalar multiplication; an ElGamal encryption needs two, a decryption one.
+    const pep = await loadLibpep();
+    const point = pep.GroupElement.random();
+    const scalar = pep.ScalarNonZero.random();
+    const [, tm] = time(() => {
+      for (let i = 0; i < n; i++) point.mul(scalar).free();
+    });
+    line(
+      '  ristretto255 scalar multiplications (wasm)',
+      n / tm,
+      'multiplications, not ids: an encryption needs two, a decryption one',
+    );
 
     // file tool end to end
     const db = await DuckDBInstance.create(':memory:');
