@@ -208,7 +208,7 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
         const raw = chunk.getColumnValues(0) as string[];
         const norm = raw.map((v) => normaliseIdentifier(kind, v));
         const valid = norm.flatMap((nv) => (nv.ok ? [nv.value] : []));
-        const made = await batch(kind, valid);
+        const made = valid.length > 0 ? await batch(kind, valid) : [];
         let j = 0;
         for (let r = 0; r < raw.length; r++) {
           const nv = norm[r] as Normalised;
