@@ -24,6 +24,7 @@
  */
 import type { SolveCounters, SubLp } from './lp.js';
 import { solveTasks, type LpTask, type LpTaskResult } from './lp-pool.js';
+import { peelTrees, type PeeledLp } from './peel.js';
 import { innerBoundsByForest, propagateAcyclic } from './propagate.js';
 import {
   buildModel,
@@ -74,6 +75,15 @@ export const DEFAULT_MAX_COMPONENT_COLUMNS = 400;
 const CHUNK = 64;
 /** Audits with fewer open targets than this solve in this thread. */
 const PARALLEL_TARGETS = 2000;
+/**
+ * Largest cyclic core (after folding its trees) solved whole, and how many of its columns one
+ * LP task asks for. Measured side by side on the demo's --detail all --breakdowns tables (one
+ * year): see docs/disclosure-control.md.
+ */
+const MAX_CORE_COLUMNS = 4000;
+const CORE_TARGETS_PER_TASK = 24;
+/** Columns × targets of all core tasks above which they go to the worker threads. */
+const PARALLEL_CORE_WORK = 200_000;
 const RULES: readonly RuleName[] = [
   'frequency',
   'zero',
@@ -387,12 +397,71 @@ export async function auditModel(
     return retry;
   };
 
+  /**
+   * Exact intervals of the still-open targets of small cyclic components: one LP per core column
+   * that decides an open target (its own column, or the top of its tree), then down the trees.
+   */
+  const solveCores = async (
+    jobs: readonly { vars: number[]; open: number[]; peeled: PeeledLp }[],
+  ): Promise<void> => {
+    const tasks: LpTask[] = [];
+    const plans = jobs.map(({ vars, open, peeled }) => {
+      const stillOpen = open.filter((v) => !solved[v]);
+      const local = new Map(vars.map((v, c) => [v, c]));
+      const anchors = [
+        ...new Set(stillOpen.map((v) => peeled.anchor[local.get(v) as number] as number)),
+      ]
+        .filter((a) => a >= 0)
+        .sort((a, b) => a - b);
+      const truthOfCore = peeled.coreTruth(vars.map(truth));
+      const first = tasks.length;
+      for (let at = 0; at < anchors.length; at += CORE_TARGETS_PER_TASK) {
+        tasks.push({
+          lp: peeled.core,
+          targets: anchors.slice(at, at + CORE_TARGETS_PER_TASK),
+          truth: truthOfCore,
+          required: null,
+        });
+      }
+      return { stillOpen, local, peeled, first, last: tasks.length };
+    });
+    if (tasks.length === 0) return;
+    const work = tasks.reduce((a, t) => a + t.targets.length * t.lp.lower.length, 0);
+    const results = await solveTasks(tasks, work >= PARALLEL_CORE_WORK);
+    for (const { stillOpen, local, peeled, first, last } of plans) {
+      if (first === last) continue;
+      components++;
+      const coreLo = new Float64Array(peeled.core.lower.length).fill(NaN);
+      const coreHi = new Float64Array(peeled.core.lower.length).fill(NaN);
+      for (let k = first; k < last; k++) {
+        const res = results[k] as LpTaskResult;
+        counters.lp += res.counters.lp;
+        counters.closedForm += res.counters.closedForm;
+        (tasks[k] as LpTask).targets.forEach((a, j) => {
+          const iv = res.intervals[j] as { lower: number; upper: number };
+          coreLo[a] = iv.lower;
+          coreHi[a] = iv.upper;
+        });
+      }
+      const all = peeled.expand(coreLo, coreHi);
+      for (const v of stillOpen) {
+        const c = local.get(v) as number;
+        const r = { lower: all.lower[c] as number, upper: all.upper[c] as number };
+        // The component is whole (every neighbour outside it is exact), so this is the attacker's
+        // interval itself: a failure here is final, as in an uncut subproblem.
+        if (!Number.isNaN(r.lower) && !Number.isNaN(r.upper)) record(v, r);
+      }
+    }
+  };
+
   // Between protect's rounds only the components around newly suppressed figures change; the
   // others keep their intervals (a component's intervals depend on nothing outside its rim).
   const previous = carry?.value ?? null;
   const changed = (v: number): boolean =>
     previous !== null && (previous.lo[v] !== lo[v] || previous.hi[v] !== hi[v]);
   const visited = new Uint8Array(nv);
+  /** Cyclic components whose folded core is small enough to solve whole. */
+  const coreJobs: { vars: number[]; open: number[]; peeled: PeeledLp }[] = [];
   for (let start = 0; start < nv; start++) {
     if (!isTarget[start] || solved[start] || visited[start] || exact(start)) continue;
     const cols: number[] = [];
@@ -446,6 +515,16 @@ export async function auditModel(
         };
         if (recordIfPassed(v, r)) counters.witness++;
       }
+      // The rest: the component's trees folded into its cyclic core, whose LP is then exact for
+      // every column; small cores are solved whole, below, after the carry from earlier rounds.
+      const open = order.filter((c) => !solved[cols[c] as number]);
+      if (open.length > 0) {
+        const peeled = peelTrees(lp);
+        const size = peeled.core.lower.length;
+        if (size > 0 && size <= MAX_CORE_COLUMNS) {
+          coreJobs.push({ vars: [...cols], open: open.map((c) => cols[c] as number), peeled });
+        }
+      }
     }
     for (const v of cols) colOf[v] = -1;
   }
@@ -466,6 +545,8 @@ export async function auditModel(
       solved[v] = 1;
     }
   }
+
+  await solveCores(coreJobs);
 
   // Subproblems are planned in variable order in chunks, solved (in parallel when the audit is
   // large), and recorded in plan order before the next chunk is planned, so a target that fails
