@@ -40,9 +40,17 @@ export async function reauditRelease(dataDir: string, id: string): Promise<Audit
     .filter((r) => indicators.includes(r.indicator_id));
   const db = await openBrokerDatabase(layout.brokerDatabase);
   try {
-    const cells = (await computeIndicators(db.conn, { indicators, years: manifest.years })).filter(
-      (c) => wanted.has(key(c)),
-    );
+    // One indicator at a time, as the run computed them: DuckDB's intermediates stay those of
+    // one indicator, and the cells come in the run's order.
+    const cells = [];
+    for (const indicator of indicators) {
+      for (const c of await computeIndicators(db.conn, {
+        indicators: [indicator],
+        years: manifest.years,
+      })) {
+        if (wanted.has(key(c))) cells.push(c);
+      }
+    }
     if (cells.length !== rows.length) {
       throw new Error(
         `release ${id} has ${rows.length} cells but the broker data yields ${cells.length}; the linked data changed since the release`,

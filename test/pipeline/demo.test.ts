@@ -3,7 +3,7 @@
  * published figure checked against the ground truth computed independently from the raw files,
  * and no raw BSN anywhere on the broker's side.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '../../src/pipeline/demo.js';
 import { RecordingProgress } from '../../src/pipeline/progress.js';
 import { brokerSide } from '../../src/pipeline/layout.js';
+import { reauditRelease } from '../../src/pipeline/reaudit.js';
 import { loadRegionSet } from '../../src/regions/index.js';
 import { readGroundTruth } from '../../src/indicators/index.js';
 import {
@@ -132,6 +133,34 @@ describe('demo end to end', () => {
       expect([r.value, r.numerator, r.denominator]).toEqual([null, null, null]);
       expect(r.rule).toBeTruthy();
     }
+  });
+
+  it('a re-audit from the broker data passes; the same release with one unsafe figure shown fails', async () => {
+    const report = await reauditRelease(dataDir, result.releaseId);
+    expect(report.passed).toBe(true);
+    expect(report.checkedVariables).toBeGreaterThan(100);
+
+    // A copy in which one count suppressed by the frequency rule is published at its true value.
+    const copy = mkdtempSync(join(tmpdir(), 'samenzicht-tampered-'));
+    cpSync(dataDir, copy, { recursive: true });
+    const truth = new Map(
+      readGroundTruth(join(result.layout.groundTruth, 'indicators.csv')).map((t) => [
+        `${t.indicatorId}|${t.year}|${t.regionCode}|${t.breakdown}`,
+        t,
+      ]),
+    );
+    const file = join(copy, 'releases', result.releaseId, RELEASE_FILES.cellsCsv);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const k = lines.findIndex((l) => /^hennepkwekerijen,.*,suppressed-primary,frequency$/.test(l));
+    expect(k).toBeGreaterThan(0);
+    const f = (lines[k] as string).split(',');
+    const t = truth.get(`${f[0]}|${f[1]}|${f[3]}|${f[5]}`)!;
+    lines[k] = [...f.slice(0, 6), t.value, t.value, '', 'published', ''].join(',');
+    writeFileSync(file, lines.join('\n'));
+    const tampered = await reauditRelease(copy, result.releaseId);
+    expect(tampered.passed).toBe(false);
+    expect(tampered.publishedUnsafe).toHaveLength(1);
+    expect(tampered.publishedUnsafe[0]).toContain(f[3] as string);
   });
 
   it('no raw BSN reaches the broker storage, logs or outputs', () => {
