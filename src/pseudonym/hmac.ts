@@ -45,7 +45,7 @@ const ENCODED = 43;
 /** The messages as one buffer plus offsets: UTF-8 strings, or raw bytes given as base64url. */
 function pack(messages: readonly string[], encoding: 'utf8' | 'base64url'): [Buffer, Uint32Array] {
   const offsets = new Uint32Array(messages.length + 1);
-  const joined = messages.join('');
+  const joined = encoding === 'utf8' ? messages.join('') : '';
   if (encoding === 'utf8' && Buffer.byteLength(joined, 'utf8') === joined.length) {
     // All ASCII, the common case (normalised ids): one copy of the text, offsets from lengths.
     let at = 0;
