@@ -223,16 +223,23 @@ export async function finaliseTable(
   // The vault holds each delivered value once per version, so the joins keep every row once.
   const vault = `(SELECT delivered, broker FROM ${VAULT_TABLE} WHERE broker_version = ${p.version} AND scheme = '${p.scheme}')`;
   const rowsBefore = await countRows(conn, table);
-  await conn.run(
-    `CREATE OR REPLACE TABLE ${q(table)} AS SELECT t.* REPLACE (${columns
-      .map((c, i) => `coalesce(m${i}.broker, t.${q(c)}) AS ${q(c)}`)
-      .join(', ')}) FROM ${q(table)} t ${columns
-      .map((c, i) => `LEFT JOIN ${vault} m${i} ON t.${q(c)} = m${i}.delivered`)
-      .join(' ')} ORDER BY t.rowid`,
-  );
-  const rowsAfter = await countRows(conn, table);
-  if (rowsAfter !== rowsBefore) {
-    throw new Error(`${table}: ${rowsBefore} rows before finalising, ${rowsAfter} after`);
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(
+      `CREATE OR REPLACE TABLE ${q(table)} AS SELECT t.* REPLACE (${columns
+        .map((c, i) => `coalesce(m${i}.broker, t.${q(c)}) AS ${q(c)}`)
+        .join(', ')}) FROM ${q(table)} t ${columns
+        .map((c, i) => `LEFT JOIN ${vault} m${i} ON t.${q(c)} = m${i}.delivered`)
+        .join(' ')} ORDER BY t.rowid`,
+    );
+    const rowsAfter = await countRows(conn, table);
+    if (rowsAfter !== rowsBefore) {
+      throw new Error(`${table}: ${rowsBefore} rows before finalising, ${rowsAfter} after`);
+    }
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
   }
   for (const c of columns) {
     await conn.run(
