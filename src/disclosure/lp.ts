@@ -11,6 +11,7 @@
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
+import { divideRange, scaledRange, termRanges } from './propagate.js';
 
 // `highs` is a CommonJS package whose ESM build has a default export; TypeScript (NodeNext) sees
 // the CommonJS shape, so pick the loader from whichever form the runtime gives.
@@ -53,22 +54,20 @@ function closedForm(lp: SubLp, t: number): Interval {
   for (const row of lp.rows) {
     const k = row.cols.indexOf(t);
     if (k < 0) continue;
-    const ct = row.coefs[k] as number;
-    let sMin = 0;
-    let sMax = 0;
-    row.cols.forEach((c, j) => {
-      if (j === k) return;
-      const a = row.coefs[j] as number;
-      const l = lp.lower[c] as number;
-      const u = lp.upper[c] as number;
-      sMin += a > 0 ? a * l : a * u;
-      sMax += a > 0 ? a * u : a * l;
-    });
-    // ct · x_t = rhs − S, S ∈ [sMin, sMax]
-    const a = (row.rhs - sMax) / ct;
-    const b = (row.rhs - sMin) / ct;
-    const rl = Number.isNaN(a) ? -Infinity : Math.min(a, b);
-    const rh = Number.isNaN(b) ? Infinity : Math.max(a, b);
+    const terms = row.cols.map((c, j) =>
+      scaledRange(row.coefs[j] as number, lp.lower[c] as number, lp.upper[c] as number),
+    );
+    const ranges = termRanges(
+      terms.map((x) => x[0]),
+      terms.map((x) => x[1]),
+      row.rhs,
+      row.rhs,
+    );
+    const [rl, rh] = divideRange(
+      ranges.lo[k] as number,
+      ranges.hi[k] as number,
+      row.coefs[k] as number,
+    );
     lo = Math.max(lo, rl);
     hi = Math.min(hi, rh);
   }

@@ -17,6 +17,7 @@
  * arithmetic over one equation with independent boxes is its exact projection.
  */
 import type { SubLp } from './lp.js';
+import { divideRange, scaledRange, termRanges } from './propagate.js';
 
 export interface PeeledLp {
   /** The core LP: its first `coreCols.length` columns are `coreCols`, then the slacks. */
@@ -35,20 +36,6 @@ export interface PeeledLp {
     lower: ArrayLike<number>,
     upper: ArrayLike<number>,
   ): { lower: Float64Array; upper: Float64Array };
-}
-
-/** Range of a · x for x in [l, u]. */
-function scaled(a: number, l: number, u: number): [number, number] {
-  return a > 0 ? [a * l, a * u] : [a * u, a * l];
-}
-
-/** x with a · x + S = rhs and S in [sl, su]. */
-function solveFor(a: number, rhs: number, sl: number, su: number): [number, number] {
-  const p = (rhs - su) / a;
-  const q = (rhs - sl) / a;
-  const lo = Number.isNaN(p) ? -Infinity : Math.min(p, q);
-  const hi = Number.isNaN(q) ? Infinity : Math.max(p, q);
-  return [Number.isNaN(lo) ? -Infinity : lo, Number.isNaN(hi) ? Infinity : hi];
 }
 
 export function peelTrees(lp: SubLp): PeeledLp {
@@ -78,11 +65,11 @@ export function peelTrees(lp: SubLp): PeeledLp {
     const j = row.cols.findIndex((c) => colAlive[c]);
     if (j < 0) return; // no column left: a constraint among peeled columns only (their tree)
     const y = row.cols[j] as number;
-    const [lo, hi] = solveFor(
+    // a · y = rhs − peeled
+    const [lo, hi] = divideRange(
+      row.rhs - (peeledHi[r] as number),
+      row.rhs - (peeledLo[r] as number),
       row.coefs[j] as number,
-      row.rhs,
-      peeledLo[r] as number,
-      peeledHi[r] as number,
     );
     if (lo > (lower[y] as number)) lower[y] = lo;
     if (hi < (upper[y] as number)) upper[y] = hi;
@@ -94,7 +81,7 @@ export function peelTrees(lp: SubLp): PeeledLp {
     if (r === undefined) return; // all its rows folded into it: the top of a separate tree
     const row = lp.rows[r] as SubLp['rows'][number];
     const a = row.coefs[row.cols.indexOf(c)] as number;
-    const [lo, hi] = scaled(a, lower[c] as number, upper[c] as number);
+    const [lo, hi] = scaledRange(a, lower[c] as number, upper[c] as number);
     peeledLo[r] = (peeledLo[r] as number) + lo;
     peeledHi[r] = (peeledHi[r] as number) + hi;
     peeledFrom[r]?.push({ col: c, coef: a });
@@ -194,29 +181,18 @@ export function peelTrees(lp: SubLp): PeeledLp {
     const spread = (r: number, sLo: number, sHi: number): void => {
       const members = peeledFrom[r] as { col: number; coef: number }[];
       const terms = members.map(({ col, coef }) =>
-        scaled(coef, lower[col] as number, upper[col] as number),
+        scaledRange(coef, lower[col] as number, upper[col] as number),
       );
-      let infLo = 0;
-      let infHi = 0;
-      let sumLo = 0;
-      let sumHi = 0;
-      for (const [l, u] of terms) {
-        if (l === -Infinity) infLo++;
-        else sumLo += l;
-        if (u === Infinity) infHi++;
-        else sumHi += u;
-      }
+      const ranges = termRanges(
+        terms.map((t) => t[0]),
+        terms.map((t) => t[1]),
+        sLo,
+        sHi,
+      );
       members.forEach(({ col, coef }, k) => {
-        const [l, u] = terms[k] as [number, number];
-        const othersLo =
-          l === -Infinity ? (infLo > 1 ? -Infinity : sumLo) : infLo > 0 ? -Infinity : sumLo - l;
-        const othersHi =
-          u === Infinity ? (infHi > 1 ? Infinity : sumHi) : infHi > 0 ? Infinity : sumHi - u;
-        // coef · x = S − others, S in [sLo, sHi]
-        const [lo, hi] = solveFor(coef, 0, othersLo - sHi, othersHi - sLo);
+        const [lo, hi] = divideRange(ranges.lo[k] as number, ranges.hi[k] as number, coef);
         outLo[col] = Math.max(lower[col] as number, lo);
         outHi[col] = Math.min(upper[col] as number, hi);
-        if (Number.isNaN(sLo) || Number.isNaN(sHi)) outLo[col] = outHi[col] = NaN;
       });
     };
     for (let r = 0; r < m; r++) {
@@ -228,7 +204,7 @@ export function peelTrees(lp: SubLp): PeeledLp {
       const row = lp.rows[r] as SubLp['rows'][number];
       const a = row.coefs[row.cols.indexOf(y)] as number;
       // Σ peeled = rhs − a · y
-      const [yl, yu] = scaled(a, outLo[y] as number, outHi[y] as number);
+      const [yl, yu] = scaledRange(a, outLo[y] as number, outHi[y] as number);
       spread(r, row.rhs - yu, row.rhs - yl);
     }
     return { lower: outLo, upper: outHi };

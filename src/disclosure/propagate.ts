@@ -47,6 +47,57 @@ export function isAcyclic(lp: SubLp): boolean {
 
 const TOL = 1e-9;
 
+/** Range of a · x for x in [l, u]. */
+export function scaledRange(a: number, l: number, u: number): [number, number] {
+  return a > 0 ? [a * l, a * u] : [a * u, a * l];
+}
+
+/** Range of x when a · x lies in [lo, hi]. */
+export function divideRange(lo: number, hi: number, a: number): [number, number] {
+  const p = lo / a;
+  const q = hi / a;
+  return [Math.min(p, q), Math.max(p, q)];
+}
+
+/**
+ * One equation Σ t_j = S with independent terms t_j in [tMin_j, tMax_j] and S in [sLo, sHi]: the
+ * range each term can take, [sLo − Σ_{i≠j} tMax_i, sHi − Σ_{i≠j} tMin_i]. Over one equation with
+ * independent boxes this interval arithmetic is the exact projection. Infinite terms are counted,
+ * not summed, so ∞ − ∞ never arises.
+ */
+export function termRanges(
+  tMin: ArrayLike<number>,
+  tMax: ArrayLike<number>,
+  sLo: number,
+  sHi: number,
+): { lo: Float64Array; hi: Float64Array } {
+  const k = tMin.length;
+  let sumMin = 0;
+  let sumMax = 0;
+  let infMin = 0;
+  let infMax = 0;
+  for (let j = 0; j < k; j++) {
+    if (tMin[j] === -Infinity) infMin++;
+    else sumMin += tMin[j] as number;
+    if (tMax[j] === Infinity) infMax++;
+    else sumMax += tMax[j] as number;
+  }
+  const lo = new Float64Array(k);
+  const hi = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const l = tMin[j] as number;
+    const u = tMax[j] as number;
+    // Range of the other terms.
+    const oMin =
+      l === -Infinity ? (infMin > 1 ? -Infinity : sumMin) : infMin > 0 ? -Infinity : sumMin - l;
+    const oMax =
+      u === Infinity ? (infMax > 1 ? Infinity : sumMax) : infMax > 0 ? Infinity : sumMax - u;
+    lo[j] = sLo - oMax;
+    hi[j] = sHi - oMin;
+  }
+  return { lo, hi };
+}
+
 /**
  * Bounds of every column of an acyclic subproblem, or `null` when it has a cycle. The bounds
  * start at the columns' own boxes; rows are revisited whenever a member's bound moves.
@@ -68,51 +119,27 @@ export function propagateAcyclic(lp: SubLp): { lower: Float64Array; upper: Float
     const r = queue[head] as number;
     queued[r] = 0;
     const row = lp.rows[r] as SubLp['rows'][number];
-    // S = Σ a_j x_j ranges over [sMin, sMax]; infinite terms are counted, not summed.
-    let sMin = 0;
-    let sMax = 0;
-    let infMin = 0;
-    let infMax = 0;
     const k = row.cols.length;
     const tMin = new Float64Array(k);
     const tMax = new Float64Array(k);
     for (let j = 0; j < k; j++) {
       const c = row.cols[j] as number;
-      const a = row.coefs[j] as number;
-      const lo = a > 0 ? a * (lower[c] as number) : a * (upper[c] as number);
-      const hi = a > 0 ? a * (upper[c] as number) : a * (lower[c] as number);
-      tMin[j] = lo;
-      tMax[j] = hi;
-      if (lo === -Infinity) infMin++;
-      else sMin += lo;
-      if (hi === Infinity) infMax++;
-      else sMax += hi;
+      [tMin[j], tMax[j]] = scaledRange(
+        row.coefs[j] as number,
+        lower[c] as number,
+        upper[c] as number,
+      );
     }
+    const terms = termRanges(tMin, tMax, row.rhs, row.rhs);
     for (let j = 0; j < k; j++) {
       const c = row.cols[j] as number;
-      const a = row.coefs[j] as number;
-      // Range of the other terms.
-      const oMin =
-        (tMin[j] as number) === -Infinity
-          ? infMin > 1
-            ? -Infinity
-            : sMin
-          : infMin > 0
-            ? -Infinity
-            : sMin - (tMin[j] as number);
-      const oMax =
-        (tMax[j] as number) === Infinity
-          ? infMax > 1
-            ? Infinity
-            : sMax
-          : infMax > 0
-            ? Infinity
-            : sMax - (tMax[j] as number);
-      // a · x_c = rhs − others
-      const p = (row.rhs - oMax) / a;
-      const q = (row.rhs - oMin) / a;
-      const newLo = Math.max(lower[c] as number, Math.min(p, q));
-      const newHi = Math.min(upper[c] as number, Math.max(p, q));
+      const [p, q] = divideRange(
+        terms.lo[j] as number,
+        terms.hi[j] as number,
+        row.coefs[j] as number,
+      );
+      const newLo = Math.max(lower[c] as number, p);
+      const newHi = Math.min(upper[c] as number, q);
       const moved =
         newLo > (lower[c] as number) + TOL * Math.max(1, Math.abs(newLo)) ||
         newHi < (upper[c] as number) - TOL * Math.max(1, Math.abs(newHi));

@@ -194,13 +194,16 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
     let distinctIds = 0;
     for (const kind of [...new Set(kinds)]) {
       const cols = opts.idColumns.filter((_, i) => kinds[i] === kind);
-      const values = `SELECT DISTINCT v FROM (${cols
-        .map((c) => `SELECT CAST(${q(c)} AS VARCHAR) AS v FROM src`)
-        .join(' UNION ALL ')}) WHERE v IS NOT NULL`;
-      const expected = Number(
-        (await conn.runAndReadAll(`SELECT count(*) FROM (${values})`)).getColumnsJS()[0]?.[0],
+      // Materialised once: counted, then streamed (the count guards the stream).
+      await conn.run(
+        `CREATE OR REPLACE TEMP TABLE distinct_ids AS SELECT DISTINCT v FROM (${cols
+          .map((c) => `SELECT CAST(${q(c)} AS VARCHAR) AS v FROM src`)
+          .join(' UNION ALL ')}) WHERE v IS NOT NULL`,
       );
-      const stream = await conn.stream(values);
+      const expected = Number(
+        (await conn.runAndReadAll('SELECT count(*) FROM distinct_ids')).getColumnsJS()[0]?.[0],
+      );
+      const stream = await conn.stream('SELECT v FROM distinct_ids');
       let appended = 0;
       for (;;) {
         const chunk = await stream.fetchChunk();
