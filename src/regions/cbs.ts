@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { feature, merge } from 'topojson-client';
 import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
 import { field, parseCsv } from './csv.js';
-import { BUURT_FILE, WIJK_FILE, checkRegionsDir } from './resolve.js';
+import { findRegionFile, readRegionJson, readRegionText } from './files.js';
+import { BASE_YEAR, BUURT_FILE, REQUIRED_FILES, WIJK_FILE, describeDir } from './resolve.js';
 import type { GeometryProvider } from './set.js';
 import { syntheticSubAreas } from './synthetic.js';
 import type { Region, RegionLevel } from './types.js';
@@ -14,22 +13,23 @@ export interface CbsRegions {
   regions: Region[];
   geometry: Partial<Record<RegionLevel, GeometryProvider>>;
   description: string;
+  /** The stored files read. */
+  files: string[];
 }
 
-async function readTopology(path: string): Promise<Topology> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new Error(
-      `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
-    );
-  }
-  const t = parsed as Partial<Topology>;
-  if (t.type !== 'Topology' || typeof t.objects !== 'object' || t.objects === null) {
+export async function readTopology(path: string): Promise<Topology> {
+  const t = (await readRegionJson(path)) as Partial<Topology> | null;
+  if (t?.type !== 'Topology' || typeof t.objects !== 'object' || t.objects === null) {
     throw new Error(`${path}: not a TopoJSON topology`);
   }
   return t as Topology;
+}
+
+/** The stored path of a required file, or an error naming it. */
+function requireFile(dir: string, name: string): string {
+  const path = findRegionFile(dir, name);
+  if (path === null) throw new Error(`regions directory ${dir} lacks ${name} (plain, .br or .gz)`);
+  return path;
 }
 
 function collection(topology: Topology, name: string, path: string): GeometryCollection {
@@ -70,15 +70,27 @@ function geometriesByCode(
 
 /**
  * The CBS region set: 2023 gemeenten and veiligheidsregio's with geometry; wijken and buurten
- * from the 2014 CBS files for gemeenten whose code is unchanged, synthetic for the others.
+ * from the 2014 CBS files for gemeenten whose code is unchanged, synthetic for the others. Every
+ * file may be plain, `.br` or `.gz`; all are read and decompressed in parallel.
  */
 export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
-  checkRegionsDir(dir, 'loadRegionSet');
-  const gmFile = join(dir, 'gemeenten-2023.csv');
-  const vrFile = join(dir, 'veiligheidsregios-2023.csv');
-  const topoFile = join(dir, 'nl-2023-gemeente-veiligheidsregio.topo.json');
+  const [gmFile, vrFile, topoFile] = REQUIRED_FILES.map((f) => requireFile(dir, f)) as [
+    string,
+    string,
+    string,
+  ];
+  const wijkPath = findRegionFile(dir, WIJK_FILE);
+  const buurtPath = findRegionFile(dir, BUURT_FILE);
+  const withSub = wijkPath !== null && buurtPath !== null;
+  const [vrText, gmText, topo, wijkTopo, buurtTopo] = await Promise.all([
+    readRegionText(vrFile),
+    readRegionText(gmFile),
+    readTopology(topoFile),
+    withSub ? readTopology(wijkPath) : null,
+    withSub ? readTopology(buurtPath) : null,
+  ]);
 
-  const vrRows = parseCsv(await readFile(vrFile, 'utf8'), vrFile);
+  const vrRows = parseCsv(vrText, vrFile);
   const vrs: Region[] = vrRows.map((r, i) => {
     const code = field(r, 'veiligheidsregiocode', vrFile, i + 2);
     if (!/^VR\d{2}$/.test(code))
@@ -96,7 +108,7 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
   });
   const vrByCode = new Map(vrs.map((v) => [v.code, v]));
 
-  const gmRows = parseCsv(await readFile(gmFile, 'utf8'), gmFile);
+  const gmRows = parseCsv(gmText, gmFile);
   const gemeenten: Region[] = gmRows.map((r, i) => {
     const row = i + 2;
     const code = field(r, 'gemeentecode', gmFile, row);
@@ -130,7 +142,6 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
     inhabitants: total,
   };
 
-  const topo = await readTopology(topoFile);
   const geometry: Partial<Record<RegionLevel, GeometryProvider>> = {
     nederland: () => {
       const coll = collection(topo, 'nl_features', topoFile);
@@ -147,13 +158,9 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
     gemeente: () => geometriesByCode(topo, collection(topo, 'gm_features', topoFile), 'code'),
   };
 
-  const wijkPath = join(dir, WIJK_FILE);
-  const buurtPath = join(dir, BUURT_FILE);
   const sub: Region[] = [];
   let matched = 0;
-  if (existsSync(wijkPath) && existsSync(buurtPath)) {
-    const wijkTopo = await readTopology(wijkPath);
-    const buurtTopo = await readTopology(buurtPath);
+  if (wijkTopo && buurtTopo && wijkPath && buurtPath) {
     const wijkColl = collection(wijkTopo, 'layer', wijkPath);
     const buurtColl = collection(buurtTopo, 'layer', buurtPath);
     const gmDigits = new Set(gemeenten.map((g) => g.code.slice(2)));
@@ -226,13 +233,19 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
   } else {
     for (const gm of gemeenten) sub.push(...syntheticSubAreas(gm));
   }
-  const subDescription =
-    matched > 0
-      ? `wijken/buurten: 2014 CBS where codes fit (${matched} of ${gemeenten.length} gemeenten), synthetic elsewhere`
-      : 'wijken/buurten: synthetic (no 2014 CBS wijk/buurt files)';
+  const files = [gmFile, vrFile, topoFile, ...(withSub ? [wijkPath, buurtPath] : [])];
+  const names = (paths: string[]) => paths.map((p) => basename(p)).join(', ');
+  const synthetic = gemeenten.length - matched;
+  const subDescription = withSub
+    ? `wijken and buurten of 2014 (${names([wijkPath, buurtPath])}) for the ${matched} of ${gemeenten.length} gemeenten whose code is unchanged since 2014` +
+      (synthetic > 0 ? `, synthetic for the other ${synthetic}` : '')
+    : 'wijken and buurten synthetic (no 2014 CBS wijk/buurt files)';
   return {
     regions: [nl, ...vrs, ...gemeenten, ...sub],
     geometry,
-    description: `CBS 2023 gemeenten/veiligheidsregio's from ${dir}; ${subDescription}`,
+    files,
+    description:
+      `CBS/Kadaster region set from ${describeDir(dir)}: gemeenten and veiligheidsregio's of ${BASE_YEAR} ` +
+      `(${names([gmFile, vrFile, topoFile])}); ${subDescription}`,
   };
 }

@@ -24,8 +24,10 @@ export interface Region {
 export interface RegionSource {
   kind: 'cbs' | 'synthetic';
   dir: string | null;
-  /** One line for the CLI and the API. */
+  /** One line for the CLI and the API: which files, which years. */
   description: string;
+  /** The stored files the set was read from (empty for the synthetic country). */
+  files?: readonly string[];
 }
 
 export interface RegionSet {
@@ -43,4 +45,9 @@ export interface RegionSet {
 
 export class RegionsDirError extends Error {
   override name = 'RegionsDirError';
+}
+
+/** A division file that cannot be imported (or a stored import that cannot be read). */
+export class RegionImportError extends Error {
+  override name = 'RegionImportError';
 }

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
 import { register } from '../../src/cli/commands/synth.js';
 import { DATASETS, datasetContract } from '../../src/ingest/contracts.js';
-import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
+import { loadRegionSet, projectRegionsDir, type RegionSet } from '../../src/regions/index.js';
 import { SynthParamError, synthesise, type SynthResult } from '../../src/synth/index.js';
 
 const SCALE = 0.002;
@@ -75,7 +75,8 @@ describe('synthesise on the CBS region set', () => {
   let defects: Defect[];
 
   beforeAll(async () => {
-    regions = await loadRegionSet('/work/shared/data/regions');
+    // The division the project ships (no ../shared needed).
+    regions = await loadRegionSet(projectRegionsDir());
     a = await synthesise({
       scale: SCALE,
       seed: SEED,

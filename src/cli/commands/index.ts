@@ -6,6 +6,7 @@ import { register as registerIndicators } from './indicators.js';
 import { register as registerSdc } from './sdc.js';
 import { register as registerRelease } from './release.js';
 import { register as registerGovernance } from './governance.js';
+import { register as registerRegions } from './regions.js';
 
 /** Every capability's subcommands; each module exports `register(program)`. */
 export function registerCommands(program: Command): void {
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
     registerSdc,
     registerRelease,
     registerGovernance,
+    registerRegions,
   ]) {
     register(program);
   }

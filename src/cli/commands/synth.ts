@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .requiredOption('--out <DIR>', 'output directory (providers/ and ground-truth/)')
     .option(
       '--regions <DIR>',
-      'CBS region files (default: $SAMENZICHT_REGIONS, ../shared/data/regions, else synthetic)',
+      "CBS region files, or 'synthetic' (default: $SAMENZICHT_REGIONS, else the shipped CBS division)",
     )
     .action(async (opts: { scale: string; seed: string; out: string; regions?: string }) => {
       const scale = parseScale(opts.scale);
