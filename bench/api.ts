@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- api [--duration=10] [--rate=500] [--gemeenten=342] [--indicators=24]`: the
- * public API under load, on loopback with autocannon, against the real server (`buildServer`)
- * with the open data plugin, serving a release of realistic size (342 gemeenten, 8 wijken each,
+ * public API under load, on loopback with autocannon, against the real public server
+ * (`buildPublicServer`: the v1 routes, open data and the dashboard), serving a release of realistic size (342 gemeenten, 8 wijken each,
  * 4 buurten per wijk, 24 indicators, 5 years: 1.7 M cells). Prints throughput and latency percentiles of cell queries at a fixed
  * rate (goal: p99 ≤ 50 ms at 500 req/s) and flat out, then the first render time of the
  * gemeente profile in Chromium.
@@ -11,12 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright-core';
-import { releaseSourceFromCatalog, opendataRoutes } from '../src/api/opendata/index.js';
-import { ReleaseCatalog } from '../src/api/releases/catalog.js';
-import { buildServer } from '../src/api/server.js';
-import { openBrokerDatabase } from '../src/engine/session.js';
+import { buildPublicServer } from '../src/pipeline/serve.js';
 import { loadRegionSet } from '../src/regions/index.js';
-import { writeRelease, type ReleaseManifest } from '../src/release/index.js';
+import { stateLookup, writeTestRelease } from '../test/public/helpers.js';
 import { ensureDashboardBuilt, DIST } from '../test/web/build.js';
 import { buildFixture, YEARS } from '../test/web/fixture.js';
 
@@ -76,47 +73,24 @@ export async function run(flags: string[]): Promise<void> {
   });
   const indicators = fixture.indicators;
   const release = fixture.releases.find((r) => r.id === 'r2026-03');
-  const rows = fixture.cells.get('r2026-03') ?? [];
+  const rows = fixture.rows.get('r2026-03') ?? [];
   if (!release) throw new Error('fixture lacks its release');
   const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-bench-api-'));
-  const db = await openBrokerDatabase();
-  const byStatus: Record<string, number> = {};
-  for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  const manifest: ReleaseManifest = {
-    id: release.id,
-    format: 'samenzicht-release/1',
+  const digest = await writeTestRelease(dataDir, release.id, rows, {
     createdAt: release.createdAt,
-    codeVersion: 'bench',
-    regionSet: { year: 2023, source: 'bench fixture' },
-    years: YEARS,
-    indicators,
-    rules: { threshold: 10, rounding: 5 },
-    inputs: [],
-    cells: { count: rows.length, sha256: 'bench', byStatus },
-    previousRelease: null,
-    notes: [],
-  };
-  await writeRelease(db.conn, dataDir, manifest, rows, { byStatus });
-  db.close();
-  const catalog = new ReleaseCatalog(dataDir, async (id) =>
-    id === release.id ? { status: 'published', publishedAt: release.publishedAt } : null,
-  );
+    rules: fixture.profiles,
+  });
   const regions = await loadRegionSet(null);
   await ensureDashboardBuilt();
-  const app = await buildServer({
+  // The real public server (every public route), approved as written.
+  const app = await buildPublicServer({
+    dataDir,
     regions,
-    indicators,
-    catalog,
-    comparable: async (code) => ({
-      peers: fixture.peers(code),
-      method: 'nearest in population (bench fixture)',
-    }),
-    plugins: [
-      (a) =>
-        a.register(opendataRoutes, {
-          releases: releaseSourceFromCatalog(catalog, indicators, regions),
-        }),
-    ],
+    publicBaseUrl: 'http://127.0.0.1',
+    indicators: fixture.indicators,
+    stateOf: stateLookup(
+      new Map([[release.id, { status: 'published', publishedAt: release.publishedAt, digest }]]),
+    ),
     webDir: DIST,
     rateLimitPerMinute: 100_000_000,
   });
@@ -129,11 +103,11 @@ export async function run(flags: string[]): Promise<void> {
   const pick = (i: number): string => gm[(i * 7919) % gm.length] as string;
   const combos = indicators.flatMap((ind) => YEARS.map((y) => [ind.id, y] as const));
   const levelQueries = combos.map(
-    ([i, y]) => `/api/v1/releases/latest/cells?indicator=${i}&year=${y}&level=gemeente`,
+    ([i, y]) => `/api/v1/releases/${release.id}/cells?indicator=${i}&year=${y}&level=gemeente`,
   );
   const regionQueries = Array.from(
     { length: 50 },
-    (_, i) => `/api/v1/releases/latest/cells?region=${pick(i)}`,
+    (_, i) => `/api/v1/releases/${release.id}/cells?region=${pick(i)}`,
   );
   const odata = Array.from(
     { length: 50 },
@@ -141,7 +115,7 @@ export async function run(flags: string[]): Promise<void> {
       `/odata/v4/Observations?$filter=${encodeURIComponent(`Measure eq 'drugs_verdachten' and RegionS eq '${pick(i)}'`)}`,
   );
   const csv = combos.map(
-    ([i, y]) => `/api/v1/releases/latest/cells.csv?indicator=${i}&year=${y}&level=gemeente`,
+    ([i, y]) => `/api/v1/releases/${release.id}/cells.csv?indicator=${i}&year=${y}&level=gemeente`,
   );
   // Warm the caches (the catalog reads the release once; the OData model is built once).
   for (const p of [levelQueries[0], odata[0], csv[0]])

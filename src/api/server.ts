@@ -11,7 +11,8 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { RegionSet } from '../regions/index.js';
 import { releaseRoutes } from './releases/routes.js';
-import type { ReleaseCatalog } from './releases/catalog.js';
+import { IntegrityError, type ReleaseCatalog } from './releases/catalog.js';
+import { normaliseBaseUrl } from './http/paging.js';
 import { metaRoutes, type IndicatorMeta } from './meta/routes.js';
 import { VERSION } from '../version.js';
 
@@ -22,8 +23,11 @@ export interface ServerOptions {
   regions: RegionSet;
   indicators: readonly IndicatorMeta[];
   catalog: ReleaseCatalog;
-  /** Comparable gemeenten per gemeente code, computed by the engine for the latest release. */
-  comparable: (code: string) => Promise<{ peers: string[]; method: string } | null>;
+  /**
+   * Absolute base of every URL the API writes (next pages, OData contexts), e.g.
+   * `https://samenzicht.example.nl`. Never taken from the request's Host header.
+   */
+  publicBaseUrl: string;
   /** Capability plugins (governance, open data) mounted next to the core routes. */
   plugins?: ExtraPlugin[];
   /** Built dashboard; served at `/` when present. */
@@ -35,6 +39,7 @@ export interface ServerOptions {
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const publicBaseUrl = normaliseBaseUrl(opts.publicBaseUrl);
   const app = Fastify({
     logger: opts.logger
       ? {
@@ -64,7 +69,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         title: 'Samenzicht API',
         version: VERSION,
         description:
-          'Released indicators per region and year. Suppressed figures are null in JSON and "." in CSV.',
+          'Released indicators per region and year. A confidential figure is null in JSON and "." in CSV; every list is paged.',
       },
       tags: [
         { name: 'meta', description: 'Health, indicators, regions' },
@@ -76,6 +81,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
     if (err.validation) {
       return reply.code(400).send({ error: 'bad-request', message: err.message });
+    }
+    if (err instanceof IntegrityError) {
+      return reply.code(503).send({ error: 'integrity', message: err.message });
     }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -91,11 +99,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         regions: opts.regions,
         indicators: opts.indicators,
         latestRelease: () => opts.catalog.latestPublishedId(),
-        comparable: opts.comparable,
+        refusedReleases: () => opts.catalog.refused(),
+        comparable: (code) => opts.catalog.comparable(code),
+        publicBaseUrl,
       });
       await v1.register(releaseRoutes, {
         catalog: opts.catalog,
         knownIndicator: (id) => opts.indicators.some((i) => i.id === id),
+        publicBaseUrl,
       });
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
@@ -104,11 +115,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   for (const mount of opts.plugins ?? []) await mount(app);
 
-  // Index the latest published release before accepting requests, so the first visitors do not
-  // pay for reading and indexing its cells.
+  // Before accepting requests: check every published release against its approved digest (a
+  // mismatch is refused, logged and shown in /health), and index the latest one, so the first
+  // visitors do not pay for reading its cells.
   app.addHook('onReady', async () => {
+    for (const r of await opts.catalog.listPublic()) {
+      if (r.status !== 'published') continue;
+      await opts.catalog.verify(r.id).catch((err: unknown) => {
+        if (!(err instanceof IntegrityError)) throw err;
+      });
+    }
     const latest = await opts.catalog.latestPublishedId();
-    if (latest) opts.catalog.cells(latest);
+    if (latest) {
+      await opts.catalog.cells(latest).catch((err: unknown) => {
+        if (!(err instanceof IntegrityError)) throw err;
+      });
+    }
   });
 
   const webDir = opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir;

@@ -74,3 +74,24 @@ export function writableDir(text: string, option = '--out'): string {
   }
   return dir;
 }
+
+/**
+ * The absolute base of the URLs the server writes: `--public-url`, else $SAMENZICHT_PUBLIC_URL,
+ * else http://localhost:<port>. Never derived from a request's Host header.
+ */
+export function parsePublicUrl(text: string | undefined, port: number): string {
+  const raw = text ?? process.env.SAMENZICHT_PUBLIC_URL ?? `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(
+      `--public-url: '${raw}' is not an absolute URL such as https://samenzicht.example.nl`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--public-url: '${raw}' must be http or https`);
+  if (url.search || url.hash)
+    throw new UsageError(`--public-url: '${raw}' must not have a query or fragment`);
+  return url.toString().replace(/\/+$/, '');
+}

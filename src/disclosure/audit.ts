@@ -19,8 +19,20 @@
  * one: a cell that passes here passes against the full LP, and the report can only err towards
  * narrower intervals.
  *
- * A variable passes when its interval contains the truth and its width is at least the width
- * its primary rule requires (and is not zero for any primary). Secondary suppressions have no
+ * The attacker knows the rules (the profiles are published) and what each row is made of:
+ * - a published count (a count's value, a ratio's numerator and denominator, a mean's number of
+ *   units, a median's number of units) is rounded: a published x means [x − b/2, x + b/2];
+ * - a mean's sum is exact, and its value is exact sum / rounded count (checked: anything else
+ *   would tell more than the parts); a median's value is no additive quantity and is not in the
+ *   model (checked to be rounded to `valueRoundingBase`);
+ * - `not-applicable` tells a denominator (ratio, mean) or a median's number of units is 0, and a
+ *   confidential row of such an indicator that it is at least 1;
+ * - a primary rule that fires reveals a range by itself (a frequency-unsafe count lies in
+ *   [1, minFrequency − 1]); see `passesRequirement`.
+ *
+ * A variable passes when its interval contains the truth, its width is at least the width its
+ * primary rule requires (and is not zero for any primary), and, intersected with the rule's own
+ * range, its width is at least min(required, that range's width). Secondary suppressions have no
  * width requirement.
  */
 import type { SolveCounters, SubLp } from './lp.js';
@@ -34,8 +46,16 @@ import {
   type Relation,
   type TableModel,
 } from './model.js';
-import { applyPrimaryRules, profileFor, type PrimaryResult } from './primary.js';
+import {
+  applyPrimaryRules,
+  inRangeRequired,
+  inRangeWidth,
+  passesRequirement,
+  profileFor,
+  type PrimaryResult,
+} from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
+import { meanOf, roundValue } from './publish.js';
 import type {
   AuditInterval,
   AuditReport,
@@ -93,6 +113,7 @@ const RULES: readonly RuleName[] = [
   'p-percent',
   'group-disclosure',
   'min-denominator',
+  'single-value',
   'secondary',
   'linked-denominator',
   'earlier-release',
@@ -105,10 +126,42 @@ const rowKey = (r: {
   breakdown: string;
 }): string => `${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`;
 
-function halfWidth(p: RuleProfile): number {
+/**
+ * Half the width of what a published figure tells about its variable: the noise bound of the cell
+ * key method, half the rounding base of a count, 0 for an amount (a sum, a mean's numerator).
+ */
+function halfWidth(p: RuleProfile, role: 'numerator' | 'denominator'): number {
   if (p.method === 'cell-key') return p.cellKey?.D ?? 0;
-  if (p.kind === 'magnitude') return 0;
+  if (p.kind === 'magnitude' && role === 'numerator') return 0;
   return p.roundingBase > 1 ? p.roundingBase / 2 : 0;
+}
+
+/**
+ * The count a row's status tells about (null: none): a ratio or mean is not-applicable exactly
+ * when its denominator is 0, a median when its number of units is 0; so a confidential row of
+ * these says that count is at least 1.
+ */
+function statusCount(p: RuleProfile, c: ComputedCell): 'numerator' | 'denominator' | null {
+  if (p.kind === 'ratio') return 'denominator';
+  if (p.kind === 'median') return 'numerator';
+  if (p.kind === 'magnitude' && c.denominator !== null) return 'denominator';
+  return null;
+}
+
+/** Why a published value tells more than its published parts (null: it does not). */
+function valueLeak(p: RuleProfile, c: ComputedCell, r: PublishedCell): string | null {
+  if (r.value === null) return null;
+  const off = (a: number, b: number): boolean =>
+    Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (p.kind === 'median') {
+    if (p.valueRoundingBase !== null && off(r.value, roundValue(r.value, p.valueRoundingBase)))
+      return `median ${r.value} is not rounded to ${p.valueRoundingBase}`;
+  } else if (p.kind === 'magnitude' && c.denominator !== null && r.numerator !== null) {
+    const m = r.denominator === null ? null : meanOf(r.numerator, r.denominator);
+    if (m === null || off(r.value, m))
+      return `mean ${r.value} is not the published sum / published count`;
+  }
+  return null;
 }
 
 export async function audit(input: AuditInput): Promise<AuditReport> {
@@ -158,6 +211,8 @@ export async function auditModel(
   );
   let revised = 0;
   const publishedUnsafe: string[] = [];
+  /** Published medians, checked to be rounded (rule `single-value`). */
+  const medians = { cells: 0, passed: true };
   const targetRule: (RuleName | null)[] = new Array<RuleName | null>(nv).fill(null);
   const isTarget = new Uint8Array(nv);
 
@@ -196,12 +251,30 @@ export async function auditModel(
       const p = profileFor(profiles, c);
       const num = model.cellNum[i] ?? null;
       const den = model.cellDen[i] ?? null;
+      const counted = statusCount(p, c);
+      const countVar = counted === 'numerator' ? num : counted === 'denominator' ? den : null;
       if (r.status === 'published') {
         if (!isEarlier && primary.cellRule[i] !== null) publishedUnsafe.push(cellLabel(c));
-        const half = halfWidth(p);
-        learn(num, r.numerator, half, isEarlier, where);
-        learn(den, r.denominator, half, isEarlier, where);
-      } else if (!isEarlier && r.status !== 'not-applicable') {
+        if (!isEarlier) {
+          const leak = valueLeak(p, c, r);
+          if (leak !== null) publishedUnsafe.push(`${cellLabel(c)} (${leak})`);
+          if (p.kind === 'median' && r.value !== null) {
+            medians.cells++;
+            if (leak !== null) medians.passed = false;
+          }
+        }
+        learn(num, r.numerator, halfWidth(p, 'numerator'), isEarlier, where);
+        learn(den, r.denominator, halfWidth(p, 'denominator'), isEarlier, where);
+      } else if (countVar !== null && r.status === 'not-applicable') {
+        // No median, mean or ratio: its count is 0, and the public sees that (a mean's sum too).
+        if (truth(countVar) === 0) learn(countVar, 0, 0, isEarlier, where);
+        if (p.kind === 'magnitude' && num !== null && truth(num) === 0)
+          learn(num, 0, 0, isEarlier, where);
+      } else if (countVar !== null && truth(countVar) >= 1) {
+        // Confidential, not not-applicable: that count is at least 1.
+        lo[countVar] = Math.max(lo[countVar] as number, 1);
+      }
+      if (!isEarlier && r.status !== 'published' && r.status !== 'not-applicable') {
         for (const v of [num, den]) {
           if (v === null) continue;
           if (v === den && primary.varRule[v] === null && v !== num) continue;
@@ -230,7 +303,14 @@ export async function auditModel(
     const isPrimary = primary.varRule[v] !== null;
     const width = r.upper - r.lower;
     const containsTruth = r.lower <= t + TOL && r.upper >= t - TOL;
-    const passed = containsTruth && width + TOL >= required && (!isPrimary || width > TOL);
+    const rl = primary.rangeLo[v] as number;
+    const rh = primary.rangeHi[v] as number;
+    const ranged = rl !== -Infinity || rh !== Infinity;
+    const rangeRequired = ranged ? inRangeRequired(required, rl, rh) : null;
+    const rangeMargin =
+      rangeRequired === null ? Infinity : inRangeWidth(r.lower, r.upper, rl, rh) - rangeRequired;
+    const passed =
+      containsTruth && passesRequirement(r.lower, r.upper, required, rl, rh, isPrimary, TOL);
     intervals[v] = {
       variable: (model.vars[v] as { id: string }).id,
       cells: (model.vars[v] as { cells: number[] }).cells.map((i) =>
@@ -240,7 +320,9 @@ export async function auditModel(
       lower: r.lower,
       upper: r.upper,
       required,
-      margin: width - required,
+      ruleRange: ranged ? { lower: rl, upper: rh } : null,
+      rangeRequired,
+      margin: Math.min(width - required, rangeMargin),
       bound: r.exact === false ? 'inner' : 'exact',
       containsTruth,
       passed,
@@ -375,6 +457,8 @@ export async function auditModel(
       targets: targets.map((v) => colOf[v] as number),
       truth: cols.map(truth),
       required: exactIntervals ? null : cols.map((v) => primary.required[v] as number),
+      rangeLo: exactIntervals ? null : cols.map((v) => primary.rangeLo[v] as number),
+      rangeHi: exactIntervals ? null : cols.map((v) => primary.rangeHi[v] as number),
     };
     for (const v of cols) colOf[v] = -1;
     return { seed, cap, cols, targets, truncated, task };
@@ -423,6 +507,8 @@ export async function auditModel(
           targets: anchors.slice(at, at + CORE_TARGETS_PER_TASK),
           truth: truthOfCore,
           required: null,
+          rangeLo: null,
+          rangeHi: null,
         });
       }
       return { stillOpen, local, peeled, first, last: tasks.length };
@@ -618,7 +704,18 @@ export async function auditModel(
     else byRule.set(rule, [iv]);
     if (!iv.passed) failing.push(iv);
   }
+  if (medians.cells > 0) byRule.set('single-value', []);
   const rules: AuditRuleReport[] = RULES.filter((r) => byRule.has(r)).map((rule) => {
+    if (rule === 'single-value') {
+      // No intervals: the check is that each published median is rounded (not a unit's value).
+      return {
+        rule,
+        cells: medians.cells,
+        passed: medians.passed,
+        narrowestMargin: null,
+        intervals: [],
+      };
+    }
     const list = byRule.get(rule) as AuditInterval[];
     const margins = list.map((x) => x.margin);
     return {

@@ -19,6 +19,9 @@ export interface LpTask {
   truth: number[];
   /** Required width per column, to accept witness intervals; null asks for exact optima. */
   required: number[] | null;
+  /** The rule's own range per column (see `passesRequirement`); null: none. */
+  rangeLo?: number[] | null;
+  rangeHi?: number[] | null;
 }
 
 export interface LpTaskResult {
@@ -33,7 +36,14 @@ export async function solveTask(t: LpTask): Promise<LpTaskResult> {
     t.targets,
     (c) => t.truth[c] as number,
     counters,
-    t.required ? { truth: t.truth, required: t.required } : undefined,
+    t.required
+      ? {
+          truth: t.truth,
+          required: t.required,
+          rangeLo: t.rangeLo ?? null,
+          rangeHi: t.rangeHi ?? null,
+        }
+      : undefined,
   );
   return { intervals, counters };
 }

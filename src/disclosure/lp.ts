@@ -11,6 +11,7 @@
  */
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
+import { passesRequirement } from './primary.js';
 import { divideRange, scaledRange, termRanges } from './propagate.js';
 
 // `highs` is a CommonJS package whose ESM build has a default export; TypeScript (NodeNext) sees
@@ -84,7 +85,12 @@ export async function solveIntervals(
   targets: number[],
   fallback: (t: number) => number,
   counters: SolveCounters,
-  witness?: { truth: number[]; required: number[] },
+  witness?: {
+    truth: number[];
+    required: number[];
+    rangeLo?: number[] | null;
+    rangeHi?: number[] | null;
+  },
 ): Promise<Interval[]> {
   if (lp.rows.length <= 1) {
     counters.closedForm += targets.length;
@@ -156,12 +162,21 @@ export async function solveIntervals(
       counters.lp++;
       return model.getModelStatus();
     };
+    /** Whether an inner bound already proves the requirement (it is monotone in the interval). */
+    const enough = (t: number, lower: number, upper: number): boolean =>
+      !!witness &&
+      passesRequirement(
+        lower,
+        upper,
+        witness.required[t] ?? 0,
+        witness.rangeLo?.[t] ?? -Infinity,
+        witness.rangeHi?.[t] ?? Infinity,
+        true,
+      );
     const out: Interval[] = [];
     for (const t of targets) {
       if (witness && seenLo && seenHi) {
-        const w = (seenHi[t] as number) - (seenLo[t] as number);
-        const need = witness.required[t] ?? 0;
-        if (w > 1e-6 && w + 1e-6 >= need) {
+        if (enough(t, seenLo[t] as number, seenHi[t] as number)) {
           counters.witness++;
           out.push({ lower: seenLo[t] as number, upper: seenHi[t] as number, exact: false });
           continue;
@@ -183,8 +198,7 @@ export async function solveIntervals(
       if (witness && seenLo) {
         const low = Math.min(seenLo[t] as number, witness.truth[t] as number);
         const top = upper >= inf ? Infinity : upper;
-        const need = witness.required[t] ?? 0;
-        if (top - low > 1e-6 && top - low + 1e-6 >= need) {
+        if (enough(t, low, top)) {
           costs[t] = 0;
           counters.witness++;
           out.push({ lower: low, upper: top, exact: false });

@@ -5,11 +5,23 @@
  *
  * - frequency: 0 < n < minFrequency → width ≥ max(minRange, safetyRange% · n)
  * - zero (zeroPolicy 'unsafe'): n = 0 → width ≥ minRange
- * - group disclosure (ratios): share 0% or 100% with denominator < groupDisclosure → width ≥ minRange
+ * - group disclosure (ratios): a share of 100% (n = d > 0), or of 0% when zeroPolicy is 'unsafe',
+ *   with denominator < groupDisclosure → width ≥ max(minRange, 1). A 0% share under zeroPolicy
+ *   'safe' is published, as the count indicator of the same numerator publishes its zero.
  * - min-denominator (ratios): a reliability rule; the figure is withheld, nothing needs an interval
  * - (n,k)-dominance: x1(+x2) > k% · total → width ≥ (100/k)(x1(+x2)) − total
  * - p%: total − x1 − x2 < p% · x1 → width ≥ p% · x1 − (total − x1 − x2)
  *   (the τ-Argus protection levels of these two rules)
+ * - medians (kind 'median'): only the frequency rule, on the median's number of units (a count);
+ *   a median is not a sum, so dominance and p% do not apply. Its value is published rounded to
+ *   `valueRoundingBase` (publish.ts).
+ *
+ * The attacker knows the rules (the profiles are published). A frequency or zero finding on a
+ * count therefore also tells the range the rule itself reveals to whoever guesses that it fired:
+ * [1, minFrequency − 1], or [0, minFrequency − 1] when zeroPolicy is 'unsafe' (for a median
+ * [1, minFrequency − 1]: a median of no units is not-applicable, not confidential). The audit
+ * intersects the attacker's interval with that range and asks for min(required, its width) in it:
+ * the published table must not narrow a small count beyond what the rule itself tells.
  */
 import type { RuleProfile } from './profiles.js';
 import type { TableModel } from './model.js';
@@ -23,12 +35,61 @@ export interface PrimaryResult {
   required: Float64Array;
   /** The rule behind each variable's requirement. */
   varRule: (RuleName | null)[];
+  /**
+   * What the rules that fire on a variable reveal by themselves: the intersection of their
+   * ranges ([-∞, ∞] when none bounds it). See `passesRequirement`.
+   */
+  rangeLo: Float64Array;
+  rangeHi: Float64Array;
 }
 
-interface Finding {
+export interface Finding {
   rule: RuleName;
   required: number;
   protectsVariable: boolean;
+  /** The range of the protected count that the rule reveals when it fires (null: none). */
+  range: readonly [number, number] | null;
+}
+
+/**
+ * Whether an attacker interval [lower, upper] of a variable satisfies its requirement:
+ * - its width is at least `required` (and not zero for a primary: `primary`);
+ * - intersected with the rule's own range [rangeLo, rangeHi], its width is at least
+ *   min(required, rangeHi − rangeLo): an attacker who knows the rules and guesses that the rule
+ *   fired learns nothing from the table beyond the range the rule gives away.
+ * Both hold trivially with an infinite range. Monotone: a wider interval passes if a narrower does.
+ */
+export function passesRequirement(
+  lower: number,
+  upper: number,
+  required: number,
+  rangeLo: number,
+  rangeHi: number,
+  primary: boolean,
+  tol = 1e-6,
+): boolean {
+  const width = upper - lower;
+  if (width + tol < required || (primary && width <= tol)) return false;
+  if (rangeLo === -Infinity && rangeHi === Infinity) return true;
+  return (
+    inRangeWidth(lower, upper, rangeLo, rangeHi) + tol >=
+    inRangeRequired(required, rangeLo, rangeHi)
+  );
+}
+
+/** Width of [lower, upper] ∩ [rangeLo, rangeHi] (0 when they do not meet). */
+export function inRangeWidth(
+  lower: number,
+  upper: number,
+  rangeLo: number,
+  rangeHi: number,
+): number {
+  return Math.max(0, Math.min(upper, rangeHi) - Math.max(lower, rangeLo));
+}
+
+/** The requirement inside a rule's range: capped at the range's width. */
+export function inRangeRequired(required: number, rangeLo: number, rangeHi: number): number {
+  return Math.min(required, Math.max(0, rangeHi - rangeLo));
 }
 
 export function profileFor(profiles: Record<string, RuleProfile>, c: ComputedCell): RuleProfile {
@@ -42,29 +103,53 @@ export function cellFindings(c: ComputedCell, p: RuleProfile): Finding[] {
   if (p.method === 'cell-key' || c.value === null) return [];
   const out: Finding[] = [];
   const range = (n: number): number => Math.max(p.minRange, (p.safetyRange / 100) * n);
-  if (p.kind === 'frequency') {
-    const n = c.numerator ?? c.value;
-    if (n === 0 && p.zeroPolicy === 'unsafe')
-      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
+  const zeroUnsafe = p.zeroPolicy === 'unsafe';
+  /** What a frequency (or zero) finding on a count reveals: the rule's own range. */
+  const countRange = (from: number): readonly [number, number] => [
+    from,
+    Math.max(from, p.minFrequency - 1),
+  ];
+  const countRules = (n: number, from: number): void => {
+    if (n === 0 && zeroUnsafe)
+      out.push({
+        rule: 'zero',
+        required: p.minRange,
+        protectsVariable: true,
+        range: countRange(0),
+      });
     if (n > 0 && n < p.minFrequency)
-      out.push({ rule: 'frequency', required: range(n), protectsVariable: true });
+      out.push({
+        rule: 'frequency',
+        required: range(n),
+        protectsVariable: true,
+        range: countRange(from),
+      });
+  };
+  if (p.kind === 'frequency') {
+    countRules(c.numerator ?? c.value, zeroUnsafe ? 0 : 1);
   } else if (p.kind === 'ratio') {
     const n = c.numerator ?? 0;
     const d = c.denominator ?? 0;
-    if (n === 0 && p.zeroPolicy === 'unsafe')
-      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
-    if (n > 0 && n < p.minFrequency)
-      out.push({ rule: 'frequency', required: range(n), protectsVariable: true });
-    if (p.groupDisclosure !== null && d > 0 && d < p.groupDisclosure && (n === 0 || n === d)) {
+    countRules(n, zeroUnsafe ? 0 : 1);
+    // 100% tells every member of the group has the attribute; 0% that none has it, which is
+    // disclosive only where a zero count is (zeroPolicy 'unsafe'): a count indicator of the
+    // same numerator publishes that zero otherwise, so withholding it here would protect nothing.
+    const share = n === d || (n === 0 && zeroUnsafe);
+    if (p.groupDisclosure !== null && d > 0 && d < p.groupDisclosure && share) {
       out.push({
         rule: 'group-disclosure',
         required: Math.max(p.minRange, 1),
         protectsVariable: true,
+        range: null,
       });
     }
     if (p.minDenominator !== null && d < p.minDenominator) {
-      out.push({ rule: 'min-denominator', required: 0, protectsVariable: false });
+      out.push({ rule: 'min-denominator', required: 0, protectsVariable: false, range: null });
     }
+  } else if (p.kind === 'median') {
+    // The number of units is the model variable (a count, additive); the median itself is not.
+    // n = 0 has no median (not-applicable, public), so a confidential median has n ≥ 1.
+    countRules(c.numerator ?? c.contributors, 1);
   } else {
     const total = c.numerator ?? c.value;
     if (total < 0)
@@ -80,14 +165,16 @@ export function cellFindings(c: ComputedCell, p: RuleProfile): Finding[] {
     const x1 = c.largest ?? 0;
     const x2 = c.secondLargest ?? 0;
     const pBound = p.pPercent !== null ? (p.pPercent / 100) * x1 : 0;
-    if (c.contributors === 0 && p.zeroPolicy === 'unsafe') {
-      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true });
+    if (c.contributors === 0 && zeroUnsafe) {
+      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true, range: null });
     }
+    // Too few contributors: the amount (not a count) is protected; the rule reveals no range of it.
     if (c.contributors > 0 && c.contributors < p.minFrequency) {
       out.push({
         rule: 'frequency',
         required: Math.max(range(total), pBound),
         protectsVariable: true,
+        range: null,
       });
     }
     if (p.nk !== null && total > 0) {
@@ -97,11 +184,17 @@ export function cellFindings(c: ComputedCell, p: RuleProfile): Finding[] {
           rule: 'nk-dominance',
           required: (100 / p.nk.k) * top - total,
           protectsVariable: true,
+          range: null,
         });
       }
     }
     if (p.pPercent !== null && total > 0 && total - x1 - x2 < pBound) {
-      out.push({ rule: 'p-percent', required: pBound - (total - x1 - x2), protectsVariable: true });
+      out.push({
+        rule: 'p-percent',
+        required: pBound - (total - x1 - x2),
+        protectsVariable: true,
+        range: null,
+      });
     }
   }
   return out.sort((a, b) => b.required - a.required);
@@ -113,6 +206,8 @@ export function applyPrimaryRules(
   model: TableModel,
 ): PrimaryResult {
   const required = new Float64Array(model.vars.length);
+  const rangeLo = new Float64Array(model.vars.length).fill(-Infinity);
+  const rangeHi = new Float64Array(model.vars.length).fill(Infinity);
   const varRule: (RuleName | null)[] = model.vars.map(() => null);
   const cellRule: (RuleName | null)[] = cells.map((c, i) => {
     const f = cellFindings(c, profileFor(profiles, c));
@@ -125,8 +220,13 @@ export function applyPrimaryRules(
         required[v] = x.required;
         varRule[v] = x.rule;
       }
+      // Every range of a rule that fired contains the truth, so does their intersection.
+      if (x.range) {
+        rangeLo[v] = Math.max(rangeLo[v] as number, x.range[0]);
+        rangeHi[v] = Math.min(rangeHi[v] as number, x.range[1]);
+      }
     }
     return top.rule;
   });
-  return { cellRule, required, varRule };
+  return { cellRule, required, varRule, rangeLo, rangeHi };
 }

@@ -20,8 +20,11 @@ export type CellKeyParams = z.infer<typeof cellKeyParamsSchema>;
 
 export const ruleProfileSchema = z
   .object({
-    /** frequency = counts of units; ratio = percentages/rates; magnitude = sums/means/medians of amounts. */
-    kind: z.enum(['frequency', 'magnitude', 'ratio']),
+    /**
+     * frequency = counts of units; ratio = percentages/rates; magnitude = sums and means of
+     * amounts; median = medians of amounts (not a sum: only the number of units is additive).
+     */
+    kind: z.enum(['frequency', 'magnitude', 'ratio', 'median']),
     /** A count (or number of contributors) below this is unsafe; 0 turns the rule off. */
     minFrequency: z.number().int().min(0),
     /** Safety range in percent of the cell value (τ-Argus FREQ(n, range)). */
@@ -41,8 +44,19 @@ export const ruleProfileSchema = z
     groupDisclosure: z.number().int().min(0).nullable(),
     /** Whether a zero count is disclosive (primary) or safe. */
     zeroPolicy: z.enum(['safe', 'unsafe']),
-    /** Published counts are rounded to this base after suppression (1 = no rounding). */
+    /**
+     * Published counts are rounded to this base after suppression (1 = no rounding): a count's
+     * value, a ratio's numerator and denominator, a mean's denominator (its number of units) and a
+     * median's number of units. Amounts (a sum, the numerator of a mean) are never rounded by it:
+     * dominance and p% protect them.
+     */
     roundingBase: z.number().int().min(1),
+    /**
+     * Published values that are not derived from published counts (a median) are rounded to this
+     * base (halves up), so that the figure is not one unit's own value; null = not rounded.
+     * Absent in the manifests of releases made before the field existed: read as null.
+     */
+    valueRoundingBase: z.number().positive().nullable().default(null),
     method: z.enum(['suppression', 'cell-key']),
     cellKey: cellKeyParamsSchema.nullable(),
     /** Information-loss cost of suppressing a cell: its value, its count, or one per cell. */
@@ -57,6 +71,21 @@ export const ruleProfileSchema = z
         message: "method 'cell-key' needs cellKey {D,V,js,pstay}",
       });
     }
+    if (p.kind === 'median' && (p.nk !== null || p.pPercent !== null)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [p.nk !== null ? 'nk' : 'pPercent'],
+        message:
+          'a median is not a sum: dominance and p% do not apply (use minFrequency and valueRoundingBase)',
+      });
+    }
+    if (p.kind === 'median' && p.minFrequency === 0 && (p.valueRoundingBase ?? 1) <= 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: 'a median profile needs minFrequency or valueRoundingBase',
+      });
+    }
     if (p.kind === 'magnitude' && p.nk === null && p.pPercent === null && p.minFrequency === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -67,54 +96,80 @@ export const ruleProfileSchema = z
   });
 export type RuleProfile = z.infer<typeof ruleProfileSchema>;
 
-export const DEFAULT_PROFILES: { count: RuleProfile; ratio: RuleProfile; magnitude: RuleProfile } =
-  {
-    count: {
-      kind: 'frequency',
-      minFrequency: 10,
-      safetyRange: 20,
-      minRange: 10,
-      nk: null,
-      pPercent: null,
-      minDenominator: null,
-      groupDisclosure: null,
-      zeroPolicy: 'safe',
-      roundingBase: 5,
-      method: 'suppression',
-      cellKey: null,
-      cost: 'value',
-    },
-    ratio: {
-      kind: 'ratio',
-      minFrequency: 10,
-      safetyRange: 20,
-      minRange: 10,
-      nk: null,
-      pPercent: null,
-      minDenominator: 50,
-      groupDisclosure: 100,
-      zeroPolicy: 'safe',
-      roundingBase: 5,
-      method: 'suppression',
-      cellKey: null,
-      cost: 'value',
-    },
-    magnitude: {
-      kind: 'magnitude',
-      minFrequency: 10,
-      safetyRange: 20,
-      minRange: 0,
-      nk: { n: 2, k: 85 },
-      pPercent: 10,
-      minDenominator: null,
-      groupDisclosure: null,
-      zeroPolicy: 'safe',
-      roundingBase: 1,
-      method: 'suppression',
-      cellKey: null,
-      cost: 'value',
-    },
-  };
+export const DEFAULT_PROFILES: {
+  count: RuleProfile;
+  ratio: RuleProfile;
+  magnitude: RuleProfile;
+  median: RuleProfile;
+} = {
+  count: {
+    kind: 'frequency',
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 10,
+    nk: null,
+    pPercent: null,
+    minDenominator: null,
+    groupDisclosure: null,
+    zeroPolicy: 'safe',
+    roundingBase: 5,
+    valueRoundingBase: null,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+  ratio: {
+    kind: 'ratio',
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 10,
+    nk: null,
+    pPercent: null,
+    minDenominator: 50,
+    groupDisclosure: 100,
+    zeroPolicy: 'safe',
+    roundingBase: 5,
+    valueRoundingBase: null,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+  magnitude: {
+    kind: 'magnitude',
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 0,
+    nk: { n: 2, k: 85 },
+    pPercent: 10,
+    minDenominator: null,
+    groupDisclosure: null,
+    zeroPolicy: 'safe',
+    // The counts beside an amount (a mean's number of units) are rounded as every count is.
+    roundingBase: 5,
+    valueRoundingBase: null,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+  median: {
+    kind: 'median',
+    // A median needs 10 units (frequency rule on its number of units, a count).
+    minFrequency: 10,
+    safetyRange: 20,
+    minRange: 10,
+    nk: null,
+    pPercent: null,
+    minDenominator: null,
+    groupDisclosure: null,
+    zeroPolicy: 'safe',
+    roundingBase: 5,
+    // € 100: not one unit's own income (CBS publishes incomes in x € 1,000 with one decimal).
+    valueRoundingBase: 100,
+    method: 'suppression',
+    cellKey: null,
+    cost: 'value',
+  },
+};
 
 /** Validates a profile; the error names the indicator and the field. */
 export function parseRuleProfile(indicatorId: string, raw: unknown): RuleProfile {

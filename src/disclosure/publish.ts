@@ -1,11 +1,14 @@
 /**
  * From a suppression pattern to release rows: statuses, rounding and the cell key method.
  *
- * Rounding (after suppression) applies to counts: the numerator of a frequency indicator and
- * the numerator and denominator of a ratio, to the nearest multiple of `roundingBase` (halves
- * up). A ratio's value is recomputed from the rounded parts, so it adds no information beyond
- * them; totals may not add up. Magnitude figures (sums, means, medians of amounts) are published
- * unrounded, because a rounded denominator next to an exact mean and sum would be recomputable.
+ * Rounding (after suppression) applies to every count, to the nearest multiple of `roundingBase`
+ * (halves up): the numerator of a frequency indicator, the numerator and denominator of a ratio,
+ * the denominator of a mean (its number of units) and the number of units of a median. A row's
+ * value is recomputed from its published parts, so it adds no information beyond them and the
+ * rounding of a count cannot be undone from the figure beside it: a ratio from the rounded parts,
+ * a mean as exact sum / rounded count (2 decimals). Sums of amounts stay exact (dominance and p%
+ * protect them). A median is not derived from published parts: it is rounded to
+ * `valueRoundingBase`, so that it is not one unit's own value. Totals may not add up.
  */
 import {
   buildPerturbationTable,
@@ -23,14 +26,25 @@ export function roundTo(x: number, base: number): number {
   return Math.floor(x / base + 0.5) * base;
 }
 
+/** A value rounded to `base` (halves up; any positive base, e.g. 100 or 0.5); null = as is. */
+export function roundValue(x: number, base: number | null): number {
+  if (base === null) return x;
+  return Number((Math.floor(x / base + 0.5) * base).toPrecision(15));
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** What the rules say a published mean's value is: exact sum / published (rounded) count. */
+export function meanOf(sum: number, count: number): number | null {
+  return count > 0 ? round2(sum / count) : null;
+}
+
 /** The factor between value and numerator/denominator (1, 100, 1000, ...), from the truth. */
 export function ratioScale(c: ComputedCell): number {
   if (c.value === null || !c.numerator || !c.denominator || c.value === 0) return 100;
   const s = (c.value * c.denominator) / c.numerator;
   return 10 ** Math.round(Math.log10(s));
 }
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function baseRow(
   c: ComputedCell,
@@ -79,6 +93,7 @@ export function publishRows(
       let value = c.value;
       if (p.kind === 'frequency') value = n ?? value;
       else if (p.kind === 'ratio') value = d && n !== null ? round2((ratioScale(c) * n) / d) : 0;
+      else if (p.kind === 'median') value = roundValue(c.value, p.valueRoundingBase);
       else if (n !== null && d) value = c.value === c.numerator ? n : round2(n / d);
       return { ...row, value, numerator: n, denominator: d, status: 'published', rule: 'cell-key' };
     }
@@ -95,17 +110,30 @@ export function publishRows(
     if (den !== null && suppressed[den]) {
       return { ...row, ...hidden, status: 'suppressed-secondary', rule: 'linked-denominator' };
     }
+    const b = p.roundingBase;
     if (p.kind === 'magnitude') {
+      // Sum: exact. Mean: exact sum, rounded count, value from those two.
+      const d = c.denominator === null ? null : roundTo(c.denominator, b);
+      const value = d === null ? c.value : c.numerator === null ? null : meanOf(c.numerator, d);
       return {
         ...row,
-        value: c.value,
+        value,
         numerator: c.numerator,
-        denominator: c.denominator,
+        denominator: d,
         status: 'published',
         rule: null,
       };
     }
-    const b = p.roundingBase;
+    if (p.kind === 'median') {
+      return {
+        ...row,
+        value: roundValue(c.value, p.valueRoundingBase),
+        numerator: c.numerator === null ? null : roundTo(c.numerator, b),
+        denominator: null,
+        status: 'published',
+        rule: null,
+      };
+    }
     const n = c.numerator === null ? null : roundTo(c.numerator, b);
     const d = c.denominator === null ? null : roundTo(c.denominator, b);
     let value: number | null;

@@ -9,7 +9,10 @@
  * suppressed child i gets width w_i = C + min(a_i, C), with C the capacity of the other
  * suppressed members, and a suppressed parent gets C_children + min(a_p, C_children). A
  * protected variable needs w_i ≥ its required width; any suppressed variable needs a second
- * suppression in each of its relations (otherwise the relation recomputes it exactly).
+ * suppression in each of its relations (otherwise the relation recomputes it exactly). A
+ * protected variable whose rule reveals a range [l, h] by itself (a frequency-unsafe count) also
+ * needs [t − min(t, C), t + C] ∩ [l, h] at least min(required, h − l) wide (see
+ * `passesRequirement`): `capacityNeeded` gives the least C for both.
  *
  * Choosing what to add is a small covering problem (min Σ cost with Σ capacity ≥ deficit). It is
  * solved by comparing the cheapest single cell that covers the deficit with a greedy cover in
@@ -26,11 +29,33 @@ export interface SuppressionState {
   /** 1 = primary (protected: needs its required width), 0 = secondary. */
   protectedVar: Uint8Array;
   required: Float64Array;
+  /** The rule's own range per variable (−∞/∞ when none); see `passesRequirement`. */
+  rangeLo: Float64Array;
+  rangeHi: Float64Array;
   reason: (RuleName | null)[];
   cost: Float64Array;
 }
 
 const EPS = 1e-9;
+
+/**
+ * The least capacity C of the other suppressed members of a relation such that a member with
+ * value `own`, able to move up by C and down by min(own, C), gets an interval at least `need`
+ * wide and, inside its rule's range [rl, rh], at least min(need, rh − rl) wide. Inside the range
+ * the interval is [max(own − C, l0), min(own + C, rh)] with l0 = max(rl, 0): its width grows by
+ * 2 per unit of C until one side reaches its end (after a = rh − own up, b = own − l0 down), then
+ * by 1, then stops at a + b.
+ */
+export function capacityNeeded(own: number, need: number, rl: number, rh: number): number {
+  const plain = need / 2 <= own ? need / 2 : need - own;
+  if (rl === -Infinity && rh === Infinity) return Math.max(0, plain);
+  const w = Math.min(need, Math.max(0, rh - rl));
+  const a = Math.max(0, rh - own);
+  const b = Math.max(0, own - Math.max(rl, 0));
+  const lo = Math.min(a, b);
+  const ranged = w <= 2 * lo ? w / 2 : w <= a + b ? w - lo : Math.max(a, b);
+  return Math.max(0, plain, ranged);
+}
 
 export function runSecondary(
   model: TableModel,
@@ -39,7 +64,7 @@ export function runSecondary(
   seedEquations?: number[],
 ): number {
   const { equations, vars, varEquations } = model;
-  const { suppressed, protectedVar, required, reason, cost } = state;
+  const { suppressed, protectedVar, required, rangeLo, rangeHi, reason, cost } = state;
   const a = (v: number): number => (vars[v] as { truth: number }).truth;
   const queued = new Uint8Array(equations.length);
   const queue: number[] = [];
@@ -105,9 +130,12 @@ export function runSecondary(
         const need = protectedVar[v] ? (required[v] as number) : 0;
         const own = a(v);
         const width = otherCount === 0 ? 0 : others + Math.min(own, others);
-        if (otherCount > 0 && width + EPS >= need && (!protectedVar[v] || width > EPS)) return 0;
-        if (need <= 0) return 2 * EPS; // only a partner is missing
-        const delta = (need / 2 <= own ? need / 2 : need - own) - (otherCount === 0 ? 0 : others);
+        const cap = protectedVar[v]
+          ? capacityNeeded(own, need, rangeLo[v] as number, rangeHi[v] as number)
+          : 0;
+        if (otherCount > 0 && others + EPS >= cap && (!protectedVar[v] || width > EPS)) return 0;
+        if (cap <= 0) return 2 * EPS; // only a partner is missing
+        const delta = cap - (otherCount === 0 ? 0 : others);
         return Math.max(delta, 2 * EPS);
       };
       if (totalSup === 0) break;

@@ -52,6 +52,11 @@ export type RuleName =
   | 'p-percent'
   | 'min-denominator'
   | 'group-disclosure'
+  /**
+   * Medians: the published value is rounded to `valueRoundingBase`, so it is not one unit's own
+   * value. Not a suppression rule; the audit reports the published medians it checked under it.
+   */
+  | 'single-value'
   | 'secondary'
   | 'linked-denominator'
   | 'earlier-release';
@@ -65,7 +70,17 @@ export interface AuditInterval {
   lower: number;
   upper: number;
   required: number;
-  /** (upper - lower) - required; negative = too narrow. */
+  /**
+   * The range the variable's primary rule reveals by itself to an attacker who knows the rules
+   * and guesses that it fired (a frequency-unsafe count: [1, minFrequency − 1]); null: none.
+   */
+  ruleRange: { lower: number; upper: number } | null;
+  /** The width [lower, upper] ∩ ruleRange must have: min(required, the range's width); null: no range. */
+  rangeRequired: number | null;
+  /**
+   * min((upper − lower) − required, width of [lower, upper] ∩ ruleRange − rangeRequired);
+   * negative = too narrow.
+   */
   margin: number;
   /**
    * 'exact': lower/upper are the LP optimum (or the closed form of a one-relation problem).

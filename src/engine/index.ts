@@ -13,4 +13,3 @@ export {
   createRegionHierarchy,
   hierarchyOf,
 } from './fixture.js';
-export { comparableGemeenten, COMPARABLE_METHOD } from './comparable.js';

@@ -29,7 +29,9 @@ export type AuditAction =
   | 'rejection'
   | 'publication'
   | 'withdrawal'
-  | 'access';
+  | 'access'
+  | 'integrity.refused'
+  | 'report.read';
 
 export interface AuditEntry {
   seq: number;

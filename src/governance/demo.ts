@@ -144,23 +144,28 @@ export async function setupDemoGovernance(
 
 /**
  * The demo's reviewers approve a candidate: every provider whose data it uses, and two board
- * members (the broker analyst started the run and does not review).
+ * members (the broker analyst started the run and does not review). Each approval signs the
+ * digest recorded for the candidate.
  */
 export async function approveAsDemo(demo: DemoGovernance, releaseId: string): Promise<Release> {
   const gov = demo.governance;
   let release = await gov.getRelease(releaseId);
+  const digest = release.digest;
+  if (!digest) throw new Error(`release ${releaseId} has no recorded digest to approve`);
   for (const org of release.providers) {
     const u = demo.providers[org];
     if (!u) throw new Error(`release ${releaseId} uses provider ${org}, which has no demo user`);
     release = await gov.review(u.id, releaseId, {
       decision: 'approve',
       reason: 'checked against our own figures',
+      digest,
     });
   }
   for (const u of demo.board.slice(0, 2)) {
     release = await gov.review(u.id, releaseId, {
       decision: 'approve',
       reason: 'disclosure audit passed',
+      digest,
     });
   }
   return release;

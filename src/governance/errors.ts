@@ -6,7 +6,8 @@ export type GovernanceErrorCode =
   | 'not_found' // 404
   | 'conflict' // 409
   | 'too_large' // 413
-  | 'purpose'; // 403: purpose binding refused
+  | 'purpose' // 403: purpose binding refused
+  | 'integrity'; // 409: the release files are not the content that was recorded and approved
 
 export class GovernanceError extends Error {
   override name = 'GovernanceError';

@@ -4,11 +4,19 @@
  * hash-chained audit trail. Returns plain data; knows nothing of HTTP.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Transaction } from 'kysely';
 import { datasetContract, DATASETS } from '../ingest/contracts.js';
+import { RESTRICTED_DIR } from '../release/format.js';
+import {
+  digestOfFiles,
+  firstDifference,
+  releaseFileDigestsAsync,
+  type ReleaseFileDigest,
+} from '../release/integrity.js';
 import type { Database, Store } from '../store/index.js';
 import { appendAudit, listAudit, verifyAuditTrail, type AuditAction } from './audit.js';
 import { GovernanceError, PurposeBindingError } from './errors.js';
@@ -40,6 +48,12 @@ const DAY_MS = 86_400_000;
 export interface GovernanceOptions {
   /** The clock; tests move it to cross validity and retention boundaries. */
   now?: () => Date;
+  /**
+   * Where the release folders live (`<releasesDir>/<id>/`): their digest is checked when a
+   * candidate enters the airlock and again at publication, and the restricted report is read
+   * from there. Default: `<store.dataDir>/releases`, where `writeRelease` puts them.
+   */
+  releasesDir?: string;
 }
 
 type AgreementRow = Database['agreements'];
@@ -52,6 +66,15 @@ const toIso = (d: Date | string, field: string): string => {
     throw new GovernanceError('invalid', `${field}: not a valid date`);
   return date.toISOString();
 };
+/** Release ids name folders: the same pattern as `isReleaseId` in src/release/store.ts. */
+const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
+const short = (digest: string) => digest.slice(0, 12);
+/** A sha256 in hex (either case), returned in lowercase; anything else is refused. */
+const hexDigest = (d: unknown, field: string): string => {
+  if (typeof d !== 'string' || !/^[0-9a-fA-F]{64}$/.test(d))
+    throw new GovernanceError('invalid', `${field} must be a sha256: 64 hexadecimal characters`);
+  return d.toLowerCase();
+};
 const nonEmpty = (s: string | undefined, field: string): string => {
   const t = (s ?? '').trim();
   if (t === '') throw new GovernanceError('invalid', `${field} must not be empty`);
@@ -60,12 +83,21 @@ const nonEmpty = (s: string | undefined, field: string): string => {
 
 export class Governance {
   readonly now: () => Date;
+  /** The folder that holds `<id>/` per release (see `GovernanceOptions.releasesDir`). */
+  readonly releasesDir: string;
 
   constructor(
     readonly store: Store,
     opts: GovernanceOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.releasesDir = opts.releasesDir ?? join(store.dataDir, 'releases');
+  }
+
+  /** The folder of one release, `<releasesDir>/<id>`. */
+  releaseDir(id: string): string {
+    if (!RELEASE_ID.test(id)) throw new GovernanceError('invalid', `'${id}' is not a release id`);
+    return join(this.releasesDir, id);
   }
 
   private get db() {
@@ -1128,11 +1160,29 @@ export class Governance {
   /**
    * The run's output enters the airlock. Purpose binding is checked again now: an agreement that
    * expired or was revoked during the run refuses the candidate.
+   *
+   * `digest` is `releaseDigest(releases/<id>/)` (src/release/integrity.ts) of the files the run
+   * wrote; every approval signs it and publication recomputes it. When the folder is already on
+   * disk (the pipeline writes it first) its digest must equal `digest`, and the list of its files
+   * is recorded too, so that a later mismatch names the file; a folder that comes later is
+   * checked at publication only.
    */
   async createCandidate(
     actor: string,
-    input: { runId: string; releaseId?: string; auditSummary: Record<string, unknown> },
+    input: {
+      runId: string;
+      releaseId?: string;
+      digest: string;
+      auditSummary: Record<string, unknown>;
+    },
   ): Promise<Release> {
+    const digest = hexDigest(input.digest, 'digest');
+    if (input.releaseId !== undefined && !RELEASE_ID.test(input.releaseId)) {
+      throw new GovernanceError(
+        'invalid',
+        `release id '${input.releaseId}': use letters, digits, '.', '_' and '-' (at most 81), starting with a letter or digit`,
+      );
+    }
     const run = await this.getRun(input.runId);
     if (run.startedBy !== actor) {
       throw new GovernanceError(
@@ -1154,6 +1204,26 @@ export class Governance {
       .map((o) => o.id);
     const id =
       input.releaseId ?? `rel-${this.now().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+    if (await this.db.selectFrom('releases').select('id').where('id', '=', id).executeTakeFirst()) {
+      throw new GovernanceError('conflict', `release ${id} already exists`);
+    }
+    let files: ReleaseFileDigest[] | null = null;
+    const dir = this.releaseDir(id);
+    if (existsSync(dir)) {
+      files = await releaseFileDigestsAsync(dir);
+      const actual = digestOfFiles(files);
+      if (actual !== digest) {
+        const reason = `the files of releases/${id}/ have digest ${short(actual)}, not the submitted ${short(digest)}`;
+        await this.logAudit(actor, 'integrity.refused', id, {
+          stage: 'candidate',
+          run: run.id,
+          digest,
+          actual,
+          reason,
+        });
+        throw new GovernanceError('integrity', `candidate ${id} refused: ${reason}`);
+      }
+    }
     const at = this.now().toISOString();
     const verification = await verifyAuditTrail(this.db);
     await this.tx(async (trx) => {
@@ -1177,6 +1247,8 @@ export class Governance {
           withdrawn_at: null,
           withdrawn_by: null,
           withdraw_reason: null,
+          digest,
+          digest_files: files ? JSON.stringify(files) : null,
         })
         .execute();
       await trx
@@ -1187,6 +1259,8 @@ export class Governance {
       await this.audit(trx, actor, 'candidate', id, {
         run: run.id,
         providers: providerOrgs,
+        digest,
+        files,
         auditTrailHead: verification.ok ? verification.head : null,
       });
     });
@@ -1217,6 +1291,7 @@ export class Governance {
       decision: x.decision as Review['decision'],
       reason: x.reason,
       createdAt: x.created_at,
+      digest: x.digest,
     }));
     const providers = parseList(r.providers);
     const providerStatus: Record<string, 'approved' | 'rejected' | 'pending'> = {};
@@ -1247,6 +1322,7 @@ export class Governance {
       datasets: parseList(r.datasets),
       providers,
       auditSummary: JSON.parse(r.audit_summary) as Record<string, unknown>,
+      digest: r.digest,
       startedBy: r.started_by,
       createdAt: r.created_at,
       publishedAt: r.published_at,
@@ -1285,11 +1361,15 @@ export class Governance {
    * Approve or reject a candidate, for a provider organisation whose data it uses or as a board
    * member. The runner may not review; nobody reviews twice; a rejection needs a reason and
    * stops the candidate.
+   *
+   * An approval signs the release's `digest` (the content the reviewer looked at): it must be
+   * sent and equal the recorded one, else the reviewer approved other content (409). A rejection
+   * may omit it; when given, it must match too.
    */
   async review(
     actor: string,
     releaseId: string,
-    input: { decision: 'approve' | 'reject'; reason?: string; capacity?: string },
+    input: { decision: 'approve' | 'reject'; reason?: string; capacity?: string; digest?: string },
   ): Promise<Release> {
     const user = await this.getUser(actor);
     const reason = (input.reason ?? '').trim();
@@ -1301,6 +1381,14 @@ export class Governance {
     }
     if (input.decision === 'reject' && reason === '')
       throw new GovernanceError('invalid', 'a rejection needs a reason');
+    if (input.decision === 'approve' && (input.digest === undefined || input.digest === '')) {
+      throw new GovernanceError(
+        'invalid',
+        `an approval signs the content it approves: send the digest of release ${releaseId} (its 'digest', as you checked it)`,
+      );
+    }
+    const signed =
+      input.digest === undefined || input.digest === '' ? null : hexDigest(input.digest, 'digest');
     await this.tx(async (trx) => {
       const r = await trx
         .selectFrom('releases')
@@ -1356,6 +1444,18 @@ export class Governance {
         );
       }
       if (capacity === undefined) throw new GovernanceError('invalid', 'no review capacity');
+      if (signed !== null && r.digest === null) {
+        throw new GovernanceError(
+          'conflict',
+          `release ${releaseId} has no recorded digest (it entered the airlock before digests were recorded); it cannot be approved: submit the run again`,
+        );
+      }
+      if (signed !== null && signed !== r.digest) {
+        throw new GovernanceError(
+          'conflict',
+          `${user.email} approved other content: the review signs digest ${short(signed)}, but release ${releaseId} has digest ${short(r.digest ?? '')}; fetch the release and its report again`,
+        );
+      }
       await trx
         .insertInto('reviews')
         .values({
@@ -1365,6 +1465,7 @@ export class Governance {
           decision: input.decision,
           reason,
           created_at: this.now().toISOString(),
+          digest: signed,
         })
         .execute();
       if (input.decision === 'reject') {
@@ -1379,16 +1480,24 @@ export class Governance {
         actor,
         input.decision === 'approve' ? 'approval' : 'rejection',
         releaseId,
-        { capacity, reason },
+        { capacity, reason, ...(signed !== null ? { digest: signed } : {}) },
       );
     });
     return this.getRelease(releaseId);
   }
 
-  /** Publishes an approved candidate. From here on the release is immutable. */
+  /**
+   * Publishes an approved candidate. From here on the release is immutable.
+   *
+   * Integrity: every approval must have signed the recorded digest, and the files of
+   * `releases/<id>/` must still have that digest (recomputed now, streaming); otherwise the
+   * publication is refused (GovernanceError 'integrity', naming the first file that differs when
+   * the file list was recorded) and the refusal is written to the audit trail.
+   */
   async publish(actor: string, releaseId: string): Promise<Release> {
     await this.requireRole(actor, ['broker'], 'publish releases');
-    const view = await this.releaseView(await this.releaseRow(releaseId));
+    const row = await this.releaseRow(releaseId);
+    const view = await this.releaseView(row);
     if (view.state !== 'candidate') {
       throw new GovernanceError(
         'conflict',
@@ -1407,6 +1516,7 @@ export class Governance {
     // The agreements must still hold at publication.
     const run = await this.getRun(view.runId);
     await this.assertPurpose(run.indicators, this.now());
+    const digest = await this.assertIntegrity(actor, row, view);
     await this.tx(async (trx) => {
       const res = await trx
         .updateTable('releases')
@@ -1418,10 +1528,143 @@ export class Governance {
         throw new GovernanceError('conflict', `release ${releaseId} changed meanwhile`);
       await this.audit(trx, actor, 'publication', releaseId, {
         indicators: view.indicators,
+        digest,
         approvals: view.reviews.map((x) => ({ user: x.userId, capacity: x.capacity })),
       });
     });
     return this.getRelease(releaseId);
+  }
+
+  /**
+   * The publication's integrity check (see `publish`); returns the digest that is published.
+   * A refusal is logged as `integrity.refused` before it is thrown.
+   */
+  private async assertIntegrity(actor: string, row: ReleaseRow, view: Release): Promise<string> {
+    const id = row.id;
+    const refuse = async (reason: string, details: Record<string, unknown> = {}) => {
+      await this.logAudit(actor, 'integrity.refused', id, {
+        stage: 'publication',
+        digest: row.digest,
+        reason,
+        ...details,
+      });
+      return new GovernanceError('integrity', `release ${id} cannot be published: ${reason}`);
+    };
+    const recorded = row.digest;
+    if (recorded === null) {
+      throw await refuse(
+        'no digest was recorded when it entered the airlock, so nothing ties its files to the approvals',
+      );
+    }
+    const unsigned = view.reviews.filter((x) => x.decision === 'approve' && x.digest !== recorded);
+    if (unsigned.length > 0) {
+      const list = unsigned
+        .map((x) => `${x.userId} (${x.capacity}) signed ${x.digest ? short(x.digest) : 'nothing'}`)
+        .join(', ');
+      throw await refuse(
+        `approvals signed another digest than the recorded ${short(recorded)}: ${list}`,
+        { approvals: unsigned.map((x) => ({ user: x.userId, digest: x.digest })) },
+      );
+    }
+    const check = await this.checkFiles(row);
+    if (!check.ok) {
+      throw await refuse(`its files are not the approved content: ${check.reason}`, {
+        actual: check.actual,
+        ...(check.file ? { file: check.file } : {}),
+      });
+    }
+    return recorded;
+  }
+
+  /** Recomputes the digest of `releases/<id>/` and compares it with the recorded one. */
+  private async checkFiles(
+    row: ReleaseRow,
+  ): Promise<
+    | { ok: true; digest: string }
+    | { ok: false; reason: string; actual: string | null; file: string | null }
+  > {
+    const id = row.id;
+    const recorded = row.digest;
+    if (recorded === null) {
+      return { ok: false, reason: 'no digest was recorded', actual: null, file: null };
+    }
+    const dir = this.releaseDir(id);
+    if (!existsSync(dir)) {
+      return { ok: false, reason: `releases/${id}/ does not exist`, actual: null, file: null };
+    }
+    let files: ReleaseFileDigest[];
+    try {
+      files = await releaseFileDigestsAsync(dir);
+    } catch (err) {
+      return {
+        ok: false,
+        reason: `releases/${id}/ cannot be read: ${(err as Error).message}`,
+        actual: null,
+        file: null,
+      };
+    }
+    const actual = digestOfFiles(files);
+    if (actual === recorded) return { ok: true, digest: actual };
+    const before = row.digest_files ? (JSON.parse(row.digest_files) as ReleaseFileDigest[]) : null;
+    const file =
+      before && digestOfFiles(before) === recorded ? firstDifference(before, files) : null;
+    return {
+      ok: false,
+      reason: `releases/${id}/ has digest ${short(actual)}, the recorded (and approved) one is ${short(recorded)}${file ? ` (${file})` : ''}`,
+      actual,
+      file,
+    };
+  }
+
+  /**
+   * Checks, without changing anything, that the files of a release still have its recorded
+   * digest (e.g. `samenzicht releases verify`). `reason` names the first file that differs when
+   * the file list was recorded at candidacy.
+   */
+  async verifyReleaseFiles(
+    releaseId: string,
+  ): Promise<{ ok: true; digest: string } | { ok: false; reason: string }> {
+    const check = await this.checkFiles(await this.releaseRow(releaseId));
+    return check.ok ? check : { ok: false, reason: check.reason };
+  }
+
+  /**
+   * Opens the restricted report of a release (the full manifest, the internal cells with their
+   * rules, the audit with its intervals) for `actor`: the broker, the board, and members of a
+   * provider organisation whose data this release uses; anyone else is refused (403). Each read
+   * is logged as `report.read` (with `details`, e.g. which part). Returns the release and the
+   * folder to read from.
+   */
+  async openReport(
+    actor: string,
+    releaseId: string,
+    details: Record<string, unknown> = {},
+  ): Promise<{ release: Release; dir: string; files: ReleaseFileDigest[] | null }> {
+    const user = await this.getUser(actor);
+    const row = await this.releaseRow(releaseId);
+    const release = await this.releaseView(row);
+    const mine = release.providers.filter((p) => user.organisations.includes(p));
+    const allowed =
+      user.roles.includes('broker') || user.roles.includes('board') || mine.length > 0;
+    if (!allowed) {
+      throw new GovernanceError(
+        'forbidden',
+        `${user.email} may not read the restricted report of ${releaseId}: only the broker, the board and members of a provider whose data it uses (${release.providers.join(', ') || 'none'})`,
+      );
+    }
+    const dir = this.releaseDir(releaseId);
+    if (!existsSync(join(dir, RESTRICTED_DIR))) {
+      throw new GovernanceError(
+        'not_found',
+        `release ${releaseId} has no restricted report on this broker (no ${RESTRICTED_DIR}/ in its folder)`,
+      );
+    }
+    await this.logAudit(actor, 'report.read', releaseId, { state: release.state, ...details });
+    return {
+      release,
+      dir,
+      files: row.digest_files ? (JSON.parse(row.digest_files) as ReleaseFileDigest[]) : null,
+    };
   }
 
   /** Withdraws a published release; it stays listed, marked withdrawn with its reason. */

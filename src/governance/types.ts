@@ -119,6 +119,8 @@ export interface Review {
   decision: 'approve' | 'reject';
   reason: string;
   createdAt: string;
+  /** The release digest the reviewer signed (always for an approval; null for a rejection without one). */
+  digest: string | null;
 }
 
 export interface Release {
@@ -129,6 +131,12 @@ export interface Release {
   datasets: string[];
   providers: string[];
   auditSummary: Record<string, unknown>;
+  /**
+   * sha256 over every file of `releases/<id>/` (public and restricted; `releaseDigest` in
+   * src/release/integrity.ts), recorded when the candidate entered the airlock. Approvals sign it;
+   * publication recomputes it. Null only for releases recorded before digests existed.
+   */
+  digest: string | null;
   startedBy: string;
   createdAt: string;
   publishedAt: string | null;

@@ -922,7 +922,7 @@ export const DEFINITIONS: IndicatorInput[] = [
     },
     sources: ['bd_inkomen', 'brp_personen'],
     breakdowns: ['geslacht'],
-    disclosure: 'magnitude',
+    disclosure: 'median',
     regionBasis: RES,
     methodology: t(
       'Mediaan (in hele centen; bij een even aantal het gemiddelde van de twee middelste waarden) van het verzamelinkomen van het jaar van ingezetenen van dat peiljaar.',

@@ -39,7 +39,7 @@ export const KINDS = [
 ] as const;
 export type IndicatorKind = (typeof KINDS)[number];
 
-export const DISCLOSURE_PROFILES = ['count', 'ratio', 'magnitude'] as const;
+export const DISCLOSURE_PROFILES = ['count', 'ratio', 'magnitude', 'median'] as const;
 export type DisclosureProfile = (typeof DISCLOSURE_PROFILES)[number];
 
 /** The disclosure profile each kind must carry: the rules that protect that kind of figure. */
@@ -49,7 +49,8 @@ export const PROFILE_OF_KIND: Record<IndicatorKind, DisclosureProfile> = {
   rate_per_1000: 'ratio',
   rate_per_10000: 'ratio',
   mean: 'magnitude',
-  median: 'magnitude',
+  // A median is not a sum: no dominance or p%, a minimum number of units and a rounded value.
+  median: 'median',
   sum: 'magnitude',
 };
 

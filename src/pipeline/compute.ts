@@ -3,9 +3,8 @@
  * microdata, disclosure control protects them against everything published before, and the result
  * is written as a candidate release that enters the airlock. An audit failure stops it here.
  */
-import { writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { computeIndicators, comparableGemeenten, CATALOGUE } from '../engine/index.js';
+import { computeIndicators, CATALOGUE } from '../engine/index.js';
 import {
   DEFAULT_PROFILES,
   protect,
@@ -17,15 +16,17 @@ import { linkageReport } from '../pseudonym/index.js';
 import type { DemoGovernance } from '../governance/index.js';
 import type { RegionSet } from '../regions/index.js';
 import {
-  hashRows,
+  hashPublicCells,
   listReleaseIds,
   newReleaseId,
   readManifest,
   readReleaseRows,
+  releaseDigest,
   writeRelease,
   type ReleaseManifest,
   type ReleaseRow,
 } from '../release/index.js';
+import { toPublicCell } from '../public/index.js';
 import { codeVersion } from '../version.js';
 import type { Deliveries } from './deliver.js';
 import type { IngestResult } from './ingest.js';
@@ -68,6 +69,24 @@ export interface CandidateRelease {
   published: number;
   suppressed: number;
   auditPassed: boolean;
+}
+
+/** The notes every release carries, in both languages of the dashboard. */
+function releaseNotes(scheme: string): ReleaseManifest['notes'] {
+  return [
+    {
+      nl: 'Totalen tellen niet altijd op: aantallen zijn na de geheimhouding afgerond.',
+      en: 'Totals may not add up: counts are rounded after suppression.',
+    },
+    {
+      nl: 'Een geheim cijfer is leeg in cells.csv en "." in de CSV van de API (CBS-conventie).',
+      en: 'A confidential figure is empty in cells.csv and "." in the CBS-style CSV of the API.',
+    },
+    {
+      nl: `Pseudonimisering bij de leveranciers: ${scheme === 'pep' ? 'polymorf (PEP)' : 'sleutel-HMAC in twee stappen'}.`,
+      en: `Pseudonymisation at the providers: ${scheme === 'pep' ? 'polymorphic (PEP)' : 'two-stage keyed HMAC'}.`,
+    },
+  ];
 }
 
 export function profilesOf(
@@ -120,8 +139,6 @@ export async function runIndicators(opts: {
       cells.push(c);
     }
   }
-  const comparable = await comparableGemeenten(conn);
-  writeFileSync(layout.comparable, `${JSON.stringify(Object.fromEntries(comparable), null, 1)}\n`);
 
   /** Disclosure control, the release files and the candidate in the airlock. */
   async function protectAndWrite(): Promise<CandidateRelease> {
@@ -133,21 +150,27 @@ export async function runIndicators(opts: {
     });
     const rows: ReleaseRow[] = result.cells;
     const createdAt = new Date();
-    const cellsHash = hashRows(rows);
-    const id = newReleaseId(createdAt, cellsHash);
-    const byStatus: Record<string, number> = {};
-    for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    // The id is public, so it derives from the public cells only.
+    const id = newReleaseId(createdAt, hashPublicCells(rows.map(toPublicCell)));
     const meta = indicatorMetadata();
-    const manifest: ReleaseManifest = {
+    const manifest: Omit<ReleaseManifest, 'cells'> = {
       id,
-      format: 'samenzicht-release/1',
+      format: 'samenzicht-release/2',
       createdAt: createdAt.toISOString(),
       codeVersion: codeVersion(),
-      regionSet: { year: opts.regions.year, source: opts.regions.source.description },
+      regionSet: {
+        year: opts.regions.year,
+        kind: opts.regions.source.kind,
+        source: opts.regions.source.description,
+      },
       years: YEARS,
       indicators: meta
         .filter((m) => definitions.some((d) => d.id === m.id))
-        .map((m) => ({ ...m, levels: m.levels.filter((l) => inScope(scope, m.id, l)) })),
+        .map((m) => ({
+          ...m,
+          levels: m.levels.filter((l) => inScope(scope, m.id, l)),
+          breakdowns: scope.breakdowns === false ? [] : (m.breakdowns ?? []),
+        })),
       rules: profilesOf(definitions),
       inputs: opts.ingest.reports.map((r) => ({
         dataset: r.dataset,
@@ -161,13 +184,8 @@ export async function runIndicators(opts: {
         quarantineReasons: r.reasons,
       })),
       linkage,
-      cells: { count: rows.length, sha256: cellsHash, byStatus },
       previousRelease: earlier.latest ? readManifest(layout.root, earlier.latest).id : null,
-      notes: [
-        'Totals may not add up: counts are rounded after suppression.',
-        'A suppressed figure is empty in cells.csv and "." in the CBS-style CSV of the API.',
-        `Pseudonymisation scheme: ${opts.deliveries.scheme}.`,
-      ],
+      notes: releaseNotes(opts.deliveries.scheme),
     };
     const audit = { ...result.audit, stats: result.stats };
     if (!result.audit.passed) {
@@ -178,10 +196,11 @@ export async function runIndicators(opts: {
         `the disclosure audit failed for ${result.audit.failing.length} figure(s), e.g. ${failing.join('; ')}; the release is refused`,
       );
     }
-    const written = await writeRelease(conn, layout.root, manifest, rows, audit);
+    const written = await writeRelease(conn, layout.root, { manifest, rows, audit });
     await demo.governance.createCandidate(demo.broker.id, {
       runId: run.id,
       releaseId: id,
+      digest: releaseDigest(written.dir),
       auditSummary: {
         passed: result.audit.passed,
         checkedVariables: result.audit.checkedVariables,
@@ -193,8 +212,8 @@ export async function runIndicators(opts: {
       id,
       dir: written.dir,
       cells: rows.length,
-      published: byStatus.published ?? 0,
-      suppressed: (byStatus['suppressed-primary'] ?? 0) + (byStatus['suppressed-secondary'] ?? 0),
+      published: written.publicManifest.cells.byStatus.published,
+      suppressed: written.publicManifest.cells.byStatus.confidential,
       auditPassed: result.audit.passed,
     };
   }

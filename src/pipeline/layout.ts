@@ -17,8 +17,6 @@ export interface DataLayout {
   /** Broker storage: the analytical database. */
   broker: string;
   brokerDatabase: string;
-  /** Comparable gemeenten, computed with each run. */
-  comparable: string;
   /** The governance state (SQLite) lives at the root as state.sqlite. */
   releases: string;
 }
@@ -33,7 +31,6 @@ export function dataLayout(root: string): DataLayout {
     contributions: join(root, 'contributions'),
     broker: join(root, 'broker'),
     brokerDatabase: join(root, 'broker', 'broker.duckdb'),
-    comparable: join(root, 'broker', 'comparable.json'),
     releases: join(root, 'releases'),
   };
 }

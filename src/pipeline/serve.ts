@@ -2,19 +2,16 @@
  * Serves a data directory: the public API over its releases (states from governance), the open
  * data routes, the governance API and the dashboard.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../api/server.js';
+import { buildServer, type ExtraPlugin } from '../api/server.js';
+import type { IndicatorMeta } from '../api/meta/routes.js';
 import { ReleaseCatalog, type ReleaseStateLookup } from '../api/releases/catalog.js';
-import { opendataRoutes, type ReleaseSource } from '../api/opendata/index.js';
+import { opendataRoutes, releaseSourceFromCatalog } from '../api/opendata/index.js';
 import { governanceRoutes } from '../api/governance/index.js';
 import { Governance, GovernanceError } from '../governance/index.js';
 import { openStore } from '../store/index.js';
 import type { RegionSet } from '../regions/index.js';
-import { RELEASE_FILES, releasesDir } from '../release/index.js';
 import { indicatorMetadata } from './indicator-meta.js';
-import { dataLayout } from './layout.js';
 import { ingestValidator } from './ingest.js';
 
 export interface ServeOptions {
@@ -24,6 +21,8 @@ export interface ServeOptions {
   host?: string;
   databaseUrl?: string;
   logger?: boolean;
+  /** Absolute base of public URLs (default http://localhost:<port>). */
+  publicBaseUrl?: string;
 }
 
 export interface RunningServer {
@@ -34,12 +33,71 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type ComparableFile = Record<string, { peers: string[]; method: string }>;
+/** Number of buurten per gemeente in the region set: public metadata for comparable gemeenten. */
+function buurtenPerGemeente(regions: RegionSet): Map<string, number> {
+  const wijkParent = new Map(regions.ofLevel('wijk').map((w) => [w.code, w.parentCode]));
+  const out = new Map<string, number>();
+  for (const b of regions.ofLevel('buurt')) {
+    const g = b.parentCode ? wijkParent.get(b.parentCode) : undefined;
+    if (g) out.set(g, (out.get(g) ?? 0) + 1);
+  }
+  return out;
+}
+
+export interface PublicServerOptions {
+  dataDir: string;
+  regions: RegionSet;
+  /** Lifecycle state and approved digest of each release (governance in production). */
+  stateOf: ReleaseStateLookup;
+  publicBaseUrl: string;
+  logger?: boolean;
+  webDir?: string | null;
+  rateLimitPerMinute?: number;
+  /** The indicator catalogue's public metadata (default: the compiled catalogue). */
+  indicators?: readonly IndicatorMeta[];
+  /** Further capability plugins, e.g. the governance API. */
+  plugins?: ExtraPlugin[];
+}
+
+/**
+ * The server with every public route (v1 API, open data, dashboard) over the public surface of
+ * the data directory's releases. `createApp` adds governance; tests of the public surface use
+ * this directly.
+ */
+export async function buildPublicServer(opts: PublicServerOptions): Promise<FastifyInstance> {
+  let log: FastifyInstance['log'] | null = null;
+  const catalog = new ReleaseCatalog(opts.dataDir, opts.stateOf, {
+    buurtenPerGemeente: buurtenPerGemeente(opts.regions),
+    onIntegrityFailure: (f) => {
+      const message = `release ${f.release} refused: ${f.reason}`;
+      if (log) log.error({ release: f.release, reason: f.reason }, message);
+      else console.error(`samenzicht: ${message}`);
+    },
+  });
+  const indicators = opts.indicators ?? indicatorMetadata();
+  const source = releaseSourceFromCatalog(catalog, indicators, opts.regions);
+  const app = await buildServer({
+    regions: opts.regions,
+    indicators,
+    catalog,
+    publicBaseUrl: opts.publicBaseUrl,
+    logger: opts.logger,
+    ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}),
+    ...(opts.rateLimitPerMinute !== undefined
+      ? { rateLimitPerMinute: opts.rateLimitPerMinute }
+      : {}),
+    plugins: [
+      (a) => a.register(opendataRoutes, { releases: source, publicBaseUrl: opts.publicBaseUrl }),
+      ...(opts.plugins ?? []),
+    ],
+  });
+  log = app.log;
+  return app;
+}
 
 export async function createApp(
-  opts: Omit<ServeOptions, 'port'>,
+  opts: Omit<ServeOptions, 'port'> & { publicBaseUrl: string },
 ): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
-  const layout = dataLayout(opts.dataDir);
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
   const governance = new Governance(store);
   // Retention: contributions of agreements that ended past their retention period are purged
@@ -57,45 +115,25 @@ export async function createApp(
         status: r.state,
         publishedAt: r.publishedAt,
         withdrawnReason: r.withdrawReason,
-        reviews: r.reviews.map(({ capacity, decision, reason, createdAt }) => ({
+        reviews: r.reviews.map(({ capacity, decision, createdAt }) => ({
           capacity,
           decision,
-          reason,
           createdAt,
         })),
+        digest: r.digest,
       };
     } catch (err) {
       if (err instanceof GovernanceError && err.code === 'not_found') return null;
       throw err;
     }
   };
-  const catalog = new ReleaseCatalog(opts.dataDir, stateOf);
-  const indicators = indicatorMetadata();
-  const comparable: ComparableFile = existsSync(layout.comparable)
-    ? (JSON.parse(readFileSync(layout.comparable, 'utf8')) as ComparableFile)
-    : {};
-
-  const source: ReleaseSource = {
-    list: () => catalog.list(),
-    cells: async (id) => catalog.cells(id).rows,
-    parquetPath: (id) => {
-      const p = join(releasesDir(opts.dataDir), id, RELEASE_FILES.cellsParquet);
-      return existsSync(p) ? p : null;
-    },
-    indicators: () =>
-      indicators.map((i) => ({ id: i.id, title: i.title, unit: i.unit, kind: i.kind })),
-    regionName: (code) => opts.regions.get(code)?.name,
-    latestPublishedId: () => catalog.latestPublishedId(),
-  };
-
-  const app = await buildServer({
+  const app = await buildPublicServer({
+    dataDir: opts.dataDir,
     regions: opts.regions,
-    indicators,
-    catalog,
-    comparable: async (code) => comparable[code] ?? null,
+    stateOf,
+    publicBaseUrl: opts.publicBaseUrl,
     logger: opts.logger,
     plugins: [
-      (a) => a.register(opendataRoutes, { releases: source }),
       (a) =>
         a.register(governanceRoutes, {
           prefix: '/api/v1',
@@ -112,7 +150,10 @@ export async function createApp(
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const { app } = await createApp(opts);
+  const { app } = await createApp({
+    ...opts,
+    publicBaseUrl: opts.publicBaseUrl ?? `http://localhost:${opts.port}`,
+  });
   const host = opts.host ?? '0.0.0.0';
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));

@@ -1,8 +1,13 @@
 /**
- * The release format: what a published release is on disk and over the API.
- * `cells.csv`/`cells.parquet` columns are an interface others rely on (ARCHITECTURE.md).
+ * The release format: what a release is on disk.
+ *
+ * `releases/<id>/` holds the public files (`manifest.json`, `cells.csv`, `cells.parquet`: the
+ * public surface, see `src/public/`) and `restricted/` (mode 0700), the reviewers' report: the
+ * full manifest with exact input counts, the internal rows with primary/secondary status and
+ * rule, and the audit with its intervals. No route serves a file of `restricted/` to the public.
  */
 import type { CellStatus, PublishedCell } from '../disclosure/index.js';
+import { PUBLIC_CELL_COLUMNS, type PublicManifest } from '../public/index.js';
 
 export const CELL_STATUSES = [
   'published',
@@ -12,29 +17,33 @@ export const CELL_STATUSES = [
 ] as const satisfies readonly CellStatus[];
 export type { CellStatus };
 
-/** One published cell, exactly the columns of cells.csv: what disclosure control produces. */
+/** One internal release row (restricted): what disclosure control produces, with its rule. */
 export type ReleaseRow = PublishedCell;
 
+/** Columns of the restricted `restricted/cells.csv`: the public ones and the rule. */
 export const RELEASE_COLUMNS = [
-  'indicator_id',
-  'year',
-  'region_level',
-  'region_code',
-  'parent_code',
-  'breakdown',
-  'value',
-  'numerator',
-  'denominator',
-  'status',
+  ...PUBLIC_CELL_COLUMNS,
   'rule',
 ] as const satisfies readonly (keyof ReleaseRow)[];
 
+export const RESTRICTED_DIR = 'restricted';
+
 export const RELEASE_FILES = {
+  /** Public. */
   manifest: 'manifest.json',
   cellsCsv: 'cells.csv',
   cellsParquet: 'cells.parquet',
-  audit: 'audit.json',
+  /** Restricted: reviewers, the broker and the board only. */
+  restrictedManifest: `${RESTRICTED_DIR}/manifest.json`,
+  restrictedCells: `${RESTRICTED_DIR}/cells.csv`,
+  audit: `${RESTRICTED_DIR}/audit.json`,
 } as const;
+
+export const PUBLIC_RELEASE_FILES = [
+  RELEASE_FILES.manifest,
+  RELEASE_FILES.cellsCsv,
+  RELEASE_FILES.cellsParquet,
+] as const;
 
 export interface InputFileRecord {
   dataset: string;
@@ -44,21 +53,25 @@ export interface InputFileRecord {
   rows: number;
   loaded: number;
   quarantined: number;
+  [more: string]: unknown;
 }
 
+/** The full manifest (restricted): the public one plus exact inputs, linkage and the internal hash. */
 export interface ReleaseManifest {
   id: string;
-  format: 'samenzicht-release/1';
+  format: 'samenzicht-release/2';
   createdAt: string;
   codeVersion: string;
-  regionSet: { year: number; source: string };
+  /** `source` is the region set's technical description (files, years): restricted. */
+  regionSet: { year: number; kind: 'cbs' | 'synthetic'; source: string };
   years: number[];
-  indicators: unknown[];
-  rules: Record<string, unknown>;
+  indicators: { id: string; levels: string[]; breakdowns?: string[]; [more: string]: unknown }[];
+  rules: PublicManifest['rules'];
   inputs: InputFileRecord[];
   linkage?: unknown;
+  /** Hash and counts of the internal rows (restricted/cells.csv). */
   cells: { count: number; sha256: string; byStatus: Record<string, number> };
   /** A release that revises an earlier one names it; the audit then includes the earlier cells. */
   previousRelease: string | null;
-  notes: string[];
+  notes: PublicManifest['notes'];
 }

@@ -1,14 +1,21 @@
 export * from './format.js';
 export {
   writeRelease,
+  publicSide,
   readReleaseRows,
+  releaseRowFromCsvLine,
+  readPublicCells,
   readManifest,
+  readPublicManifest,
   readAudit,
   listReleaseIds,
   releasesDir,
   rowsToCsv,
+  publicCellsToCsv,
   hashRows,
+  hashPublicCells,
   newReleaseId,
   isReleaseId,
 } from './store.js';
-export type { WrittenRelease } from './store.js';
+export type { WrittenRelease, ReleaseContent } from './store.js';
+export * from './integrity.js';

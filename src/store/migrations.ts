@@ -20,6 +20,19 @@ const RELEASE_CONTENT = [
   'published_by',
 ];
 
+/** Since 0002: the digest of the release folder and its file list are frozen with the content. */
+const RELEASE_CONTENT_0002 = [...RELEASE_CONTENT, 'digest', 'digest_files'];
+
+/** The condition under which an UPDATE of a release is refused (published releases are immutable). */
+function releaseChanged(dialect: Dialect, content: readonly string[]): string {
+  const frozen = content
+    .map((c) =>
+      dialect === 'sqlite' ? `NEW.${c} IS NOT OLD.${c}` : `NEW.${c} IS DISTINCT FROM OLD.${c}`,
+    )
+    .join(' OR ');
+  return `OLD.state = 'withdrawn' OR (OLD.state = 'published' AND (NEW.state <> 'withdrawn' OR ${frozen}))`;
+}
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_governance': {
@@ -223,6 +236,71 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
             .raw(
               `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log ` +
                 `FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+            )
+            .execute(db);
+        }
+      },
+    },
+    /**
+     * Integrity: the digest of the release folder, recorded at candidacy (with its file list) and
+     * signed by every review. A digest never changes once recorded, also on a candidate, and it is
+     * frozen with the rest of a published release; reviews (the signatures) are final.
+     */
+    '0002_release_digest': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('releases').addColumn('digest', 'text').execute();
+        await db.schema.alterTable('releases').addColumn('digest_files', 'text').execute();
+        await db.schema.alterTable('reviews').addColumn('digest', 'text').execute();
+        const changed = releaseChanged(dialect, RELEASE_CONTENT_0002);
+        const digestChanged =
+          dialect === 'sqlite'
+            ? 'OLD.digest IS NOT NULL AND (NEW.digest IS NOT OLD.digest OR NEW.digest_files IS NOT OLD.digest_files)'
+            : 'OLD.digest IS NOT NULL AND (NEW.digest IS DISTINCT FROM OLD.digest OR NEW.digest_files IS DISTINCT FROM OLD.digest_files)';
+        if (dialect === 'sqlite') {
+          await sql.raw(`DROP TRIGGER releases_immutable`).execute(db);
+          await sql
+            .raw(
+              `CREATE TRIGGER releases_immutable BEFORE UPDATE ON releases WHEN ${changed} ` +
+                `BEGIN SELECT RAISE(ABORT, 'published releases are immutable'); END`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `CREATE TRIGGER releases_digest_fixed BEFORE UPDATE ON releases WHEN ${digestChanged} ` +
+                `BEGIN SELECT RAISE(ABORT, 'a release digest never changes once recorded'); END`,
+            )
+            .execute(db);
+          for (const op of ['UPDATE', 'DELETE']) {
+            await sql
+              .raw(
+                `CREATE TRIGGER reviews_no_${op.toLowerCase()} BEFORE ${op} ON reviews ` +
+                  `BEGIN SELECT RAISE(ABORT, 'reviews are final'); END`,
+              )
+              .execute(db);
+          }
+        } else {
+          // Same trigger, new body: the function is looked up at each firing.
+          await sql
+            .raw(
+              `CREATE OR REPLACE FUNCTION releases_immutable() RETURNS trigger AS $$ BEGIN ` +
+                `IF TG_OP = 'DELETE' THEN ` +
+                `IF OLD.state IN ('published', 'withdrawn') THEN RAISE EXCEPTION 'published releases are immutable'; END IF; ` +
+                `RETURN OLD; END IF; ` +
+                `IF ${changed} THEN RAISE EXCEPTION 'published releases are immutable'; END IF; ` +
+                `IF ${digestChanged} THEN RAISE EXCEPTION 'a release digest never changes once recorded'; END IF; ` +
+                `RETURN NEW; END; $$ LANGUAGE plpgsql`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `CREATE FUNCTION reviews_final() RETURNS trigger AS $$ ` +
+                `BEGIN RAISE EXCEPTION 'reviews are final'; END; $$ LANGUAGE plpgsql`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `CREATE TRIGGER reviews_final BEFORE UPDATE OR DELETE ON reviews ` +
+                `FOR EACH ROW EXECUTE FUNCTION reviews_final()`,
             )
             .execute(db);
         }

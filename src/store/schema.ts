@@ -114,6 +114,14 @@ export interface ReleaseTable {
   withdrawn_at: string | null;
   withdrawn_by: string | null;
   withdraw_reason: string | null;
+  /**
+   * sha256 over every file of `releases/<id>/` (src/release/integrity.ts), recorded when the
+   * candidate enters the airlock; every approval signs it. Null only for releases created before
+   * migration 0002. Never changes once set (a trigger refuses it).
+   */
+  digest: string | null;
+  /** JSON {path, sha256, bytes}[] of the files the digest covers, when they were on disk at candidacy. */
+  digest_files: string | null;
 }
 
 export interface ReviewTable {
@@ -124,6 +132,8 @@ export interface ReviewTable {
   decision: string; // approve | reject
   reason: string;
   created_at: string;
+  /** The release digest this review signs (required for an approval since migration 0002). */
+  digest: string | null;
 }
 
 export interface AuditTable {

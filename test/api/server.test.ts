@@ -1,14 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { ReleaseCatalog, type ReleaseState } from '../../src/api/releases/catalog.js';
+import { ReleaseCatalog } from '../../src/api/releases/catalog.js';
 import type { IndicatorMeta } from '../../src/api/meta/routes.js';
-import { openBrokerDatabase } from '../../src/engine/session.js';
 import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
-import { writeRelease, type ReleaseManifest, type ReleaseRow } from '../../src/release/index.js';
+import { releasesDir, type ReleaseRow } from '../../src/release/index.js';
+import { stateLookup, writeTestRelease, type TestState } from '../public/helpers.js';
 
 const indicators: IndicatorMeta[] = [
   {
@@ -30,10 +30,8 @@ const indicators: IndicatorMeta[] = [
 
 let app: FastifyInstance;
 let regions: RegionSet;
-const states = new Map<
-  string,
-  { status: ReleaseState; publishedAt: string | null; withdrawnReason?: string }
->();
+const states = new Map<string, TestState>();
+const refused: { release: string; reason: string }[] = [];
 
 function row(
   code: string,
@@ -53,28 +51,8 @@ function row(
     numerator: n,
     denominator: null,
     status,
-    rule: status === 'published' ? null : 'frequency(10)',
+    rule: status === 'published' ? null : 'frequency',
   };
-}
-
-async function release(id: string, rows: ReleaseRow[], createdAt: string): Promise<void> {
-  const db = await openBrokerDatabase();
-  const manifest: ReleaseManifest = {
-    id,
-    format: 'samenzicht-release/1',
-    createdAt,
-    codeVersion: 'test',
-    regionSet: { year: 2023, source: 'synthetic' },
-    years: [2022],
-    indicators: [{ id: 'inwoners' }],
-    rules: {},
-    inputs: [],
-    cells: { count: rows.length, sha256: 'x', byStatus: {} },
-    previousRelease: null,
-    notes: [],
-  };
-  await writeRelease(db.conn, dataDir, manifest, rows, { passed: true });
-  db.close();
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-api-'));
@@ -82,33 +60,59 @@ const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-api-'));
 beforeAll(async () => {
   regions = await loadRegionSet(null);
   const [gm1, gm2] = regions.ofLevel('gemeente');
-  await release(
+  const d1 = await writeTestRelease(
+    dataDir,
     'r1',
     [
       row('NL01', 'nederland', null, 1000, 'published'),
       row(gm1!.code, 'gemeente', gm1!.parentCode, 995, 'published'),
       row(gm2!.code, 'gemeente', gm2!.parentCode, null, 'suppressed-primary'),
     ],
-    '2026-01-01T00:00:00Z',
+    { createdAt: '2026-01-01T00:00:00Z' },
   );
-  await release('r2', [row('NL01', 'nederland', null, 1005, 'published')], '2026-02-01T00:00:00Z');
-  await release('r3', [row('NL01', 'nederland', null, 1010, 'published')], '2026-03-01T00:00:00Z');
-  states.set('r1', { status: 'published', publishedAt: '2026-01-02T00:00:00Z' });
+  const d2 = await writeTestRelease(
+    dataDir,
+    'r2',
+    [row('NL01', 'nederland', null, 1005, 'published')],
+    { createdAt: '2026-02-01T00:00:00Z' },
+  );
+  const d3 = await writeTestRelease(
+    dataDir,
+    'r3',
+    [row('NL01', 'nederland', null, 1010, 'published')],
+    { createdAt: '2026-03-01T00:00:00Z' },
+  );
+  const d4 = await writeTestRelease(
+    dataDir,
+    'r4',
+    [row('NL01', 'nederland', null, 1020, 'published')],
+    { createdAt: '2025-12-01T00:00:00Z' },
+  );
+  states.set('r1', { status: 'published', publishedAt: '2026-01-02T00:00:00Z', digest: d1 });
   states.set('r2', {
     status: 'withdrawn',
     publishedAt: '2026-02-02T00:00:00Z',
     withdrawnReason: 'wrong input',
+    digest: d2,
   });
-  states.set('r3', { status: 'candidate', publishedAt: null });
-  const catalog = new ReleaseCatalog(dataDir, async (id) => states.get(id) ?? null);
+  states.set('r3', { status: 'candidate', publishedAt: null, digest: d3 });
+  // r4 was approved, then its public cells were changed on disk: it must never be served.
+  states.set('r4', { status: 'published', publishedAt: '2025-12-02T00:00:00Z', digest: d4 });
+  writeFileSync(
+    join(releasesDir(dataDir), 'r4', 'cells.csv'),
+    'indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status\ninwoners,2022,nederland,NL01,,,1,1,,published\n',
+  );
+  const catalog = new ReleaseCatalog(dataDir, stateLookup(states), {
+    onIntegrityFailure: (f) => refused.push(f),
+  });
   app = await buildServer({
     regions,
     indicators,
     catalog,
-    comparable: async (code) =>
-      code === gm1!.code ? { peers: [gm2!.code], method: 'test' } : null,
+    publicBaseUrl: 'https://samenzicht.example.nl',
     webDir: null,
   });
+  await app.ready();
 });
 afterAll(async () => app.close());
 
@@ -116,7 +120,30 @@ describe('HTTP API v1', () => {
   it('health names the latest published release (not a candidate or withdrawn one)', async () => {
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', latestRelease: 'r1' });
+    // r4 was tampered with after its approval: refused at start, logged and shown here.
+    expect(res.json()).toMatchObject({ status: 'degraded', latestRelease: 'r1' });
+    expect(res.json().refusedReleases).toEqual([
+      { release: 'r4', reason: 'its files do not match the content the airlock approved' },
+    ]);
+    // The operator's log names the digests; the public health does not (they cover restricted files).
+    expect(refused).toEqual([
+      {
+        release: 'r4',
+        reason: expect.stringMatching(
+          /^digest [0-9a-f]{12} differs from the approved [0-9a-f]{12}$/,
+        ),
+      },
+    ]);
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('refuses a release whose files do not match the approved digest (503)', async () => {
+    for (const url of ['/api/v1/releases/r4', '/api/v1/releases/r4/cells']) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(503);
+      expect(res.json().error).toBe('integrity');
+      expect(res.body).not.toContain('1020');
+    }
   });
 
   it('lists indicators', async () => {
@@ -127,6 +154,14 @@ describe('HTTP API v1', () => {
   it('lists regions by level and parent, and 400s on an unknown level', async () => {
     const all = (await app.inject('/api/v1/regions?level=gemeente')).json();
     expect(all.regions).toHaveLength(regions.ofLevel('gemeente').length);
+    expect(all.page).toMatchObject({ offset: 0, total: regions.ofLevel('gemeente').length });
+    const two = (await app.inject('/api/v1/regions?level=gemeente&limit=2')).json();
+    expect(two.regions).toHaveLength(2);
+    // The next page's URL comes from the configured base URL, never from the Host header.
+    expect(two.page.next).toBe(
+      'https://samenzicht.example.nl/api/v1/regions?level=gemeente&limit=2&offset=2',
+    );
+    expect((await app.inject('/api/v1/regions?limit=5001')).statusCode).toBe(400);
     const vr = regions.ofLevel('veiligheidsregio')[0]!;
     const under = (await app.inject(`/api/v1/regions?parent=${vr.code}`)).json();
     expect(under.regions.map((r: { code: string }) => r.code)).toEqual(
@@ -140,41 +175,73 @@ describe('HTTP API v1', () => {
     const geo = regions.geoJson('gemeente');
     expect(res.statusCode).toBe(geo ? 200 : 404);
     expect((await app.inject('/api/v1/regions/geo')).statusCode).toBe(400);
+    // All buurten at once would be tens of MB: per gemeente only.
+    expect((await app.inject('/api/v1/regions/geo?level=buurt')).statusCode).toBe(400);
   });
 
-  it('comparable gemeenten, 404 for a gemeente without, 400 for a non-gemeente code', async () => {
+  it('comparable gemeenten need published figures: 404 without, 400 for a non-gemeente code', async () => {
     const [gm1, gm2] = regions.ofLevel('gemeente');
-    expect((await app.inject(`/api/v1/regions/${gm1!.code}/comparable`)).json()).toEqual({
-      code: gm1!.code,
-      peers: [gm2!.code],
-      method: 'test',
-    });
+    // r1 publishes the inwoners of one gemeente only: it has no peers; the other is confidential.
+    const one = (await app.inject(`/api/v1/regions/${gm1!.code}/comparable`)).json();
+    expect(one).toMatchObject({ code: gm1!.code, release: 'r1', year: 2022, peers: [] });
+    expect(one.method.nl).toContain('gepubliceerde');
     expect((await app.inject(`/api/v1/regions/${gm2!.code}/comparable`)).statusCode).toBe(404);
     expect((await app.inject('/api/v1/regions/XX/comparable')).statusCode).toBe(400);
   });
 
   it('lists published and withdrawn releases, never candidates', async () => {
     const res = (await app.inject('/api/v1/releases')).json();
+    // A refused release stays listed as governance recorded it; its URLs answer 503.
     expect(res.releases.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      ['r4', 'published'],
       ['r1', 'published'],
       ['r2', 'withdrawn'],
     ]);
   });
 
-  it('returns cells as JSON with filters, and latest resolves to the published one', async () => {
-    const res = await app.inject(
+  it('latest redirects to the published release, uncached; id URLs are immutable', async () => {
+    const latest = await app.inject(
       '/api/v1/releases/latest/cells?indicator=inwoners&year=2022&level=gemeente',
     );
+    expect(latest.statusCode).toBe(307);
+    expect(latest.headers['cache-control']).toBe('no-cache');
+    expect(latest.headers.location).toBe(
+      '/api/v1/releases/r1/cells?indicator=inwoners&year=2022&level=gemeente',
+    );
+    const res = await app.inject(latest.headers.location as string);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.release).toBe('r1');
-    expect(body.count).toBe(2);
-    expect(body.cells[1]).toMatchObject({
-      status: 'suppressed-primary',
+    expect(body.page).toEqual({ offset: 0, limit: 10000, total: 2, next: null });
+    // A confidential cell: no figures, no rule, no primary/secondary.
+    expect(body.cells[1]).toEqual({
+      indicator_id: 'inwoners',
+      year: 2022,
+      region_level: 'gemeente',
+      region_code: regions.ofLevel('gemeente')[1]!.code,
+      parent_code: regions.ofLevel('gemeente')[1]!.parentCode,
+      breakdown: '',
       value: null,
-      rule: 'frequency(10)',
+      numerator: null,
+      denominator: null,
+      status: 'confidential',
     });
     expect(res.headers['cache-control']).toContain('immutable');
+    expect((await app.inject('/api/v1/releases/latest')).headers.location).toBe(
+      '/api/v1/releases/r1',
+    );
+  });
+
+  it('pages cells with a next link from the public base URL', async () => {
+    const res = (await app.inject('/api/v1/releases/r1/cells?limit=2')).json();
+    expect(res.cells).toHaveLength(2);
+    expect(res.page.next).toBe(
+      'https://samenzicht.example.nl/api/v1/releases/r1/cells?limit=2&offset=2',
+    );
+    const rest = (await app.inject('/api/v1/releases/r1/cells?limit=2&offset=2')).json();
+    expect(rest.cells).toHaveLength(1);
+    expect(rest.page.next).toBeNull();
+    expect((await app.inject('/api/v1/releases/r1/cells?limit=10001')).statusCode).toBe(400);
   });
 
   it('returns CSV with "." for suppressed figures when asked for text/csv', async () => {
@@ -188,9 +255,9 @@ describe('HTTP API v1', () => {
       .trim()
       .split(/\r?\n/);
     expect(lines[0]).toBe(
-      'indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status,rule',
+      'indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status',
     );
-    expect(lines[2]).toMatch(/,\.,\.,\.,suppressed-primary,frequency\(10\)$/);
+    expect(lines[2]).toMatch(/,\.,\.,\.,confidential$/);
   });
 
   it('404 on unknown and candidate releases, 410 on withdrawn, 400 on bad parameters', async () => {
@@ -212,10 +279,16 @@ describe('HTTP API v1', () => {
     }
   });
 
-  it('manifest and audit of a release', async () => {
+  it('a release is its public manifest: no audit report, no exact counts', async () => {
     const res = (await app.inject('/api/v1/releases/r1')).json();
+    expect(Object.keys(res).sort()).toEqual(['manifest', 'release']);
     expect(res.manifest.id).toBe('r1');
-    expect(res.audit).toEqual({ passed: true });
+    expect(res.manifest.cells.byStatus).toEqual({
+      published: 2,
+      confidential: 1,
+      'not-applicable': 0,
+    });
+    expect(res.manifest.disclosure).toEqual({ passed: true, rules: [] });
   });
 
   it('serves OpenAPI with the documented paths', async () => {

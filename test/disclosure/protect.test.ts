@@ -156,6 +156,9 @@ describe('protect: properties on random hierarchical tables', () => {
             expect(lo).toBeLessThanOrEqual(n + 1e-6);
             expect(hi).toBeGreaterThanOrEqual(n - 1e-6);
             expect(hi - lo).toBeGreaterThanOrEqual(Math.max(5, 0.2 * n) - 1e-6);
+            // An attacker who knows the rules and guesses the cell is primary knows n ∈ [1, 4];
+            // the table must not narrow that: the full LP interval covers the whole range.
+            expect(Math.min(hi, 4) - Math.max(lo, 1)).toBeGreaterThanOrEqual(3 - 1e-6);
           });
           // Published counts are rounded to the base and primaries are never published.
           for (const [i, r] of res.cells.entries()) {
@@ -168,6 +171,66 @@ describe('protect: properties on random hierarchical tables', () => {
         },
       ),
       { numRuns: 25, seed: 20231 },
+    );
+  });
+
+  it('for frequency-unsafe counts, interval ∩ rule range has the required width in every passing release', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb,
+        countsArb,
+        fc.boolean(),
+        fc.constantFrom(1, 5),
+        fc.constantFrom(5, 10),
+        fc.constantFrom<'safe' | 'unsafe'>('safe', 'unsafe'),
+        fc.constantFrom(3, 10),
+        async (shape, counts, byG, base, mf, zero, minRange) => {
+          const cells = randomTable(shape, counts, byG);
+          const p = profile({
+            minFrequency: mf,
+            minRange,
+            safetyRange: 20,
+            roundingBase: base,
+            zeroPolicy: zero,
+          });
+          const res = await protect({ cells, profiles: { x: p } });
+          expect(res.audit.passed).toBe(true);
+          const [rl, rh] = [zero === 'unsafe' ? 0 : 1, mf - 1];
+          const lp = await fullLp(cells, res.cells, base);
+          let checked = 0;
+          for (const rule of res.audit.rules) {
+            if (rule.rule !== 'frequency' && rule.rule !== 'zero') continue;
+            for (const i of rule.intervals) {
+              // The audit's own report: the rule range is known, and the interval covers it.
+              expect(i.ruleRange).toEqual({ lower: rl, upper: rh });
+              expect(i.rangeRequired).toBeCloseTo(Math.min(i.required, rh - rl), 9);
+              const inside = Math.min(i.upper, rh) - Math.max(i.lower, rl);
+              expect(inside).toBeGreaterThanOrEqual((i.rangeRequired as number) - 1e-6);
+              expect(i.upper - i.lower).toBeGreaterThanOrEqual(i.required - 1e-6);
+              // And the independent whole-table LP agrees (it is at least as wide).
+              const [b] = i.variable.split('|').slice(2);
+              const region = b as string;
+              const bd = i.variable.split('|')[3] as string;
+              const [lo, hi] = lp.get(`v_${region}_${bd.replace(/[^A-Za-z0-9]/g, '')}`) as [
+                number,
+                number,
+              ];
+              expect(lo).toBeLessThanOrEqual(i.lower + 1e-6);
+              expect(hi).toBeGreaterThanOrEqual(i.upper - 1e-6);
+              expect(Math.min(hi, rh) - Math.max(lo, rl)).toBeGreaterThanOrEqual(
+                Math.min(Math.max(minRange, 0.2 * i.truth), rh - rl) - 1e-6,
+              );
+              checked++;
+            }
+          }
+          const unsafe = cells.filter((c) => {
+            const n = c.numerator as number;
+            return (n > 0 && n < mf) || (n === 0 && zero === 'unsafe');
+          }).length;
+          expect(checked).toBe(unsafe);
+        },
+      ),
+      { numRuns: 30, seed: 4711 },
     );
   });
 
@@ -219,7 +282,17 @@ describe('protect: hand-checked cases', () => {
       'published',
     ]);
     const i = r.audit.rules.find((x) => x.rule === 'frequency')?.intervals[0];
-    expect(i).toMatchObject({ lower: 0, upper: 11, required: 10, margin: 1, passed: true });
+    // The margin is the smaller of width − required (11 − 10) and, inside the rule's own range
+    // [1, 4], the width there minus min(10, 3): the whole range is covered, margin 0.
+    expect(i).toMatchObject({
+      lower: 0,
+      upper: 11,
+      required: 10,
+      ruleRange: { lower: 1, upper: 4 },
+      rangeRequired: 3,
+      margin: 0,
+      passed: true,
+    });
   });
 
   it('cost "unit" prefers one large sibling over two small ones; cost "value" the reverse', async () => {

@@ -5,6 +5,7 @@ import {
   type IndicatorRef,
 } from '../../src/governance/index.js';
 import { backends, testClock } from '../store/backends.js';
+import { writeTestRelease } from './helpers.js';
 
 const IND: IndicatorRef = {
   id: 'ontmantelingen',
@@ -22,19 +23,22 @@ for (const backend of backends()) {
       const demo = await setupDemoGovernance(store, { now: clock.now });
       const gov = demo.governance;
       const run = await gov.startRun(demo.broker.id, { id: 'run-1', indicators: [IND] });
+      const { digest } = writeTestRelease(store.dataDir, 'rel-1');
       const rel = await gov.createCandidate(demo.broker.id, {
         runId: run.id,
         releaseId: 'rel-1',
+        digest,
         auditSummary: { cells: 120, suppressed: 7 },
       });
-      return { clock, demo, gov, rel };
+      return { clock, demo, gov, rel, digest };
     }
 
     it('a candidate waits for every provider it uses and a board quorum of two', async () => {
-      const { demo, gov, rel } = await candidate();
+      const { demo, gov, rel, digest } = await candidate();
       expect(rel).toMatchObject({
         id: 'rel-1',
         state: 'candidate',
+        digest,
         datasets: ['kadaster_woningen', 'politie_ontmantelingen'],
         providers: ['kadaster', 'politie-om'],
         auditSummary: { cells: 120, suppressed: 7 },
@@ -45,14 +49,19 @@ for (const backend of backends()) {
         },
       });
       const [chair, m1] = demo.board;
-      await gov.review(chair!.id, rel.id, { decision: 'approve' });
-      await gov.review(m1!.id, rel.id, { decision: 'approve' });
-      await gov.review(demo.providers.kadaster!.id, rel.id, { decision: 'approve', reason: 'ok' });
+      await gov.review(chair!.id, rel.id, { decision: 'approve', digest });
+      await gov.review(m1!.id, rel.id, { decision: 'approve', digest });
+      await gov.review(demo.providers.kadaster!.id, rel.id, {
+        decision: 'approve',
+        reason: 'ok',
+        digest,
+      });
       await expect(gov.publish(demo.broker.id, rel.id)).rejects.toThrow(
         'release rel-1 is not approved: providers pending politie-om; board 2/2',
       );
       const ready = await gov.review(demo.providers['politie-om']!.id, rel.id, {
         decision: 'approve',
+        digest,
       });
       expect(ready.approval).toEqual({
         providers: { kadaster: 'approved', 'politie-om': 'approved' },
@@ -68,23 +77,29 @@ for (const backend of backends()) {
     });
 
     it('one person cannot approve twice, the runner cannot approve, outsiders cannot review', async () => {
-      const { demo, gov, rel } = await candidate();
+      const { demo, gov, rel, digest } = await candidate();
       const [chair] = demo.board;
-      await gov.review(chair!.id, rel.id, { decision: 'approve' });
-      await expect(gov.review(chair!.id, rel.id, { decision: 'approve' })).rejects.toThrow(
+      await gov.review(chair!.id, rel.id, { decision: 'approve', digest });
+      await expect(gov.review(chair!.id, rel.id, { decision: 'approve', digest })).rejects.toThrow(
         'chair@board.demo.samenzicht.nl already reviewed rel-1 (approve)',
       );
-      await expect(gov.review(demo.broker.id, rel.id, { decision: 'approve' })).rejects.toThrow(
+      await expect(
+        gov.review(demo.broker.id, rel.id, { decision: 'approve', digest }),
+      ).rejects.toThrow(
         'analyst@broker.demo.samenzicht.nl started the run of rel-1 and cannot review it',
       );
       await expect(
-        gov.review(demo.providers.fiu!.id, rel.id, { decision: 'approve' }),
+        gov.review(demo.providers.fiu!.id, rel.id, { decision: 'approve', digest }),
       ).rejects.toThrow(/neither a board member nor a member of a provider whose data rel-1 uses/);
-      await expect(gov.review(demo.consumer.id, rel.id, { decision: 'approve' })).rejects.toThrow(
-        /neither a board member/,
-      );
       await expect(
-        gov.review(demo.providers.kadaster!.id, rel.id, { decision: 'approve', capacity: 'board' }),
+        gov.review(demo.consumer.id, rel.id, { decision: 'approve', digest }),
+      ).rejects.toThrow(/neither a board member/);
+      await expect(
+        gov.review(demo.providers.kadaster!.id, rel.id, {
+          decision: 'approve',
+          capacity: 'board',
+          digest,
+        }),
       ).rejects.toThrow("steward@kadaster.demo.samenzicht.nl cannot review rel-1 as 'board'");
       const r = await gov.getRelease(rel.id);
       expect(r.approval.board.approvals).toBe(1);
@@ -102,15 +117,18 @@ for (const backend of backends()) {
         organisations: ['broker', 'board'],
       });
       const run = await gov.startRun(both.id, { indicators: [IND] });
-      const rel = await gov.createCandidate(both.id, { runId: run.id, auditSummary: {} });
-      await expect(gov.review(both.id, rel.id, { decision: 'approve' })).rejects.toThrow(
+      // Its folder is not written yet (the id is generated): only the digest is recorded.
+      const digest = 'ab'.repeat(32);
+      const rel = await gov.createCandidate(both.id, { runId: run.id, digest, auditSummary: {} });
+      expect(rel.digest).toBe(digest);
+      await expect(gov.review(both.id, rel.id, { decision: 'approve', digest })).rejects.toThrow(
         /started the run/,
       );
-      await gov.review(demo.board[0]!.id, rel.id, { decision: 'approve' });
-      await gov.review(demo.providers.kadaster!.id, rel.id, { decision: 'approve' });
-      await gov.review(demo.providers['politie-om']!.id, rel.id, { decision: 'approve' });
+      await gov.review(demo.board[0]!.id, rel.id, { decision: 'approve', digest });
+      await gov.review(demo.providers.kadaster!.id, rel.id, { decision: 'approve', digest });
+      await gov.review(demo.providers['politie-om']!.id, rel.id, { decision: 'approve', digest });
       expect((await gov.getRelease(rel.id)).approval.ready).toBe(false);
-      await gov.review(demo.board[1]!.id, rel.id, { decision: 'approve' });
+      await gov.review(demo.board[1]!.id, rel.id, { decision: 'approve', digest });
       expect((await gov.getRelease(rel.id)).approval.ready).toBe(true);
     });
 
@@ -125,9 +143,9 @@ for (const backend of backends()) {
       });
       expect(r.state).toBe('rejected');
       expect(r.approval.providers.kadaster).toBe('rejected');
-      await expect(gov.review(demo.board[0]!.id, rel.id, { decision: 'approve' })).rejects.toThrow(
-        'release rel-1 is rejected; only candidates are reviewed',
-      );
+      await expect(
+        gov.review(demo.board[0]!.id, rel.id, { decision: 'approve', digest: rel.digest! }),
+      ).rejects.toThrow('release rel-1 is rejected; only candidates are reviewed');
       await expect(gov.publish(demo.broker.id, rel.id)).rejects.toThrow(
         /is rejected; only an approved candidate/,
       );

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setupDemoGovernance, type DemoGovernance } from '../../src/governance/index.js';
 import type { Store } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
-import { buildApp } from './helpers.js';
+import { buildApp, writeTestRelease } from './helpers.js';
 
 const sqlite = backends()[0]!;
 let store: Store;
@@ -244,9 +244,11 @@ describe('governance API', () => {
     const run = await gov.startRun(demo.broker.id, {
       indicators: [{ id: 'bouwjaar_voor_1945', theme: 'vastgoed', sources: ['kadaster_woningen'] }],
     });
+    const { digest } = writeTestRelease(store.dataDir, 'rel-api');
     const rel = await gov.createCandidate(demo.broker.id, {
       runId: run.id,
       releaseId: 'rel-api',
+      digest,
       auditSummary: { cells: 3 },
     });
     const post = (token: string, path: string, payload?: object) =>
@@ -267,27 +269,46 @@ describe('governance API', () => {
       state: 'candidate',
       providers: ['kadaster'],
       auditSummary: { cells: 3 },
+      digest,
     });
     expect((await gov.listAudit({ action: 'access' })).map((e) => e.actor)).toEqual([
       demo.board[1]!.id,
     ]);
 
-    expect((await post(demo.broker.token, '/reviews', { decision: 'approve' })).json().error).toBe(
-      'role-forbidden',
-    );
+    expect(
+      (await post(demo.broker.token, '/reviews', { decision: 'approve', digest })).json().error,
+    ).toBe('role-forbidden');
     expect((await post(demo.board[0]!.token, '/reviews', { decision: 'maybe' })).statusCode).toBe(
       400,
     );
-    expect((await post(demo.board[0]!.token, '/reviews', { decision: 'approve' })).statusCode).toBe(
-      201,
-    );
-    const twice = await post(demo.board[0]!.token, '/reviews', { decision: 'approve' });
+    // An approval signs the digest: without it 400, with another one 409 (other content).
+    const unsigned = await post(demo.board[0]!.token, '/reviews', { decision: 'approve' });
+    expect(unsigned.statusCode).toBe(400);
+    expect(unsigned.json().message).toMatch(/an approval signs the content it approves/);
+    const other = await post(demo.board[0]!.token, '/reviews', {
+      decision: 'approve',
+      digest: 'f'.repeat(64),
+    });
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toEqual({
+      error: 'conflict',
+      message: `chair@board.demo.samenzicht.nl approved other content: the review signs digest ${'f'.repeat(12)}, but release rel-api has digest ${digest.slice(0, 12)}; fetch the release and its report again`,
+    });
+    expect(
+      (await post(demo.board[0]!.token, '/reviews', { decision: 'approve', digest: 'abc' }))
+        .statusCode,
+    ).toBe(400);
+    const signed = await post(demo.board[0]!.token, '/reviews', { decision: 'approve', digest });
+    expect(signed.statusCode).toBe(201);
+    expect(signed.json().reviews).toMatchObject([{ capacity: 'board', digest }]);
+    const twice = await post(demo.board[0]!.token, '/reviews', { decision: 'approve', digest });
     expect(twice.statusCode).toBe(409);
     expect((await post(demo.broker.token, '/publish')).statusCode).toBe(409);
-    await post(demo.board[1]!.token, '/reviews', { decision: 'approve' });
+    await post(demo.board[1]!.token, '/reviews', { decision: 'approve', digest });
     const prov = await post(demo.providers.kadaster!.token, '/reviews', {
       decision: 'approve',
       reason: 'matches BAG',
+      digest: digest.toUpperCase(),
     });
     expect(prov.json().approval.ready).toBe(true);
     const pub = await post(demo.broker.token, '/publish');

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -8,9 +8,11 @@ import { register } from '../../src/cli/commands/governance.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { setupDemoGovernance } from '../../src/governance/index.js';
 import { openStore } from '../../src/store/index.js';
+import { writeTestRelease } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'samenzicht-cli-'));
 const savedUrl = process.env.DATABASE_URL;
+let digest = '';
 
 beforeAll(async () => {
   delete process.env.DATABASE_URL;
@@ -26,13 +28,15 @@ beforeAll(async () => {
       },
     ],
   });
+  ({ digest } = writeTestRelease(dir, 'rel-cli'));
   await gov.createCandidate(demo.broker.id, {
     runId: run.id,
     releaseId: 'rel-cli',
+    digest,
     auditSummary: {},
   });
-  await gov.review(demo.providers.fiu!.id, 'rel-cli', { decision: 'approve' });
-  await gov.review(demo.providers.gemeenten!.id, 'rel-cli', { decision: 'approve' });
+  await gov.review(demo.providers.fiu!.id, 'rel-cli', { decision: 'approve', digest });
+  await gov.review(demo.providers.gemeenten!.id, 'rel-cli', { decision: 'approve', digest });
   await store.close();
 });
 afterEach(() => {
@@ -107,14 +111,36 @@ describe('governance CLI', () => {
     await expect(
       cli('releases', 'approve', 'rel-cli', '--as', 'nobody@x.nl', '--data', dir),
     ).rejects.toThrow(UsageError);
-    await cli(
-      'releases',
-      'approve',
-      'rel-cli',
-      '--as',
-      'chair@board.demo.samenzicht.nl',
-      '--data',
-      dir,
+    // The approval signs the digest: a reviewer who checked other content is refused.
+    await expect(
+      cli(
+        'releases',
+        'approve',
+        'rel-cli',
+        '--as',
+        'chair@board.demo.samenzicht.nl',
+        '--digest',
+        'e'.repeat(64),
+        '--data',
+        dir,
+      ),
+    ).rejects.toThrow(
+      `chair@board.demo.samenzicht.nl approved other content: the review signs digest eeeeeeeeeeee, but release rel-cli has digest ${digest.slice(0, 12)}`,
+    );
+    expect(
+      await cli(
+        'releases',
+        'approve',
+        'rel-cli',
+        '--as',
+        'chair@board.demo.samenzicht.nl',
+        '--digest',
+        digest,
+        '--data',
+        dir,
+      ),
+    ).toBe(
+      `rel-cli  digest ${digest}\nrel-cli  candidate  indicators 1  board 1/2  fiu:approved gemeenten:approved\n`,
     );
     expect(
       await cli(
@@ -126,7 +152,35 @@ describe('governance CLI', () => {
         '--data',
         dir,
       ),
-    ).toBe('rel-cli  candidate  indicators 1  board 2/2  fiu:approved gemeenten:approved\n');
+    ).toBe(
+      `rel-cli  digest ${digest}\nrel-cli  candidate  indicators 1  board 2/2  fiu:approved gemeenten:approved\n`,
+    );
+    expect(await cli('releases', 'verify', 'rel-cli', '--data', dir)).toBe(
+      `rel-cli  files match digest ${digest}\n`,
+    );
+    // A file changed after the approvals: verify names it and publication is refused.
+    const parquet = join(dir, 'releases', 'rel-cli', 'cells.parquet');
+    const original = readFileSync(parquet);
+    writeFileSync(parquet, 'PAR1 other content PAR1');
+    expect(await cli('releases', 'verify', 'rel-cli', '--data', dir)).toMatch(
+      /^rel-cli {2}files DO NOT MATCH: releases\/rel-cli\/ has digest [0-9a-f]{12}, the recorded \(and approved\) one is [0-9a-f]{12} \(cells\.parquet changed \(sha256 [0-9a-f]{12}, was [0-9a-f]{12}\)\)\n$/,
+    );
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    await expect(
+      cli(
+        'releases',
+        'publish',
+        'rel-cli',
+        '--as',
+        'analyst@broker.demo.samenzicht.nl',
+        '--data',
+        dir,
+      ),
+    ).rejects.toThrow(
+      /^release rel-cli cannot be published: its files are not the approved content/,
+    );
+    writeFileSync(parquet, original);
     expect(
       await cli(
         'releases',

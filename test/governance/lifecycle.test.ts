@@ -238,12 +238,20 @@ for (const backend of backends()) {
       expect(run.state).toBe('running');
       clock.set(a.validUntil); // the run takes two minutes; the agreement ends during it
       await expect(
-        gov.createCandidate(demo.broker.id, { runId: run.id, auditSummary: {} }),
+        gov.createCandidate(demo.broker.id, {
+          runId: run.id,
+          digest: '0'.repeat(64),
+          auditSummary: {},
+        }),
       ).rejects.toThrow(/its agreement convenant-samenzicht-demo is expired/);
       expect((await gov.getRun(run.id)).state).toBe('refused');
       expect(await gov.listReleases()).toEqual([]);
       await expect(
-        gov.createCandidate(demo.broker.id, { runId: run.id, auditSummary: {} }),
+        gov.createCandidate(demo.broker.id, {
+          runId: run.id,
+          digest: '0'.repeat(64),
+          auditSummary: {},
+        }),
       ).rejects.toThrow('run run-late is refused, not running');
     });
 

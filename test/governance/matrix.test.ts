@@ -16,7 +16,7 @@ import {
 } from '../../src/api/governance/index.js';
 import { setupDemoGovernance, type DemoGovernance } from '../../src/governance/index.js';
 import { backends } from '../store/backends.js';
-import { smallValidator } from './helpers.js';
+import { smallValidator, writeTestRelease } from './helpers.js';
 
 const sqlite = backends()[0]!;
 let app: FastifyInstance;
@@ -138,6 +138,61 @@ describe('authorisation matrix', () => {
     }
   });
 
+  // The restricted report: the table admits providers, the handler only those of THIS release.
+  describe('the restricted report of one release', () => {
+    const who = {
+      anonymous: () => null,
+      consumer: () => demo.consumer.token,
+      'provider of another release': () => demo.providers.fiu!.token,
+      'provider of this release': () => demo.providers.kadaster!.token,
+      broker: () => demo.broker.token,
+      board: () => demo.board[1]!.token,
+    } as const;
+    const expected: Record<keyof typeof who, [number, string | undefined]> = {
+      anonymous: [401, 'unauthenticated'],
+      consumer: [403, 'role-forbidden'],
+      'provider of another release': [403, 'forbidden'],
+      'provider of this release': [200, undefined],
+      broker: [200, undefined],
+      board: [200, undefined],
+    };
+    beforeAll(async () => {
+      const gov = demo.governance;
+      const run = await gov.startRun(demo.broker.id, {
+        indicators: [
+          { id: 'bouwjaar_voor_1945', theme: 'vastgoed', sources: ['kadaster_woningen'] },
+        ],
+      });
+      const { digest } = writeTestRelease(gov.store.dataDir, 'rel-matrix');
+      const rel = await gov.createCandidate(demo.broker.id, {
+        runId: run.id,
+        releaseId: 'rel-matrix',
+        digest,
+        auditSummary: {},
+      });
+      expect(rel.providers).toEqual(['kadaster']);
+    });
+    it.each(
+      ['report', 'report/cells'].flatMap((part) =>
+        (Object.keys(who) as (keyof typeof who)[]).map(
+          (caller) => [`GET /airlock/releases/:id/${part}`, caller, part] as const,
+        ),
+      ),
+    )('%s as %s', async (_name, caller, part) => {
+      const token = who[caller]();
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/airlock/releases/rel-matrix/${part}`,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      const [status, error] = expected[caller];
+      expect(res.statusCode).toBe(status);
+      const body = JSON.parse(res.body) as { error?: string; release?: unknown; rows?: unknown };
+      expect(body.error).toBe(error);
+      if (status === 200) expect(part === 'report' ? body.release : body.rows).toBeDefined();
+    });
+  });
+
   it('the table gives each role what it needs and no more', () => {
     const of = (c: Caller) =>
       ENDPOINTS.filter((e) => allows(e.access, c)).map((e) => `${e.method} ${e.path}`);
@@ -158,5 +213,9 @@ describe('authorisation matrix', () => {
     expect(of('provider')).toContain('PUT /contributions/:dataset');
     expect(of('broker')).not.toContain('PUT /contributions/:dataset');
     expect(of('broker')).not.toContain('POST /airlock/releases/:id/reviews');
+    for (const c of ['provider', 'broker', 'board'] as const) {
+      expect(of(c)).toContain('GET /airlock/releases/:id/report');
+      expect(of(c)).toContain('GET /airlock/releases/:id/report/cells');
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   QueryError,
   type Schema,
 } from '../../src/api/opendata/filter.js';
-import type { ReleaseRow } from '../../src/api/opendata/types.js';
+import type { PublicCell } from '../../src/api/opendata/types.js';
 
 const SCHEMA: Schema = { S: { kind: 'string' }, N: { kind: 'number' } };
 type Row = { S: string | null; N: number | null };
@@ -130,15 +130,14 @@ describe('index narrowing in runQuery', () => {
         fc.constantFrom(...regions),
         fc.constantFrom('a', 'b'),
         (cells, region, measure) => {
-          const rows: ReleaseRow[] = cells.map((c) => ({
+          const rows: PublicCell[] = cells.map((c) => ({
             ...c,
             region_level: c.region_code === 'NL01' ? 'nederland' : 'gemeente',
             parent_code: c.region_code === 'NL01' ? null : 'NL01',
             breakdown: '',
             numerator: null,
             denominator: null,
-            status: c.value === null ? 'suppressed-primary' : 'published',
-            rule: null,
+            status: c.value === null ? 'confidential' : 'published',
           }));
           const model = buildModel('r', rows, [], () => undefined);
           const set = model.sets.get('Observations');

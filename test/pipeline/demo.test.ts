@@ -20,6 +20,7 @@ import {
   RELEASE_FILES,
   type ReleaseRow,
 } from '../../src/release/index.js';
+import { PUBLIC_CELL_COLUMNS } from '../../src/public/index.js';
 import { CATALOGUE } from '../../src/engine/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
 import { openBrokerDatabase, queryRows } from '../../src/engine/session.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
     regions,
     progress,
     groundTruth: true,
-    // Every kind of indicator (count, rate, percentage, sum, mean, median); two down to buurt.
+    // Every kind of indicator (count, rate, percentage, sum, mean, median); three down to buurt.
     scope: {
       indicators: [
         'inwoners',
@@ -50,7 +51,7 @@ beforeAll(async () => {
         'fiu_gemiddeld_bedrag',
         'mediaan_verzamelinkomen',
       ],
-      detail: ['drugsverdachten_per_1000', 'hennepkwekerijen'],
+      detail: ['drugsverdachten_per_1000', 'hennepkwekerijen', 'mediaan_verzamelinkomen'],
     },
   });
 }, 600_000);
@@ -62,7 +63,7 @@ function filesUnder(path: string): string[] {
 }
 
 describe('demo end to end', () => {
-  it('writes the four release files and reports every stage', () => {
+  it('writes the public and the restricted release files and reports every stage', () => {
     for (const f of Object.values(RELEASE_FILES))
       expect(existsSync(join(result.releaseDir, f)), f).toBe(true);
     expect(progress.stages.map((s) => s.title)).toHaveLength(7);
@@ -81,16 +82,46 @@ describe('demo end to end', () => {
     expect(levels.has('inwoners|wijk')).toBe(false);
   });
 
-  it('the parquet file holds the same cells as the CSV', async () => {
+  it('the public parquet file holds the public cells: public columns and statuses only', async () => {
     const db = await openBrokerDatabase();
-    const [counts] = await queryRows<{ n: bigint; published: bigint }>(
+    const parquet = join(result.releaseDir, RELEASE_FILES.cellsParquet);
+    const columns = await queryRows<{ column_name: string }>(
       db.conn,
-      `SELECT count(*) AS n, count(*) FILTER (WHERE status = 'published') AS published FROM read_parquet('${join(result.releaseDir, RELEASE_FILES.cellsParquet)}')`,
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${parquet}'))`,
+    );
+    const [counts] = await queryRows<{
+      n: bigint;
+      published: bigint;
+      confidential: bigint;
+      other: bigint;
+    }>(
+      db.conn,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE status = 'published') AS published,
+         count(*) FILTER (WHERE status = 'confidential' AND value IS NULL AND numerator IS NULL AND denominator IS NULL) AS confidential,
+         count(*) FILTER (WHERE status NOT IN ('published', 'confidential', 'not-applicable')) AS other
+       FROM read_parquet('${parquet}')`,
     );
     db.close();
+    expect(columns.map((c) => c.column_name)).toEqual([...PUBLIC_CELL_COLUMNS]);
     const rows = readReleaseRows(dataDir, result.releaseId);
     expect(Number(counts!.n)).toBe(rows.length);
     expect(Number(counts!.published)).toBe(rows.filter((r) => r.status === 'published').length);
+    expect(Number(counts!.confidential)).toBe(
+      rows.filter((r) => r.status.startsWith('suppressed')).length,
+    );
+    expect(Number(counts!.other)).toBe(0);
+  });
+
+  it('the restricted report is readable by the broker only', () => {
+    const dir = join(result.releaseDir, 'restricted');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const f of [
+      RELEASE_FILES.restrictedCells,
+      RELEASE_FILES.restrictedManifest,
+      RELEASE_FILES.audit,
+    ]) {
+      expect(statSync(join(result.releaseDir, f)).mode & 0o777, f).toBe(0o600);
+    }
   });
 
   it('every published figure equals the ground truth within its rounding', () => {
@@ -109,20 +140,60 @@ describe('demo end to end', () => {
       const t = truth.get(`${r.indicator_id}|${r.year}|${r.region_code}|${r.breakdown}`);
       expect(t, `${r.indicator_id} ${r.year} ${r.region_code} ${r.breakdown}`).toBeDefined();
       const def = kinds.get(r.indicator_id)!;
-      const base = DEFAULT_PROFILES[def.disclosure].roundingBase;
-      const half = base / 2;
+      const profile = DEFAULT_PROFILES[def.disclosure];
+      const half = profile.roundingBase / 2;
       const where = `${r.indicator_id} ${r.year} ${r.region_code} '${r.breakdown}'`;
       if (def.disclosure === 'count') {
         expect(Math.abs(r.value! - t!.value!), where).toBeLessThanOrEqual(half);
       } else if (def.disclosure === 'ratio') {
         expect(Math.abs(r.numerator! - t!.numerator!), where).toBeLessThanOrEqual(half);
         expect(Math.abs(r.denominator! - t!.denominator!), where).toBeLessThanOrEqual(half);
+      } else if (def.disclosure === 'median') {
+        // Rounded to € 100, so it is never one unit's own amount; its count rounded like counts.
+        expect(Math.abs(r.value! - t!.value!), where).toBeLessThanOrEqual(
+          profile.valueRoundingBase! / 2,
+        );
+        expect(r.value! % profile.valueRoundingBase!, where).toBe(0);
+        expect(Math.abs(r.numerator! - t!.numerator!), where).toBeLessThanOrEqual(half);
+      } else if (def.kind === 'mean') {
+        // The sum is exact; the count is rounded and the mean follows from the published parts.
+        expect(r.numerator, where).toBeCloseTo(t!.numerator!, 2);
+        expect(Math.abs(r.denominator! - t!.denominator!), where).toBeLessThanOrEqual(half);
+        expect(r.denominator! % profile.roundingBase, where).toBe(0);
+        expect(r.value, where).toBeCloseTo(r.numerator! / r.denominator!, 2);
       } else {
         expect(r.value, where).toBeCloseTo(t!.value!, 2);
       }
       checked++;
     }
     expect(checked).toBe(published.length);
+  });
+
+  it('medians: published for Nederland and every veiligheidsregio; small groups confidential', () => {
+    const rows = readReleaseRows(dataDir, result.releaseId).filter(
+      (r) => r.indicator_id === 'mediaan_verzamelinkomen' && r.breakdown === '',
+    );
+    const truth = new Map(
+      readGroundTruth(join(result.layout.groundTruth, 'indicators.csv'))
+        .filter((t) => t.indicatorId === 'mediaan_verzamelinkomen')
+        .map((t) => [`${t.year}|${t.regionCode}|${t.breakdown}`, t]),
+    );
+    const top = rows.filter(
+      (r) => r.region_level === 'nederland' || r.region_level === 'veiligheidsregio',
+    );
+    expect(top.length).toBeGreaterThan(5);
+    for (const r of top) expect(r.status, `${r.year} ${r.region_code}`).toBe('published');
+    // Any group of fewer than 10 units (small buurten, breakdowns) stays confidential.
+    let small = 0;
+    for (const r of readReleaseRows(dataDir, result.releaseId)) {
+      if (r.indicator_id !== 'mediaan_verzamelinkomen') continue;
+      const t = truth.get(`${r.year}|${r.region_code}|${r.breakdown}`)!;
+      if (t.contributors > 0 && t.contributors < 10) {
+        small++;
+        expect(r.status, `${r.year} ${r.region_code} ${r.breakdown}`).not.toBe('published');
+      }
+    }
+    expect(small).toBeGreaterThan(0);
   });
 
   it('a suppressed figure publishes nothing, and names its rule', () => {
@@ -149,7 +220,7 @@ describe('demo end to end', () => {
         t,
       ]),
     );
-    const file = join(copy, 'releases', result.releaseId, RELEASE_FILES.cellsCsv);
+    const file = join(copy, 'releases', result.releaseId, RELEASE_FILES.restrictedCells);
     const lines = readFileSync(file, 'utf8').split('\n');
     const k = lines.findIndex((l) => /^hennepkwekerijen,.*,suppressed-primary,frequency$/.test(l));
     expect(k).toBeGreaterThan(0);

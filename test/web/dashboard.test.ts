@@ -1,15 +1,19 @@
 /**
  * End-to-end tests of the dashboard in Debian's Chromium (never a downloaded browser): search,
  * profile, map with zoom into buurten, indicator page with CSV download, release and governance
- * pages; axe-core on every page and a screenshot of each.
+ * pages; axe-core on every page, a check that no page names how a figure was withheld, and a
+ * screenshot of each. The server imitates the public API with small default page sizes, so that
+ * every list the dashboard reads spans several pages and must be followed to `page.next`.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureDashboardBuilt, DIST, ROOT } from './build.js';
-import { buildFixture } from './fixture.js';
+import { RULE_NAMES } from '../../web/src/words.js';
+import { buildFixture, latestPublished } from './fixture.js';
 import { startFixtureServer, TEST_TOKEN, type FixtureServer } from './server.js';
+import { FORBIDDEN } from './forbidden.js';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -29,11 +33,16 @@ let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 const failedRequests: string[] = [];
+const apiRequests: string[] = [];
 
 beforeAll(async () => {
   await ensureDashboardBuilt();
   mkdirSync(SHOTS, { recursive: true });
-  server = await startFixtureServer(fixture, { webDir: DIST });
+  server = await startFixtureServer(fixture, {
+    webDir: DIST,
+    // Buurten of one indicator and year (40) take two pages; lists take two or more.
+    defaultLimits: { cells: 25, indicators: 2, regions: 4, releases: 2 },
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -51,6 +60,10 @@ beforeAll(async () => {
   });
   page.on('response', (r) => {
     if (r.status() >= 400) failedRequests.push(`${r.status()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) apiRequests.push(`${r.method()} ${u.pathname}${u.search}`);
   });
 });
 
@@ -86,9 +99,40 @@ async function visit(hash: string, ready: string): Promise<void> {
   await page.waitForSelector(ready);
 }
 
+/** Every word a reader or a screen reader gets: text (also visually hidden) and accessible names. */
+async function words(p: Page): Promise<string> {
+  return (await p.evaluate(`(() => {
+    const parts = [document.body.textContent || ''];
+    for (const el of document.querySelectorAll('[aria-label], [title], [alt]'))
+      for (const a of ['aria-label', 'title', 'alt']) parts.push(el.getAttribute(a) || '');
+    return parts.join('\\n');
+  })()`)) as string;
+}
+
 async function check(name: string): Promise<void> {
   expect(await axe(page), `axe on ${name}`).toEqual([]);
+  // How a figure was withheld (primary/secondary, intervals, true values) is for reviewers only.
+  expect(await words(page), `words on ${name}`).not.toMatch(FORBIDDEN);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const CONFIDENTIAL = 'geheim: niet gepubliceerd om personen en bedrijven te beschermen';
+const latest = latestPublished(fixture)?.id as string;
+const latestCells = fixture.cells.get(latest) ?? [];
+const manifest = fixture.manifests.get(latest);
+const nlNumber = (v: number) => new Intl.NumberFormat('nl-NL').format(v);
+
+/** An element as the browser sees it (the Node typings of this project have no DOM). */
+type Attributed = { getAttribute(name: string): string | null };
+
+/** The value of the term with exactly this label in a definition list. */
+async function term(list: string, label: string): Promise<string> {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page
+    .locator(`${list} .utrecht-data-list__item`)
+    .filter({ has: page.locator('dt', { hasText: exact }) })
+    .locator('dd')
+    .innerText();
 }
 
 describe('dashboard', () => {
@@ -161,10 +205,14 @@ describe('dashboard', () => {
       await page.locator('.sz-sparkline[role=img]').first().getAttribute('aria-label'),
     ).toMatch(/^Trend 2019–2023: /);
     expect(await page.locator('svg.sz-sparkline polyline').count()).toBe(3);
+    // The peers' method in the page language.
+    expect(await page.locator('main').innerText()).toContain(
+      `Methode: ${fixture.comparableMethod.nl}.`,
+    );
     await check('profile');
   });
 
-  it('draws the choropleth with hatched suppressed gemeenten, a legend and a table with "."', async () => {
+  it('draws the choropleth with hatched confidential gemeenten, a legend and a table with "."', async () => {
     await visit('#/kaart', 'svg.sz-map a[data-code]');
     const regions = page.locator('svg.sz-map a[data-code]');
     expect(await regions.count()).toBe(10);
@@ -176,17 +224,17 @@ describe('dashboard', () => {
     expect(await page.locator('svg.sz-map path.vr').count()).toBe(2);
     const vlieland = page.locator('svg.sz-map a[data-code=GM0096]');
     expect(await vlieland.getAttribute('aria-label')).toBe(
-      'Vlieland: . (geheim (te weinig waarnemingen)). Vlieland: inzoomen op wijken en buurten',
+      `Vlieland: . (${CONFIDENTIAL}). Vlieland: inzoomen op wijken en buurten`,
     );
     expect(await vlieland.locator('path').getAttribute('fill')).toMatch(/^url\(#hatch-/);
     const row = page.locator('tr[data-code=GM0096]');
     expect(await row.locator('td').nth(1).innerText()).toMatch(/^\./);
-    expect(await row.locator('td').nth(2).innerText()).toBe('geheim (te weinig waarnemingen)');
+    expect(await row.locator('td').nth(2).innerText()).toBe(CONFIDENTIAL);
     expect(await page.locator('.sz-legend').innerText()).toContain(
       'Klassengrenzen (kwintielen van de gepubliceerde waarden):',
     );
     expect(await page.locator('.sz-legend').innerText()).toContain(
-      'Gearceerd: dit cijfer is niet gepubliceerd',
+      'Gearceerd: geheim, dit cijfer is niet gepubliceerd om personen en bedrijven te beschermen.',
     );
     expect(await page.locator('text=Bron: CBS, Kadaster').count()).toBeGreaterThan(0);
     await check('map-gemeenten');
@@ -194,6 +242,7 @@ describe('dashboard', () => {
 
   it('zooms into the buurten of a gemeente by keyboard, then into wijken', async () => {
     await visit('#/kaart', 'svg.sz-map a[data-code]');
+    apiRequests.length = 0;
     await page.locator('svg.sz-map a[data-code=GM0363]').focus();
     await page.keyboard.press('Enter');
     await page.waitForSelector('svg.sz-map path[data-code^=BU0363]');
@@ -202,22 +251,50 @@ describe('dashboard', () => {
     expect(await page.locator('h2').first().innerText()).toContain('per buurt — Amsterdam');
     const codes = await page
       .locator('tbody tr[data-code]')
-      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')));
+      .evaluateAll((trs) =>
+        trs.map((tr) => (tr as unknown as Attributed).getAttribute('data-code')),
+      );
     expect([...codes].sort()).toEqual(['BU03630000', 'BU03630001', 'BU03630100', 'BU03630101']);
+    // Buurt boundaries come per gemeente; buurt figures for the country, over two pages: latest
+    // redirects to the release, whose second page the first names.
+    expect(apiRequests).toContain('GET /api/v1/regions/geo?level=buurt&within=GM0363');
+    const q = 'cells?indicator=drugs_verdachten&year=2023&level=buurt';
+    expect(apiRequests.filter((r) => /\/cells\?.*level=buurt/.test(r))).toEqual([
+      `GET /api/v1/releases/latest/${q}`,
+      `GET /api/v1/releases/${latest}/${q}`,
+      `GET /api/v1/releases/${latest}/${q}&offset=25&limit=25`,
+    ]);
     await check('map-buurten');
     await page.getByLabel('Niveau').selectOption('wijk');
     await page.waitForSelector('svg.sz-map path[data-code=WK036301]');
     expect(await page.locator('svg.sz-map path.region').count()).toBe(2);
-    // Vlieland's buurten are all too small: every one is hatched.
+    // Wijken are narrowed by the server: their parent is the gemeente.
+    expect(apiRequests.some((r) => /level=wijk&parent=GM0363/.test(r))).toBe(true);
+    // Vlieland's buurten (all too small, all confidential) come on the second page of buurt
+    // figures: every one is hatched and shows '.', none lacks its figure.
+    const expected = latestCells.filter(
+      (c) =>
+        c.indicator_id === 'drugs_verdachten' &&
+        c.year === 2023 &&
+        c.region_level === 'buurt' &&
+        c.region_code.startsWith('BU0096'),
+    );
+    expect(expected.map((c) => c.status)).toEqual(Array(4).fill('confidential'));
     await visit('#/kaart?gemeente=GM0096&level=buurt', 'svg.sz-map path[data-code^=BU0096]');
     const fills = await page
       .locator('svg.sz-map path.region')
-      .evaluateAll((ps) => ps.map((p) => p.getAttribute('fill')));
+      .evaluateAll((ps) => ps.map((p) => (p as unknown as Attributed).getAttribute('fill')));
     expect(fills.length).toBe(4);
     expect(fills.every((f) => /^url\(#hatch-/.test(f ?? ''))).toBe(true);
+    const values = await page
+      .locator('tbody tr[data-code^=BU0096] td:nth-child(3)')
+      .allInnerTexts();
+    expect(values.length).toBe(4);
+    expect(values.every((v) => v.startsWith('.'))).toBe(true);
+    await check('map-buurten-vlieland');
   });
 
-  it('shows the indicator page and downloads its CSV with "." for suppressed cells', async () => {
+  it('shows the indicator page and downloads its CSV with "." for confidential cells', async () => {
     await visit('#/indicator/drugs_verdachten', 'figure[role=img] svg');
     expect(await page.locator('h1').innerText()).toBe('Drugsverdachten per 1.000 inwoners');
     expect(await page.locator('text=Politie: politie_verdachten').count()).toBe(1);
@@ -231,31 +308,125 @@ describe('dashboard', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFFindicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status,rule',
+      '\uFEFFindicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status',
     );
     const vlieland = lines.find((l) => l.startsWith('drugs_verdachten,2023,gemeente,GM0096,'));
-    expect(vlieland).toBe(
-      'drugs_verdachten,2023,gemeente,GM0096,VR01,,.,.,.,suppressed-primary,threshold(10)',
-    );
+    expect(vlieland).toBe('drugs_verdachten,2023,gemeente,GM0096,VR01,,.,.,.,confidential');
+    expect(csv).not.toMatch(FORBIDDEN);
   });
 
-  it('shows the release page with changes, audit and approvals', async () => {
-    await visit('#/release/latest', 'text=Wat is er veranderd ten opzichte van r2026-01');
-    await page.waitForSelector('text=Gemeentecijfers 2023');
+  it('shows the release page as a readable summary: facts, figures, disclosure, changes', async () => {
+    if (!manifest) throw new Error('fixture lacks the manifest of the latest release');
+    await visit('#/release/latest', 'text=Gemeentecijfers 2023');
     expect(await page.locator('h1').innerText()).toBe('Release r2026-03');
-    expect(await page.locator('main').innerText()).toContain(
-      'Nieuwe indicatoren: onverklaarbare_aankopen. Vervallen: geen.',
+    const main = page.locator('main');
+    const text = await main.innerText();
+    const fact = (label: string) => term('.sz-release-facts', label);
+    expect(await fact('Status')).toBe('gepubliceerd');
+    expect(await fact('Gepubliceerd')).toBe('12-3-2026, 10:00:00 UTC');
+    expect(await fact('Goedgekeurd door')).toBe('Politie, Belastingdienst, bestuur (2)');
+    expect(await fact('Indicatoren')).toBe(
+      'Drugsverdachten per 1.000 inwoners, Jongeren (12–23) verdacht van een misdrijf, Onverklaarbare woningaankopen',
     );
+    expect(await fact('Jaren')).toBe('2019–2023');
+    expect(await fact('Gebiedsindeling')).toBe(
+      'gemeenten, wijken en buurten van 2023, gegenereerd (synthetisch land, geen echte gebieden)',
+    );
+    // Counts by public status, as the manifest has them.
+    const figures = (label: string) => term('.sz-figures', label);
+    expect(await figures('Totaal')).toBe(nlNumber(manifest.cells.count));
+    expect(await figures('Gepubliceerd')).toBe(nlNumber(manifest.cells.byStatus.published));
+    expect(await figures('Geheim (.)')).toBe(nlNumber(manifest.cells.byStatus.confidential));
+    expect(await figures('Kan niet voorkomen')).toBe('0');
+    // The disclosure summary as a table: the rule in words, protected figures, passed, settings.
+    expect(text).toContain('De controle is geslaagd');
+    const rules = manifest.disclosure.rules.map((r) => r.rule);
+    expect(rules).toEqual(expect.arrayContaining(['frequency', 'min-denominator', 'secondary']));
+    const rows = page.locator('table tbody tr');
+    expect(await rows.count()).toBe(rules.length);
+    for (const [i, r] of manifest.disclosure.rules.entries()) {
+      const cells = await rows.nth(i).locator('th, td').allInnerTexts();
+      expect(cells.slice(0, 3)).toEqual([RULE_NAMES[r.rule]?.nl, nlNumber(r.cells), 'ja']);
+    }
+    const settings = async (rule: string) =>
+      rows.nth(rules.indexOf(rule)).locator('td').nth(2).innerText();
+    expect(await settings('frequency')).toBe(
+      'drempel 10 eenheden, veiligheidsmarge 20%, onzekerheid voor een buitenstaander minstens 10, een nul mag gepubliceerd worden',
+    );
+    expect(await settings('secondary')).toBe('afronding op 5, zo weinig mogelijk waarde geheim');
+    expect((await settings('min-denominator')).split('\n')).toEqual([
+      'Drugsverdachten per 1.000 inwoners, Jongeren (12–23) verdacht van een misdrijf: noemer minstens 50',
+      'Onverklaarbare woningaankopen: noemer minstens 100',
+    ]);
+    // Data used, notes, downloads.
+    expect(text).toContain('Politie: politie_verdachten');
+    for (const note of manifest.notes) expect(text).toContain(note.nl);
+    expect(
+      await page
+        .getByRole('link', { name: 'Alle cijfers als CSV (cells.csv)' })
+        .getAttribute('href'),
+    ).toBe('/api/v1/releases/r2026-03/cells.csv');
+    expect(
+      await page
+        .getByRole('link', { name: 'Alle cijfers als Parquet (cells.parquet)' })
+        .getAttribute('href'),
+    ).toBe('/api/v1/releases/r2026-03/cells.parquet');
+    // The comparison with the release it revises (r2026-02 was withdrawn), on public statuses.
+    expect(text).toContain('Wat is er veranderd ten opzichte van r2026-01');
+    expect(text).toContain('Nieuwe indicatoren: Onverklaarbare woningaankopen. Vervallen: geen.');
     // The later release revised every 2023 value of the two old indicators (10 gemeenten each),
-    // except Vlieland's drug figure, which stays suppressed in both.
-    expect(await page.locator('main').innerText()).toMatch(
-      /Gemeentecijfers 2023: 19 gewijzigd, 0 met een andere status, 10 nieuw, 0 vervallen\./,
+    // except Vlieland's drug figure, which stays confidential in both.
+    expect(text).toContain(
+      'Gemeentecijfers 2023: 19 gewijzigd, 0 met een andere status, 10 nieuw, 0 vervallen.',
     );
-    expect(await page.locator('main').innerText()).toContain('Programmaraad');
+    // Only the figures of 2023 were read (two pages for the current release).
+    expect(
+      apiRequests.filter((r) => /releases\/r2026-0[13]\/cells\?level=gemeente&year=2023/.test(r))
+        .length,
+    ).toBe(3);
+    expect(text).toContain('r2026-02 (ingetrokken');
+    // A summary, not a dump: no JSON, no code blocks.
+    expect(await page.locator('main pre').count()).toBe(0);
+    expect(text).not.toMatch(/[{}]|":/);
     await check('release');
+
+    // A withdrawn release says so, and why, without asking for what is no longer served.
+    await page.getByRole('link', { name: 'r2026-02' }).click();
+    await page.waitForSelector('text=Deze release is ingetrokken');
+    expect(await page.locator('main').innerText()).toContain(
+      'Deze release is ingetrokken: Een aanlevering bleek onvolledig; vervangen door r2026-03.',
+    );
+    await check('release-withdrawn');
+  });
+
+  it('shows the release page in English, with no Dutch rule names', async () => {
+    await visit('#/release/latest', 'text=Gemeentecijfers 2023');
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    // The choice of language is kept; the next tests read Dutch whatever happens here.
+    onTestFinished(() => page.evaluate('localStorage.removeItem("samenzicht-lang")'));
+    await page.waitForSelector('text=Gemeente figures 2023');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('Approved by');
+    expect(text).toContain('Politie, Belastingdienst, board (2)');
+    expect(text).toContain('Disclosure control');
+    for (const r of manifest?.disclosure.rules ?? []) {
+      expect(text).toContain(RULE_NAMES[r.rule]?.en);
+      expect(text).not.toContain(RULE_NAMES[r.rule]?.nl);
+    }
+    expect(text).toContain('threshold 10 units');
+    expect(text).toContain('rounding to base 5');
+    expect(text).not.toMatch(
+      /drempel|eenheden|afronding|noemer|geheim|gepubliceerd|Gemeentecijfers/,
+    );
+    await check('release-en');
+    await page.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+    await page.waitForSelector('text=Gemeentecijfers 2023');
   });
 
   it('lets a signed-in participant see agreements and contributions and approve a candidate', async () => {
+    const candidate = fixture.releases.find((r) => r.state === 'candidate');
+    if (!candidate) throw new Error('fixture lacks a candidate');
     await visit('#/governance', 'text=Meld u aan');
     await check('governance-signed-out');
     await page.getByLabel('E-mailadres').fill('bestuur@example.nl');
@@ -268,9 +439,32 @@ describe('dashboard', () => {
     expect(await page.evaluate('sessionStorage.getItem("samenzicht-token")')).toBe(TEST_TOKEN);
     expect(await page.locator('main').innerText()).toContain('politie_verdachten (politie)');
     const form = page.getByRole('form', { name: 'Beoordelingen r2026-05' });
+    // The reviewer sees what an approval signs: the candidate's digest.
+    expect(await form.innerText()).toContain(
+      `U beoordeelt de release met controlegetal (SHA-256): ${candidate.digest.slice(0, 12)}`,
+    );
     await form.getByLabel('Toelichting').fill('Gecontroleerd');
+    const posted = page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/reviews'),
+    );
     await form.getByRole('button', { name: 'Goedkeuren' }).click();
-    await page.waitForSelector('text=u1 (board): approve — Gecontroleerd');
+    expect(JSON.parse((await posted).postData() ?? '{}')).toEqual({
+      decision: 'approve',
+      reason: 'Gecontroleerd',
+      digest: candidate.digest,
+    });
+    await page.waitForSelector('text=u1 (bestuur): goedgekeurd — Gecontroleerd');
+    // The restricted report, downloaded with the reviewer's token.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Beperkt rapport van r2026-05/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('samenzicht-r2026-05-report.json');
+    const report = JSON.parse(readFileSync(await download.path(), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['manifest', 'audit']));
     await check('governance');
   });
 
@@ -288,5 +482,105 @@ describe('dashboard', () => {
   it('raised no script errors, and no failed requests but the wrong password', () => {
     expect(pageErrors).toEqual([]);
     expect(failedRequests).toEqual(['401 /api/v1/auth/login']);
+  });
+});
+
+/**
+ * The public API contract the dashboard is written against, checked on the server it ran on
+ * (the imitation here; the same checks hold for the real server).
+ */
+describe('public API contract', () => {
+  const get = async (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
+  const json = async <T>(path: string): Promise<T> => (await (await get(path)).json()) as T;
+  const COLUMNS = [
+    'indicator_id',
+    'year',
+    'region_level',
+    'region_code',
+    'parent_code',
+    'breakdown',
+    'value',
+    'numerator',
+    'denominator',
+    'status',
+  ];
+
+  it('answers latest with a redirect to the concrete release', async () => {
+    for (const path of ['/api/v1/releases/latest', '/api/v1/releases/latest/cells?year=2023']) {
+      const res = await get(path, { redirect: 'manual' });
+      expect(res.status).toBe(307);
+      expect(res.headers.get('location')).toBe(path.replace('latest', latest));
+    }
+  });
+
+  it('pages cells with absolute next links, public columns and statuses only', async () => {
+    type Body = {
+      release: string;
+      cells: Record<string, unknown>[];
+      page: { total: number; next: string | null };
+    };
+    const all: Record<string, unknown>[] = [];
+    let next: string | null =
+      `/api/v1/releases/${latest}/cells?indicator=drugs_verdachten&year=2023&level=buurt`;
+    let pages = 0;
+    while (next) {
+      const body: Body = await json<Body>(next);
+      expect(body.release).toBe(latest);
+      all.push(...body.cells);
+      if (body.page.next) expect(body.page.next).toMatch(/^https?:\/\//);
+      next = body.page.next;
+      pages++;
+    }
+    expect(pages).toBe(2);
+    expect(all.length).toBe(40);
+    for (const c of all) {
+      expect(Object.keys(c).sort()).toEqual([...COLUMNS].sort());
+      expect(['published', 'confidential', 'not-applicable']).toContain(c['status']);
+      if (c['status'] !== 'published')
+        expect([c['value'], c['numerator'], c['denominator']]).toEqual([null, null, null]);
+    }
+  });
+
+  it('serves a release as release info and public manifest, and refuses a withdrawn one', async () => {
+    const body = await json<Record<string, unknown>>(`/api/v1/releases/${latest}`);
+    expect(Object.keys(body).sort()).toEqual(['manifest', 'release']);
+    const release = body['release'] as Record<string, unknown>;
+    expect(Object.keys(release).sort()).toEqual(
+      [
+        'createdAt',
+        'id',
+        'indicators',
+        'publishedAt',
+        'reviews',
+        'status',
+        'withdrawnReason',
+        'years',
+      ].sort(),
+    );
+    expect(JSON.stringify(body)).not.toMatch(/suppressed-|"truth"|"intervals?"/);
+    expect((await get('/api/v1/releases/r2026-02')).status).toBe(410);
+    const list = await json<{ releases: { id: string }[]; page: { next: string | null } }>(
+      '/api/v1/releases?limit=1000',
+    );
+    expect(list.releases.map((r) => r.id)).toEqual(['r2026-01', 'r2026-02', 'r2026-03']);
+    expect(list.page.next).toBeNull();
+  });
+
+  it('needs a gemeente for wijk and buurt boundaries, and gives peers with their method in both languages', async () => {
+    expect((await get('/api/v1/regions/geo?level=buurt')).status).toBe(400);
+    expect((await get('/api/v1/regions/geo?level=wijk')).status).toBe(400);
+    const geo = await json<{ features: unknown[] }>(
+      '/api/v1/regions/geo?level=buurt&within=GM0363',
+    );
+    expect(geo.features.length).toBe(4);
+    const c = await json<{
+      code: string;
+      release: string;
+      peers: string[];
+      method: Record<string, string>;
+    }>('/api/v1/regions/GM0518/comparable');
+    expect(c.release).toBe(latest);
+    expect(c.peers).toEqual(fixture.peers('GM0518'));
+    expect(Object.keys(c.method).sort()).toEqual(['en', 'nl']);
   });
 });

@@ -1,10 +1,27 @@
 /**
  * A deterministic fixture of the public API for the dashboard tests and the API benchmark:
  * gemeenten laid out as rectangles (wijken and buurten as strips inside them), three indicators,
- * two published releases and a candidate, with primary and secondary suppression in small areas.
+ * published releases (one withdrawn) and a candidate, with confidential figures in small areas.
  * Rings are written counter-clockwise (RFC 7946) on purpose: the dashboard must rewind them.
+ *
+ * `buildFixture()` is the one generator: it returns the public cells (`cells`), regions and
+ * indicators that the test server answers with, and, for feeding a real release store, the
+ * internal rows they were derived from (`rows`, restricted: the public cells are
+ * `rows.map(toPublicCell)` of src/public). The test server never serves `rows`.
  */
-import type { ReleaseRow, ReleaseSource } from '../../src/api/opendata/index.js';
+import { createHash } from 'node:crypto';
+import type { AuditRuleReport, PublishedCell, RuleProfile } from '../../src/disclosure/index.js';
+import { DEFAULT_PROFILES } from '../../src/disclosure/profiles.js';
+import {
+  countByStatus,
+  PUBLIC_CELL_COLUMNS,
+  publicAuditSummary,
+  publicManifest,
+  toPublicCell,
+  type PublicCell,
+  type PublicManifest,
+} from '../../src/public/index.js';
+import type { ReleaseSource } from '../../src/api/opendata/index.js';
 
 export type Level = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
 
@@ -19,7 +36,7 @@ export interface FixtureRegion {
   population: number;
 }
 
-export interface FixtureIndicator {
+export type FixtureIndicator = {
   id: string;
   title: { nl: string; en: string };
   description: { nl: string; en: string };
@@ -33,24 +50,68 @@ export interface FixtureIndicator {
   levels: string[];
   years: number[];
   disclosure: unknown;
+};
+
+export interface FixtureReview {
+  userId: string;
+  capacity: string;
+  decision: 'approve' | 'reject';
+  reason: string;
+  createdAt: string;
 }
 
+/** A release as the fixture knows it: its public info plus what only the airlock shows. */
 export interface FixtureRelease {
   id: string;
-  status: 'published' | 'candidate';
+  state: 'published' | 'withdrawn' | 'candidate';
   createdAt: string;
   publishedAt: string | null;
+  withdrawnReason: string | null;
   indicators: string[];
   years: number[];
+  reviews: FixtureReview[];
+  /** sha256 of the candidate's files (what an approval signs). */
+  digest: string;
+  previousRelease: string | null;
+}
+
+/** `GET /api/v1/releases` item: the public view of a release. */
+export interface PublicReleaseInfo {
+  id: string;
+  status: 'published' | 'withdrawn';
+  createdAt: string;
+  publishedAt: string | null;
+  withdrawnReason: string | null;
+  indicators: string[];
+  years: number[];
+  reviews: { capacity: string; decision: 'approve' | 'reject'; createdAt: string }[];
+}
+
+/** `GET /api/v1/regions` item. */
+export interface PublicRegion {
+  code: string;
+  name: string;
+  level: Level;
+  parentCode: string | null;
+  synthetic: boolean;
 }
 
 export interface Fixture {
   regions: FixtureRegion[];
   byCode: Map<string, FixtureRegion>;
   indicators: FixtureIndicator[];
+  /** The disclosure rule profile of each indicator (public, in every manifest). */
+  profiles: Record<string, RuleProfile>;
   releases: FixtureRelease[];
-  cells: Map<string, ReleaseRow[]>;
+  /** Public cells per release id: what the API serves. */
+  cells: Map<string, PublicCell[]>;
+  /** Internal rows per release id (restricted), from which `cells` derive. */
+  rows: Map<string, PublishedCell[]>;
+  /** Public manifest per release id (releases whose cells were built). */
+  manifests: Map<string, PublicManifest>;
   peers: (code: string) => string[];
+  /** How `peers` chooses, in both languages (`/regions/:code/comparable`). */
+  comparableMethod: { nl: string; en: string };
 }
 
 const NAMED: [string, string, number][] = [
@@ -67,6 +128,16 @@ const NAMED: [string, string, number][] = [
 ];
 
 export const YEARS = [2019, 2020, 2021, 2022, 2023];
+
+/**
+ * Rule profiles of the three base indicators: the defaults for ratios, one with a larger
+ * minimum denominator, so that a rule of the release summary has two parameter groups.
+ */
+export const PROFILES: Record<string, RuleProfile> = {
+  drugs_verdachten: { ...DEFAULT_PROFILES.ratio },
+  jonge_aanwas: { ...DEFAULT_PROFILES.ratio },
+  onverklaarbare_aankopen: { ...DEFAULT_PROFILES.ratio, minDenominator: 100 },
+};
 
 export const INDICATORS: FixtureIndicator[] = [
   {
@@ -91,7 +162,7 @@ export const INDICATORS: FixtureIndicator[] = [
     },
     levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
     years: YEARS,
-    disclosure: { threshold: 10, rounding: 5 },
+    disclosure: PROFILES['drugs_verdachten'],
   },
   {
     id: 'jonge_aanwas',
@@ -115,7 +186,7 @@ export const INDICATORS: FixtureIndicator[] = [
     },
     levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
     years: YEARS,
-    disclosure: { minDenominator: 50 },
+    disclosure: PROFILES['jonge_aanwas'],
   },
   {
     id: 'onverklaarbare_aankopen',
@@ -139,7 +210,7 @@ export const INDICATORS: FixtureIndicator[] = [
     },
     levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
     years: YEARS,
-    disclosure: { minDenominator: 50 },
+    disclosure: PROFILES['onverklaarbare_aankopen'],
   },
 ];
 
@@ -266,7 +337,8 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
           parentCode: wk,
           synthetic: true,
           box: [west + (W * b) / nBu, wSouth, west + (W * (b + 1)) / nBu, wNorth],
-          population: Math.round(pop / nWk / nBu),
+          // One tiny buurt in Maastricht: confidential alone in its wijk, so a partner is too.
+          population: code === 'GM0935' && w === 0 && b === 0 ? 40 : Math.round(pop / nWk / nBu),
         });
       }
     }
@@ -275,44 +347,109 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
   const byCode = new Map(regions.map((r) => [r.code, r]));
 
   const indicators = indicatorList(size.indicators ?? INDICATORS.length);
+  const profiles: Record<string, RuleProfile> = {};
+  for (const ind of indicators) profiles[ind.id] = ind.disclosure as RuleProfile;
   const all = indicators.map((i) => i.id);
+  const digest = (id: string): string =>
+    createHash('sha256').update(`files of ${id}`).digest('hex');
+  const approvals = (day: string): FixtureReview[] => [
+    {
+      userId: 'u-politie',
+      capacity: 'politie',
+      decision: 'approve',
+      reason: '',
+      createdAt: `${day}T08:00:00Z`,
+    },
+    {
+      userId: 'u-bd',
+      capacity: 'belastingdienst',
+      decision: 'approve',
+      reason: '',
+      createdAt: `${day}T09:00:00Z`,
+    },
+    {
+      userId: 'u-board-1',
+      capacity: 'board',
+      decision: 'approve',
+      reason: '',
+      createdAt: `${day}T14:00:00Z`,
+    },
+    {
+      userId: 'u-board-2',
+      capacity: 'board',
+      decision: 'approve',
+      reason: '',
+      createdAt: `${day}T15:00:00Z`,
+    },
+  ];
   const releases: FixtureRelease[] = [
     {
       id: 'r2026-01',
-      status: 'published',
+      state: 'published',
       createdAt: '2026-01-10T09:00:00Z',
       publishedAt: '2026-01-12T10:00:00Z',
+      withdrawnReason: null,
       indicators: all.filter((id) => !id.startsWith('onverklaarbare_aankopen')),
       years: YEARS,
+      reviews: approvals('2026-01-11'),
+      digest: digest('r2026-01'),
+      previousRelease: null,
+    },
+    {
+      id: 'r2026-02',
+      state: 'withdrawn',
+      createdAt: '2026-02-10T09:00:00Z',
+      publishedAt: '2026-02-12T10:00:00Z',
+      withdrawnReason: 'Een aanlevering bleek onvolledig; vervangen door r2026-03.',
+      indicators: all.filter((id) => !id.startsWith('onverklaarbare_aankopen')),
+      years: YEARS,
+      reviews: approvals('2026-02-11'),
+      digest: digest('r2026-02'),
+      previousRelease: 'r2026-01',
     },
     {
       id: 'r2026-03',
-      status: 'published',
+      state: 'published',
       createdAt: '2026-03-10T09:00:00Z',
       publishedAt: '2026-03-12T10:00:00Z',
+      withdrawnReason: null,
       indicators: all,
       years: YEARS,
+      reviews: approvals('2026-03-11'),
+      digest: digest('r2026-03'),
+      // Revises r2026-01 (r2026-02 was withdrawn).
+      previousRelease: 'r2026-01',
     },
     {
       id: 'r2026-05',
-      status: 'candidate',
+      state: 'candidate',
       createdAt: '2026-05-10T09:00:00Z',
       publishedAt: null,
+      withdrawnReason: null,
       indicators: all,
       years: YEARS,
+      reviews: [],
+      digest: digest('r2026-05'),
+      previousRelease: 'r2026-03',
     },
   ];
-  const cells = new Map<string, ReleaseRow[]>();
+  const rows = new Map<string, PublishedCell[]>();
+  const cells = new Map<string, PublicCell[]>();
+  const manifests = new Map<string, PublicManifest>();
   for (const rel of releases) {
-    if (!size.releases || size.releases.includes(rel.id))
-      cells.set(rel.id, makeCells(rel, regions, indicators));
+    if (size.releases && !size.releases.includes(rel.id)) continue;
+    const internal = makeRows(rel, regions, indicators);
+    const pub = internal.map(toPublicCell);
+    rows.set(rel.id, internal);
+    cells.set(rel.id, pub);
+    manifests.set(rel.id, makeManifest(rel, indicators, profiles, internal, pub));
   }
 
   const gemeenten = regions.filter((r) => r.level === 'gemeente');
   const peers = (code: string): string[] => {
     const me = byCode.get(code);
     if (!me || me.level !== 'gemeente') return [];
-    // Comparable = closest in population, as a simple stand-in for the engine's method.
+    // Comparable = closest in population, as a simple stand-in for the real method.
     return gemeenten
       .filter((g) => g.code !== code)
       .sort(
@@ -321,21 +458,36 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
       .slice(0, 4)
       .map((g) => g.code);
   };
-  return { regions, byCode, indicators, releases, cells, peers };
+  return {
+    regions,
+    byCode,
+    indicators,
+    profiles,
+    releases,
+    cells,
+    rows,
+    manifests,
+    peers,
+    comparableMethod: {
+      nl: 'de vier gemeenten die in aantal inwoners het dichtst bij liggen (testgegevens)',
+      en: 'the four gemeenten closest in number of residents (test data)',
+    },
+  };
 }
 
-function makeCells(
+/** Internal rows: threshold and minimum denominator, then one partner per lone confidential buurt. */
+function makeRows(
   rel: FixtureRelease,
   regions: readonly FixtureRegion[],
   indicators: readonly FixtureIndicator[],
-): ReleaseRow[] {
-  const rows: ReleaseRow[] = [];
+): PublishedCell[] {
+  const rows: PublishedCell[] = [];
   const revision = rel.id === 'r2026-01' ? 0 : 1;
   for (const indId of rel.indicators) {
     const ind = indicators.find((i) => i.id === indId) as FixtureIndicator;
     const per = ind.kind === 'rate' ? 1000 : 100;
     for (const year of rel.years) {
-      const byWijk = new Map<string, ReleaseRow[]>();
+      const byWijk = new Map<string, PublishedCell[]>();
       for (const r of regions) {
         // Rates differ by region and drift over the years; the later release revises 2023.
         const base = 1 + unit(`${indId}|${r.code}`) * 6;
@@ -345,32 +497,34 @@ function makeCells(
           : r.population;
         const rawNum = (rate / per) * denominator * (ind.kind === 'rate' ? 1 : 10);
         const numerator = Math.round(rawNum / 5) * 5;
-        const tooSmall = rawNum < 10 || denominator < 50;
-        const row: ReleaseRow = {
+        const tooFew = rawNum < 10;
+        const tooSmall = denominator < 50;
+        const hidden = tooFew || tooSmall;
+        const row: PublishedCell = {
           indicator_id: indId,
           year,
           region_level: r.level,
           region_code: r.code,
           parent_code: r.parentCode,
           breakdown: '',
-          value: tooSmall ? null : Math.round((numerator / denominator) * per * 100) / 100,
-          numerator: tooSmall ? null : numerator,
-          denominator: tooSmall ? null : Math.round(denominator / 5) * 5,
-          status: tooSmall ? 'suppressed-primary' : 'published',
-          rule: tooSmall ? 'threshold(10)' : null,
+          value: hidden ? null : Math.round((numerator / denominator) * per * 100) / 100,
+          numerator: hidden ? null : numerator,
+          denominator: hidden ? null : Math.round(denominator / 5) * 5,
+          status: hidden ? 'suppressed-primary' : 'published',
+          rule: tooSmall ? 'min-denominator' : tooFew ? 'frequency' : null,
         };
         rows.push(row);
         if (r.level === 'buurt' && r.parentCode)
           byWijk.set(r.parentCode, [...(byWijk.get(r.parentCode) ?? []), row]);
       }
-      // Secondary suppression: a lone suppressed buurt in a wijk could be recomputed from the wijk total.
+      // A lone confidential buurt in a wijk could be recomputed from the wijk total: hide a partner.
       for (const list of byWijk.values()) {
         const primary = list.filter((c) => c.status === 'suppressed-primary');
         const partner = list.find((c) => c.status === 'published');
         if (primary.length === 1 && partner) {
           Object.assign(partner, {
             status: 'suppressed-secondary',
-            rule: 'secondary(wijk)',
+            rule: 'secondary',
             value: null,
             numerator: null,
             denominator: null,
@@ -382,20 +536,111 @@ function makeCells(
   return rows;
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The public manifest, through the same reductions (src/public) as a real release. */
+function makeManifest(
+  rel: FixtureRelease,
+  indicators: readonly FixtureIndicator[],
+  profiles: Record<string, RuleProfile>,
+  internal: readonly PublishedCell[],
+  pub: readonly PublicCell[],
+): PublicManifest {
+  const byRule = new Map<string, number>();
+  for (const r of internal) if (r.rule) byRule.set(r.rule, (byRule.get(r.rule) ?? 0) + 1);
+  const rules: AuditRuleReport[] = [...byRule.entries()].map(([rule, n]) => ({
+    rule: rule as AuditRuleReport['rule'],
+    cells: n,
+    passed: true,
+    narrowestMargin: null,
+    intervals: [],
+  }));
+  const own = indicators.filter((i) => rel.indicators.includes(i.id));
+  const ownProfiles = Object.fromEntries(own.map((i) => [i.id, profiles[i.id] as RuleProfile]));
+  const csv = pub
+    .map((c) => PUBLIC_CELL_COLUMNS.map((k) => String(c[k] ?? '')).join(','))
+    .join('\n');
+  return publicManifest(
+    {
+      id: rel.id,
+      createdAt: rel.createdAt,
+      codeVersion: '0.1.0-test',
+      regionSet: { year: 2023, kind: 'synthetic' },
+      years: rel.years,
+      indicators: own.map((i) => ({ id: i.id, levels: i.levels, breakdowns: [] })),
+      rules: ownProfiles,
+      inputs: [...new Map(own.flatMap((i) => i.sources).map((s) => [s.dataset, s])).values()],
+      previousRelease: rel.previousRelease,
+      notes: [
+        {
+          nl: 'Totalen tellen niet altijd op: aantallen zijn na de geheimhouding afgerond.',
+          en: 'Totals may not add up: counts are rounded after suppression.',
+        },
+      ],
+    },
+    { count: pub.length, sha256: sha256(csv), byStatus: countByStatus(pub) },
+    publicAuditSummary({ passed: true, rules }, ownProfiles),
+  );
+}
+
+/** The public view of a release (`GET /api/v1/releases` item). */
+export function releaseInfo(r: FixtureRelease): PublicReleaseInfo {
+  if (r.state === 'candidate') throw new Error(`release ${r.id} is not public`);
+  return {
+    id: r.id,
+    status: r.state,
+    createdAt: r.createdAt,
+    publishedAt: r.publishedAt,
+    withdrawnReason: r.withdrawnReason,
+    indicators: r.indicators,
+    years: r.years,
+    reviews: r.reviews.map(({ capacity, decision, createdAt }) => ({
+      capacity,
+      decision,
+      createdAt,
+    })),
+  };
+}
+
+/** Releases the public sees (published and withdrawn), oldest first. */
+export function publicReleases(f: Fixture): PublicReleaseInfo[] {
+  return f.releases
+    .filter((r) => r.state !== 'candidate')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map(releaseInfo);
+}
+
+export function latestPublished(f: Fixture): FixtureRelease | undefined {
+  return f.releases
+    .filter((r) => r.state === 'published')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .at(-1);
+}
+
+/** The public view of a region (`GET /api/v1/regions` item). */
+export function publicRegion(r: FixtureRegion): PublicRegion {
+  return {
+    code: r.code,
+    name: r.name,
+    level: r.level,
+    parentCode: r.parentCode,
+    synthetic: r.synthetic,
+  };
+}
+
 /** GeoJSON of one level (optionally within a gemeente), rings counter-clockwise as RFC 7946 says. */
 export function geoJson(f: Fixture, level: Level, within?: string): unknown {
   const digits = within?.slice(2);
   const features: unknown[] = [];
-  const boxes: [string, string, [number, number, number, number]][] = [];
   for (const r of f.regions) {
     if (r.level !== level || !r.box) continue;
-    if (digits && r.code.slice(2, 6) !== digits) continue;
-    boxes.push([r.code, r.name, r.box]);
-  }
-  for (const [code, name, [w, s, e, n]] of boxes) {
+    if (digits && level !== 'veiligheidsregio' && r.code.slice(2, 6) !== digits) continue;
+    const [w, s, e, n] = r.box;
     features.push({
       type: 'Feature',
-      properties: { code, name },
+      properties: { code: r.code, name: r.name },
       geometry: {
         type: 'Polygon',
         coordinates: [
@@ -413,24 +658,24 @@ export function geoJson(f: Fixture, level: Level, within?: string): unknown {
   return features.length === 0 ? null : { type: 'FeatureCollection', features };
 }
 
+/** The fixture as the open data plugin's release source (public cells only). */
 export function releaseSource(f: Fixture): ReleaseSource {
   return {
     list: async () =>
-      f.releases.map(({ id, status, createdAt, publishedAt }) => ({
+      publicReleases(f).map(({ id, status, createdAt, publishedAt }) => ({
         id,
         status,
         createdAt,
         publishedAt,
       })),
     cells: async (id) => {
-      const rows = f.cells.get(id);
-      if (!rows) throw new Error(`no release ${id}`);
-      return rows;
+      const cells = f.cells.get(id);
+      if (!cells) throw new Error(`no release ${id}`);
+      return cells;
     },
-    parquetPath: () => null,
+    parquetPath: async () => null,
     indicators: () => f.indicators.map(({ id, title, unit, kind }) => ({ id, title, unit, kind })),
     regionName: (code) => f.byCode.get(code)?.name,
-    latestPublishedId: async () =>
-      f.releases.filter((r) => r.status === 'published').at(-1)?.id ?? null,
+    latestPublishedId: async () => latestPublished(f)?.id ?? null,
   };
 }

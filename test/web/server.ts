@@ -1,16 +1,49 @@
 /**
- * A test server that answers the public API shapes of the team brief from the fixture, mounts
- * the real open data plugin, and serves the built dashboard. The lead's server replaces it in
- * production; the dashboard only relies on the documented shapes.
+ * A test server that imitates the public v1 API from the fixture (paged lists, public statuses
+ * only, `latest` as a redirect, comparable peers with their method in both languages, geometry
+ * of wijken and buurten per gemeente), mounts the real open data plugin for the CSV and OData
+ * routes, and serves the built dashboard. The dashboard relies only on the documented shapes,
+ * so the same browser tests can run against the real server.
  */
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { createServer } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { opendataRoutes, toCsv, type ReleaseRow } from '../../src/api/opendata/index.js';
-import { geoJson, releaseSource, type Fixture, type Level } from './fixture.js';
+import { opendataRoutes } from '../../src/api/opendata/index.js';
+import {
+  geoJson,
+  latestPublished,
+  publicRegion,
+  publicReleases,
+  releaseSource,
+  type Fixture,
+  type FixtureReview,
+  type Level,
+} from './fixture.js';
 
 const LEVELS = new Set(['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt']);
+/** Levels whose boundaries are served per gemeente only (`within` required). */
+const GEO_WITHIN_REQUIRED = new Set(['wijk', 'buurt']);
 export const TEST_TOKEN = 'test-token-board';
+
+/** The contract's page bounds: default and largest `limit` of each list. */
+export const PAGE_BOUNDS = {
+  releases: { defaultLimit: 100, maxLimit: 1000 },
+  cells: { defaultLimit: 10_000, maxLimit: 10_000 },
+  indicators: { defaultLimit: 1000, maxLimit: 1000 },
+  regions: { defaultLimit: 5000, maxLimit: 5000 },
+} as const;
+export type ListName = keyof typeof PAGE_BOUNDS;
+
+export interface FixtureServerOptions {
+  webDir?: string;
+  port?: number;
+  /**
+   * Smaller default page sizes, so that the tests exercise paging with a small fixture (a
+   * client must follow `page.next`; it never asks for a larger `limit`).
+   */
+  defaultLimits?: Partial<Record<ListName, number>>;
+}
 
 export interface FixtureServer {
   app: FastifyInstance;
@@ -18,26 +51,69 @@ export interface FixtureServer {
   close: () => Promise<void>;
 }
 
+class BadRequest extends Error {}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port')),
+      );
+    });
+  });
+}
+
+function badRequest(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).send({ error: 'bad-request', message });
+}
+
 export async function startFixtureServer(
   f: Fixture,
-  opts: { webDir?: string; port?: number } = {},
+  opts: FixtureServerOptions = {},
 ): Promise<FixtureServer> {
+  const port = opts.port ?? (await freePort());
+  const base = `http://127.0.0.1:${port}`;
   const app = Fastify({ logger: false });
-  const published = () => f.releases.filter((r) => r.status === 'published');
-  const resolve = (id: string) =>
-    id === 'latest' ? published().at(-1) : published().find((r) => r.id === id);
-  const index = new Map<string, Map<string, ReleaseRow[]>>();
-  // Index cells by release and indicator|year, like the real catalog, for benchmark realism.
-  for (const [id, list] of f.cells) {
-    const m = new Map<string, ReleaseRow[]>();
-    for (const r of list) {
-      const k = `${r.indicator_id}|${r.year}`;
-      const l = m.get(k);
-      if (l) l.push(r);
-      else m.set(k, [r]);
+  const publicList = () => publicReleases(f);
+  const findPublic = (id: string) => publicList().find((r) => r.id === id);
+
+  /** One page of `items` and the absolute URL of the next one (same path and filters). */
+  function paginate<T>(
+    items: readonly T[],
+    req: FastifyRequest,
+    list: ListName,
+  ): { items: T[]; page: { offset: number; limit: number; total: number; next: string | null } } {
+    const bounds = PAGE_BOUNDS[list];
+    const q = req.query as Record<string, string | undefined>;
+    const int = (name: string): number | undefined => {
+      const v = q[name];
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v)) throw new BadRequest(`querystring/${name} must be an integer`);
+      return Number(v);
+    };
+    const offset = int('offset') ?? 0;
+    const limit = int('limit') ?? opts.defaultLimits?.[list] ?? bounds.defaultLimit;
+    if (limit < 1 || limit > bounds.maxLimit)
+      throw new BadRequest(`querystring/limit must be 1 to ${bounds.maxLimit}`);
+    const slice = items.slice(offset, offset + limit);
+    let next: string | null = null;
+    if (offset + limit < items.length) {
+      const [path, query = ''] = req.url.split('?', 2) as [string, string?];
+      const params = new URLSearchParams(query);
+      params.set('offset', String(offset + limit));
+      params.set('limit', String(limit));
+      next = `${base}${path}?${params.toString()}`;
     }
-    index.set(id, m);
+    return { items: slice, page: { offset, limit, total: items.length, next } };
   }
+
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof BadRequest) return badRequest(reply, err.message);
+    return reply.send(err);
+  });
 
   // The same content security policy as the real server: no inline or eval'd scripts.
   app.addHook('onSend', async (_req, reply) => {
@@ -46,33 +122,64 @@ export async function startFixtureServer(
       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'",
     );
   });
+  // `latest` is a redirect to the concrete release, for every route below it (also CSV, Parquet).
+  app.addHook('onRequest', async (req, reply) => {
+    const [path = '', query] = req.url.split('?', 2);
+    if (!/^\/api\/v1\/releases\/latest(\/|$)/.test(path)) return;
+    const latest = latestPublished(f);
+    if (!latest)
+      return reply.code(404).send({ error: 'not-found', message: 'no published release yet' });
+    const target = path.replace(/\/latest(?=\/|$)/, `/${encodeURIComponent(latest.id)}`);
+    return reply
+      .code(307)
+      .header('cache-control', 'no-cache')
+      .header('location', query ? `${target}?${query}` : target)
+      .send();
+  });
+  /** The release a public route may serve, or null when the reply (404, 410) was sent. */
+  const servable = (id: string, reply: FastifyReply) => {
+    const rel = findPublic(id);
+    if (!rel) {
+      void reply.code(404).send({ error: 'not-found', message: `no published release '${id}'` });
+      return null;
+    }
+    if (rel.status === 'withdrawn') {
+      void reply.code(410).send({
+        error: 'withdrawn',
+        message: `release ${id} was withdrawn: ${rel.withdrawnReason ?? 'no reason recorded'}`,
+      });
+      return null;
+    }
+    return rel;
+  };
+
   app.get('/api/v1/health', async () => ({
     status: 'ok',
     version: 'test',
-    latestRelease: published().at(-1)?.id ?? null,
+    latestRelease: latestPublished(f)?.id ?? null,
   }));
-  app.get('/api/v1/indicators', async () => ({ indicators: f.indicators }));
+  app.get('/api/v1/indicators', async (req) => {
+    const { items, page } = paginate(f.indicators, req, 'indicators');
+    return { indicators: items, page };
+  });
   app.get<{ Querystring: { level?: string; parent?: string } }>(
     '/api/v1/regions',
     async (req, reply) => {
       const { level, parent } = req.query;
       if (level !== undefined && !LEVELS.has(level))
-        return reply.code(400).send({ error: 'bad-request', message: `unknown level ${level}` });
+        return badRequest(reply, `unknown level ${level}`);
+      const list = f.regions
+        .filter(
+          (r) =>
+            (level === undefined || r.level === level) &&
+            (parent === undefined || r.parentCode === parent),
+        )
+        .map(publicRegion);
+      const { items, page } = paginate(list, req, 'regions');
       return {
-        regionSet: { year: 2023, source: 'test fixture' },
-        regions: f.regions
-          .filter(
-            (r) =>
-              (level === undefined || r.level === level) &&
-              (parent === undefined || r.parentCode === parent),
-          )
-          .map(({ code, name, level: l, parentCode, synthetic }) => ({
-            code,
-            name,
-            level: l,
-            parentCode,
-            synthetic,
-          })),
+        regionSet: { year: 2023, kind: 'synthetic', attribution: null },
+        regions: items,
+        page,
       };
     },
   );
@@ -80,32 +187,14 @@ export async function startFixtureServer(
     '/api/v1/regions/geo',
     async (req, reply) => {
       const { level, within } = req.query;
-      if (!level || !LEVELS.has(level))
-        return reply.code(400).send({ error: 'bad-request', message: 'level is required' });
-      if (level === 'veiligheidsregio') {
-        const features = f.regions
-          .filter((r) => r.level === 'veiligheidsregio' && r.box)
-          .map((r) => {
-            const [w, s, e, n] = r.box as [number, number, number, number];
-            return {
-              type: 'Feature',
-              properties: { code: r.code, name: r.name },
-              geometry: {
-                type: 'Polygon',
-                coordinates: [
-                  [
-                    [w, s],
-                    [e, s],
-                    [e, n],
-                    [w, n],
-                    [w, s],
-                  ],
-                ],
-              },
-            };
-          });
-        return { type: 'FeatureCollection', features };
-      }
+      if (!level || !LEVELS.has(level)) return badRequest(reply, 'level is required');
+      if (GEO_WITHIN_REQUIRED.has(level) && !within)
+        return badRequest(
+          reply,
+          `querystring/within: boundaries of level ${level} are served per gemeente; add within=GMxxxx`,
+        );
+      if (within !== undefined && !/^GM\d{4}$/.test(within))
+        return badRequest(reply, 'querystring/within must be a gemeente code');
       const geo = geoJson(f, level as Level, within);
       if (!geo)
         return reply
@@ -116,68 +205,38 @@ export async function startFixtureServer(
   );
   app.get<{ Params: { code: string } }>('/api/v1/regions/:code/comparable', async (req, reply) => {
     const peers = f.peers(req.params.code);
-    if (peers.length === 0)
+    const latest = latestPublished(f);
+    if (peers.length === 0 || !latest)
       return reply
         .code(404)
         .send({ error: 'not-found', message: `no comparable gemeenten for ${req.params.code}` });
-    return { code: req.params.code, peers, method: 'nearest in population (fixture)' };
+    return { code: req.params.code, release: latest.id, peers, method: f.comparableMethod };
   });
-  app.get('/api/v1/releases', async () => ({ releases: published() }));
+  app.get('/api/v1/releases', async (req) => {
+    const { items, page } = paginate(publicList(), req, 'releases');
+    return { releases: items, page };
+  });
   app.get<{ Params: { id: string } }>('/api/v1/releases/:id', async (req, reply) => {
-    const rel = resolve(req.params.id);
-    if (!rel)
-      return reply
-        .code(404)
-        .send({ error: 'not-found', message: `no published release '${req.params.id}'` });
-    const list = f.cells.get(rel.id) ?? [];
-    const byStatus: Record<string, number> = {};
-    for (const r of list) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-    return {
-      release: rel,
-      manifest: {
-        id: rel.id,
-        createdAt: rel.createdAt,
-        rules: { threshold: 10, rounding: 5 },
-        approvals: [
-          {
-            organisation: 'Politie',
-            capacity: 'provider',
-            decision: 'approve',
-            at: '2026-03-11T08:00:00Z',
-          },
-          {
-            organisation: 'Programmaraad',
-            capacity: 'board',
-            decision: 'approve',
-            at: '2026-03-11T15:00:00Z',
-          },
-        ],
-      },
-      audit: {
-        cells: list.length,
-        byStatus,
-        intervalAudit: { checked: byStatus['suppressed-primary'] ?? 0, unsafe: 0 },
-      },
-    };
+    const rel = servable(req.params.id, reply);
+    if (!rel) return reply;
+    const manifest = f.manifests.get(rel.id);
+    if (!manifest)
+      return reply.code(404).send({ error: 'not-found', message: `no manifest for ${rel.id}` });
+    return { release: rel, manifest };
   });
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(
     '/api/v1/releases/:id/cells',
     async (req, reply) => {
-      const rel = resolve(req.params.id);
-      if (!rel)
-        return reply
-          .code(404)
-          .send({ error: 'not-found', message: `no published release '${req.params.id}'` });
+      const rel = servable(req.params.id, reply);
+      if (!rel) return reply;
       const { indicator, year, level, region, parent } = req.query;
       if (year !== undefined && !/^\d{4}$/.test(year))
-        return reply.code(400).send({ error: 'bad-request', message: 'year must be a year' });
+        return badRequest(reply, 'year must be a year');
       if (level !== undefined && !LEVELS.has(level))
-        return reply.code(400).send({ error: 'bad-request', message: `unknown level ${level}` });
-      const base =
-        indicator !== undefined && year !== undefined
-          ? (index.get(rel.id)?.get(`${indicator}|${year}`) ?? [])
-          : (f.cells.get(rel.id) ?? []);
-      const cells = base.filter(
+        return badRequest(reply, `unknown level ${level}`);
+      if (indicator !== undefined && !f.indicators.some((i) => i.id === indicator))
+        return badRequest(reply, `querystring/indicator: unknown indicator '${indicator}'`);
+      const cells = (f.cells.get(rel.id) ?? []).filter(
         (r) =>
           (indicator === undefined || r.indicator_id === indicator) &&
           (year === undefined || r.year === Number(year)) &&
@@ -185,38 +244,29 @@ export async function startFixtureServer(
           (region === undefined || r.region_code === region) &&
           (parent === undefined || r.parent_code === parent),
       );
+      const { items, page } = paginate(cells, req, 'cells');
       void reply.header('cache-control', 'public, max-age=31536000, immutable');
-      if (req.headers.accept?.includes('text/csv'))
-        return reply.type('text/csv; charset=utf-8').send(toCsv(cells));
-      return { release: rel.id, count: cells.length, cells };
+      return { release: rel.id, cells: items, page };
     },
   );
 
-  // Governance, as far as the dashboard uses it (shapes of src/api/governance/schemas.ts).
-  const reviews: {
-    userId: string;
-    capacity: string;
-    decision: string;
-    reason: string;
-    createdAt: string;
-  }[] = [];
+  // Governance, as far as the dashboard uses it.
+  const reviews = new Map<string, FixtureReview[]>(
+    f.releases.map((r) => [r.id, r.state === 'candidate' ? [] : r.reviews]),
+  );
   const authed = (auth: string | undefined): boolean => auth === `Bearer ${TEST_TOKEN}`;
+  const me = {
+    id: 'u1',
+    email: 'bestuur@example.nl',
+    name: 'B. Estuur',
+    organisations: ['board'],
+    roles: ['board'],
+  };
   app.post<{ Body: { email?: string; password?: string } }>(
     '/api/v1/auth/login',
     async (req, reply) => {
-      if (req.body?.email === 'bestuur@example.nl' && req.body.password === 'geheim') {
-        return {
-          token: TEST_TOKEN,
-          expiresAt: '2099-01-01T00:00:00Z',
-          user: {
-            id: 'u1',
-            email: 'bestuur@example.nl',
-            name: 'B. Estuur',
-            organisations: ['board'],
-            roles: ['board'],
-          },
-        };
-      }
+      if (req.body?.email === me.email && req.body.password === 'geheim')
+        return { token: TEST_TOKEN, expiresAt: '2099-01-01T00:00:00Z', user: me };
       return reply.code(401).send({ error: 'unauthorized', message: 'wrong email or password' });
     },
   );
@@ -229,13 +279,7 @@ export async function startFixtureServer(
       return reply.code(401).send({ error: 'unauthorized', message: 'log in first' });
     }
   });
-  app.get('/api/v1/auth/me', async () => ({
-    id: 'u1',
-    email: 'bestuur@example.nl',
-    name: 'B. Estuur',
-    organisations: ['board'],
-    roles: ['board'],
-  }));
+  app.get('/api/v1/auth/me', async () => me);
   app.get('/api/v1/agreements', async () => ({
     agreements: [
       {
@@ -262,38 +306,70 @@ export async function startFixtureServer(
     ],
   }));
   app.get('/api/v1/airlock/releases', async () => ({
-    releases: f.releases.map((r) => ({
-      id: r.id,
-      state: r.status,
-      indicators: r.indicators,
-      providers: ['politie'],
-      reviews: r.status === 'candidate' ? reviews : [],
-      approval: {
-        providers: { politie: r.status === 'candidate' ? 'pending' : 'approved' },
-        board: { approvals: r.status === 'candidate' ? reviews.length : 2, required: 2 },
-        ready: r.status !== 'candidate',
-      },
-    })),
+    releases: f.releases.map((r) => {
+      const list = reviews.get(r.id) ?? [];
+      const board = new Set(
+        list.filter((v) => v.capacity === 'board' && v.decision === 'approve').map((v) => v.userId),
+      ).size;
+      const politie = list.some((v) => v.capacity === 'politie' && v.decision === 'approve');
+      return {
+        id: r.id,
+        state: r.state,
+        digest: r.digest,
+        indicators: r.indicators,
+        providers: ['politie'],
+        reviews: list,
+        approval: {
+          providers: { politie: politie ? 'approved' : 'pending' },
+          board: { approvals: board, required: 2 },
+          ready: politie && board >= 2,
+        },
+      };
+    }),
   }));
   app.post<{
     Params: { id: string };
-    Body: { decision: string; reason?: string; capacity?: string };
+    Body: { decision?: string; reason?: string; capacity?: string; digest?: string };
   }>('/api/v1/airlock/releases/:id/reviews', async (req, reply) => {
-    if (req.body.decision !== 'approve' && req.body.decision !== 'reject')
-      return reply.code(400).send({ error: 'bad-request', message: 'decision' });
-    reviews.push({
-      userId: 'u1',
+    const rel = f.releases.find((r) => r.id === req.params.id);
+    if (!rel) return reply.code(404).send({ error: 'not-found', message: 'no such release' });
+    const { decision, digest } = req.body ?? {};
+    if (decision !== 'approve' && decision !== 'reject') return badRequest(reply, 'decision');
+    if (decision === 'approve' && digest !== rel.digest)
+      return reply.code(409).send({
+        error: 'conflict',
+        message: `an approval must name the release's digest (${rel.digest.slice(0, 12)}…)`,
+      });
+    reviews.get(rel.id)?.push({
+      userId: me.id,
       capacity: req.body.capacity ?? 'board',
-      decision: req.body.decision,
+      decision,
       reason: req.body.reason ?? '',
       createdAt: new Date().toISOString(),
     });
     return { ok: true };
   });
+  app.get<{ Params: { id: string } }>('/api/v1/airlock/releases/:id/report', async (req, reply) => {
+    const rel = f.releases.find((r) => r.id === req.params.id);
+    const manifest = rel && f.manifests.get(rel.id);
+    if (!rel || !manifest)
+      return reply.code(404).send({ error: 'not-found', message: 'no such release' });
+    const rows = f.rows.get(rel.id) ?? [];
+    return {
+      release: rel.id,
+      digest: rel.digest,
+      manifest,
+      audit: {
+        passed: true,
+        rules: manifest.disclosure.rules,
+        cells: rows.filter((r) => r.status !== 'published').slice(0, 50),
+      },
+    };
+  });
 
-  await app.register(opendataRoutes, { releases: releaseSource(f) });
+  await app.register(opendataRoutes, { releases: releaseSource(f), publicBaseUrl: base });
   if (opts.webDir && existsSync(opts.webDir))
     await app.register(fastifyStatic, { root: opts.webDir, prefix: '/' });
-  const url = await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
-  return { app, url, close: () => app.close() };
+  await app.listen({ port, host: '127.0.0.1' });
+  return { app, url: base, close: () => app.close() };
 }

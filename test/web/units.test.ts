@@ -1,8 +1,17 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fetchAllPages, type CellsResponse } from '../../web/src/api.js';
+import { DICTIONARIES } from '../../web/src/texts.js';
 import { readAgainstPeers } from '../../web/src/reading.js';
 import { breakLabels, classOf, colourOf, PALETTE, quantileBreaks } from '../../web/src/scale.js';
 import { normalise, searchRegions } from '../../web/src/search.js';
+import {
+  parametersWords,
+  reviewsByCapacity,
+  RULE_NAMES,
+  ruleParameterLines,
+} from '../../web/src/words.js';
+import { FORBIDDEN } from './forbidden.js';
 
 const GEMEENTEN = [
   { code: 'GM0518', name: "'s-Gravenhage" },
@@ -125,5 +134,122 @@ describe('readAgainstPeers', () => {
     expect(
       readAgainstPeers({ value: 5, numerator: null, denominator: null }, peers.slice(0, 1)).key,
     ).toBe('readingUnknown');
+  });
+});
+
+describe('public words', () => {
+  it('never name primary/secondary suppression, intervals or true values', () => {
+    for (const lang of ['nl', 'en'] as const) {
+      for (const [key, text] of Object.entries(DICTIONARIES[lang]))
+        expect(text, key).not.toMatch(FORBIDDEN);
+      for (const [rule, words] of Object.entries(RULE_NAMES))
+        expect(words[lang], rule).not.toMatch(FORBIDDEN);
+    }
+    expect(Object.keys(DICTIONARIES.nl).filter((k) => k.includes('suppressed'))).toEqual([]);
+  });
+
+  it('says the approvals by capacity, providers first, with counts', () => {
+    const r = (capacity: string, decision: 'approve' | 'reject' = 'approve') => ({
+      capacity,
+      decision,
+      createdAt: '2026-01-01T00:00:00Z',
+    });
+    const reviews = [
+      r('board'),
+      r('politie'),
+      r('board'),
+      r('belastingdienst'),
+      r('kvk', 'reject'),
+    ];
+    expect(reviewsByCapacity(reviews, 'nl')).toBe('Politie, Belastingdienst, bestuur (2)');
+    expect(reviewsByCapacity(reviews, 'en')).toBe('Politie, Belastingdienst, board (2)');
+    expect(reviewsByCapacity(reviews, 'nl', 'reject')).toBe('KvK');
+    expect(reviewsByCapacity([], 'nl')).toBe('');
+  });
+
+  it('puts rule parameters in words of the page language', () => {
+    const frequency = { minFrequency: 10, safetyRange: 20, minRange: 10, zeroPolicy: 'safe' };
+    expect(parametersWords(frequency, 'nl')).toBe(
+      'drempel 10 eenheden, veiligheidsmarge 20%, onzekerheid voor een buitenstaander minstens 10, een nul mag gepubliceerd worden',
+    );
+    expect(parametersWords(frequency, 'en')).toBe(
+      'threshold 10 units, safety margin 20%, uncertainty for an outsider at least 10, a zero may be published',
+    );
+    expect(parametersWords({ roundingBase: 5, cost: 'value' }, 'nl')).toBe(
+      'afronding op 5, zo weinig mogelijk waarde geheim',
+    );
+    expect(parametersWords({ nk: { n: 2, k: 85 } }, 'en')).toBe(
+      'the 2 largest contributions together at most 85% of the total',
+    );
+    expect(parametersWords({ minDenominator: 1000 }, 'nl')).toBe('noemer minstens 1.000');
+    expect(parametersWords({}, 'nl')).toBe('–');
+    const lines = ruleParameterLines(
+      {
+        parameters: [
+          { indicators: ['a', 'b'], values: { minDenominator: 50 } },
+          { indicators: ['c'], values: { minDenominator: 100 } },
+        ],
+      },
+      ['a', 'b', 'c'],
+      (id) => id.toUpperCase(),
+      'en',
+    );
+    expect(lines).toEqual(['A, B: denominator at least 50', 'C: denominator at least 100']);
+  });
+});
+
+describe('fetchAllPages', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  const cell = (i: number) => ({
+    indicator_id: 'x',
+    year: 2023,
+    region_level: 'buurt' as const,
+    region_code: `BU${i}`,
+    parent_code: null,
+    breakdown: '',
+    value: i,
+    numerator: i,
+    denominator: 10,
+    status: 'published' as const,
+  });
+  const pages = (total: number, limit: number, served = total) => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      const offset = Number(new URL(url, 'http://h').searchParams.get('offset') ?? 0);
+      const next =
+        offset + limit < total ? `http://h/c?offset=${offset + limit}&limit=${limit}` : null;
+      const cells = Array.from({ length: Math.max(0, Math.min(limit, served - offset)) }, (_, i) =>
+        cell(offset + i),
+      );
+      return new Response(
+        JSON.stringify({ release: 'r', cells, page: { offset, limit, total, next } }),
+        { headers: { 'content-type': 'application/json' } },
+      );
+    });
+    return urls;
+  };
+
+  it('follows page.next until the last page and returns every item', async () => {
+    const urls = pages(25, 10);
+    const all = await fetchAllPages<CellsResponse, 'cells'>('http://h/c', 'cells');
+    expect(all.cells.map((c) => c.region_code)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `BU${i}`),
+    );
+    expect(all.page).toEqual({ offset: 0, limit: 25, total: 25, next: null });
+    expect(urls).toEqual([
+      'http://h/c',
+      'http://h/c?offset=10&limit=10',
+      'http://h/c?offset=20&limit=10',
+    ]);
+  });
+
+  it('fails rather than return an incomplete list', async () => {
+    pages(25, 10, 15);
+    await expect(fetchAllPages<CellsResponse, 'cells'>('http://h/c', 'cells')).rejects.toThrow(
+      /received 15 of 25/,
+    );
   });
 });

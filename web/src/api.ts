@@ -1,24 +1,44 @@
-/** Typed access to the Samenzicht v1 API, with a per-page-load cache of GET responses. */
+/**
+ * Typed access to the Samenzicht v1 public API, with a per-page-load cache of GET responses.
+ *
+ * The shapes here are the public surface and nothing more: a cell is `published`,
+ * `confidential` or `not-applicable`; which rule withheld a figure is for reviewers only.
+ * Every list is paged (`page.next`); `fetchAllPages` follows the pages, so a view that needs
+ * more than one page (a buurt map, the release comparison) is never silently cut short.
+ */
 import { useEffect, useState } from 'react';
 import type { FeatureCollection, Geometry } from 'geojson';
+import type { Lang } from './texts.js';
 
 export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
-export type CellStatus =
-  'published' | 'suppressed-primary' | 'suppressed-secondary' | 'not-applicable';
+export type CellStatus = 'published' | 'confidential' | 'not-applicable';
+export type Text = { nl: string; en: string };
+
+/** One page of a list: `next` is the absolute URL of the next page, or null on the last. */
+export interface PageInfo {
+  offset: number;
+  limit: number;
+  total: number;
+  next: string | null;
+}
+
+export interface Paged {
+  page: PageInfo;
+}
 
 export interface Indicator {
   id: string;
-  title: { nl: string; en: string };
-  description: { nl: string; en: string };
+  title: Text;
+  description: Text;
   theme: string;
   kind: string;
   unit: string;
   /** Unit in both languages (newer servers); `unit` is the Dutch one. */
-  units?: { nl: string; en: string };
+  units?: Text;
   /** Which area a unit is counted in, e.g. the suspect's home address. */
-  regionBasis?: { nl: string; en: string };
+  regionBasis?: Text;
   sources: { dataset: string; provider: string }[];
-  methodology: { nl: string; en: string };
+  methodology: Text;
   levels: string[];
   years: number[];
   disclosure: unknown;
@@ -32,6 +52,7 @@ export interface Region {
   synthetic: boolean;
 }
 
+/** One public cell: exactly the columns of the public cells.csv / cells.parquet. */
 export interface Cell {
   indicator_id: string;
   year: number;
@@ -43,22 +64,77 @@ export interface Cell {
   numerator: number | null;
   denominator: number | null;
   status: CellStatus;
-  rule: string | null;
+}
+
+export interface Review {
+  capacity: string;
+  decision: 'approve' | 'reject';
+  createdAt: string;
 }
 
 export interface ReleaseInfo {
   id: string;
-  status: string;
+  status: 'published' | 'withdrawn';
   createdAt: string;
   publishedAt: string | null;
-  indicators?: string[];
-  years?: number[];
+  withdrawnReason: string | null;
+  indicators: string[];
+  years: number[];
+  reviews: Review[];
 }
 
+/** The disclosure rule profile of an indicator (public: the audit assumes the attacker knows it). */
+export type RuleProfile = Record<string, unknown>;
+
+export interface RuleSummary {
+  rule: string;
+  /** Figures this rule protects. */
+  cells: number;
+  passed: boolean;
+  /** The rule's parameters, per group of indicators that share them. */
+  parameters: { indicators: string[]; values: Record<string, unknown> }[];
+}
+
+export interface PublicManifest {
+  id: string;
+  format: string;
+  createdAt: string;
+  codeVersion: string;
+  regionSet: { year: number; kind: 'cbs' | 'synthetic'; attribution: string | null };
+  years: number[];
+  indicators: { id: string; levels: string[]; breakdowns: string[] }[];
+  rules: Record<string, RuleProfile>;
+  inputs: { dataset: string; provider: string }[];
+  cells: { count: number; sha256: string; byStatus: Record<CellStatus, number> };
+  disclosure: { passed: boolean; rules: RuleSummary[] };
+  previousRelease: string | null;
+  notes: { nl: string; en: string }[];
+}
+
+/** Responses of the public routes. */
+export interface ReleasesResponse extends Paged {
+  releases: ReleaseInfo[];
+}
 export interface ReleaseDetail {
-  release?: ReleaseInfo;
-  manifest: Record<string, unknown> | null;
-  audit: Record<string, unknown> | null;
+  release: ReleaseInfo;
+  manifest: PublicManifest;
+}
+export interface CellsResponse extends Paged {
+  release: string;
+  cells: Cell[];
+}
+export interface IndicatorsResponse extends Paged {
+  indicators: Indicator[];
+}
+export interface RegionsResponse extends Paged {
+  regionSet: PublicManifest['regionSet'];
+  regions: Region[];
+}
+export interface Comparable {
+  code: string;
+  release: string;
+  peers: string[];
+  method: Text;
 }
 
 export type GeoProps = { code: string; name: string };
@@ -72,8 +148,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-const cache = new Map<string, Promise<unknown>>();
 
 export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, {
@@ -99,14 +173,66 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await res.json()) as T;
 }
 
-export function cachedJson<T>(url: string): Promise<T> {
-  let p = cache.get(url);
+/** The keys of a response that hold its list. */
+export type ListKey<R> = {
+  [K in keyof R]: R[K] extends readonly unknown[] ? K : never;
+}[keyof R];
+
+/**
+ * Fetches every page of a paged list, following `page.next` until it is null, and returns the
+ * first response with the list `key` holding all items (and `page` describing all of them).
+ * Throws when the pages do not add up to `page.total`, so a view is complete or says it failed.
+ */
+export async function fetchAllPages<R extends Paged, K extends ListKey<R>>(
+  url: string,
+  key: K,
+  init?: RequestInit,
+): Promise<R> {
+  const first = await getJson<R>(url, init);
+  const items: unknown[] = [...(first[key] as unknown as unknown[])];
+  const seen = new Set<string>();
+  let next = first.page?.next ?? null;
+  while (next !== null) {
+    // Absolute as the contract says; relative links resolve against the page, as a link would.
+    const here = (globalThis as { location?: { href: string } }).location?.href;
+    const target = new URL(next, here).href;
+    if (seen.has(target)) throw new Error(`paging repeats ${target}`);
+    seen.add(target);
+    const page = await getJson<R>(target, init);
+    items.push(...(page[key] as unknown as unknown[]));
+    next = page.page?.next ?? null;
+  }
+  const total = first.page?.total ?? items.length;
+  if (items.length !== total) throw new Error(`${url}: received ${items.length} of ${total} items`);
+  return {
+    ...first,
+    [key]: items,
+    page: { offset: 0, limit: items.length, total, next: null },
+  } as R;
+}
+
+const cache = new Map<string, Promise<unknown>>();
+
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
   if (!p) {
-    p = getJson<T>(url);
-    p.catch(() => cache.delete(url));
-    cache.set(url, p);
+    p = load();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
   }
   return p as Promise<T>;
+}
+
+export function cachedJson<T>(url: string): Promise<T> {
+  return cached(`json ${url}`, () => getJson<T>(url));
+}
+
+/** All pages of a list, cached per page load. */
+export function cachedAllPages<R extends Paged, K extends ListKey<R>>(
+  url: string,
+  key: K,
+): Promise<R> {
+  return cached(`all ${String(key)} ${url}`, () => fetchAllPages<R, K>(url, key));
 }
 
 export interface Loaded<T> {
@@ -115,45 +241,23 @@ export interface Loaded<T> {
   loading: boolean;
 }
 
-/** Loads JSON (cached) for a URL; a null URL loads nothing. A list of URLs loads them together. */
-export function useJson<T>(url: string | null): Loaded<T> {
-  const [state, setState] = useState<{ url: string | null; data?: T; error?: Error }>({
-    url: null,
-  });
-  useEffect(() => {
-    if (url === null) return;
-    let live = true;
-    cachedJson<T>(url).then(
-      (data) => live && setState({ url, data }),
-      (error: Error) => live && setState({ url, error }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [url]);
-  const current = state.url === url;
-  return {
-    data: current ? state.data : undefined,
-    error: current ? state.error : undefined,
-    loading: url !== null && (!current || (state.data === undefined && state.error === undefined)),
-  };
-}
-
-export function useJsonAll<T>(urls: readonly string[] | null): Loaded<T[]> {
-  const key = urls === null ? null : JSON.stringify(urls);
-  const [state, setState] = useState<{ key: string | null; data?: T[]; error?: Error }>({
+/** Runs a cached load for a key; a null key loads nothing. */
+function useLoad<T>(key: string | null, load: (key: string) => Promise<T>): Loaded<T> {
+  const [state, setState] = useState<{ key: string | null; data?: T; error?: Error }>({
     key: null,
   });
   useEffect(() => {
     if (key === null) return;
     let live = true;
-    Promise.all((JSON.parse(key) as string[]).map((u) => cachedJson<T>(u))).then(
+    load(key).then(
       (data) => live && setState({ key, data }),
       (error: Error) => live && setState({ key, error }),
     );
     return () => {
       live = false;
     };
+    // `load` is a pure function of `key`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   const current = state.key === key;
   return {
@@ -163,18 +267,72 @@ export function useJsonAll<T>(urls: readonly string[] | null): Loaded<T[]> {
   };
 }
 
-export function cellsUrl(
-  release: string,
-  q: Partial<Record<'indicator' | 'year' | 'level' | 'region' | 'parent', string | number>>,
-): string {
+/** Loads JSON (cached) for a URL that is not a list; a null URL loads nothing. */
+export function useJson<T>(url: string | null): Loaded<T> {
+  return useLoad(url, (u) => cachedJson<T>(u));
+}
+
+/** Loads every page of a list (cached); a null URL loads nothing. */
+export function useAllPages<R extends Paged, K extends ListKey<R>>(
+  url: string | null,
+  key: K,
+): Loaded<R> {
+  return useLoad(url, (u) => cachedAllPages<R, K>(u, key));
+}
+
+/** Loads every page of several lists together; a null list loads nothing. */
+export function useAllPagesOf<R extends Paged, K extends ListKey<R>>(
+  urls: readonly string[] | null,
+  key: K,
+): Loaded<R[]> {
+  return useLoad(urls === null ? null : JSON.stringify(urls), (k) =>
+    Promise.all((JSON.parse(k) as string[]).map((u) => cachedAllPages<R, K>(u, key))),
+  );
+}
+
+export type CellQuery = Partial<
+  Record<'indicator' | 'year' | 'level' | 'region' | 'parent', string | number>
+>;
+
+export function cellsUrl(release: string, q: CellQuery): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
   return `/api/v1/releases/${encodeURIComponent(release)}/cells?${params.toString()}`;
 }
 
-export const isSuppressed = (s: CellStatus): boolean =>
-  s === 'suppressed-primary' || s === 'suppressed-secondary';
+export function regionsUrl(q: { level?: RegionLevel; parent?: string } = {}): string {
+  const params = new URLSearchParams();
+  if (q.level) params.set('level', q.level);
+  if (q.parent) params.set('parent', q.parent);
+  const qs = params.toString();
+  return `/api/v1/regions${qs ? `?${qs}` : ''}`;
+}
 
-export function unitOf(i: Pick<Indicator, 'unit' | 'units'>, lang: 'nl' | 'en'): string {
+export const INDICATORS_URL = '/api/v1/indicators';
+export const RELEASES_URL = '/api/v1/releases';
+
+/** Every cell of a query, over as many pages as it takes. */
+export function useCells(release: string | null, q: CellQuery | null): Loaded<CellsResponse> {
+  return useAllPages<CellsResponse, 'cells'>(
+    release === null || q === null ? null : cellsUrl(release, q),
+    'cells',
+  );
+}
+
+export function useIndicators(): Loaded<IndicatorsResponse> {
+  return useAllPages<IndicatorsResponse, 'indicators'>(INDICATORS_URL, 'indicators');
+}
+
+export function useRegions(q: { level?: RegionLevel; parent?: string }): Loaded<RegionsResponse> {
+  return useAllPages<RegionsResponse, 'regions'>(regionsUrl(q), 'regions');
+}
+
+export function useReleases(): Loaded<ReleasesResponse> {
+  return useAllPages<ReleasesResponse, 'releases'>(RELEASES_URL, 'releases');
+}
+
+export const isConfidential = (s: CellStatus): boolean => s === 'confidential';
+
+export function unitOf(i: Pick<Indicator, 'unit' | 'units'>, lang: Lang): string {
   return i.units?.[lang] ?? i.unit;
 }

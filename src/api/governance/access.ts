@@ -132,6 +132,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
     summary: 'One release; reading a candidate is logged',
   },
   {
+    method: 'GET',
+    path: '/airlock/releases/:id/report',
+    access: ['provider', 'broker', 'board'],
+    summary:
+      'The restricted report: full manifest and audit (a provider only for releases that use its data; each read is logged)',
+  },
+  {
+    method: 'GET',
+    path: '/airlock/releases/:id/report/cells',
+    access: ['provider', 'broker', 'board'],
+    summary:
+      'Internal cells of the restricted report with status and rule, paged (same access; each read is logged)',
+  },
+  {
     method: 'POST',
     path: '/airlock/releases/:id/reviews',
     access: ['provider', 'board'],

@@ -3,7 +3,10 @@
  * agreements, contribution uploads, the airlock and the audit trail. Every route is in the ONE
  * access table (`access.ts`) and is checked against it before its body is read.
  */
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type {
   FastifyPluginAsync,
   FastifyReply,
@@ -20,8 +23,10 @@ import {
   type Role,
   type ValidateFn,
 } from '../../governance/index.js';
+import { RELEASE_FILES } from '../../release/format.js';
 import type { Store } from '../../store/index.js';
 import { endpointFor, type Endpoint } from './access.js';
+import { readRowsPage } from './report.js';
 import {
   agreementSchema,
   auditEntrySchema,
@@ -31,6 +36,8 @@ import {
   organisationSchema,
   reasonBody,
   releaseSchema,
+  reportCellsSchema,
+  reportSchema,
   sessionSchema,
   userSchema,
   verificationSchema,
@@ -74,6 +81,7 @@ const STATUS: Record<GovernanceError['code'], number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  integrity: 409,
 };
 
 function bearer(req: FastifyRequest): string | null {
@@ -546,9 +554,107 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     async (req) => gov.getRelease(req.params.id, me(req).id),
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/airlock/releases/:id/report',
+    route('GET', '/airlock/releases/:id/report', {
+      params: idParams,
+      response: { 200: reportSchema },
+    }),
+    async (req, reply) => {
+      const { release, dir, files } = await gov.openReport(me(req).id, req.params.id, {
+        part: 'report',
+      });
+      const manifestPath = join(dir, RELEASE_FILES.restrictedManifest);
+      const auditPath = join(dir, RELEASE_FILES.audit);
+      let manifest: { cells?: { count?: number } };
+      let auditBytes: number;
+      try {
+        manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as typeof manifest;
+        auditBytes = (await stat(auditPath)).size;
+      } catch (err) {
+        throw new GovernanceError(
+          'not_found',
+          `the restricted report of ${release.id} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'a file is missing' : (err as Error).message}`,
+        );
+      }
+      if (auditBytes === 0)
+        throw new GovernanceError('not_found', `the audit of ${release.id} is empty`);
+      // The audit can be hundreds of MB: it is streamed into the envelope as stored, not parsed.
+      const head = JSON.stringify({
+        release: {
+          id: release.id,
+          state: release.state,
+          digest: release.digest,
+          providers: release.providers,
+        },
+        files,
+        cells: {
+          href: `/api/v1/airlock/releases/${encodeURIComponent(release.id)}/report/cells`,
+          count: manifest.cells?.count ?? null,
+        },
+        manifest,
+      });
+      async function* body() {
+        yield Buffer.from(`${head.slice(0, -1)},"audit":`);
+        for await (const chunk of createReadStream(auditPath)) yield chunk as Buffer;
+        yield Buffer.from('}');
+      }
+      if (release.digest) reply.header('x-release-digest', release.digest);
+      reply.header('cache-control', 'no-store');
+      return reply.type('application/json; charset=utf-8').send(Readable.from(body()));
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number } }>(
+    '/airlock/releases/:id/report/cells',
+    route('GET', '/airlock/releases/:id/report/cells', {
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: {
+          offset: { type: 'integer', minimum: 0, default: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+        },
+        additionalProperties: false,
+      },
+      response: { 200: reportCellsSchema },
+    }),
+    async (req, reply) => {
+      const offset = req.query.offset ?? 0;
+      const limit = req.query.limit ?? 1000;
+      const { release, dir } = await gov.openReport(me(req).id, req.params.id, {
+        part: 'cells',
+        offset,
+        limit,
+      });
+      let page: Awaited<ReturnType<typeof readRowsPage>>;
+      try {
+        page = await readRowsPage(join(dir, RELEASE_FILES.restrictedCells), offset, limit);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new GovernanceError('not_found', `release ${release.id} has no internal cells`);
+        throw err;
+      }
+      reply.header('cache-control', 'no-store');
+      return {
+        releaseId: release.id,
+        digest: release.digest,
+        total: page.total,
+        offset,
+        limit,
+        rows: page.rows,
+      };
+    },
+  );
+
   app.post<{
     Params: { id: string };
-    Body: { decision: 'approve' | 'reject'; reason?: string; capacity?: string };
+    Body: {
+      decision: 'approve' | 'reject';
+      reason?: string;
+      capacity?: string;
+      digest?: string;
+    };
   }>(
     '/airlock/releases/:id/reviews',
     route('POST', '/airlock/releases/:id/reviews', {
@@ -561,6 +667,12 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
           capacity: {
             type: 'string',
             description: "'board' or the provider organisation id you review for",
+          },
+          digest: {
+            type: 'string',
+            pattern: '^[0-9a-fA-F]{64}$',
+            description:
+              "The release's digest as you checked it (GET the release or its report): required to approve, and must equal the recorded one",
           },
         },
         required: ['decision'],

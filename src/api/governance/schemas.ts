@@ -109,6 +109,12 @@ export const releaseSchema = {
     datasets: strs,
     providers: strs,
     auditSummary: { type: 'object', additionalProperties: true },
+    digest: {
+      type: 'string',
+      nullable: true,
+      description:
+        'sha256 over every file of the release folder (public and restricted), recorded when the candidate entered the airlock; approvals sign it',
+    },
     startedBy: str,
     createdAt: str,
     publishedAt: nstr,
@@ -120,7 +126,14 @@ export const releaseSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { userId: str, capacity: str, decision: str, reason: str, createdAt: str },
+        properties: {
+          userId: str,
+          capacity: str,
+          decision: str,
+          reason: str,
+          createdAt: str,
+          digest: { ...nstr, description: 'the release digest this review signed' },
+        },
       },
     },
     approval: {
@@ -132,7 +145,82 @@ export const releaseSchema = {
       },
     },
   },
-  required: ['id', 'state', 'indicators', 'providers', 'reviews', 'approval'],
+  required: ['id', 'state', 'indicators', 'providers', 'digest', 'reviews', 'approval'],
+} as const;
+
+const nnum = { type: 'number', nullable: true } as const;
+const fileDigests = {
+  type: 'array',
+  nullable: true,
+  items: {
+    type: 'object',
+    properties: { path: str, sha256: str, bytes: int },
+    required: ['path', 'sha256'],
+  },
+} as const;
+
+/** One internal row of restricted/cells.csv (reviewers only). */
+export const releaseRowSchema = {
+  type: 'object',
+  properties: {
+    indicator_id: str,
+    year: int,
+    region_level: str,
+    region_code: str,
+    parent_code: nstr,
+    breakdown: str,
+    value: nnum,
+    numerator: nnum,
+    denominator: nnum,
+    status: {
+      type: 'string',
+      enum: ['published', 'suppressed-primary', 'suppressed-secondary', 'not-applicable'],
+    },
+    rule: nstr,
+  },
+  required: ['indicator_id', 'year', 'region_level', 'region_code', 'status'],
+} as const;
+
+export const reportSchema = {
+  type: 'object',
+  description:
+    'Streamed as it is stored: the restricted manifest and audit.json are embedded unchanged',
+  properties: {
+    release: {
+      type: 'object',
+      properties: { id: str, state: str, digest: nstr, providers: strs },
+    },
+    files: { ...fileDigests, description: 'the files the digest covers, as recorded at candidacy' },
+    cells: {
+      type: 'object',
+      properties: { href: str, count: int },
+      description: 'the internal cells, paged at href',
+    },
+    manifest: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'restricted/manifest.json: the full manifest with exact input counts',
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'restricted/audit.json: the full audit with intervals',
+    },
+  },
+  required: ['release', 'manifest', 'audit'],
+} as const;
+
+export const reportCellsSchema = {
+  type: 'object',
+  properties: {
+    releaseId: str,
+    digest: nstr,
+    total: int,
+    offset: int,
+    limit: int,
+    rows: { type: 'array', items: releaseRowSchema },
+  },
+  required: ['releaseId', 'total', 'offset', 'limit', 'rows'],
 } as const;
 
 export const auditEntrySchema = {

@@ -1,9 +1,15 @@
 /** Health, indicator catalogue and region routes of the v1 API. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { RegionLevel, RegionSet } from '../../regions/index.js';
+import { REGION_LEVELS, type RegionLevel, type RegionSet } from '../../regions/index.js';
 import { VERSION } from '../../version.js';
+import { CBS_ATTRIBUTION } from '../../public/index.js';
+import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
 
-const LEVELS = ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'];
+const LEVELS = REGION_LEVELS;
+export const INDICATOR_PAGE = { defaultLimit: 100, maxLimit: 100 };
+export const REGION_PAGE = { defaultLimit: 1000, maxLimit: 5000 };
+/** Levels whose boundaries are served per gemeente only (all buurten at once are tens of MB). */
+const GEO_WITHIN_REQUIRED: readonly RegionLevel[] = ['wijk', 'buurt'];
 const REGION_CODE = '^(NL01|VR\\d{2}|GM\\d{4}|WK\\d{6}|BU\\d{8})$';
 
 /** What the API tells about an indicator (the definition's public part). */
@@ -30,7 +36,15 @@ export interface MetaRoutesOptions {
   regions: RegionSet;
   indicators: readonly IndicatorMeta[];
   latestRelease: () => Promise<string | null>;
-  comparable: (code: string) => Promise<{ peers: string[]; method: string } | null>;
+  /** Releases refused because their files do not match the approved content. */
+  refusedReleases: () => { release: string; reason: string }[];
+  comparable: (code: string) => Promise<{
+    release: string;
+    year: number;
+    peers: string[];
+    method: { nl: string; en: string };
+  } | null>;
+  publicBaseUrl: string;
 }
 
 export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opts) => {
@@ -46,29 +60,68 @@ export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opt
           200: {
             type: 'object',
             properties: {
-              status: { type: 'string' },
+              status: { type: 'string', enum: ['ok', 'degraded'] },
               version: { type: 'string' },
               latestRelease: { type: ['string', 'null'] },
+              refusedReleases: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { release: { type: 'string' }, reason: { type: 'string' } },
+                },
+              },
             },
           },
         },
       },
     },
-    async () => ({ status: 'ok', version: VERSION, latestRelease: await opts.latestRelease() }),
+    async (_req, reply) => {
+      const refused = opts.refusedReleases();
+      void reply.header('cache-control', 'no-cache');
+      return {
+        status: refused.length > 0 ? 'degraded' : 'ok',
+        version: VERSION,
+        latestRelease: await opts.latestRelease(),
+        refusedReleases: refused,
+      };
+    },
   );
 
-  app.get(
+  app.get<{ Querystring: PageQuery }>(
     '/indicators',
     {
       schema: {
         summary: 'The indicator catalogue with definitions and methodology',
         tags: ['meta'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: pageQueryProperties(INDICATOR_PAGE),
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              indicators: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              page: pageSchema,
+            },
+          },
+        },
       },
     },
-    async () => ({ indicators: opts.indicators }),
+    async (req) => {
+      const { items, page } = paginate(
+        opts.indicators,
+        req,
+        req.query,
+        INDICATOR_PAGE,
+        opts.publicBaseUrl,
+      );
+      return { indicators: items, page };
+    },
   );
 
-  app.get<{ Querystring: { level?: RegionLevel; parent?: string } }>(
+  app.get<{ Querystring: { level?: RegionLevel; parent?: string } & PageQuery }>(
     '/regions',
     {
       schema: {
@@ -80,6 +133,7 @@ export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opt
           properties: {
             level: { type: 'string', enum: LEVELS },
             parent: { type: 'string', pattern: REGION_CODE },
+            ...pageQueryProperties(REGION_PAGE),
           },
         },
       },
@@ -89,15 +143,22 @@ export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opt
       const list = (level ? regions.ofLevel(level) : regions.regions).filter(
         (r) => parent === undefined || r.parentCode === parent,
       );
+      const { items, page } = paginate(list, req, req.query, REGION_PAGE, opts.publicBaseUrl);
       return {
-        regionSet: { year: regions.year, source: regions.source.description },
-        regions: list.map((r) => ({
+        // Where the division comes from, never the server's file paths.
+        regionSet: {
+          year: regions.year,
+          kind: regions.source.kind,
+          attribution: regions.source.kind === 'cbs' ? CBS_ATTRIBUTION : null,
+        },
+        regions: items.map((r) => ({
           code: r.code,
           name: r.name,
           level: r.level,
           parentCode: r.parentCode,
           synthetic: r.synthetic,
         })),
+        page,
       };
     },
   );
@@ -121,6 +182,12 @@ export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opt
       },
     },
     async (req, reply) => {
+      if (GEO_WITHIN_REQUIRED.includes(req.query.level) && !req.query.within) {
+        return reply.code(400).send({
+          error: 'bad-request',
+          message: `querystring/within: boundaries of level ${req.query.level} are served per gemeente; add within=GMxxxx`,
+        });
+      }
       const geo = regions.geoJson(req.query.level, req.query.within);
       if (!geo) {
         return reply.code(404).send({
@@ -137,7 +204,8 @@ export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opt
     '/regions/:code/comparable',
     {
       schema: {
-        summary: 'Comparable gemeenten of a gemeente, and how they were chosen',
+        summary:
+          'Comparable gemeenten of a gemeente, from the published figures of the latest release',
         tags: ['meta'],
         params: {
           type: 'object',
@@ -154,6 +222,7 @@ export const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, opt
           .code(404)
           .send({ error: 'not-found', message: `no comparable gemeenten for ${req.params.code}` });
       }
+      void reply.header('cache-control', 'no-cache');
       return { code: req.params.code, ...result };
     },
   );

@@ -1,10 +1,14 @@
-/** HTTP caching for release content: strong ETags and 304s; immutable once published. */
+/**
+ * HTTP caching for release content: strong ETags and 304s. The content under a release id never
+ * changes, but a release can be withdrawn, so shared caches keep it an hour at most; `latest`
+ * views are revalidated on every use.
+ */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** For views that move with the next release (e.g. "latest"): short, revalidated. */
-export const SHORT = 'public, max-age=60, must-revalidate';
+export const IMMUTABLE = 'public, max-age=3600, immutable';
+/** For views that move with the next release (e.g. "latest"): revalidated on every use. */
+export const SHORT = 'no-cache';
 /** For releases that are not published: never stored by shared caches. */
 export const PRIVATE = 'private, no-cache';
 

@@ -1,12 +1,11 @@
 /**
- * CSV export of release rows, following CBS conventions: a suppressed figure is '.', a figure
+ * CSV export of public cells, following CBS conventions: a confidential figure is '.', a figure
  * that cannot occur (not-applicable) is blank. Comma-separated, CRLF line ends (RFC 4180) and a
  * UTF-8 byte order mark so that Excel opens it with the right encoding.
  */
-import type { ReleaseRow } from './types.js';
-import { RELEASE_COLUMNS } from '../../release/index.js';
+import { PUBLIC_CELL_COLUMNS, type PublicCell } from '../../public/index.js';
 
-export const CSV_COLUMNS = RELEASE_COLUMNS;
+export const CSV_COLUMNS = PUBLIC_CELL_COLUMNS;
 
 const BOM = '\uFEFF';
 
@@ -14,12 +13,12 @@ function field(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
-function figure(v: number | null, status: ReleaseRow['status']): string {
-  if (v !== null) return String(v);
-  return status === 'suppressed-primary' || status === 'suppressed-secondary' ? '.' : '';
+function figure(v: number | null, status: PublicCell['status']): string {
+  if (status === 'confidential') return '.';
+  return v === null ? '' : String(v);
 }
 
-export function csvLine(r: ReleaseRow): string {
+export function csvLine(r: PublicCell): string {
   return [
     field(r.indicator_id),
     String(r.year),
@@ -31,11 +30,10 @@ export function csvLine(r: ReleaseRow): string {
     figure(r.numerator, r.status),
     figure(r.denominator, r.status),
     r.status,
-    field(r.rule ?? ''),
   ].join(',');
 }
 
-export function toCsv(rows: readonly ReleaseRow[]): string {
+export function toCsv(rows: readonly PublicCell[]): string {
   const parts = [BOM + CSV_COLUMNS.join(',')];
   for (const r of rows) parts.push(csvLine(r));
   return parts.join('\r\n') + '\r\n';

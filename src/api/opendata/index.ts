@@ -12,7 +12,7 @@ import type {
   FastifyRequest,
   RouteGenericInterface,
 } from 'fastify';
-import { IMMUTABLE, notModified, PRIVATE, SHORT, strongEtag } from './cache.js';
+import { IMMUTABLE, notModified, SHORT, strongEtag } from './cache.js';
 import { toCsv } from './csv.js';
 import { QueryError } from './filter.js';
 import {
@@ -29,18 +29,19 @@ import {
 import {
   REGION_LEVELS,
   type OpendataOptions,
-  type ReleaseRow,
+  type PublicCell,
   type ReleaseSummary,
 } from './types.js';
+import { normaliseBaseUrl } from '../http/paging.js';
 
 export type {
-  ReleaseRow,
+  PublicCell,
   ReleaseSource,
   ReleaseSummary,
   IndicatorSummary,
   OpendataOptions,
   RegionLevel,
-  CellStatus,
+  PublicStatus,
 } from './types.js';
 export { toCsv, CSV_COLUMNS } from './csv.js';
 export { parseFilter, compileFilter, QueryError } from './filter.js';
@@ -114,6 +115,7 @@ function encodeQuery(params: [string, string][]): string {
 export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, opts) => {
   const source = opts.releases;
   const pageSize = opts.pageSize ?? 10_000;
+  const publicBaseUrl = normaliseBaseUrl(opts.publicBaseUrl);
   const models = new Lru<Promise<ODataModel>>(4);
   const csvs = new Lru<{ body: string; etag: string }>(32);
   const parquetTags = new Lru<string>(16);
@@ -138,12 +140,9 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
     if (id === null) throw new NotFound('no release has been published yet');
     const release = (await source.list()).find((r) => r.id === id);
     if (!release) throw new NotFound(`release '${idParam}' not found`);
-    const published = release.status === 'published';
     if (release.status === 'withdrawn') throw new Gone(`release '${id}' was withdrawn`);
-    if (!published && !opts.includeUnpublished) {
-      throw new NotFound(`release '${id}' is not published (status: ${release.status})`);
-    }
-    return { release, cacheControl: !published ? PRIVATE : latest ? SHORT : IMMUTABLE };
+    if (release.status !== 'published') throw new NotFound(`release '${idParam}' not found`);
+    return { release, cacheControl: latest ? SHORT : IMMUTABLE };
   }
 
   function model(id: string): Promise<ODataModel> {
@@ -185,7 +184,7 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
     '/api/v1/releases/:id/cells.csv',
     doc(
       'Cells of a published release as CSV (UTF-8 with BOM, comma-separated, CRLF)',
-      "Columns indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status,rule. A suppressed figure is '.', a figure that cannot occur is blank (CBS convention). Optional filters: indicator, year, level, region, parent.",
+      "Columns indicator_id,year,region_level,region_code,parent_code,breakdown,value,numerator,denominator,status (published, confidential, not-applicable). A confidential figure is '.', a figure that cannot occur is blank (CBS convention). Optional filters: indicator, year, level, region, parent.",
     ),
     guarded<CellsQuery>(async (req, reply) => {
       const q = req.query;
@@ -216,7 +215,7 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
       let entry = csvs.get(key);
       if (!entry) {
         const all = await source.cells(release.id);
-        const keep = (r: ReleaseRow): boolean =>
+        const keep = (r: PublicCell): boolean =>
           (indicator === undefined || r.indicator_id === indicator) &&
           (year === undefined || r.year === year) &&
           (level === undefined || r.region_level === level) &&
@@ -230,7 +229,7 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
             : indicator !== undefined
               ? observations?.lookup('Measure', indicator)
               : undefined;
-        const rows = hit ? hit.map((i) => all[i] as ReleaseRow).filter(keep) : all.filter(keep);
+        const rows = hit ? hit.map((i) => all[i] as PublicCell).filter(keep) : all.filter(keep);
         const body = toCsv(rows);
         entry = { body, etag: strongEtag(body) };
         csvs.set(key, entry);
@@ -254,7 +253,7 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
     doc('Cells of a published release as Parquet (the release file itself)'),
     guarded<IdParams>(async (req, reply) => {
       const { release, cacheControl } = await resolve(req.params.id);
-      const path = source.parquetPath(release.id);
+      const path = await source.parquetPath(release.id);
       const info = path === null ? null : await stat(path).catch(() => null);
       if (path === null || info === null || !info.isFile())
         throw new NotFound(`release '${release.id}' has no cells.parquet`);
@@ -280,8 +279,8 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
 
   // ---- OData v4 --------------------------------------------------------------------------
 
-  function serviceRoot(req: FastifyRequest, releaseId: string | null): string {
-    const base = `${req.protocol}://${req.host}/odata/v4/`;
+  function serviceRoot(releaseId: string | null): string {
+    const base = `${publicBaseUrl}/odata/v4/`;
     return releaseId === null ? base : `${base}releases/${encodeURIComponent(releaseId)}/`;
   }
 
@@ -306,7 +305,7 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
     const serviceDoc = guarded<P>(async (req, reply) => {
       const { release, cacheControl } = await resolve(releaseOf(req));
       const m = await model(release.id);
-      const root = serviceRoot(req, explicit ? release.id : null);
+      const root = serviceRoot(explicit ? release.id : null);
       return sendJson(
         req,
         reply,
@@ -363,8 +362,8 @@ export const opendataRoutes: FastifyPluginAsync<OpendataOptions> = async (app, o
           return reply.type('text/plain; charset=utf-8').send(body);
         }
         const result: QueryResult = runQuery(set, options, size, matchesOf(release.id, set));
-        const root = serviceRoot(req, release.id);
-        const context = `${serviceRoot(req, explicit ? release.id : null)}$metadata#${set.name}${result.select ? `(${result.select.join(',')})` : ''}`;
+        const root = serviceRoot(release.id);
+        const context = `${serviceRoot(explicit ? release.id : null)}$metadata#${set.name}${result.select ? `(${result.select.join(',')})` : ''}`;
         const payload: Record<string, unknown> = { '@odata.context': context };
         if (result.count !== undefined) payload['@odata.count'] = result.count;
         payload['value'] = result.value;

@@ -11,7 +11,7 @@ import {
   requiredEqualities,
   type Schema,
 } from './filter.js';
-import type { IndicatorSummary, ReleaseRow } from './types.js';
+import type { IndicatorSummary, PublicCell } from './types.js';
 
 export type EdmType = 'Edm.String' | 'Edm.Int32' | 'Edm.Int64' | 'Edm.Double';
 export interface PropertyDef {
@@ -54,8 +54,7 @@ export const TOTAL_BREAKDOWN = 'T001';
 /** CBS ValueAttribute values: a figure, a secret (suppressed) figure, a figure that cannot occur. */
 export const VALUE_ATTRIBUTE = {
   published: 'None',
-  'suppressed-primary': 'Confidential',
-  'suppressed-secondary': 'Confidential',
+  confidential: 'Confidential',
   'not-applicable': 'Impossible',
 } as const;
 
@@ -134,7 +133,7 @@ const LEVEL_ORDER = ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt
 
 export function buildModel(
   releaseId: string,
-  rows: readonly ReleaseRow[],
+  rows: readonly PublicCell[],
   indicators: readonly IndicatorSummary[],
   regionName: (code: string) => string | undefined,
 ): ODataModel {
@@ -152,7 +151,7 @@ export function buildModel(
   }
   const periodOf = new Map([...years].map((y) => [y, periodCode(y)]));
 
-  const row = (i: number): ReleaseRow => rows[i] as ReleaseRow;
+  const row = (i: number): PublicCell => rows[i] as PublicCell;
   const observations = columnarSet(
     'Observations',
     'Observation',

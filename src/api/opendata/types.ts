@@ -1,9 +1,9 @@
 /** Contracts of the open data plugin: what it needs from the release store. */
 
 import type { RegionLevel } from '../../regions/index.js';
-import type { CellStatus, ReleaseRow } from '../../release/index.js';
+import type { PublicCell, PublicStatus } from '../../public/index.js';
 
-export type { RegionLevel, CellStatus, ReleaseRow };
+export type { RegionLevel, PublicCell, PublicStatus };
 export { REGION_LEVELS } from '../../regions/index.js';
 
 export interface ReleaseSummary {
@@ -20,11 +20,12 @@ export interface IndicatorSummary {
   kind: string;
 }
 
-/** What the plugin reads releases through; the lead's release store implements it. */
+/** What the plugin reads releases through: the public surface of each release, nothing else. */
 export interface ReleaseSource {
   list(): Promise<ReleaseSummary[]>;
-  cells(id: string): Promise<ReleaseRow[]>;
-  parquetPath(id: string): string | null;
+  cells(id: string): Promise<readonly PublicCell[]>;
+  /** The public cells.parquet, checked against the approved content before it is served. */
+  parquetPath(id: string): Promise<string | null>;
   indicators(): IndicatorSummary[];
   regionName(code: string): string | undefined;
   latestPublishedId(): Promise<string | null>;
@@ -34,6 +35,6 @@ export interface OpendataOptions {
   releases: ReleaseSource;
   /** Rows per OData page before `@odata.nextLink` (default 10,000). */
   pageSize?: number;
-  /** Serve releases that are not (yet) published. Default false: consumers see only released figures. */
-  includeUnpublished?: boolean;
+  /** Absolute base of the URLs the feed writes (contexts, next links); never the Host header. */
+  publicBaseUrl: string;
 }

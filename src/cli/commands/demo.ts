@@ -15,7 +15,14 @@ import { CATALOGUE } from '../../engine/index.js';
 import { ConsoleProgress, runStage } from '../../pipeline/progress.js';
 import { startServer } from '../../pipeline/serve.js';
 import { UsageError } from '../errors.js';
-import { assertPortFree, parsePort, parseScale, parseSeed, writableDir } from '../options.js';
+import {
+  assertPortFree,
+  parsePort,
+  parsePublicUrl,
+  parseScale,
+  parseSeed,
+  writableDir,
+} from '../options.js';
 
 export const DEFAULT_DATA_DIR = 'data';
 export const DEFAULT_PORT = 8080;
@@ -97,11 +104,16 @@ export function register(program: Command): void {
     )
     .option('--breakdowns', 'also publish breakdowns by sex and age group')
     .option('--no-serve', 'stop after publishing the release')
-    .action(async (o: DemoCliOptions) => {
+    .option(
+      '--public-url <URL>',
+      'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http://localhost:<port>)',
+    )
+    .action(async (o: DemoCliOptions & { publicUrl?: string }) => {
       const scale = parseScale(o.scale);
       const scope = scopeFromOptions(o);
       const seed = parseSeed(o.seed);
       const port = parsePort(o.port);
+      const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
       const dataDir = writableDir(o.out);
       try {
         prepareDemoDir(dataDir);
@@ -131,7 +143,13 @@ export function register(program: Command): void {
       process.stderr.write(`      release files: ${result.releaseDir}\n`);
       if (!o.serve) return;
       const server = await runStage(progress, 'Dashboard and API', () =>
-        startServer({ dataDir, regions, port, databaseUrl: process.env.DATABASE_URL }),
+        startServer({
+          dataDir,
+          regions,
+          port,
+          publicBaseUrl,
+          databaseUrl: process.env.DATABASE_URL,
+        }),
       );
       process.stderr.write(`\nSamenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
       await server.closed;
@@ -143,8 +161,13 @@ export function register(program: Command): void {
     .option('--data <DIR>', 'data directory', DEFAULT_DATA_DIR)
     .option('--regions <DIR>', 'directory with CBS region files')
     .option('--port <P>', 'port', String(DEFAULT_PORT))
-    .action(async (o: { data: string; regions?: string; port: string }) => {
+    .option(
+      '--public-url <URL>',
+      'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http://localhost:<port>)',
+    )
+    .action(async (o: { data: string; regions?: string; port: string; publicUrl?: string }) => {
       const port = parsePort(o.port);
+      const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
       const dataDir = resolve(o.data);
       if (!existsSync(dataDir))
         throw new UsageError(`--data ${o.data} does not exist; run \`samenzicht demo\` first`);
@@ -155,6 +178,7 @@ export function register(program: Command): void {
         dataDir,
         regions,
         port,
+        publicBaseUrl,
         databaseUrl: process.env.DATABASE_URL,
       });
       process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);

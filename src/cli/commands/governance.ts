@@ -1,7 +1,9 @@
 /**
  * Governance commands: `audit verify`, `orgs list`, `agreements list` and the airlock
- * (`releases list|approve|reject|publish|withdraw`). They work on the state database of a data
- * directory (or DATABASE_URL) and act as the user named by `--as`, with that user's rights.
+ * (`releases list|verify|approve|reject|publish|withdraw`). They work on the state database of a
+ * data directory (or DATABASE_URL) and its `releases/` folder, and act as the user named by
+ * `--as`, with that user's rights. `releases approve` fetches the release, prints its digest and
+ * signs that digest (or the one given with `--digest`) with the approval.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -121,7 +123,26 @@ export function register(program: Command): void {
     },
   );
 
-  type ActOptions = DataOptions & { as?: string; reason?: string; capacity?: string };
+  dataOption(
+    releases
+      .command('verify <id>')
+      .description(
+        'recompute the digest of releases/<id>/ and compare it with the recorded one; exit 1 when they differ',
+      ),
+  ).action(async (id: string, o: DataOptions) => {
+    const v = await withGovernance(o, (gov) => gov.verifyReleaseFiles(id));
+    if (o.json) print(JSON.stringify(v));
+    else if (v.ok) print(`${id}  files match digest ${v.digest}`);
+    else print(`${id}  files DO NOT MATCH: ${v.reason}`);
+    if (!v.ok) process.exitCode = 1;
+  });
+
+  type ActOptions = DataOptions & {
+    as?: string;
+    reason?: string;
+    capacity?: string;
+    digest?: string;
+  };
   const act = (
     name: string,
     description: string,
@@ -134,8 +155,15 @@ export function register(program: Command): void {
       .requiredOption('--as <EMAIL>', 'the user who acts (their roles apply)');
     if (needsReason) c.requiredOption('--reason <TEXT>', 'why (recorded in the audit trail)');
     else c.option('--reason <TEXT>', 'a note (recorded in the audit trail)');
-    if (name === 'approve' || name === 'reject')
+    if (name === 'approve' || name === 'reject') {
       c.option('--capacity <ORG|board>', "review as 'board' or for this provider organisation");
+      c.option(
+        '--digest <SHA256>',
+        name === 'approve'
+          ? 'the digest you checked (default: the recorded one, printed before approving)'
+          : 'the digest you looked at (optional for a rejection)',
+      );
+    }
     dataOption(c).action(async (id: string, o: ActOptions) => {
       const r = await withGovernance(o, async (gov) => fn(gov, await actorId(gov, o.as), id, o));
       print(o.json ? JSON.stringify(r) : releaseLine(r));
@@ -143,12 +171,25 @@ export function register(program: Command): void {
   };
   const review =
     (decision: 'approve' | 'reject') =>
-    (gov: Governance, actor: string, id: string, o: ActOptions) =>
-      gov.review(actor, id, {
+    async (gov: Governance, actor: string, id: string, o: ActOptions) => {
+      let digest = o.digest;
+      if (decision === 'approve') {
+        // The approval signs the content: fetch the release and show what is being signed.
+        const release = await gov.getRelease(id, actor);
+        if (!release.digest)
+          throw new UsageError(`release ${id} has no recorded digest; it cannot be approved`);
+        digest ??= release.digest;
+        const line = `${id}  digest ${release.digest}${digest.toLowerCase() === release.digest ? '' : `  (you give ${digest})`}`;
+        if (o.json) process.stderr.write(`${line}\n`);
+        else print(line);
+      }
+      return gov.review(actor, id, {
         decision,
         ...(o.reason !== undefined ? { reason: o.reason } : {}),
         ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+        ...(digest !== undefined ? { digest } : {}),
       });
+    };
   act('approve', 'approve a candidate release', false, review('approve'));
   act('reject', 'reject a candidate release', true, review('reject'));
   act('publish', 'publish an approved candidate', false, (gov, actor, id) =>

@@ -1,7 +1,7 @@
 import { geoMercator, geoPath } from 'd3-geo';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { useId, useMemo } from 'react';
-import { isSuppressed, type Cell, type GeoProps } from '../api.js';
+import { isConfidential, type Cell, type GeoProps } from '../api.js';
 import { colourOf } from '../scale.js';
 
 const W = 640;
@@ -23,7 +23,7 @@ export interface ChoroplethProps {
   hrefFor?: (code: string) => string | undefined;
 }
 
-/** Hatch pattern for suppressed cells; the legend draws the same pattern. */
+/** Hatch pattern for confidential cells; the legend draws the same pattern. */
 export function HatchDefs({ id }: { id: string }) {
   return (
     <defs>
@@ -43,7 +43,7 @@ export function HatchDefs({ id }: { id: string }) {
 
 export function fillFor(cell: Cell | undefined, breaks: number[], hatchId: string): string {
   if (!cell) return NO_DATA;
-  if (isSuppressed(cell.status)) return `url(#${hatchId})`;
+  if (isConfidential(cell.status)) return `url(#${hatchId})`;
   if (cell.status === 'not-applicable' || cell.value === null) return '#ffffff';
   return colourOf(cell.value, breaks);
 }

@@ -1,8 +1,9 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent, type MouseEvent } from 'react';
 import { getJson, HttpError } from '../api.js';
 import { Message } from '../components/Message.js';
-import { useI18n } from '../i18n.js';
+import { DICTIONARIES, useI18n, type Key } from '../i18n.js';
+import { capacityName } from '../words.js';
 
 const TOKEN_KEY = 'samenzicht-token';
 
@@ -32,6 +33,8 @@ interface ContributionRow {
 interface AirlockRelease {
   id: string;
   state: string;
+  /** sha256 of the candidate's files: what an approval signs. */
+  digest?: string | null;
   indicators: string[];
   providers: string[];
   reviews: {
@@ -73,8 +76,10 @@ function ReviewForm({
   token: string;
   onDone: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const reasonId = useId();
+  const digestId = useId();
+  const digest = release.digest ?? null;
   const capacityId = useId();
   const [reason, setReason] = useState('');
   const [capacity, setCapacity] = useState('');
@@ -84,7 +89,13 @@ function ReviewForm({
       await getJson(`/api/v1/airlock/releases/${encodeURIComponent(release.id)}/reviews`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ decision, reason, ...(capacity ? { capacity } : {}) }),
+        // The digest binds the review to the exact files the reviewer saw.
+        body: JSON.stringify({
+          decision,
+          reason,
+          ...(capacity ? { capacity } : {}),
+          ...(digest ? { digest } : {}),
+        }),
       });
       setResult(t('govDone'));
       onDone();
@@ -112,7 +123,7 @@ function ReviewForm({
           <option value="">—</option>
           {capacities.map((c) => (
             <option key={c} value={c}>
-              {c}
+              {capacityName(c, lang)}
             </option>
           ))}
         </select>
@@ -129,10 +140,21 @@ function ReviewForm({
           onChange={(e) => setReason(e.target.value)}
         />
       </div>
+      <p className="sz-digest" id={digestId}>
+        {digest ? (
+          <>
+            {t('govDigest')}: <code>{digest.slice(0, 12)}</code>
+          </>
+        ) : (
+          t('govNoDigest')
+        )}
+      </p>
       <div className="sz-actions">
         <button
           type="button"
           className="utrecht-button utrecht-button--primary-action"
+          aria-describedby={digestId}
+          disabled={!digest}
           onClick={() => void send('approve')}
         >
           {t('govApprove')}
@@ -154,8 +176,45 @@ function ReviewForm({
   );
 }
 
-export function GovernancePage() {
+/** Downloads the restricted report with the reviewer's token (a plain link would lack it). */
+function ReportLink({ id, token }: { id: string; token: string }) {
   const { t } = useI18n();
+  const url = `/api/v1/airlock/releases/${encodeURIComponent(id)}/report`;
+  const [problem, setProblem] = useState<string | null>(null);
+  const open = async (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    setProblem(null);
+    try {
+      const body = await getJson<unknown>(url, { headers: { authorization: `Bearer ${token}` } });
+      const blob = new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `samenzicht-${id}-report.json`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    } catch (err) {
+      setProblem(t('error', { msg: (err as Error).message }));
+    }
+  };
+  return (
+    <p>
+      <a href={url} onClick={(e) => void open(e)}>
+        {t('govReport', { id })}
+      </a>
+      {problem && (
+        <span role="status" className="sz-status">
+          {' '}
+          {problem}
+        </span>
+      )}
+    </p>
+  );
+}
+
+export function GovernancePage() {
+  const { t, lang } = useI18n();
   const [token, setToken] = useState<string | null>(() => window.sessionStorage.getItem(TOKEN_KEY));
   const [data, setData] = useState<Data | null>(null);
   const [problem, setProblem] = useState<'unavailable' | 'unauthorized' | Error | null>(null);
@@ -196,6 +255,11 @@ export function GovernancePage() {
   useEffect(() => {
     if (token) void load(token);
   }, [token, load]);
+
+  /** A translated word for a server value, or the value itself when it is new to us. */
+  const words = (key: string, fallback: string): string =>
+    key in DICTIONARIES[lang] ? t(key as Key) : fallback;
+  const stateName = (s: string): string => words(`govState${s}`, s);
 
   const signIn = async (e: FormEvent) => {
     e.preventDefault();
@@ -385,24 +449,32 @@ export function GovernancePage() {
           {data.releases.map((r) => (
             <section key={r.id} aria-labelledby={`rel-${r.id}`}>
               <Heading level={3} id={`rel-${r.id}`}>
-                {r.id} — {r.state}
+                {r.id} — {stateName(r.state)}
               </Heading>
+              <Paragraph>{r.indicators.join(', ')}.</Paragraph>
               <Paragraph>
-                {r.indicators.join(', ')}. Providers:{' '}
+                {t('govProviders')}:{' '}
                 {Object.entries(r.approval?.providers ?? {})
-                  .map(([p, s]) => `${p}: ${s}`)
+                  .map(([p, s]) => `${capacityName(p, lang)}: ${words(`govProvider${s}`, s)}`)
                   .join(', ')}
-                ; board {r.approval?.board.approvals ?? 0}/{r.approval?.board.required ?? 0}
+                .{' '}
+                {t('govBoard', {
+                  n: r.approval?.board.approvals ?? 0,
+                  required: r.approval?.board.required ?? 0,
+                })}
               </Paragraph>
               {r.reviews.length > 0 && (
                 <ul>
                   {r.reviews.map((v, i) => (
                     <li key={i}>
-                      {v.userId} ({v.capacity}): {v.decision} — {v.reason}
+                      {v.userId} ({capacityName(v.capacity, lang)}):{' '}
+                      {words(`govDecision${v.decision}`, v.decision)}
+                      {v.reason ? ` — ${v.reason}` : ''}
                     </li>
                   ))}
                 </ul>
               )}
+              <ReportLink id={r.id} token={token} />
               {r.state === 'candidate' && (
                 <ReviewForm release={r} token={token} onDone={() => void load(token)} />
               )}

@@ -1,18 +1,17 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useMemo } from 'react';
-import { cellsUrl, unitOf, useJson, type Cell, type Indicator } from '../api.js';
+import { unitOf, useCells, useIndicators } from '../api.js';
 import { Message } from '../components/Message.js';
 import { TrendChart } from '../components/TrendChart.js';
 import { Value } from '../components/Value.js';
 import { useI18n, type Key } from '../i18n.js';
 import { href } from '../router.js';
+import { providerName } from '../words.js';
 
 export function IndicatorPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
-  const indicators = useJson<{ indicators: Indicator[] }>('/api/v1/indicators');
-  const nl = useJson<{ release: string; cells: Cell[] }>(
-    cellsUrl('latest', { indicator: id, region: 'NL01' }),
-  );
+  const indicators = useIndicators();
+  const nl = useCells('latest', { indicator: id, region: 'NL01' });
   const ind = indicators.data?.indicators.find((i) => i.id === id);
   const series = useMemo(
     () => (nl.data?.cells ?? []).filter((c) => c.breakdown === '').sort((a, b) => a.year - b.year),
@@ -59,7 +58,7 @@ export function IndicatorPage({ id }: { id: string }) {
       <ul>
         {providers.map((p) => (
           <li key={p}>
-            {p}:{' '}
+            {providerName(p)}:{' '}
             {ind.sources
               .filter((s) => s.provider === p)
               .map((s) => s.dataset)

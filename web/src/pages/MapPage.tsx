@@ -1,13 +1,13 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, useMemo } from 'react';
 import {
-  cellsUrl,
-  isSuppressed,
+  isConfidential,
   unitOf,
+  useCells,
+  useIndicators,
   useJson,
   type Cell,
   type Geo,
-  type Indicator,
 } from '../api.js';
 import { Choropleth, HatchDefs, NO_DATA, type Shapes } from '../components/Choropleth.js';
 import { Message } from '../components/Message.js';
@@ -21,7 +21,7 @@ type SubLevel = 'wijk' | 'buurt';
 
 export function MapPage({ params }: { params: URLSearchParams }) {
   const { t, lang } = useI18n();
-  const indicators = useJson<{ indicators: Indicator[] }>('/api/v1/indicators');
+  const indicators = useIndicators();
   const list = indicators.data?.indicators ?? [];
   const indicator = list.find((i) => i.id === params.get('indicator')) ?? list[0];
   const years = indicator?.years ?? [];
@@ -38,9 +38,17 @@ export function MapPage({ params }: { params: URLSearchParams }) {
   );
   const vr = useJson<Geo>(gemeente ? null : '/api/v1/regions/geo?level=veiligheidsregio');
   const gmNames = useJson<Geo>(gemeente ? '/api/v1/regions/geo?level=gemeente' : null);
-  const cells = useJson<{ cells: Cell[] }>(
+  // Wijken have the gemeente as parent, so the server narrows them; buurten (parent: a wijk)
+  // come for the whole country, over as many pages as that takes, and are narrowed here.
+  const cells = useCells(
+    'latest',
     indicator && year !== undefined
-      ? cellsUrl('latest', { indicator: indicator.id, year, level })
+      ? {
+          indicator: indicator.id,
+          year,
+          level,
+          parent: gemeente && level === 'wijk' ? gemeente : undefined,
+        }
       : null,
   );
 
@@ -87,7 +95,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
   const fmt = (v: number): string => formatNumber(lang, v);
   const describe = (cell: Cell | undefined): string => {
     if (!cell) return t('statusmissing');
-    if (isSuppressed(cell.status)) return `. (${t(`status${cell.status}` as Key)})`;
+    if (isConfidential(cell.status)) return `. (${t('statusconfidential')})`;
     if (cell.value === null) return t(`status${cell.status}` as Key);
     return `${fmt(cell.value)} ${unitOf(indicator, lang)}`;
   };
@@ -226,7 +234,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
                 <HatchDefs id={legendHatch} />
                 <rect width="22" height="16" fill={`url(#${legendHatch})`} />
               </svg>
-              {t('legendSuppressed')}
+              {t('legendConfidential')}
             </li>
             <li>
               <span className="sz-swatch" aria-hidden="true" style={{ background: '#ffffff' }} />
@@ -237,7 +245,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
               {t('legendNoData')}
             </li>
           </ul>
-          <p className="sz-hint">{t('legendSuppressedWhy')}</p>
+          <p className="sz-hint">{t('legendConfidentialWhy')}</p>
           <p className="sz-hint">
             {t('legendBreaks', { breaks: breaks.map(fmt).join('; ') || t('none') })}
           </p>

@@ -3,11 +3,14 @@ import { useMemo } from 'react';
 import {
   cellsUrl,
   unitOf,
+  useAllPagesOf,
+  useCells,
+  useIndicators,
   useJson,
-  useJsonAll,
+  useRegions,
   type Cell,
-  type Indicator,
-  type Region,
+  type CellsResponse,
+  type Comparable,
 } from '../api.js';
 import { Message } from '../components/Message.js';
 import { Sparkline } from '../components/Sparkline.js';
@@ -16,24 +19,22 @@ import { formatNumber, useI18n } from '../i18n.js';
 import { peerMean, readAgainstPeers, type Reading } from '../reading.js';
 import { href } from '../router.js';
 
-type CellsResponse = { cells: Cell[] };
-
 const totals = (cells: readonly Cell[]): Cell[] => cells.filter((c) => c.breakdown === '');
 
 export function ProfilePage({ code }: { code: string }) {
   const { t, lang } = useI18n();
-  const regions = useJson<{ regions: Region[] }>('/api/v1/regions?level=gemeente');
-  const indicators = useJson<{ indicators: Indicator[] }>('/api/v1/indicators');
-  const own = useJson<CellsResponse>(cellsUrl('latest', { region: code }));
-  const national = useJson<CellsResponse>(cellsUrl('latest', { region: 'NL01' }));
-  const comparable = useJson<{ peers: string[]; method: string }>(
-    `/api/v1/regions/${encodeURIComponent(code)}/comparable`,
-  );
+  const regions = useRegions({ level: 'gemeente' });
+  const indicators = useIndicators();
+  const own = useCells('latest', { region: code });
+  const national = useCells('latest', { region: 'NL01' });
+  const comparable = useJson<Comparable>(`/api/v1/regions/${encodeURIComponent(code)}/comparable`);
   const peerCodes = comparable.data?.peers ?? [];
+  // The peers are computed on one release: read their figures from that same release.
+  const peerRelease = comparable.data?.release ?? 'latest';
   const peerUrls = comparable.loading
     ? null
-    : peerCodes.map((p) => cellsUrl('latest', { region: p }));
-  const peers = useJsonAll<CellsResponse>(peerUrls);
+    : peerCodes.map((p) => cellsUrl(peerRelease, { region: p }));
+  const peers = useAllPagesOf<CellsResponse, 'cells'>(peerUrls, 'cells');
 
   const names = useMemo(
     () => new Map((regions.data?.regions ?? []).map((r) => [r.code, r.name])),
@@ -99,7 +100,7 @@ export function ProfilePage({ code }: { code: string }) {
         {peerCodes.length > 0
           ? t('peersAre', {
               list: peerCodes.map((p) => names.get(p) ?? p).join(', '),
-              method: comparable.data?.method ?? '',
+              method: comparable.data?.method[lang] ?? '',
             })
           : t('noPeers')}
       </Paragraph>

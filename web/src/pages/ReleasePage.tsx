@@ -1,53 +1,24 @@
-import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useMemo } from 'react';
+import { Alert, Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
+import { useMemo, type ReactNode } from 'react';
 import {
   cellsUrl,
+  HttpError,
+  useAllPagesOf,
+  useIndicators,
   useJson,
-  useJsonAll,
+  useReleases,
   type Cell,
+  type CellsResponse,
+  type PublicManifest,
   type ReleaseDetail,
   type ReleaseInfo,
 } from '../api.js';
 import { Message } from '../components/Message.js';
-import { formatNumber, useI18n } from '../i18n.js';
+import { formatNumber, useI18n, type Key, type Lang, type T } from '../i18n.js';
 import { href } from '../router.js';
+import { providerName, reviewsByCapacity, ruleName, ruleParameterLines } from '../words.js';
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
-
-/** Renders an audit or approval object of unknown shape as nested definition lists. */
-function JsonView({ value, depth = 0 }: { value: Json; depth?: number }) {
-  const { lang } = useI18n();
-  if (value === null) return <>–</>;
-  if (typeof value === 'number') return <>{formatNumber(lang, value, 3)}</>;
-  if (typeof value !== 'object') return <>{String(value)}</>;
-  if (depth > 2) return <code>{JSON.stringify(value).slice(0, 200)}</code>;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return <>–</>;
-    return (
-      <ul>
-        {value.slice(0, 50).map((v, i) => (
-          <li key={i}>
-            <JsonView value={v} depth={depth + 1} />
-          </li>
-        ))}
-      </ul>
-    );
-  }
-  return (
-    <dl className="utrecht-data-list">
-      {Object.entries(value).map(([k, v]) => (
-        <div className="utrecht-data-list__item" key={k}>
-          <dt className="utrecht-data-list__item-key">{k}</dt>
-          <dd className="utrecht-data-list__item-value">
-            <JsonView value={v} depth={depth + 1} />
-          </dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-interface Diff {
+export interface Diff {
   year: number;
   changed: number;
   status: number;
@@ -55,16 +26,24 @@ interface Diff {
   removed: number;
 }
 
-export function diffCells(now: readonly Cell[], before: readonly Cell[]): Diff | null {
-  const years = now.map((c) => c.year);
-  if (years.length === 0) return null;
-  const year = Math.max(...years);
+/**
+ * Figures of one year compared between two releases, on public statuses only: a value that
+ * changed (published in both), a figure whose status changed (published ↔ confidential), new
+ * and dropped figures.
+ */
+export function diffCells(
+  now: readonly Cell[],
+  before: readonly Cell[],
+  year?: number,
+): Diff | null {
+  const y = year ?? (now.length === 0 ? undefined : Math.max(...now.map((c) => c.year)));
+  if (y === undefined) return null;
   const key = (c: Cell): string => `${c.indicator_id}|${c.region_code}|${c.breakdown}`;
-  const prev = new Map(before.filter((c) => c.year === year).map((c) => [key(c), c]));
-  const d: Diff = { year, changed: 0, status: 0, added: 0, removed: 0 };
+  const prev = new Map(before.filter((c) => c.year === y).map((c) => [key(c), c]));
+  const d: Diff = { year: y, changed: 0, status: 0, added: 0, removed: 0 };
   const seen = new Set<string>();
   for (const c of now) {
-    if (c.year !== year) continue;
+    if (c.year !== y) continue;
     const k = key(c);
     seen.add(k);
     const p = prev.get(k);
@@ -76,164 +55,348 @@ export function diffCells(now: readonly Cell[], before: readonly Cell[]): Diff |
   return d;
 }
 
-export function ReleasePage({ id }: { id: string }) {
+/** "2019–2023" for consecutive years, otherwise a list. */
+function yearsText(years: readonly number[]): string {
+  const ys = [...years].sort((a, b) => a - b);
+  if (ys.length === 0) return '–';
+  const consecutive = ys.every((y, i) => i === 0 || y === (ys[i - 1] as number) + 1);
+  return consecutive && ys.length > 2 ? `${ys[0]}–${ys[ys.length - 1]}` : ys.join(', ');
+}
+
+function dateText(lang: Lang, s: string | null | undefined): string {
+  return s
+    ? new Date(s).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', { timeZone: 'UTC' }) + ' UTC'
+    : '–';
+}
+
+/** The region set in words: its year and where it comes from. */
+function regionSetText(t: T, m: PublicManifest): string {
+  const base = t('regionSetValue', { year: m.regionSet.year });
+  if (m.regionSet.kind === 'synthetic') return `${base}, ${t('regionSetSynthetic')}`;
+  return `${base}. ${t('attribution')}`;
+}
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="utrecht-data-list__item">
+      <dt className="utrecht-data-list__item-key">{label}</dt>
+      <dd className="utrecht-data-list__item-value">{children}</dd>
+    </div>
+  );
+}
+
+function DisclosureTable({
+  manifest,
+  titleOf,
+}: {
+  manifest: PublicManifest;
+  titleOf: (id: string) => string;
+}) {
   const { t, lang } = useI18n();
-  const list = useJson<{ releases: ReleaseInfo[] }>('/api/v1/releases');
-  const published = useMemo(
-    () =>
-      (list.data?.releases ?? [])
-        .filter((r) => r.status === 'published')
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-    [list.data],
+  const all = manifest.indicators.map((i) => i.id);
+  return (
+    <div className="sz-table-wrap">
+      <table className="utrecht-table">
+        <caption className="utrecht-table__caption">
+          {t('disclosureCaption', { id: manifest.id })}
+        </caption>
+        <thead className="utrecht-table__header">
+          <tr className="utrecht-table__row">
+            <th className="utrecht-table__header-cell" scope="col">
+              {t('colRule')}
+            </th>
+            <th className="utrecht-table__header-cell sz-num" scope="col">
+              {t('colProtected')}
+            </th>
+            <th className="utrecht-table__header-cell" scope="col">
+              {t('colPassed')}
+            </th>
+            <th className="utrecht-table__header-cell" scope="col">
+              {t('colParameters')}
+            </th>
+          </tr>
+        </thead>
+        <tbody className="utrecht-table__body">
+          {manifest.disclosure.rules.map((r) => {
+            const lines = ruleParameterLines(r, all, titleOf, lang);
+            return (
+              <tr className="utrecht-table__row" key={r.rule}>
+                <th className="utrecht-table__header-cell" scope="row">
+                  {ruleName(r.rule, lang)}
+                </th>
+                <td className="utrecht-table__cell sz-num">{formatNumber(lang, r.cells)}</td>
+                <td className="utrecht-table__cell">{r.passed ? t('yes') : t('no')}</td>
+                <td className="utrecht-table__cell">
+                  {lines.length === 1 ? (
+                    lines[0]
+                  ) : (
+                    <ul className="sz-plain">
+                      {lines.map((l) => (
+                        <li key={l}>{l}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
-  const current =
-    id === 'latest' ? published[published.length - 1] : published.find((r) => r.id === id);
-  const detail = useJson<ReleaseDetail>(
-    current ? `/api/v1/releases/${encodeURIComponent(current.id)}` : null,
-  );
-  // The manifest names the release it revises; otherwise compare with the one published before.
-  const named = detail.data?.manifest?.['previousRelease'];
-  const index = current ? published.indexOf(current) : -1;
-  const previous =
-    typeof named === 'string'
-      ? published.find((r) => r.id === named)
-      : index > 0
-        ? published[index - 1]
-        : undefined;
-  const cells = useJsonAll<{ cells: Cell[] }>(
-    current && previous
-      ? [cellsUrl(current.id, { level: 'gemeente' }), cellsUrl(previous.id, { level: 'gemeente' })]
+}
+
+function Changes({
+  current,
+  previous,
+  year,
+  titleOf,
+}: {
+  current: ReleaseInfo;
+  previous: ReleaseInfo | undefined;
+  year: number | undefined;
+  titleOf: (id: string) => string;
+}) {
+  const { t } = useI18n();
+  // Gemeente figures of the latest year of both releases, every page of them.
+  const cells = useAllPagesOf<CellsResponse, 'cells'>(
+    previous && year !== undefined
+      ? [
+          cellsUrl(current.id, { level: 'gemeente', year }),
+          cellsUrl(previous.id, { level: 'gemeente', year }),
+        ]
       : null,
+    'cells',
   );
   const diff = useMemo(
-    () => (cells.data ? diffCells(cells.data[0]?.cells ?? [], cells.data[1]?.cells ?? []) : null),
-    [cells.data],
+    () =>
+      cells.data ? diffCells(cells.data[0]?.cells ?? [], cells.data[1]?.cells ?? [], year) : null,
+    [cells.data, year],
   );
+  if (!previous)
+    return (
+      <>
+        <Heading level={2}>{t('changesTitle', { prev: '–' })}</Heading>
+        <Paragraph>{t('changesFirst')}</Paragraph>
+      </>
+    );
+  const added = current.indicators.filter((i) => !previous.indicators.includes(i));
+  const removed = previous.indicators.filter((i) => !current.indicators.includes(i));
+  return (
+    <>
+      <Heading level={2}>{t('changesTitle', { prev: previous.id })}</Heading>
+      <Paragraph>
+        {t('changesIndicators', {
+          added: added.map(titleOf).join(', ') || t('none'),
+          removed: removed.map(titleOf).join(', ') || t('none'),
+        })}
+      </Paragraph>
+      {cells.loading && <Message kind="loading" />}
+      {cells.error && <Message kind="error" error={cells.error} />}
+      {diff && (
+        <>
+          <Paragraph className="sz-changes">
+            {t('changesCells', {
+              year: diff.year,
+              changed: diff.changed,
+              status: diff.status,
+              added: diff.added,
+              removed: diff.removed,
+            })}
+          </Paragraph>
+          <Paragraph className="sz-hint">{t('changesStatusHint')}</Paragraph>
+        </>
+      )}
+    </>
+  );
+}
 
+export function ReleasePage({ id }: { id: string }) {
+  const { t, lang } = useI18n();
+  const list = useReleases();
+  const indicators = useIndicators();
+  const releases = useMemo(
+    () => [...(list.data?.releases ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    [list.data],
+  );
+  const listed = id === 'latest' ? undefined : releases.find((r) => r.id === id);
+  // `latest` answers with a redirect to the concrete release, whose detail names it. A withdrawn
+  // release is no longer served: the list says what the public may still know of it.
+  const detail = useJson<ReleaseDetail>(
+    id === 'latest' || listed?.status === 'published'
+      ? `/api/v1/releases/${encodeURIComponent(id)}`
+      : null,
+  );
+  const titles = useMemo(
+    () => new Map((indicators.data?.indicators ?? []).map((i) => [i.id, i.title[lang]])),
+    [indicators.data, lang],
+  );
+  const titleOf = (i: string): string => titles.get(i) ?? i;
+
+  const current = detail.data?.release ?? (listed?.status === 'withdrawn' ? listed : undefined);
+  const manifest = detail.data?.manifest;
+  const published = releases.filter((r) => r.status === 'published');
+  // The manifest names the release it revises; otherwise compare with the one published before.
+  const named = published.find((r) => r.id === manifest?.previousRelease);
+  const before = current
+    ? published.filter((r) => r.createdAt < current.createdAt && r.id !== current.id)
+    : [];
+  const previous = named ?? before[before.length - 1];
+  const years = manifest?.years ?? current?.years ?? [];
+  const year = years.length > 0 ? Math.max(...years) : undefined;
+
+  if (detail.error instanceof HttpError && detail.error.status === 404)
+    return id === 'latest' ? (
+      <Paragraph>{t('releaseNone')}</Paragraph>
+    ) : (
+      <Message kind="notFound" />
+    );
+  if (detail.error) return <Message kind="error" error={detail.error} />;
   if (list.error) return <Message kind="error" error={list.error} />;
-  if (list.loading) return <Message kind="loading" />;
-  if (published.length === 0) return <Paragraph>{t('releaseNone')}</Paragraph>;
-  if (!current) return <Message kind="notFound" />;
+  if (id !== 'latest' && list.data && !listed) return <Message kind="notFound" />;
+  if (!current) return <Message kind="loading" />;
 
-  const date = (s: string | null | undefined): string =>
-    s
-      ? new Date(s).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', { timeZone: 'UTC' }) + ' UTC'
-      : '–';
-  const manifest = (detail.data?.manifest ?? {}) as Record<string, Json>;
-  const approvals = (manifest['approvals'] ??
-    (detail.data?.release as unknown as Record<string, Json> | undefined)?.['reviews'] ??
-    null) as Json;
-  const added = (current.indicators ?? []).filter((i) => !(previous?.indicators ?? []).includes(i));
-  const removed = (previous?.indicators ?? []).filter(
-    (i) => !(current.indicators ?? []).includes(i),
-  );
+  const approvals = reviewsByCapacity(current.reviews, lang, 'approve');
+  const rejections = reviewsByCapacity(current.reviews, lang, 'reject');
+  const withdrawn = current.status === 'withdrawn';
 
   return (
     <>
       <Heading level={1}>{t('releaseTitle', { id: current.id })}</Heading>
-      <dl className="utrecht-data-list">
-        <div className="utrecht-data-list__item">
-          <dt className="utrecht-data-list__item-key">{t('createdAt')}</dt>
-          <dd className="utrecht-data-list__item-value">{date(current.createdAt)}</dd>
-        </div>
-        <div className="utrecht-data-list__item">
-          <dt className="utrecht-data-list__item-key">{t('publishedAt')}</dt>
-          <dd className="utrecht-data-list__item-value">{date(current.publishedAt)}</dd>
-        </div>
-      </dl>
-      <nav aria-labelledby="rel-choose">
-        <Heading level={2} id="rel-choose">
-          {t('releaseChoose')}
-        </Heading>
-        <ul>
-          {[...published].reverse().map((r) => (
-            <li key={r.id}>
-              <a
-                href={href(`/release/${r.id}`)}
-                aria-current={r.id === current.id ? 'page' : undefined}
-              >
-                {r.id}
-              </a>{' '}
-              ({date(r.publishedAt)})
-            </li>
-          ))}
-        </ul>
-      </nav>
-
-      <Heading level={2}>
-        {previous ? t('changesTitle', { prev: previous.id }) : t('changesTitle', { prev: '–' })}
-      </Heading>
-      {!previous && <Paragraph>{t('changesFirst')}</Paragraph>}
-      {previous && (
-        <>
+      <Paragraph purpose="lead">{t('releaseIntro')}</Paragraph>
+      {withdrawn && (
+        <Alert type="warning">
           <Paragraph>
-            {t('changesIndicators', {
-              added: added.join(', ') || t('none'),
-              removed: removed.join(', ') || t('none'),
-            })}
+            {current.withdrawnReason
+              ? t('withdrawnBecause', { reason: current.withdrawnReason })
+              : t('withdrawnNoReason')}
           </Paragraph>
-          {cells.loading && <Message kind="loading" />}
-          {diff && (
-            <Paragraph>
-              {t('changesCells', {
-                year: diff.year,
-                changed: diff.changed,
-                status: diff.status,
-                added: diff.added,
-                removed: diff.removed,
-              })}
-            </Paragraph>
-          )}
-        </>
+        </Alert>
       )}
+      <dl className="utrecht-data-list sz-release-facts">
+        <Item label={t('status')}>{t(`releaseStatus${current.status}` as Key)}</Item>
+        <Item label={t('createdAt')}>{dateText(lang, current.createdAt)}</Item>
+        <Item label={t('publishedAt')}>{dateText(lang, current.publishedAt)}</Item>
+        <Item label={t('approvedBy')}>{approvals || t('approvalsNone')}</Item>
+        {rejections && <Item label={t('rejectedBy')}>{rejections}</Item>}
+        <Item label={t('releaseIndicators')}>
+          {(manifest?.indicators.map((i) => i.id) ?? current.indicators).map(titleOf).join(', ') ||
+            t('none')}
+        </Item>
+        <Item label={t('releaseYears')}>{yearsText(years)}</Item>
+        {manifest && <Item label={t('regionSet')}>{regionSetText(t, manifest)}</Item>}
+        {manifest && <Item label={t('codeVersion')}>{manifest.codeVersion}</Item>}
+      </dl>
 
-      <Heading level={2}>{t('auditTitle')}</Heading>
       {detail.loading && <Message kind="loading" />}
-      {detail.error && <Message kind="error" error={detail.error} />}
-      {detail.data?.audit && <JsonView value={detail.data.audit as Json} />}
-
-      {manifest['rules'] !== undefined && (
-        <>
-          <Heading level={2}>{t('rulesTitle')}</Heading>
-          <JsonView value={manifest['rules']} />
-        </>
+      {manifest && !withdrawn && (
+        <Summary manifest={manifest} titleOf={titleOf}>
+          <Changes current={current} previous={previous} year={year} titleOf={titleOf} />
+        </Summary>
       )}
-      {Array.isArray(manifest['inputs']) && manifest['inputs'].length > 0 && (
+
+      {releases.length > 1 && (
+        <nav aria-labelledby="rel-choose">
+          <Heading level={2} id="rel-choose">
+            {t('releaseChoose')}
+          </Heading>
+          <ul>
+            {[...releases].reverse().map((r) => (
+              <li key={r.id}>
+                <a
+                  href={href(`/release/${r.id}`)}
+                  aria-current={r.id === current.id ? 'page' : undefined}
+                >
+                  {r.id}
+                </a>{' '}
+                ({t(`releaseStatus${r.status}` as Key)}, {dateText(lang, r.publishedAt)})
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+    </>
+  );
+}
+
+/** What the public manifest tells: figures, disclosure control, data used, notes, downloads. */
+function Summary({
+  manifest,
+  titleOf,
+  children,
+}: {
+  manifest: PublicManifest;
+  titleOf: (id: string) => string;
+  children: ReactNode;
+}) {
+  const { t, lang } = useI18n();
+  const byStatus = manifest.cells.byStatus;
+  const sources = new Map<string, string[]>();
+  for (const i of manifest.inputs)
+    sources.set(i.provider, [...(sources.get(i.provider) ?? []), i.dataset]);
+  const file = (name: string): string =>
+    `/api/v1/releases/${encodeURIComponent(manifest.id)}/${name}`;
+  return (
+    <>
+      <Heading level={2}>{t('figuresTitle')}</Heading>
+      <dl className="utrecht-data-list sz-figures">
+        <Item label={t('figuresTotal')}>{formatNumber(lang, manifest.cells.count)}</Item>
+        <Item label={t('figuresPublished')}>{formatNumber(lang, byStatus.published ?? 0)}</Item>
+        <Item label={t('figuresConfidential')}>
+          {formatNumber(lang, byStatus.confidential ?? 0)}
+        </Item>
+        <Item label={t('figuresNa')}>{formatNumber(lang, byStatus['not-applicable'] ?? 0)}</Item>
+        <Item label={t('checksum')}>
+          <code>{manifest.cells.sha256.slice(0, 12)}</code>
+        </Item>
+      </dl>
+      <Paragraph className="sz-hint">{t('rounding')}</Paragraph>
+
+      <Heading level={2}>{t('disclosureTitle')}</Heading>
+      <Paragraph>{t('disclosureIntro')}</Paragraph>
+      <Paragraph className="sz-status">
+        {manifest.disclosure.passed ? t('disclosurePassed') : t('disclosureFailed')}
+      </Paragraph>
+      <DisclosureTable manifest={manifest} titleOf={titleOf} />
+
+      {sources.size > 0 && (
         <>
           <Heading level={2}>{t('inputsTitle')}</Heading>
           <ul>
-            {(
-              manifest['inputs'] as {
-                provider?: string;
-                dataset?: string;
-                rows?: number;
-                sha256?: string;
-              }[]
-            ).map((f, i) => (
-              <li key={i}>
-                {f.provider ?? '?'}: {f.dataset ?? '?'} ({formatNumber(lang, f.rows ?? 0)}{' '}
-                {t('rows').toLowerCase()}), sha256 <code>{(f.sha256 ?? '').slice(0, 12)}…</code>
+            {[...sources.entries()].map(([provider, datasets]) => (
+              <li key={provider}>
+                {providerName(provider)}: {datasets.join(', ')}
               </li>
             ))}
           </ul>
         </>
       )}
 
-      <Heading level={2}>{t('approvalsTitle')}</Heading>
-      {approvals === null || (Array.isArray(approvals) && approvals.length === 0) ? (
-        <Paragraph>{t('approvalsNone')}</Paragraph>
-      ) : (
-        <JsonView value={approvals} />
+      {manifest.notes.length > 0 && (
+        <>
+          <Heading level={2}>{t('notesTitle')}</Heading>
+          <ul className="sz-notes">
+            {manifest.notes.map((n) => (
+              <li key={n.en}>{n[lang]}</li>
+            ))}
+          </ul>
+        </>
       )}
-      <Paragraph>
-        <a href={`/api/v1/releases/${encodeURIComponent(current.id)}/cells.csv`} download>
-          {t('downloadCsv')}
-        </a>{' '}
-        ·{' '}
-        <a href={`/api/v1/releases/${encodeURIComponent(current.id)}/cells.parquet`} download>
-          {t('downloadParquet')}
-        </a>
-      </Paragraph>
+
+      <Heading level={2}>{t('downloads')}</Heading>
+      <ul>
+        <li>
+          <a href={file('cells.csv')} download>
+            {t('downloadReleaseCsv')}
+          </a>
+        </li>
+        <li>
+          <a href={file('cells.parquet')} download>
+            {t('downloadReleaseParquet')}
+          </a>
+        </li>
+      </ul>
+      {children}
     </>
   );
 }

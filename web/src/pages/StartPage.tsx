@@ -1,6 +1,6 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { useJson, type Indicator, type Region } from '../api.js';
+import { useIndicators, useRegions, type Indicator } from '../api.js';
 import { Message } from '../components/Message.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
@@ -8,8 +8,8 @@ import { searchRegions } from '../search.js';
 
 export function StartPage() {
   const { t, lang } = useI18n();
-  const regions = useJson<{ regions: Region[] }>('/api/v1/regions?level=gemeente');
-  const indicators = useJson<{ indicators: Indicator[] }>('/api/v1/indicators');
+  const regions = useRegions({ level: 'gemeente' });
+  const indicators = useIndicators();
   const [query, setQuery] = useState('');
   const inputId = useId();
   const hintId = useId();
