@@ -10,21 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { chromium } from 'playwright-core';
 import { buildPublicServer } from '../src/pipeline/serve.js';
 import { loadRegionSet } from '../src/regions/index.js';
 import { stateLookup, writeTestRelease } from '../test/public/helpers.js';
+import { launchChromium } from '../test/web/browser.js';
 import { ensureDashboardBuilt, DIST } from '../test/web/build.js';
 import { buildFixture, YEARS } from '../test/web/fixture.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function flag(flags: string[], name: string, fallback: number): number {
   const f = flags.find((x) => x.startsWith(`--${name}=`));
@@ -148,11 +139,7 @@ export async function run(flags: string[]): Promise<void> {
   }
 
   // First render of the gemeente profile: navigation until the reading of every indicator shows.
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   const times: number[] = [];
   for (let i = 0; i < 6; i++) {
     const context = await browser.newContext();

@@ -58,6 +58,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
+        // Helmet's default upgrades every request to https, which breaks a server that is
+        // reached over plain http (the demo, a broker behind a TLS-terminating proxy on
+        // loopback): the dashboard's fetches after a redirect would go to https://host:port.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -25,14 +25,16 @@
  * - a mean's sum is exact, and its value is exact sum / rounded count (checked: anything else
  *   would tell more than the parts); a median's value is no additive quantity and is not in the
  *   model (checked to be rounded to `valueRoundingBase`);
- * - `not-applicable` tells a denominator (ratio, mean) or a median's number of units is 0, and a
- *   confidential row of such an indicator that it is at least 1;
+ * - `not-applicable` tells a denominator (ratio, mean) or a median's number of units is 0, and
+ *   any other row of such an indicator (published or confidential) that it is at least 1;
  * - a primary rule that fires reveals a range by itself (a frequency-unsafe count lies in
  *   [1, minFrequency − 1]); see `passesRequirement`.
  *
  * A variable passes when its interval contains the truth, its width is at least the width its
- * primary rule requires (and is not zero for any primary), and, intersected with the rule's own
- * range, its width is at least min(required, that range's width). Secondary suppressions have no
+ * primary rule requires (and is not zero for any primary), and, intersected with its prior range
+ * (the rule's own range intersected with what statuses and relations alone tell, status.ts), its
+ * width is at least min(required, the prior range's width): the published values narrow a small
+ * count no further than the rule and the statuses already do. Secondary suppressions have no
  * width requirement.
  */
 import type { SolveCounters, SubLp } from './lp.js';
@@ -56,6 +58,7 @@ import {
 } from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
 import { meanOf, roundValue } from './publish.js';
+import { statusCount } from './status.js';
 import type {
   AuditInterval,
   AuditReport,
@@ -134,18 +137,6 @@ function halfWidth(p: RuleProfile, role: 'numerator' | 'denominator'): number {
   if (p.method === 'cell-key') return p.cellKey?.D ?? 0;
   if (p.kind === 'magnitude' && role === 'numerator') return 0;
   return p.roundingBase > 1 ? p.roundingBase / 2 : 0;
-}
-
-/**
- * The count a row's status tells about (null: none): a ratio or mean is not-applicable exactly
- * when its denominator is 0, a median when its number of units is 0; so a confidential row of
- * these says that count is at least 1.
- */
-function statusCount(p: RuleProfile, c: ComputedCell): 'numerator' | 'denominator' | null {
-  if (p.kind === 'ratio') return 'denominator';
-  if (p.kind === 'median') return 'numerator';
-  if (p.kind === 'magnitude' && c.denominator !== null) return 'denominator';
-  return null;
 }
 
 /** Why a published value tells more than its published parts (null: it does not). */
@@ -265,6 +256,9 @@ export async function auditModel(
         }
         learn(num, r.numerator, halfWidth(p, 'numerator'), isEarlier, where);
         learn(den, r.denominator, halfWidth(p, 'denominator'), isEarlier, where);
+        // Not not-applicable: that count is at least 1 (a published 0 of a rounded 2 says less).
+        if (countVar !== null && truth(countVar) >= 1)
+          lo[countVar] = Math.max(lo[countVar] as number, 1);
       } else if (countVar !== null && r.status === 'not-applicable') {
         // No median, mean or ratio: its count is 0, and the public sees that (a mean's sum too).
         if (truth(countVar) === 0) learn(countVar, 0, 0, isEarlier, where);
@@ -303,8 +297,10 @@ export async function auditModel(
     const isPrimary = primary.varRule[v] !== null;
     const width = r.upper - r.lower;
     const containsTruth = r.lower <= t + TOL && r.upper >= t - TOL;
-    const rl = primary.rangeLo[v] as number;
-    const rh = primary.rangeHi[v] as number;
+    // The requirement inside the range is measured against the prior range (the rule's range as
+    // far as the statuses leave it open); the report shows both.
+    const rl = primary.priorLo[v] as number;
+    const rh = primary.priorHi[v] as number;
     const ranged = rl !== -Infinity || rh !== Infinity;
     const rangeRequired = ranged ? inRangeRequired(required, rl, rh) : null;
     const rangeMargin =
@@ -320,7 +316,10 @@ export async function auditModel(
       lower: r.lower,
       upper: r.upper,
       required,
-      ruleRange: ranged ? { lower: rl, upper: rh } : null,
+      ruleRange: ranged
+        ? { lower: primary.rangeLo[v] as number, upper: primary.rangeHi[v] as number }
+        : null,
+      priorRange: ranged ? { lower: rl, upper: rh } : null,
       rangeRequired,
       margin: Math.min(width - required, rangeMargin),
       bound: r.exact === false ? 'inner' : 'exact',
@@ -457,8 +456,8 @@ export async function auditModel(
       targets: targets.map((v) => colOf[v] as number),
       truth: cols.map(truth),
       required: exactIntervals ? null : cols.map((v) => primary.required[v] as number),
-      rangeLo: exactIntervals ? null : cols.map((v) => primary.rangeLo[v] as number),
-      rangeHi: exactIntervals ? null : cols.map((v) => primary.rangeHi[v] as number),
+      rangeLo: exactIntervals ? null : cols.map((v) => primary.priorLo[v] as number),
+      rangeHi: exactIntervals ? null : cols.map((v) => primary.priorHi[v] as number),
     };
     for (const v of cols) colOf[v] = -1;
     return { seed, cap, cols, targets, truncated, task };

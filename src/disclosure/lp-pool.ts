@@ -19,7 +19,10 @@ export interface LpTask {
   truth: number[];
   /** Required width per column, to accept witness intervals; null asks for exact optima. */
   required: number[] | null;
-  /** The rule's own range per column (see `passesRequirement`); null: none. */
+  /**
+   * The prior range per column (the rule's range as far as statuses leave it open; see
+   * `passesRequirement`); null: none.
+   */
   rangeLo?: number[] | null;
   rangeHi?: number[] | null;
 }

@@ -19,13 +19,18 @@
  * The attacker knows the rules (the profiles are published). A frequency or zero finding on a
  * count therefore also tells the range the rule itself reveals to whoever guesses that it fired:
  * [1, minFrequency − 1], or [0, minFrequency − 1] when zeroPolicy is 'unsafe' (for a median
- * [1, minFrequency − 1]: a median of no units is not-applicable, not confidential). The audit
- * intersects the attacker's interval with that range and asks for min(required, its width) in it:
- * the published table must not narrow a small count beyond what the rule itself tells.
+ * [1, minFrequency − 1]: a median of no units is not-applicable, not confidential). Statuses
+ * tell more before any value is published (status.ts: a count behind a confidential ratio, mean
+ * or median is at least 1, and the relations add such bounds up), and no suppression can take
+ * that back. So the range the published table must leave open is the *prior range*: the rule's
+ * range intersected with the status bounds. The audit intersects the attacker's interval with it
+ * and asks for min(required, its width) in it: the published values must not narrow a small
+ * count beyond what the rule and the statuses already tell.
  */
 import type { RuleProfile } from './profiles.js';
 import type { TableModel } from './model.js';
 import { cellLabel } from './model.js';
+import { statusBounds } from './status.js';
 import type { ComputedCell, RuleName } from './types.js';
 
 export interface PrimaryResult {
@@ -41,6 +46,15 @@ export interface PrimaryResult {
    */
   rangeLo: Float64Array;
   rangeHi: Float64Array;
+  /**
+   * The prior range: the rule's range intersected with what statuses and relations alone tell
+   * (`statusBounds`): the part of the rule's range the statuses leave open (whatever is
+   * suppressed), which the published values must leave open too. [-∞, ∞] when no rule bounds
+   * the variable.
+   * This, not the rule's range, is what `passesRequirement` and `capacityNeeded` are given.
+   */
+  priorLo: Float64Array;
+  priorHi: Float64Array;
 }
 
 export interface Finding {
@@ -54,10 +68,13 @@ export interface Finding {
 /**
  * Whether an attacker interval [lower, upper] of a variable satisfies its requirement:
  * - its width is at least `required` (and not zero for a primary: `primary`);
- * - intersected with the rule's own range [rangeLo, rangeHi], its width is at least
- *   min(required, rangeHi − rangeLo): an attacker who knows the rules and guesses that the rule
- *   fired learns nothing from the table beyond the range the rule gives away.
- * Both hold trivially with an infinite range. Monotone: a wider interval passes if a narrower does.
+ * - intersected with the variable's prior range [rangeLo, rangeHi] (the rule's own range as far
+ *   as statuses leave it open), its width is at least min(required, rangeHi − rangeLo): an
+ *   attacker who knows the rules and guesses that the rule fired learns nothing from the
+ *   published values beyond what the rule and the statuses give away.
+ * The second holds trivially with an infinite range. Monotone: a wider interval passes if a
+ * narrower does. The attacker's interval lies inside the status bounds (the audit knows the
+ * statuses too), so its part in the prior range is its part in the rule's range.
  */
 export function passesRequirement(
   lower: number,
@@ -87,7 +104,11 @@ export function inRangeWidth(
   return Math.max(0, Math.min(upper, rangeHi) - Math.max(lower, rangeLo));
 }
 
-/** The requirement inside a rule's range: capped at the range's width. */
+/**
+ * The requirement inside a prior range: its whole width, up to `required`. Measured against the
+ * prior range (not the rule's range) it can always be met: with every figure of the table
+ * suppressed the attacker's interval is the status bounds, which contain the prior range.
+ */
 export function inRangeRequired(required: number, rangeLo: number, rangeHi: number): number {
   return Math.min(required, Math.max(0, rangeHi - rangeLo));
 }
@@ -228,5 +249,18 @@ export function applyPrimaryRules(
     }
     return top.rule;
   });
-  return { cellRule, required, varRule, rangeLo, rangeHi };
+  // The prior range: what the rule's range still leaves open once the statuses are read.
+  const priorLo = Float64Array.from(rangeLo);
+  const priorHi = Float64Array.from(rangeHi);
+  const ranged = (v: number): boolean =>
+    (rangeLo[v] as number) !== -Infinity || (rangeHi[v] as number) !== Infinity;
+  if (model.vars.some((_, v) => ranged(v))) {
+    const s = statusBounds(cells, (c) => profileFor(profiles, c), model);
+    for (let v = 0; s && v < model.vars.length; v++) {
+      if (!ranged(v)) continue;
+      priorLo[v] = Math.max(rangeLo[v] as number, s.lower[v] as number);
+      priorHi[v] = Math.min(rangeHi[v] as number, s.upper[v] as number);
+    }
+  }
+  return { cellRule, required, varRule, rangeLo, rangeHi, priorLo, priorHi };
 }

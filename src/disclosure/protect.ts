@@ -27,8 +27,8 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
     suppressed: new Uint8Array(nv),
     protectedVar: new Uint8Array(nv),
     required: primary.required,
-    rangeLo: primary.rangeLo,
-    rangeHi: primary.rangeHi,
+    rangeLo: primary.priorLo,
+    rangeHi: primary.priorHi,
     reason: primary.varRule.slice(),
     cost: new Float64Array(nv),
   };

@@ -10,9 +10,10 @@
  * suppressed members, and a suppressed parent gets C_children + min(a_p, C_children). A
  * protected variable needs w_i ≥ its required width; any suppressed variable needs a second
  * suppression in each of its relations (otherwise the relation recomputes it exactly). A
- * protected variable whose rule reveals a range [l, h] by itself (a frequency-unsafe count) also
- * needs [t − min(t, C), t + C] ∩ [l, h] at least min(required, h − l) wide (see
- * `passesRequirement`): `capacityNeeded` gives the least C for both.
+ * protected variable whose rule reveals a range by itself (a frequency-unsafe count) also needs
+ * [t − min(t, C), t + C] ∩ [l, h] at least min(required, h − l) wide, with [l, h] its prior range
+ * (the rule's range as far as the statuses leave it open; see `passesRequirement`):
+ * `capacityNeeded` gives the least C for both.
  *
  * Choosing what to add is a small covering problem (min Σ cost with Σ capacity ≥ deficit). It is
  * solved by comparing the cheapest single cell that covers the deficit with a greedy cover in
@@ -29,7 +30,7 @@ export interface SuppressionState {
   /** 1 = primary (protected: needs its required width), 0 = secondary. */
   protectedVar: Uint8Array;
   required: Float64Array;
-  /** The rule's own range per variable (−∞/∞ when none); see `passesRequirement`. */
+  /** The prior range per variable (−∞/∞ when none): `PrimaryResult.priorLo/priorHi`. */
   rangeLo: Float64Array;
   rangeHi: Float64Array;
   reason: (RuleName | null)[];
@@ -41,7 +42,7 @@ const EPS = 1e-9;
 /**
  * The least capacity C of the other suppressed members of a relation such that a member with
  * value `own`, able to move up by C and down by min(own, C), gets an interval at least `need`
- * wide and, inside its rule's range [rl, rh], at least min(need, rh − rl) wide. Inside the range
+ * wide and, inside its prior range [rl, rh], at least min(need, rh − rl) wide. Inside the range
  * the interval is [max(own − C, l0), min(own + C, rh)] with l0 = max(rl, 0): its width grows by
  * 2 per unit of C until one side reaches its end (after a = rh − own up, b = own − l0 down), then
  * by 1, then stops at a + b.

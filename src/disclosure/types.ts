@@ -75,11 +75,23 @@ export interface AuditInterval {
    * and guesses that it fired (a frequency-unsafe count: [1, minFrequency − 1]); null: none.
    */
   ruleRange: { lower: number; upper: number } | null;
-  /** The width [lower, upper] ∩ ruleRange must have: min(required, the range's width); null: no range. */
+  /**
+   * What that attacker knows before any value is published: ruleRange intersected with the bounds
+   * that statuses and relations alone imply (a count behind a confidential ratio, mean or median
+   * is ≥ 1; a wijk whose two buurten carry one is ≥ 2). No suppression can widen it. null: no range.
+   */
+  priorRange: { lower: number; upper: number } | null;
+  /**
+   * The width [lower, upper] ∩ ruleRange must have: min(required, the width of priorRange), so
+   * the published values narrow a small count no further than the rule and the statuses already
+   * tell (and the requirement can always be met by suppression); null: no range. With no status
+   * bounds (a table of counts only) priorRange = ruleRange: for threshold 10, all of [1, 9].
+   */
   rangeRequired: number | null;
   /**
-   * min((upper − lower) − required, width of [lower, upper] ∩ ruleRange − rangeRequired);
-   * negative = too narrow.
+   * min((upper − lower) − required, width of [lower, upper] ∩ priorRange − rangeRequired);
+   * negative = too narrow. The interval lies within the status bounds, so its part in
+   * priorRange is its part in ruleRange.
    */
   margin: number;
   /**

@@ -50,9 +50,22 @@ export interface RunScope {
   detail: readonly string[] | 'all';
   /** Publish the breakdowns (sex, age group) of the indicators that define them (default true). */
   breakdowns?: boolean;
+  /**
+   * The regions that get figures (default: all). A run on part of the country leaves out the
+   * regions it covers partly (a veiligheidsregio, Nederland): their figures would be of a fraction.
+   */
+  regions?: ReadonlySet<string>;
+  /** Notes on the run's coverage for the release, in both languages. */
+  notes?: ReleaseManifest['notes'];
 }
 
-export function inScope(scope: RunScope, indicatorId: string, level: string): boolean {
+export function inScope(
+  scope: RunScope,
+  indicatorId: string,
+  level: string,
+  regionCode?: string,
+): boolean {
+  if (regionCode !== undefined && scope.regions && !scope.regions.has(regionCode)) return false;
   return (
     OVERVIEW_LEVELS.includes(level) || scope.detail === 'all' || scope.detail.includes(indicatorId)
   );
@@ -134,7 +147,7 @@ export async function runIndicators(opts: {
   const cells: Awaited<ReturnType<typeof computeIndicators>> = [];
   for (const d of definitions) {
     for (const c of await computeIndicators(conn, { indicators: [d.id], years: YEARS })) {
-      if (!inScope(scope, c.indicatorId, c.regionLevel)) continue;
+      if (!inScope(scope, c.indicatorId, c.regionLevel, c.regionCode)) continue;
       if (scope.breakdowns === false && c.breakdown !== '') continue;
       cells.push(c);
     }
@@ -153,6 +166,13 @@ export async function runIndicators(opts: {
     // The id is public, so it derives from the public cells only.
     const id = newReleaseId(createdAt, hashPublicCells(rows.map(toPublicCell)));
     const meta = indicatorMetadata();
+    // The levels each indicator has figures at (a run on an area has no Nederland figure).
+    const levelsOf = new Map<string, Set<string>>();
+    for (const c of cells) {
+      let s = levelsOf.get(c.indicatorId);
+      if (!s) levelsOf.set(c.indicatorId, (s = new Set()));
+      s.add(c.regionLevel);
+    }
     const manifest: Omit<ReleaseManifest, 'cells'> = {
       id,
       format: 'samenzicht-release/2',
@@ -168,7 +188,7 @@ export async function runIndicators(opts: {
         .filter((m) => definitions.some((d) => d.id === m.id))
         .map((m) => ({
           ...m,
-          levels: m.levels.filter((l) => inScope(scope, m.id, l)),
+          levels: m.levels.filter((l) => levelsOf.get(m.id)?.has(l) ?? false),
           breakdowns: scope.breakdowns === false ? [] : (m.breakdowns ?? []),
         })),
       rules: profilesOf(definitions),
@@ -185,7 +205,7 @@ export async function runIndicators(opts: {
       })),
       linkage,
       previousRelease: earlier.latest ? readManifest(layout.root, earlier.latest).id : null,
-      notes: releaseNotes(opts.deliveries.scheme),
+      notes: [...(scope.notes ?? []), ...releaseNotes(opts.deliveries.scheme)],
     };
     const audit = { ...result.audit, stats: result.stats };
     if (!result.audit.passed) {

@@ -14,6 +14,15 @@ import { sha256File } from '../ingest/sha256.js';
 import { YEARS, checkScale, checkSeed, scaledPopulation } from './params.js';
 
 export { CASH_INTENSIVE_SBI } from './model.js';
+export {
+  AreaError,
+  NATIONWIDE,
+  describeArea,
+  parseAreaSpec,
+  selectArea,
+  type Area,
+  type AreaSpec,
+} from './area.js';
 export { DEFECT_KINDS, type DefectKind } from './output.js';
 export {
   YEARS,

@@ -241,7 +241,7 @@ FROM inc;
 CREATE TABLE bd_schulden AS
 SELECT py.year AS jaar, py.bsn,
   round(exp(7.6 + 1.1 * nrm3('da', py.pid, py.year)))::DOUBLE AS openstaand_bedrag,
-  rnd3('dw', py.pid, py.year) < 0.3 AS dwanginvordering, py.pid AS _pid
+  rnd3('dw', py.pid, py.year) < 0.5 AS dwanginvordering, py.pid AS _pid
 FROM py
 WHERE py.age >= 18 AND rnd('dp', py.pid) < (CASE WHEN py.ses < -0.8 THEN 0.15 ELSE 0.03 END)
   AND rnd3('dy', py.pid, py.year) < 0.7;

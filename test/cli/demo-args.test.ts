@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import {
+  defaultAreaFor,
+  scaleFor,
+  scopeFromOptions,
+  DEFAULT_AREA,
+} from '../../src/cli/commands/demo.js';
 
 /** Runs the CLI in process and returns its exit code and what it wrote to stderr. */
 async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -38,6 +44,11 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
     [['--scale', '0'], /--scale 0 is out of range/],
     [['--port', '70000'], /--port '70000' must be a TCP port/],
     [['--seed', '-1'], /--seed '-1' must be a whole number/],
+    [
+      ['--area', 'Haarlem'],
+      /--area 'Haarlem': 'HAARLEM' is not NL, VR \+ 2 digits or GM \+ 4 digits/,
+    ],
+    [['--area', 'NL,VR11'], /--area 'NL,VR11': NL stands alone/],
   ])('%j', async (args, message) => {
     const { code, stderr } = await run('demo', ...args, '--out', out, '--no-serve');
     expect(code).toBe(2);
@@ -107,8 +118,49 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
     expect(stderr.trim()).toMatch(/--detail: unknown indicator\(s\) bestaat_niet/);
   });
 
+  it('an area code the region set does not have, before any data is generated', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'samenzicht-area-'));
+    const { code, stderr } = await run(
+      'demo',
+      '--area',
+      'GM0392,GM9999',
+      '--out',
+      fresh,
+      '--no-serve',
+    );
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n').at(-1)).toMatch(
+      /^samenzicht: --area: GM9999 is not a gemeente or veiligheidsregio of the region set/,
+    );
+    expect(stderr).not.toContain('Synthetic registers');
+  });
+
   it('an unknown option or command', async () => {
     expect((await run('demo', '--bogus')).code).toBe(2);
     expect((await run('bogus')).code).toBe(2);
+  });
+});
+
+describe('samenzicht demo: defaults', () => {
+  it('publishes every level and the breakdowns unless told otherwise', () => {
+    expect(scopeFromOptions({})).toEqual({
+      indicators: undefined,
+      detail: 'all',
+      breakdowns: true,
+    });
+    expect(scopeFromOptions({ detail: 'none', breakdowns: false })).toEqual({
+      indicators: undefined,
+      detail: [],
+      breakdowns: false,
+    });
+    expect(scopeFromOptions({ detail: 'inwoners' }).detail).toEqual(['inwoners']);
+  });
+
+  it('generates the default area at its full population; the whole country at 1%', () => {
+    expect(defaultAreaFor({ source: { kind: 'cbs' } })).toBe(DEFAULT_AREA);
+    expect(defaultAreaFor({ source: { kind: 'synthetic' } })).toBe('NL');
+    expect(scaleFor(DEFAULT_AREA, undefined)).toBe(1);
+    expect(scaleFor('NL', undefined)).toBe(0.01);
+    expect(scaleFor('NL', 0.002)).toBe(0.002);
   });
 });

@@ -1,11 +1,22 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import type { ComputedCell, RuleProfile } from '../../src/disclosure/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
 
-export const PEERS = '/work/shared/data/sdc-peers';
+/** The peer conformance sets, test fixtures of the project (see their README). */
+export const PEERS = fileURLToPath(new URL('../fixtures/sdc-peers/', import.meta.url));
 
+/** A file of a peer set as text, by its path in PEERS; a `.gz` file is gunzipped. */
+export function peerText(path: string): string {
+  const bytes = readFileSync(join(PEERS, path));
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** A CSV file of a peer set (by its path in PEERS) as rows keyed by the header. */
 export function csv(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, 'utf8')
+  const lines = peerText(path)
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);

@@ -1,9 +1,7 @@
 /**
  * Peer conformance: the tables and expectations of sdcTable, τ-Argus (checkTauArgus) and
- * GaussSuppression, read from /work/shared/data/sdc-peers (see its README).
+ * GaussSuppression, read from the fixtures in test/fixtures/sdc-peers (see its README).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   audit,
@@ -11,11 +9,7 @@ import {
   type ComputedCell,
   type PublishedCell,
 } from '../../src/disclosure/index.js';
-import { csv, PEERS, profile, table, type Spec } from './helpers.js';
-
-const present = existsSync(PEERS);
-if (!present) console.warn(`peer conformance skipped: ${PEERS} is absent`);
-const peer = present ? describe : describe.skip;
+import { csv, peerText, profile, table, type Spec } from './helpers.js';
 
 const label = (c: PublishedCell): string =>
   `${c.indicator_id === 'ind' ? '' : c.indicator_id + ':'}${c.region_code === 'NL01' ? 'Total' : c.region_code}/${c.breakdown ? c.breakdown.split('=')[1] : 'Total'}`;
@@ -26,7 +20,7 @@ const withStatus = (cells: PublishedCell[], s: PublishedCell['status']): string[
     .sort();
 
 function microdata1(): Spec[] {
-  return csv(join(PEERS, 'sdctable-microdata1/table_region_x_gender.csv')).map((r) => ({
+  return csv('sdctable-microdata1/table_region_x_gender.csv').map((r) => ({
     region: r.region === 'total' ? 'Total' : (r.region as string),
     group: r.gender === 'total' ? 'Total' : (r.gender as string),
     n: Number(r.freq),
@@ -36,7 +30,7 @@ function microdata1(): Spec[] {
   }));
 }
 
-peer('sdcTable microdata1 (region × gender)', () => {
+describe('sdcTable microdata1 (region × gender)', () => {
   it('primary rules give the patterns sdcTable asserts: freq maxN=2 → 6; nk(2,75) and p=70 → 6, 14', async () => {
     const rows = microdata1();
     const freq = await protect({
@@ -78,7 +72,7 @@ peer('sdcTable microdata1 (region × gender)', () => {
 });
 
 function tauEx1(): Spec[] {
-  return readFileSync(join(PEERS, 'checktauargus-batch-ex1/tabdata_ex1.tab'), 'utf8')
+  return peerText('checktauargus-batch-ex1/tabdata_ex1.tab')
     .split(/\r?\n/)
     .filter((l) => l.trim())
     .map((l) => {
@@ -98,7 +92,7 @@ const tauStatus = (cells: PublishedCell[]): string[] => {
 };
 const TAU_EXPECTED = ['s', 's', 's', 's', 'x', 'u', 's', 's', 's', 's', 'x', 'x', 's', 's', 's'];
 
-peer('τ-Argus batch ex1 and ex2 (OPT)', () => {
+describe('τ-Argus batch ex1 and ex2 (OPT)', () => {
   it('ex1: MAN(20) on the unsafe A/female, cost = freq, gives the exact OPT status vector', async () => {
     // The a-priori unsafe cell (137) is the only one below 138: a frequency rule reproduces it.
     const rows = tauEx1();
@@ -115,16 +109,14 @@ peer('τ-Argus batch ex1 and ex2 (OPT)', () => {
   });
 
   it('ex2: FREQ(5,20) and P(20,5) on num1, cost = num1, gives the exact OPT status vector', async () => {
-    const rows = csv(join(PEERS, 'checktauargus-batch-ex2/table_region_x_gender_computed.csv')).map(
-      (r) => ({
-        region: r.region as string,
-        group: r.gender as string,
-        n: Number(r.n_records),
-        val: Number(r.num1),
-        top1: Number(r.top1),
-        top2: Number(r.top2),
-      }),
-    );
+    const rows = csv('checktauargus-batch-ex2/table_region_x_gender_computed.csv').map((r) => ({
+      region: r.region as string,
+      group: r.gender as string,
+      n: Number(r.n_records),
+      val: Number(r.num1),
+      top1: Number(r.top1),
+      top2: Number(r.top2),
+    }));
     const r = await protect({
       cells: table(rows, { magnitude: true }),
       profiles: {
@@ -137,8 +129,8 @@ peer('τ-Argus batch ex1 and ex2 (OPT)', () => {
   });
 });
 
-peer('sdcTable linked tables (UserSupport #136)', () => {
-  const data = csv(join(PEERS, 'sdctable-linked-tables/data.csv'));
+describe('sdcTable linked tables (UserSupport #136)', () => {
+  const data = csv('sdctable-linked-tables/data.csv');
   const counties = Object.fromEntries(data.map((r) => [r.region as string, r.county as string]));
   const sizes = Object.fromEntries(
     data.map((r) => [r.region as string, r.group === 'BIG' ? 'big' : 'small']),
@@ -210,8 +202,8 @@ peer('sdcTable linked tables (UserSupport #136)', () => {
   });
 });
 
-peer('sdcTable 4×4 with 9 primaries (SIMPLEHEURISTIC)', () => {
-  const rows = csv(join(PEERS, 'sdctable-simpleheuristic-4x4/full_table.csv')).map((r) => ({
+describe('sdcTable 4×4 with 9 primaries (SIMPLEHEURISTIC)', () => {
+  const rows = csv('sdctable-simpleheuristic-4x4/full_table.csv').map((r) => ({
     region: r.v1 === 'tot' ? 'Total' : (r.v1 as string),
     group: r.v2 === 'tot' ? 'Total' : (r.v2 as string),
     n: Number(r.freq),
@@ -264,9 +256,9 @@ peer('sdcTable 4×4 with 9 primaries (SIMPLEHEURISTIC)', () => {
   });
 });
 
-peer('GaussSuppression (SSBtools)', () => {
+describe('GaussSuppression (SSBtools)', () => {
   it('z1: maxN=3 with protectZeros gives the 3 primaries; our secondary cost ≤ Gauss (29)', async () => {
-    const rows: Spec[] = csv(join(PEERS, 'gauss-z1/z1.csv')).map((r) => ({
+    const rows: Spec[] = csv('gauss-z1/z1.csv').map((r) => ({
       region: r.region as string,
       group: r.hovedint as string,
       n: Number(r.ant),
@@ -290,7 +282,7 @@ peer('GaussSuppression (SSBtools)', () => {
   });
 
   it('example1 (2014): maxN=1 with protectZeros suppresses the zero and the rest of a 2×2 rectangle', async () => {
-    const rows: Spec[] = csv(join(PEERS, 'gauss-example1/example1.csv'))
+    const rows: Spec[] = csv('gauss-example1/example1.csv')
       .filter((r) => r.year === '2014')
       .map((r) => ({ region: r.age as string, group: r.geo as string, n: Number(r.freq) }));
     const ages = [...new Set(rows.map((r) => r.region))];
@@ -315,12 +307,12 @@ peer('GaussSuppression (SSBtools)', () => {
   });
 });
 
-peer('τ-Argus GUI Simple2D (tau_testW, Size × Region, p% p=15)', () => {
+describe('τ-Argus GUI Simple2D (tau_testW, Size × Region, p% p=15)', () => {
   it('the 9 primaries match exactly; our pattern passes the audit at a cost ≤ Modular (2,524,351)', async () => {
-    const dir = join(PEERS, 'checktauargus-gui-simple2d');
+    const dir = 'checktauargus-gui-simple2d';
     const groupOf: Record<string, string> = {};
     let group = '';
-    for (const line of readFileSync(join(dir, 'region2.hrc'), 'utf8').split(/\r?\n/)) {
+    for (const line of peerText(`${dir}/region2.hrc`).split(/\r?\n/)) {
       if (!line.trim()) continue;
       if (line.startsWith('@')) groupOf[line.slice(1).trim()] = group;
       else group = line.trim();
@@ -336,7 +328,7 @@ peer('τ-Argus GUI Simple2D (tau_testW, Size × Region, p% p=15)', () => {
       a.top.sort((p, q) => q - p);
       a.top.length = Math.min(a.top.length, 2);
     };
-    for (const line of readFileSync(join(dir, 'tau_testW.asc'), 'utf8').split(/\r?\n/)) {
+    for (const line of peerText(`${dir}/tau_testW.asc.gz`).split(/\r?\n/)) {
       if (line.length < 37) continue;
       const size = line.slice(8, 10).trim();
       const region = line.slice(11, 13).trim();
@@ -362,7 +354,7 @@ peer('τ-Argus GUI Simple2D (tau_testW, Size × Region, p% p=15)', () => {
       cells,
       profiles: { ind: profile({ kind: 'magnitude', pPercent: 15, minFrequency: 0 }) },
     });
-    const expected = readFileSync(join(dir, 'expected_Simple2D.txt'), 'utf8')
+    const expected = peerText(`${dir}/expected_Simple2D.txt`)
       .split(/\r?\n/)
       .filter((l) => l.trim())
       .map((l) => l.split(',').map((x) => x.replace(/"/g, '').trim()))

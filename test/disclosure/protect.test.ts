@@ -72,13 +72,44 @@ function randomTable(shape: number[][], counts: number[], byGeslacht: boolean): 
 }
 
 /**
+ * A median indicator 'm' beside every count cell, over the same units (key 'x'): the count is its
+ * number of units. Its rows add status knowledge: not-applicable (no units) fixes the count at 0,
+ * any other row says it is at least 1.
+ */
+function mediansOf(cells: readonly ComputedCell[]): ComputedCell[] {
+  return cells.map((c) => {
+    const n = c.numerator as number;
+    return {
+      ...c,
+      indicatorId: 'm',
+      value: n > 0 ? 30_000 + 37 * n : null,
+      largest: n > 0 ? 90_000 : null,
+      secondLargest: n > 1 ? 30_000 : null,
+    };
+  });
+}
+
+/** What the rows of a median indicator tell about its units by their status (see mediansOf). */
+function statusesOf(rows: readonly PublishedCell[]): Map<string, 0 | 1> {
+  const out = new Map<string, 0 | 1>();
+  for (const r of rows) {
+    const id = `v_${r.region_code}_${r.breakdown.replace(/[^A-Za-z0-9]/g, '')}`;
+    out.set(id, r.status === 'not-applicable' ? 0 : 1);
+  }
+  return out;
+}
+
+/**
  * An independent check: one LP over the whole table (no decomposition, no code shared with the
- * module), LP text through the one-shot solver. Returns [min, max] per suppressed cell.
+ * module), LP text through the one-shot solver. Returns [min, max] per suppressed cell. `status`
+ * adds what statuses tell (0: the count is 0, 1: it is at least 1); with `values: false` no
+ * published value is used: the interval the attacker has from statuses and relations alone.
  */
 async function fullLp(
   cells: ComputedCell[],
   rows: PublishedCell[],
   base: number,
+  opts: { status?: ReadonlyMap<string, 0 | 1>; values?: boolean } = {},
 ): Promise<Map<string, [number, number]>> {
   const highs = await loadHighs();
   const id = (c: { regionCode?: string; region_code?: string; breakdown: string }): string =>
@@ -103,12 +134,15 @@ async function fullLp(
       );
   const bounds: string[] = [];
   for (const r of rows) {
-    if (r.status === 'published') {
+    const st = opts.status?.get(id(r));
+    let lo = st === 1 ? 1 : 0;
+    let hi = st === 0 ? 0 : Infinity;
+    if (r.status === 'published' && opts.values !== false) {
       const h = base > 1 ? base / 2 : 0;
-      bounds.push(
-        `${Math.max(0, (r.numerator as number) - h)} <= ${id(r)} <= ${(r.numerator as number) + h}`,
-      );
-    } else bounds.push(`${id(r)} >= 0`);
+      lo = Math.max(lo, (r.numerator as number) - h);
+      hi = Math.min(hi, (r.numerator as number) + h);
+    }
+    bounds.push(hi === Infinity ? `${id(r)} >= ${lo}` : `${lo} <= ${id(r)} <= ${hi}`);
   }
   const out = new Map<string, [number, number]>();
   for (const r of rows) {
@@ -131,6 +165,8 @@ const shapeArb = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 const countsArb = fc.array(fc.nat({ max: 25 }), { minLength: 4, maxLength: 12 });
+/** Counts that often stay small up the hierarchy too (a gemeente of small wijken). */
+const smallCountsArb = fc.array(fc.nat({ max: 6 }), { minLength: 4, maxLength: 12 });
 
 describe('protect: properties on random hierarchical tables', () => {
   it('the independent full-table LP finds no primary interval narrower than required', async () => {
@@ -157,7 +193,8 @@ describe('protect: properties on random hierarchical tables', () => {
             expect(hi).toBeGreaterThanOrEqual(n - 1e-6);
             expect(hi - lo).toBeGreaterThanOrEqual(Math.max(5, 0.2 * n) - 1e-6);
             // An attacker who knows the rules and guesses the cell is primary knows n ∈ [1, 4];
-            // the table must not narrow that: the full LP interval covers the whole range.
+            // the table must not narrow that: the full LP interval covers the whole range (counts
+            // only: no status bounds them, so the prior range is all of [1, 4], width 3).
             expect(Math.min(hi, 4) - Math.max(lo, 1)).toBeGreaterThanOrEqual(3 - 1e-6);
           });
           // Published counts are rounded to the base and primaries are never published.
@@ -175,17 +212,26 @@ describe('protect: properties on random hierarchical tables', () => {
   });
 
   it('for frequency-unsafe counts, interval ∩ rule range has the required width in every passing release', async () => {
+    // Tables whose counts also carry medians (zero policy 'safe' then: a median of no units is
+    // not-applicable, which tells a zero that rule 'zero' would protect) give the attacker status
+    // bounds: a count behind a confidential median is ≥ 1, a gemeente of k such wijken ≥ k. The
+    // range the table must leave open is then the prior range (rule range ∩ status bounds), and
+    // every release must still pass: the requirement is one that suppression can meet.
+    let binding = 0;
     await fc.assert(
       fc.asyncProperty(
         shapeArb,
-        countsArb,
+        fc.oneof(countsArb, smallCountsArb),
         fc.boolean(),
         fc.constantFrom(1, 5),
         fc.constantFrom(5, 10),
-        fc.constantFrom<'safe' | 'unsafe'>('safe', 'unsafe'),
+        fc.constantFrom<'safe' | 'unsafe' | 'medians'>('safe', 'unsafe', 'medians'),
         fc.constantFrom(3, 10),
-        async (shape, counts, byG, base, mf, zero, minRange) => {
-          const cells = randomTable(shape, counts, byG);
+        async (shape, counts, byG, base, mf, mode, minRange) => {
+          const counted = randomTable(shape, counts, byG);
+          const medians = mode === 'medians';
+          const zero = mode === 'unsafe' ? 'unsafe' : 'safe';
+          const cells = medians ? [...counted, ...mediansOf(counted)] : counted;
           const p = profile({
             minFrequency: mf,
             minRange,
@@ -193,45 +239,66 @@ describe('protect: properties on random hierarchical tables', () => {
             roundingBase: base,
             zeroPolicy: zero,
           });
-          const res = await protect({ cells, profiles: { x: p } });
+          const m: RuleProfile = {
+            ...DEFAULT_PROFILES.median,
+            minFrequency: mf,
+            minRange,
+            safetyRange: 20,
+            roundingBase: base,
+          };
+          const res = await protect({ cells, profiles: medians ? { x: p, m } : { x: p } });
           expect(res.audit.passed).toBe(true);
           const [rl, rh] = [zero === 'unsafe' ? 0 : 1, mf - 1];
-          const lp = await fullLp(cells, res.cells, base);
+          const countRows = res.cells.slice(0, counted.length);
+          const status = medians ? statusesOf(res.cells.slice(counted.length)) : undefined;
+          const lp = await fullLp(counted, countRows, base, { status });
+          // The independent prior: the whole-table LP with the statuses and no published value.
+          const prior = medians
+            ? await fullLp(counted, countRows, base, { status, values: false })
+            : null;
           let checked = 0;
           for (const rule of res.audit.rules) {
             if (rule.rule !== 'frequency' && rule.rule !== 'zero') continue;
             for (const i of rule.intervals) {
-              // The audit's own report: the rule range is known, and the interval covers it.
+              const [region, bd] = i.variable.split('|').slice(2) as [string, string];
+              const key = `v_${region}_${bd.replace(/[^A-Za-z0-9]/g, '')}`;
+              const [slo, shi] = prior?.get(key) ?? [0, Infinity];
+              const [pl, ph] = [Math.max(rl, slo), Math.min(rh, shi)];
+              // The audit's own report: the rule range is known; the prior range holds the
+              // independent one (it may be wider: the safe side); the interval covers it.
               expect(i.ruleRange).toEqual({ lower: rl, upper: rh });
-              expect(i.rangeRequired).toBeCloseTo(Math.min(i.required, rh - rl), 9);
+              const pr = i.priorRange as { lower: number; upper: number };
+              if (!medians) expect(pr).toEqual({ lower: rl, upper: rh });
+              expect(pr.lower).toBeLessThanOrEqual(pl + 1e-6);
+              expect(pr.upper).toBeGreaterThanOrEqual(ph - 1e-6);
+              expect(i.rangeRequired).toBeCloseTo(Math.min(i.required, pr.upper - pr.lower), 9);
+              if ((i.rangeRequired as number) < Math.min(i.required, rh - rl) - 1e-9) binding++;
               const inside = Math.min(i.upper, rh) - Math.max(i.lower, rl);
               expect(inside).toBeGreaterThanOrEqual((i.rangeRequired as number) - 1e-6);
               expect(i.upper - i.lower).toBeGreaterThanOrEqual(i.required - 1e-6);
-              // And the independent whole-table LP agrees (it is at least as wide).
-              const [b] = i.variable.split('|').slice(2);
-              const region = b as string;
-              const bd = i.variable.split('|')[3] as string;
-              const [lo, hi] = lp.get(`v_${region}_${bd.replace(/[^A-Za-z0-9]/g, '')}`) as [
-                number,
-                number,
-              ];
+              // And the independent whole-table LP agrees (it is at least as wide), and leaves
+              // open all of the independent prior range, up to the required width.
+              const [lo, hi] = lp.get(key) as [number, number];
               expect(lo).toBeLessThanOrEqual(i.lower + 1e-6);
               expect(hi).toBeGreaterThanOrEqual(i.upper - 1e-6);
               expect(Math.min(hi, rh) - Math.max(lo, rl)).toBeGreaterThanOrEqual(
-                Math.min(Math.max(minRange, 0.2 * i.truth), rh - rl) - 1e-6,
+                Math.min(Math.max(minRange, 0.2 * i.truth), ph - pl) - 1e-6,
               );
               checked++;
             }
           }
-          const unsafe = cells.filter((c) => {
+          const unsafe = counted.filter((c) => {
             const n = c.numerator as number;
             return (n > 0 && n < mf) || (n === 0 && zero === 'unsafe');
           }).length;
           expect(checked).toBe(unsafe);
         },
       ),
-      { numRuns: 30, seed: 4711 },
+      { numRuns: 40, seed: 4711 },
     );
+    // The runs do reach the case the prior range is for: statuses narrow the rule's range below
+    // what it would ask (measured against the rule's range, those releases could never pass).
+    expect(binding).toBeGreaterThan(0);
   });
 
   it('is deterministic: the same input gives the same pattern, also with cells shuffled', async () => {
@@ -283,12 +350,15 @@ describe('protect: hand-checked cases', () => {
     ]);
     const i = r.audit.rules.find((x) => x.rule === 'frequency')?.intervals[0];
     // The margin is the smaller of width − required (11 − 10) and, inside the rule's own range
-    // [1, 4], the width there minus min(10, 3): the whole range is covered, margin 0.
+    // [1, 4], the width there minus min(10, 3): the whole range is covered, margin 0. Counts
+    // only: no status bounds them, so the prior range is the rule's range and the requirement
+    // inside it its whole width, 3 (not the stop-gap's half, 1.5).
     expect(i).toMatchObject({
       lower: 0,
       upper: 11,
       required: 10,
       ruleRange: { lower: 1, upper: 4 },
+      priorRange: { lower: 1, upper: 4 },
       rangeRequired: 3,
       margin: 0,
       passed: true,

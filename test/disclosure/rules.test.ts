@@ -135,11 +135,18 @@ describe('medians: a profile of their own', () => {
     expect([...rows.values()].some((x) => x.status === 'suppressed-secondary')).toBe(true);
     expect(r.stats.suppressedByRule['nk-dominance']).toBeUndefined();
     // Audited as a count: the units variable, the rule's range [1, 9], width 10 overall and the
-    // whole of [1, 9] inside it.
+    // whole of [1, 9] inside it. The statuses say GM0004 has at least 1 unit (its median is not
+    // not-applicable), which the rule's range says already: the prior range is [1, 9] as well,
+    // and the requirement inside it its whole width, 8 (not the stop-gap's half, 4).
     const iv = r.audit.rules
       .find((x) => x.rule === 'frequency')
       ?.intervals.find((i) => i.variable === 'units|2023|GM0004|');
-    expect(iv).toMatchObject({ truth: 7, required: 10, ruleRange: { lower: 1, upper: 9 } });
+    expect(iv).toMatchObject({
+      truth: 7,
+      required: 10,
+      ruleRange: { lower: 1, upper: 9 },
+      priorRange: { lower: 1, upper: 9 },
+    });
     expect(iv!.rangeRequired).toBe(8);
     expect(iv!.upper - iv!.lower).toBeGreaterThanOrEqual(10);
     expect(iv!.lower).toBeLessThanOrEqual(1);
@@ -368,7 +375,7 @@ describe('group disclosure agrees with the zero policy', () => {
 });
 
 describe('an attacker who knows the rules', () => {
-  it('capacityNeeded: the plain width, or the whole rule range [1, 9] when that asks more', () => {
+  it('capacityNeeded: the plain width, or the whole prior range ([1, 9] here) when that asks more', () => {
     // No range: the old requirement (width 10 for count 3 needs 7 above; for 9, 5 either way).
     expect(capacityNeeded(3, 10, -Infinity, Infinity)).toBe(7);
     expect(capacityNeeded(9, 10, -Infinity, Infinity)).toBe(5);
@@ -378,6 +385,10 @@ describe('an attacker who knows the rules', () => {
     expect(capacityNeeded(5, 10, 1, 9)).toBe(5);
     // τ-Argus ex1: 137 of threshold 138, range [1, 137], safety range 27.4: 27.4 downwards.
     expect(capacityNeeded(137, 27.4, 1, 137)).toBeCloseTo(27.4, 9);
+    // Prior range [2, 9] (statuses say ≥ 2): 3 needs 6 up to reach 9, but 7 for width 10 overall
+    // (3 − min(3, 7) = 0 … 3 + 7); 9 needs 7 down to reach 2.
+    expect(capacityNeeded(3, 10, 2, 9)).toBe(7);
+    expect(capacityNeeded(9, 10, 2, 9)).toBe(7);
   });
 
   it('a pattern wide enough but narrowing a small count inside [1, 9] fails; protect widens it', async () => {
@@ -421,7 +432,16 @@ describe('an attacker who knows the rules', () => {
     });
     const rep = await audit({ cells, published, profiles, exactIntervals: true });
     const am = rep.failing.find((f) => f.variable === 'ind|2023|A|group=m');
-    expect(am).toMatchObject({ lower: 7, upper: 59, required: 10, rangeRequired: 8 });
+    // A table of counts only: no status bounds a count, so the prior range is the rule's range
+    // and the requirement inside it its whole width, 8 (not the stop-gap's half, 4).
+    expect(am).toMatchObject({
+      lower: 7,
+      upper: 59,
+      required: 10,
+      ruleRange: { lower: 1, upper: 9 },
+      priorRange: { lower: 1, upper: 9 },
+      rangeRequired: 8,
+    });
     expect(am!.margin).toBe(2 - 8);
     expect(rep.passed).toBe(false);
 
@@ -434,5 +454,90 @@ describe('an attacker who knows the rules', () => {
       }
     }
     expect(r.stats.secondaryCells).toBeGreaterThan(2);
+  });
+
+  it('what the statuses tell is the prior: a wijk whose two buurten have a confidential ratio is ≥ 2, and is protected within [2, 9]', async () => {
+    // zorgaanbieders (a count) is the denominator of a share. Every share of a buurt, wijk or
+    // gemeente with a denominator below 50 is withheld (min-denominator), but is not
+    // not-applicable: the attacker knows each of those counts is at least 1, so WK000101 =
+    // BU00010101 (1) + BU00010102 (2) is at least 2 whatever is published. Its rule's range is
+    // [1, 9]; asking the table to leave all of it open (8 wide) could never be met, which refused
+    // the demo release. The prior range [2, 9] is what no pattern can take from the attacker.
+    const wk = (code: string, n: number): [Where, number] => [
+      { regionLevel: 'wijk', regionCode: code, parentCode: 'GM0001' },
+      n,
+    ];
+    const bu = (code: string, n: number): [Where, number] => [
+      { regionLevel: 'buurt', regionCode: code, parentCode: code.replace('BU', 'WK').slice(0, 8) },
+      n,
+    ];
+    const regions: [Where, number][] = [
+      [NL, 313],
+      [gm('GM0001'), 113],
+      [gm('GM0002'), 200],
+      wk('WK000101', 3),
+      wk('WK000102', 45),
+      wk('WK000103', 65),
+      bu('BU00010101', 1),
+      bu('BU00010102', 2),
+      bu('BU00010201', 20),
+      bu('BU00010202', 25),
+      bu('BU00010301', 30),
+      bu('BU00010302', 35),
+    ];
+    const shareOf = ([w, d]: [Where, number]): ComputedCell => ({
+      ...base,
+      ...w,
+      indicatorId: 'pct',
+      value: 0,
+      numerator: 0,
+      denominator: d,
+      contributors: 0,
+      numeratorKey: 'veroordeeld',
+      denominatorKey: 'zorg',
+    });
+    const cells = [
+      ...regions.map(([w, n]) => unitsCell(w, n, 'cnt', 'zorg')),
+      ...regions.map(shareOf),
+    ];
+    const profiles = { cnt: DEFAULT_PROFILES.count, pct: DEFAULT_PROFILES.ratio };
+    const r = await protect({ cells, profiles });
+    expect(r.audit.passed).toBe(true);
+    const freq = r.audit.rules.find((x) => x.rule === 'frequency')?.intervals ?? [];
+    const wijk = freq.find((i) => i.variable === 'zorg|2023|WK000101|');
+    expect(wijk).toMatchObject({
+      truth: 3,
+      ruleRange: { lower: 1, upper: 9 },
+      priorRange: { lower: 2, upper: 9 },
+      rangeRequired: 7,
+      passed: true,
+    });
+    expect(wijk!.lower).toBeCloseTo(2, 9);
+    expect(wijk!.upper).toBeGreaterThanOrEqual(12 - 1e-6);
+    // A buurt's own status says no more than its rule's range: all of [1, 9] stays open.
+    const buurt = freq.find((i) => i.variable === 'zorg|2023|BU00010102|');
+    expect(buurt).toMatchObject({ priorRange: { lower: 1, upper: 9 }, rangeRequired: 8 });
+    expect(buurt!.lower).toBeLessThanOrEqual(1 + 1e-6);
+    expect(buurt!.upper).toBeGreaterThanOrEqual(9 - 1e-6);
+
+    // With every figure withheld the attacker still has [2, ∞) for the wijk: the statuses alone.
+    const nothing = r.cells.map((x) =>
+      x.status === 'published'
+        ? {
+            ...x,
+            status: 'suppressed-secondary' as const,
+            rule: 'secondary',
+            value: null,
+            numerator: null,
+            denominator: null,
+          }
+        : x,
+    );
+    const all = await audit({ cells, published: nothing, profiles, exactIntervals: true });
+    expect(all.passed).toBe(true);
+    const bare = all.rules
+      .find((x) => x.rule === 'frequency')
+      ?.intervals.find((i) => i.variable === 'zorg|2023|WK000101|');
+    expect(bare).toMatchObject({ lower: 2, upper: Infinity, margin: 0 });
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The two state-store backends for tests: SQLite in a temp dir, and PostgreSQL from
- * SAMENZICHT_TEST_DATABASE_URL in a fresh database per test file and schema per store. Without that variable the PostgreSQL
- * suites are skipped locally, but CI fails, since CI always starts a server.
+ * The two state-store backends for tests: SQLite in a temp dir, and PostgreSQL in a fresh
+ * database per test file and schema per store, on the server named by
+ * SAMENZICHT_TEST_DATABASE_URL: the one CI starts, else the embedded PostgreSQL that the vitest
+ * global setup (`postgres-global-setup.ts`) starts for the run. Neither suite is ever skipped: a
+ * test that gets no server fails, saying so.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,16 +12,18 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.js';
 
-export const PG_URL = process.env.SAMENZICHT_TEST_DATABASE_URL;
-if (!PG_URL && process.env.CI) {
-  throw new Error(
-    'CI is set but SAMENZICHT_TEST_DATABASE_URL is not: the PostgreSQL suite must run in CI',
-  );
+/** The server's URL; throws where there is none (a PostgreSQL test fails, never skips). */
+export function postgresUrl(): string {
+  const url = process.env.SAMENZICHT_TEST_DATABASE_URL;
+  if (!url)
+    throw new Error(
+      'no PostgreSQL for the tests: SAMENZICHT_TEST_DATABASE_URL is unset, and the vitest global setup (test/store/postgres-global-setup.ts, in vitest.config.ts) starts an embedded one only for `npm test` / `npx vitest`',
+    );
+  return url;
 }
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  available: boolean;
   open(): Promise<Store>;
   /** Removes every store this backend opened (temp dirs, schemas). */
   cleanup(): Promise<void>;
@@ -30,7 +34,6 @@ function sqliteBackend(): Backend {
   const stores: Store[] = [];
   return {
     name: 'sqlite',
-    available: true,
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'samenzicht-store-'));
       dirs.push(dir);
@@ -56,7 +59,7 @@ function postgresBackend(): Backend {
   let database: string | null = null;
   let url: string | null = null;
   async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: PG_URL });
+    const c = new pg.Client({ connectionString: postgresUrl() });
     await c.connect();
     try {
       return await fn(c);
@@ -66,14 +69,12 @@ function postgresBackend(): Backend {
   }
   return {
     name: 'postgres',
-    available: Boolean(PG_URL),
     async open() {
-      if (!PG_URL) throw new Error('no PostgreSQL');
       if (!url) {
         const name = `samenzicht_t_${randomBytes(6).toString('hex')}`;
         await admin((c) => c.query(`CREATE DATABASE ${name}`));
         database = name;
-        const u = new URL(PG_URL);
+        const u = new URL(postgresUrl());
         u.pathname = `/${name}`;
         url = u.href;
       }
@@ -90,7 +91,7 @@ function postgresBackend(): Backend {
     async cleanup() {
       for (const s of stores) await s.close().catch(() => undefined);
       const db = database;
-      if (PG_URL && db) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+      if (db) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };

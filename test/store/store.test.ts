@@ -7,7 +7,7 @@ import { Governance, entryHash, verifyAuditTrail } from '../../src/governance/in
 import { backends } from './backends.js';
 
 for (const backend of backends()) {
-  describe.skipIf(!backend.available)(`state store on ${backend.name}`, () => {
+  describe(`state store on ${backend.name}`, () => {
     afterAll(() => backend.cleanup());
 
     async function storeWithTrail(n: number) {

@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of the dashboard in Debian's Chromium (never a downloaded browser): search,
+ * End-to-end tests of the dashboard in Chromium from `launchChromium()` (./browser.ts): search,
  * profile, map with zoom into buurten, indicator page with CSV download, release and governance
  * pages; axe-core on every page, a check that no page names how a figure was withheld, and a
  * screenshot of each. The server imitates the public API with small default page sizes, so that
@@ -7,22 +7,14 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureDashboardBuilt, DIST, ROOT } from './build.js';
 import { RULE_NAMES } from '../../web/src/words.js';
 import { buildFixture, latestPublished } from './fixture.js';
 import { startFixtureServer, TEST_TOKEN, type FixtureServer } from './server.js';
 import { FORBIDDEN } from './forbidden.js';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from './browser.js';
 const SHOTS = join(ROOT, 'test-results', 'web');
 const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
@@ -43,11 +35,7 @@ beforeAll(async () => {
     // Buurten of one indicator and year (40) take two pages; lists take two or more.
     defaultLimits: { cells: 25, indicators: 2, regions: 4, releases: 2 },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     acceptDownloads: true,
     viewport: { width: 1280, height: 900 },
@@ -292,6 +280,49 @@ describe('dashboard', () => {
     expect(values.length).toBe(4);
     expect(values.every((v) => v.startsWith('.'))).toBe(true);
     await check('map-buurten-vlieland');
+  });
+
+  it('says where wijken and buurten are generated, in Dutch and in English, and not where they are real', async () => {
+    const note = '.sz-synthetic';
+    const nl =
+      'De wijken en buurten van Vlieland zijn gegenereerd: de meegeleverde CBS-indeling heeft ze niet. Cijfers per wijk en buurt zijn daar geen echte gebieden.';
+    const en =
+      'The wijken and buurten of Vlieland are generated: the shipped CBS division does not have them. Figures per wijk and buurt there are not real areas.';
+    expect(fixture.regions.filter((r) => r.synthetic).map((r) => r.code.slice(2, 6))).toEqual(
+      Array(6).fill('0096'),
+    );
+    await visit('#/gemeente/GM0096', `${note}[data-gemeente=GM0096]`);
+    expect(await page.locator(note).innerText()).toBe(nl);
+    await check('profile-synthetic');
+    await visit('#/kaart?gemeente=GM0096&level=buurt', 'svg.sz-map path[data-code^=BU0096]');
+    await page.waitForSelector(`${note}[data-gemeente=GM0096]`);
+    expect(await page.locator(note).innerText()).toBe(nl);
+    await check('map-buurten-synthetic');
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    onTestFinished(() => page.evaluate('localStorage.removeItem("samenzicht-lang")'));
+    await page.waitForSelector(`${note}:has-text("The wijken and buurten")`);
+    expect(await page.locator(note).innerText()).toBe(en);
+    await page.getByLabel('Level').selectOption('wijk');
+    await page.waitForSelector('svg.sz-map path[data-code^=WK0096]');
+    expect(await page.locator(note).innerText()).toBe(en);
+    await visit('#/gemeente/GM0096', 'h1:has-text("Gemeente Vlieland")');
+    await page.waitForSelector(note);
+    expect(await page.locator(note).innerText()).toBe(en);
+    await page.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+    await page.waitForSelector(`${note}:has-text("De wijken en buurten")`);
+
+    // Real wijken and buurten: no note, once the page knows them (a fresh load, nothing cached).
+    await page.goto('about:blank');
+    const wijken = page.waitForResponse((r) =>
+      r.url().includes('/api/v1/regions?level=wijk&parent=GM0518'),
+    );
+    await visit('#/gemeente/GM0518', 'table tbody tr');
+    await wijken;
+    await page.waitForTimeout(300);
+    expect(await page.locator(note).count()).toBe(0);
+    await visit('#/kaart?gemeente=GM0518&level=buurt', 'svg.sz-map path[data-code^=BU0518]');
+    await page.waitForTimeout(300);
+    expect(await page.locator(note).count()).toBe(0);
   });
 
   it('shows the indicator page and downloads its CSV with "." for confidential cells', async () => {

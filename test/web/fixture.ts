@@ -1,7 +1,8 @@
 /**
  * A deterministic fixture of the public API for the dashboard tests and the API benchmark:
- * gemeenten laid out as rectangles (wijken and buurten as strips inside them), three indicators,
- * published releases (one withdrawn) and a candidate, with confidential figures in small areas.
+ * gemeenten laid out as rectangles (wijken and buurten as strips inside them; Vlieland's are
+ * synthetic, the others real), three indicators, published releases (one withdrawn) and a
+ * candidate, with confidential figures in small areas.
  * Rings are written counter-clockwise (RFC 7946) on purpose: the dashboard must rewind them.
  *
  * `buildFixture()` is the one generator: it returns the public cells (`cells`), regions and
@@ -315,6 +316,8 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
       population: pop,
     });
     const digits = code.slice(2);
+    // Vlieland's wijken and buurten are generated (as for a gemeente the CBS division lacks them).
+    const generated = code === 'GM0096';
     for (let w = 0; w < nWk; w++) {
       const wk = `WK${digits}${String(w).padStart(2, '0')}`;
       const wSouth = south + (H * w) / nWk;
@@ -324,7 +327,7 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
         name: `Wijk ${w + 1} ${named ? named[1] : g + 1}`,
         level: 'wijk',
         parentCode: code,
-        synthetic: true,
+        synthetic: generated,
         box: [west, wSouth, west + W, wNorth],
         population: Math.round(pop / nWk),
       });
@@ -335,7 +338,7 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
           name: `Buurt ${w + 1}.${b + 1} ${named ? named[1] : g + 1}`,
           level: 'buurt',
           parentCode: wk,
-          synthetic: true,
+          synthetic: generated,
           box: [west + (W * b) / nBu, wSouth, west + (W * (b + 1)) / nBu, wNorth],
           // One tiny buurt in Maastricht: confidential alone in its wijk, so a partner is too.
           population: code === 'GM0935' && w === 0 && b === 0 ? 40 : Math.round(pop / nWk / nBu),

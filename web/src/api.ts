@@ -193,9 +193,11 @@ export async function fetchAllPages<R extends Paged, K extends ListKey<R>>(
   const seen = new Set<string>();
   let next = first.page?.next ?? null;
   while (next !== null) {
-    // Absolute as the contract says; relative links resolve against the page, as a link would.
+    // `next` is absolute, built from the server's configured public URL; the dashboard asks its
+    // own origin for the same path, so it keeps working when it is reached under another name.
     const here = (globalThis as { location?: { href: string } }).location?.href;
-    const target = new URL(next, here).href;
+    const link = new URL(next, here);
+    const target = here ? new URL(link.pathname + link.search, here).href : link.href;
     if (seen.has(target)) throw new Error(`paging repeats ${target}`);
     seen.add(target);
     const page = await getJson<R>(target, init);

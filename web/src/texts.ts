@@ -88,6 +88,8 @@ const nl = {
   'statusnot-applicable': 'kan niet voorkomen',
   statusmissing: 'geen gegevens',
   noGeometry: 'Voor dit niveau zijn geen grenzen beschikbaar.',
+  syntheticSubAreas:
+    'De wijken en buurten van {name} zijn gegenereerd: de meegeleverde CBS-indeling heeft ze niet. Cijfers per wijk en buurt zijn daar geen echte gebieden.',
   definition: 'Definitie',
   methodology: 'Methode',
   sources: 'Bronnen',
@@ -281,6 +283,8 @@ const en: Record<Key, string> = {
   'statusnot-applicable': 'cannot occur',
   statusmissing: 'no data',
   noGeometry: 'No boundaries are available for this level.',
+  syntheticSubAreas:
+    'The wijken and buurten of {name} are generated: the shipped CBS division does not have them. Figures per wijk and buurt there are not real areas.',
   definition: 'Definition',
   methodology: 'Methodology',
   sources: 'Sources',

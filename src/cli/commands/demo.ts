@@ -5,11 +5,13 @@ import type { Command } from 'commander';
 import { loadRegionSet, resolveRegionsDir, RegionsDirError } from '../../regions/index.js';
 import {
   runDemo,
+  checkDemoDir,
+  DEMO_DEFAULTS,
   DEMO_STAGES,
   DEFAULT_SCOPE,
   DemoDirError,
-  prepareDemoDir,
 } from '../../pipeline/demo.js';
+import { AreaError, NATIONWIDE, parseAreaSpec, selectArea } from '../../synth/index.js';
 import type { RunScope } from '../../pipeline/compute.js';
 import { CATALOGUE } from '../../engine/index.js';
 import { ConsoleProgress, runStage } from '../../pipeline/progress.js';
@@ -26,8 +28,34 @@ import {
 
 export const DEFAULT_DATA_DIR = 'data';
 export const DEFAULT_PORT = 8080;
-export const DEFAULT_SCALE = 0.01;
-export const DEFAULT_SEED = 2023;
+export const DEFAULT_AREA = DEMO_DEFAULTS.area;
+export const DEFAULT_SCALE = DEMO_DEFAULTS.scale;
+export const DEFAULT_SEED = DEMO_DEFAULTS.seed;
+
+/** `--area` checked for its form (the codes are checked against the region set later). */
+export function parseAreaOption(text: string): string {
+  try {
+    const spec = parseAreaSpec(text);
+    return spec === NATIONWIDE ? NATIONWIDE : spec.join(',');
+  } catch (err) {
+    if (err instanceof AreaError) throw new UsageError(`--${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * The area when `--area` is not given: the default area of the real division, the whole country
+ * of the synthetic one (whose codes are GM9001…, VR01…).
+ */
+export function defaultAreaFor(regions: { source: { kind: string } }): string {
+  return regions.source.kind === 'synthetic' ? NATIONWIDE : DEFAULT_AREA;
+}
+
+/** `--scale` (already parsed), or the default of the area: its full population, 1% for NL. */
+export function scaleFor(area: string, scale: number | undefined): number {
+  if (scale !== undefined) return scale;
+  return area === NATIONWIDE ? DEMO_DEFAULTS.nationwideScale : DEMO_DEFAULTS.scale;
+}
 
 /** Resolves where the region set comes from; a missing directory is a usage error. */
 export function regionsDirFromOption(option: string | undefined): string | null {
@@ -53,7 +81,7 @@ function indicatorList(text: string, option: string): string[] {
   return ids;
 }
 
-/** `--indicators` and `--detail` into the run's scope. */
+/** `--indicators`, `--detail` and `--[no-]breakdowns` into the run's scope. */
 export function scopeFromOptions(o: {
   indicators?: string;
   detail?: string;
@@ -68,15 +96,18 @@ export function scopeFromOptions(o: {
       ? DEFAULT_SCOPE.detail
       : o.detail === 'all'
         ? 'all'
-        : indicatorList(o.detail, '--detail');
+        : o.detail === 'none'
+          ? []
+          : indicatorList(o.detail, '--detail');
   return { indicators, detail, breakdowns: o.breakdowns ?? DEFAULT_SCOPE.breakdowns };
 }
 
 interface DemoCliOptions {
+  area?: string;
   breakdowns?: boolean;
   indicators?: string;
   detail?: string;
-  scale: string;
+  scale?: string;
   seed: string;
   regions?: string;
   out: string;
@@ -87,11 +118,16 @@ interface DemoCliOptions {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the whole flow on a synthetic Netherlands, then serve the dashboard')
+    .description(
+      'run the whole flow on a synthetic part of the Netherlands, then serve the dashboard',
+    )
+    .option(
+      '--area <AREA>',
+      `what to generate and publish: a veiligheidsregio VRxx, gemeenten GMxxxx,GMxxxx,… or NL (default ${DEFAULT_AREA}; NL with --regions synthetic)`,
+    )
     .option(
       '--scale <S>',
-      'fraction of the Dutch population to generate (0.001 to 1)',
-      String(DEFAULT_SCALE),
+      "fraction of the area's inhabitants to generate, 0.001 to 1 (default 1; 0.01 with --area NL)",
     )
     .option('--seed <N>', 'seed of the synthetic data', String(DEFAULT_SEED))
     .option('--regions <DIR>', 'directory with CBS region files')
@@ -100,23 +136,25 @@ export function register(program: Command): void {
     .option('--indicators <IDS>', 'comma-separated indicators to publish (default: all)')
     .option(
       '--detail <IDS>',
-      "indicators also published per wijk and buurt, or 'all' (default: none)",
+      "indicators published per wijk and buurt: comma-separated, 'all' or 'none' (default: all)",
     )
-    .option('--breakdowns', 'also publish breakdowns by sex and age group')
+    .option('--breakdowns', 'publish the breakdowns by sex and age group (the default)')
+    .option('--no-breakdowns', 'publish totals only')
     .option('--no-serve', 'stop after publishing the release')
     .option(
       '--public-url <URL>',
       'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http://localhost:<port>)',
     )
     .action(async (o: DemoCliOptions & { publicUrl?: string }) => {
-      const scale = parseScale(o.scale);
+      const areaOption = o.area === undefined ? undefined : parseAreaOption(o.area);
+      const scaleOption = o.scale === undefined ? undefined : parseScale(o.scale);
       const scope = scopeFromOptions(o);
       const seed = parseSeed(o.seed);
       const port = parsePort(o.port);
       const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
       const dataDir = writableDir(o.out);
       try {
-        prepareDemoDir(dataDir);
+        checkDemoDir(dataDir);
       } catch (err) {
         if (err instanceof DemoDirError) throw new UsageError(err.message);
         throw err;
@@ -130,11 +168,20 @@ export function register(program: Command): void {
         () => loadRegionSet(regionsDir),
         (r) => r.source.description,
       );
+      const area = areaOption ?? defaultAreaFor(regions);
+      const scale = scaleFor(area, scaleOption);
+      try {
+        selectArea(regions, area);
+      } catch (err) {
+        if (err instanceof AreaError) throw new UsageError(`--${err.message}`);
+        throw err;
+      }
       const result = await runDemo({
         scale,
         seed,
         dataDir,
         regions,
+        area,
         progress,
         scope,
         databaseUrl: process.env.DATABASE_URL,
@@ -145,7 +192,8 @@ export function register(program: Command): void {
       const server = await runStage(progress, 'Dashboard and API', () =>
         startServer({
           dataDir,
-          regions,
+          // The area's regions only: the dashboard lists and maps what the release covers.
+          regions: result.area.regions,
           port,
           publicBaseUrl,
           databaseUrl: process.env.DATABASE_URL,

@@ -11,6 +11,7 @@ import {
 } from '../api.js';
 import { Choropleth, HatchDefs, NO_DATA, type Shapes } from '../components/Choropleth.js';
 import { Message } from '../components/Message.js';
+import { SyntheticNote } from '../components/SyntheticNote.js';
 import { Value } from '../components/Value.js';
 import { rewind } from '../geo.js';
 import { formatNumber, useI18n, type Key } from '../i18n.js';
@@ -174,6 +175,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
       </form>
 
       <Heading level={2}>{title}</Heading>
+      {gemeente && <SyntheticNote gemeente={gemeente} />}
       {(geo.loading || cells.loading) && <Message kind="loading" />}
       {geo.error && <Paragraph>{t('noGeometry')}</Paragraph>}
       {cells.error && <Message kind="error" error={cells.error} />}

@@ -13,6 +13,7 @@ import {
   type Comparable,
 } from '../api.js';
 import { Message } from '../components/Message.js';
+import { SyntheticNote } from '../components/SyntheticNote.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { Value } from '../components/Value.js';
 import { formatNumber, useI18n } from '../i18n.js';
@@ -96,6 +97,7 @@ export function ProfilePage({ code }: { code: string }) {
       <Heading level={1}>{t('profileTitle', { name })}</Heading>
       <Paragraph purpose="lead">{t('profileIntro', { name, code, year })}</Paragraph>
       <p className="sz-caution">{t('caution')}</p>
+      <SyntheticNote gemeente={code} />
       <Paragraph>
         {peerCodes.length > 0
           ? t('peersAre', {
