@@ -6,8 +6,8 @@
  *   → purpose-bound run: linkage and indicators → disclosure control and audit
  *   → candidate release → airlock (providers + board) → publication
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { RegionSet } from '../regions/index.js';
 import { describeArea, selectArea, synthesise, type Area } from '../synth/index.js';
 import { writeIndicatorGroundTruth } from '../indicators/index.js';
@@ -20,7 +20,7 @@ import { deliverAll } from './deliver.js';
 import { ingestAll } from './ingest.js';
 import { runIndicators, type RunScope } from './compute.js';
 import { passAirlock } from './airlock.js';
-import { RELEASE_FILES } from '../release/index.js';
+import { readPublicCells } from '../release/index.js';
 
 export interface DemoOptions {
   scale: number;
@@ -299,29 +299,6 @@ export interface ShareCount {
 export const shareOf = (c: ShareCount): number | null =>
   c.published + c.confidential === 0 ? null : c.published / (c.published + c.confidential);
 
-/** One line of the public cells.csv into fields (RFC 4180 quotes). */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 /**
  * Counts by status per `indicator|level` from a release's public cells.csv: of the totals, or
  * (`breakdowns: true`) of the breakdown cells only.
@@ -330,30 +307,14 @@ export function publishedShares(
   releaseDir: string,
   opts: { breakdowns?: boolean } = {},
 ): Map<string, ShareCount> {
-  const text = readFileSync(join(releaseDir, RELEASE_FILES.cellsCsv), 'utf8');
-  const [header, ...lines] = text.split(/\r?\n/);
-  const cols = csvFields(header ?? '');
-  const at = (name: string) => {
-    const i = cols.indexOf(name);
-    if (i < 0) throw new Error(`${releaseDir}: cells.csv has no column ${name}`);
-    return i;
-  };
-  const [iInd, iLevel, iBd, iStatus] = [
-    at('indicator_id'),
-    at('region_level'),
-    at('breakdown'),
-    at('status'),
-  ];
   const out = new Map<string, ShareCount>();
-  for (const line of lines) {
-    if (line === '') continue;
-    const f = csvFields(line);
-    if ((f[iBd] !== '') !== (opts.breakdowns ?? false)) continue;
-    const key = `${f[iInd]}|${f[iLevel]}`;
+  const cells = readPublicCells(dirname(dirname(releaseDir)), basename(releaseDir));
+  for (const cell of cells) {
+    if ((cell.breakdown !== '') !== (opts.breakdowns ?? false)) continue;
+    const key = `${cell.indicator_id}|${cell.region_level}`;
     const c = out.get(key) ?? { published: 0, confidential: 0, notApplicable: 0 };
-    const status = f[iStatus];
-    if (status === 'published') c.published++;
-    else if (status === 'confidential') c.confidential++;
+    if (cell.status === 'published') c.published++;
+    else if (cell.status === 'confidential') c.confidential++;
     else c.notApplicable++;
     out.set(key, c);
   }
