@@ -89,14 +89,14 @@ describe('resolveRegionsDir', () => {
     expect(resolveRegionsDir({ env: {} })).toEqual({ dir: PROJECT, how: 'project' });
   });
 
-  it('defaults to the project data whatever the working directory (no ../shared)', () => {
-    // A working directory whose ../shared does not exist: the default must not care.
+  it('defaults to the project data whatever the working directory (nothing beside the clone)', () => {
+    // A working directory with no shared folder beside it: the default must not care.
     const cwd = join(tmp('regions-cwd'), 'deeper');
     mkdirSync(cwd);
-    expect(existsSync(join(cwd, '../shared'))).toBe(false);
+    expect(existsSync(join(cwd, '..', 'shared'))).toBe(false);
     expect(resolveRegionsDir({ env: {}, cwd })).toEqual({ dir: PROJECT, how: 'project' });
     expect(PROJECT).toMatch(/src\/regions\/cbs-files$/);
-    // No source file of the loader looks at ../shared any more.
+    // No source file of the loader looks beside the clone any more.
     const srcDir = join(HERE, '../../src/regions');
     for (const f of readdirSync(srcDir).filter((n) => n.endsWith('.ts'))) {
       expect(readFileSync(join(srcDir, f), 'utf8'), f).not.toContain('shared/data');

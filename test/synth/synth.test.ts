@@ -75,7 +75,7 @@ describe('synthesise on the CBS region set', () => {
   let defects: Defect[];
 
   beforeAll(async () => {
-    // The division the project ships (no ../shared needed).
+    // The division the project ships (nothing beside the clone needed).
     regions = await loadRegionSet(projectRegionsDir());
     a = await synthesise({
       scale: SCALE,
