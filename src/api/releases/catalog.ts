@@ -99,6 +99,8 @@ export class ReleaseCatalog {
   readonly #verified = new Map<string, Verified>();
   readonly #refused = new Map<string, string>();
   readonly #comparable = new Map<string, Map<string, ComparableResult>>();
+  /** Manifests as the release list reads them (every second): release files never change. */
+  readonly #listMeta = new Map<string, PublicManifest>();
   /** Lifecycle states change rarely (publication, withdrawal): read them at most once a second. */
   #listed: { at: number; list: Promise<PublicReleaseInfo[]> } | null = null;
   static readonly STATE_TTL_MS = 1000;
@@ -200,11 +202,14 @@ export class ReleaseCatalog {
       const state = await this.stateOf(id);
       // Files without a governance record are not a release; candidates are not public.
       if (!state || (state.status !== 'published' && state.status !== 'withdrawn')) continue;
-      let m: PublicManifest;
-      try {
-        m = readPublicManifest(this.dataDir, id);
-      } catch {
-        continue;
+      let m = this.#listMeta.get(id);
+      if (!m) {
+        try {
+          m = readPublicManifest(this.dataDir, id);
+        } catch {
+          continue;
+        }
+        this.#listMeta.set(id, m);
       }
       out.push({
         id,
