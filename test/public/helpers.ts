@@ -21,6 +21,9 @@ export interface TestReleaseOptions {
   rules?: Record<string, RuleProfile>;
   audit?: Record<string, unknown> & { passed: boolean; rules: never[] | unknown[] };
   inputs?: ReleaseManifest['inputs'];
+  /** The release this one revises, and notes (the dashboard's release page shows both). */
+  previousRelease?: string | null;
+  notes?: ReleaseManifest['notes'];
 }
 
 /** Writes a release with real files; returns the digest an approval would sign. */
@@ -47,8 +50,8 @@ export async function writeTestRelease(
         })),
         rules: o.rules ?? Object.fromEntries(indicators.map((i) => [i, DEFAULT_PROFILES.count])),
         inputs: o.inputs ?? [],
-        previousRelease: null,
-        notes: [],
+        previousRelease: o.previousRelease ?? null,
+        notes: o.notes ?? [],
       },
       rows,
       audit: (o.audit ?? { passed: true, rules: [] }) as never,

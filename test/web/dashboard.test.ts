@@ -2,8 +2,12 @@
  * End-to-end tests of the dashboard in Chromium from `launchChromium()` (./browser.ts): search,
  * profile, map with zoom into buurten, indicator page with CSV download, release and governance
  * pages; axe-core on every page, a check that no page names how a figure was withheld, and a
- * screenshot of each. The server imitates the public API with small default page sizes, so that
- * every list the dashboard reads spans several pages and must be followed to `page.next`.
+ * screenshot of each. Most tests run against the real public server (`buildPublicServer`, with
+ * its helmet headers, paging and redirects) over the fixture written as real release files
+ * (./real-server.ts). Those that need what the real server does not make configurable run on the
+ * imitation (./server.ts), each marked with why: small default page sizes (so that every list
+ * spans several pages and must be followed to `page.next`), the fixture's own comparable
+ * gemeenten, and the governance routes.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,18 +17,24 @@ import { ensureDashboardBuilt, DIST, ROOT } from './build.js';
 import { RULE_NAMES } from '../../web/src/words.js';
 import { buildFixture, latestPublished } from './fixture.js';
 import { startFixtureServer, TEST_TOKEN, type FixtureServer } from './server.js';
+import { startRealServer } from './real-server.js';
 import { FORBIDDEN } from './forbidden.js';
 import { launchChromium } from './browser.js';
 const SHOTS = join(ROOT, 'test-results', 'web');
 const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 const fixture = buildFixture();
+/** The imitation of the public API, with small default page sizes and governance. */
 let server: FixtureServer;
+/** The real public server over the fixture's releases. */
+let real: FixtureServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 const failedRequests: string[] = [];
+/** Failed requests to the real server (the imitation's go to `failedRequests`). */
+const failedRealRequests: string[] = [];
 const apiRequests: string[] = [];
 
 beforeAll(async () => {
@@ -35,6 +45,7 @@ beforeAll(async () => {
     // Buurten of one indicator and year (40) take two pages; lists take two or more.
     defaultLimits: { cells: 25, indicators: 2, regions: 4, releases: 2 },
   });
+  real = await startRealServer(fixture, { webDir: DIST });
   browser = await launchChromium();
   context = await browser.newContext({
     acceptDownloads: true,
@@ -47,7 +58,11 @@ beforeAll(async () => {
       pageErrors.push(m.text());
   });
   page.on('response', (r) => {
-    if (r.status() >= 400) failedRequests.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    if (r.status() < 400) return;
+    const u = new URL(r.url());
+    (u.origin === real.url ? failedRealRequests : failedRequests).push(
+      `${r.status()} ${u.pathname}`,
+    );
   });
   page.on('request', (r) => {
     const u = new URL(r.url());
@@ -58,6 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await real?.close();
 });
 
 interface AxeViolation {
@@ -82,8 +98,9 @@ async function axe(p: Page): Promise<string[]> {
   );
 }
 
-async function visit(hash: string, ready: string): Promise<void> {
-  await page.goto(`${server.url}/${hash}`);
+/** Opens the dashboard at `hash` on the real server, or on the imitation (`on`). */
+async function visit(hash: string, ready: string, on: FixtureServer = real): Promise<void> {
+  await page.goto(`${on.url}/${hash}`);
   await page.waitForSelector(ready);
 }
 
@@ -143,11 +160,13 @@ describe('dashboard', () => {
     await page.getByLabel('Gemeente (naam of code)').fill('Den Haag');
     await page.keyboard.press('Enter');
     await page.waitForSelector('h1:has-text("Gemeente \'s-Gravenhage")');
-    expect(page.url()).toBe(`${server.url}/#/gemeente/GM0518`);
+    expect(page.url()).toBe(`${real.url}/#/gemeente/GM0518`);
   });
 
+  // Imitation: the expected reading and method are the fixture's comparable gemeenten
+  // (`fixture.peers`, closest in population); the real server chooses peers by its own method.
   it('shows the gemeente profile with peers, the country, sparklines and a reading with its basis', async () => {
-    await visit('#/gemeente/GM0518', 'table tbody tr');
+    await visit('#/gemeente/GM0518', 'table tbody tr', server);
     await page.waitForSelector('text=Toets:');
     expect(await page.locator('.sz-caution').innerText()).toContain(
       'een hoge waarde betekent niet altijd een ongewenste afwijking',
@@ -228,8 +247,10 @@ describe('dashboard', () => {
     await check('map-gemeenten');
   });
 
+  // Imitation: buurt figures must span two pages (cells page of 25); the real server's default
+  // page sizes are not configurable.
   it('zooms into the buurten of a gemeente by keyboard, then into wijken', async () => {
-    await visit('#/kaart', 'svg.sz-map a[data-code]');
+    await visit('#/kaart', 'svg.sz-map a[data-code]', server);
     apiRequests.length = 0;
     await page.locator('svg.sz-map a[data-code=GM0363]').focus();
     await page.keyboard.press('Enter');
@@ -268,7 +289,11 @@ describe('dashboard', () => {
         c.region_code.startsWith('BU0096'),
     );
     expect(expected.map((c) => c.status)).toEqual(Array(4).fill('confidential'));
-    await visit('#/kaart?gemeente=GM0096&level=buurt', 'svg.sz-map path[data-code^=BU0096]');
+    await visit(
+      '#/kaart?gemeente=GM0096&level=buurt',
+      'svg.sz-map path[data-code^=BU0096]',
+      server,
+    );
     const fills = await page
       .locator('svg.sz-map path.region')
       .evaluateAll((ps) => ps.map((p) => (p as unknown as Attributed).getAttribute('fill')));
@@ -346,9 +371,11 @@ describe('dashboard', () => {
     expect(csv).not.toMatch(FORBIDDEN);
   });
 
+  // Imitation: it checks that the figures of 2023 were read over two pages (cells page of 25),
+  // and the data used (the fixture's inputs, which a real release records as input files).
   it('shows the release page as a readable summary: facts, figures, disclosure, changes', async () => {
     if (!manifest) throw new Error('fixture lacks the manifest of the latest release');
-    await visit('#/release/latest', 'text=Gemeentecijfers 2023');
+    await visit('#/release/latest', 'text=Gemeentecijfers 2023', server);
     expect(await page.locator('h1').innerText()).toBe('Release r2026-03');
     const main = page.locator('main');
     const text = await main.innerText();
@@ -455,10 +482,11 @@ describe('dashboard', () => {
     await page.waitForSelector('text=Gemeentecijfers 2023');
   });
 
+  // Imitation: buildPublicServer has no governance routes (login, agreements, airlock).
   it('lets a signed-in participant see agreements and contributions and approve a candidate', async () => {
     const candidate = fixture.releases.find((r) => r.state === 'candidate');
     if (!candidate) throw new Error('fixture lacks a candidate');
-    await visit('#/governance', 'text=Meld u aan');
+    await visit('#/governance', 'text=Meld u aan', server);
     await check('governance-signed-out');
     await page.getByLabel('E-mailadres').fill('bestuur@example.nl');
     await page.getByLabel('Wachtwoord').fill('fout');
@@ -513,16 +541,23 @@ describe('dashboard', () => {
   it('raised no script errors, and no failed requests but the wrong password', () => {
     expect(pageErrors).toEqual([]);
     expect(failedRequests).toEqual(['401 /api/v1/auth/login']);
+    // The real server derives comparable gemeenten from published `inwoners` (and context)
+    // figures, which the fixture has not: it answers 404 (no comparable gemeenten), which the
+    // profile shows without peers. Nothing else failed.
+    for (const r of failedRealRequests)
+      expect(r).toMatch(/^404 \/api\/v1\/regions\/GM\d{4}\/comparable$/);
   });
 });
 
 /**
- * The public API contract the dashboard is written against, checked on the server it ran on
- * (the imitation here; the same checks hold for the real server).
+ * The public API contract the dashboard is written against, checked on the real server (and on
+ * the imitation where it needs small pages or the fixture's peers).
  */
 describe('public API contract', () => {
-  const get = async (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
-  const json = async <T>(path: string): Promise<T> => (await (await get(path)).json()) as T;
+  const get = async (path: string, init?: RequestInit, on: FixtureServer = real) =>
+    fetch(new URL(path, on.url), init);
+  const json = async <T>(path: string, on: FixtureServer = real): Promise<T> =>
+    (await (await get(path, undefined, on)).json()) as T;
   const COLUMNS = [
     'indicator_id',
     'year',
@@ -544,6 +579,8 @@ describe('public API contract', () => {
     }
   });
 
+  // Imitation: two pages of buurt figures need a cells page of 25, which the real server's fixed
+  // default (10,000) does not give.
   it('pages cells with absolute next links, public columns and statuses only', async () => {
     type Body = {
       release: string;
@@ -555,7 +592,7 @@ describe('public API contract', () => {
       `/api/v1/releases/${latest}/cells?indicator=drugs_verdachten&year=2023&level=buurt`;
     let pages = 0;
     while (next) {
-      const body: Body = await json<Body>(next);
+      const body: Body = await json<Body>(next, server);
       expect(body.release).toBe(latest);
       all.push(...body.cells);
       if (body.page.next) expect(body.page.next).toMatch(/^https?:\/\//);
@@ -597,11 +634,13 @@ describe('public API contract', () => {
     expect(list.page.next).toBeNull();
   });
 
+  // Imitation: the peers are compared with the fixture's (`fixture.peers`), not the real method's.
   it('needs a gemeente for wijk and buurt boundaries, and gives peers with their method in both languages', async () => {
-    expect((await get('/api/v1/regions/geo?level=buurt')).status).toBe(400);
-    expect((await get('/api/v1/regions/geo?level=wijk')).status).toBe(400);
+    expect((await get('/api/v1/regions/geo?level=buurt', undefined, server)).status).toBe(400);
+    expect((await get('/api/v1/regions/geo?level=wijk', undefined, server)).status).toBe(400);
     const geo = await json<{ features: unknown[] }>(
       '/api/v1/regions/geo?level=buurt&within=GM0363',
+      server,
     );
     expect(geo.features.length).toBe(4);
     const c = await json<{
@@ -609,7 +648,7 @@ describe('public API contract', () => {
       release: string;
       peers: string[];
       method: Record<string, string>;
-    }>('/api/v1/regions/GM0518/comparable');
+    }>('/api/v1/regions/GM0518/comparable', server);
     expect(c.release).toBe(latest);
     expect(c.peers).toEqual(fixture.peers('GM0518'));
     expect(Object.keys(c.method).sort()).toEqual(['en', 'nl']);

@@ -53,7 +53,7 @@ export interface FixtureServer {
 
 class BadRequest extends Error {}
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
