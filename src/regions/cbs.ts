@@ -5,7 +5,7 @@ import type { GeometryCollection, GeometryObject, Topology } from 'topojson-spec
 import { field, parseCsv } from './csv.js';
 import { findRegionFile, readRegionJson, readRegionText } from './files.js';
 import { BASE_YEAR, BUURT_FILE, REQUIRED_FILES, WIJK_FILE, describeDir } from './resolve.js';
-import type { GeometryProvider } from './set.js';
+import { nederland, type GeometryProvider } from './set.js';
 import { syntheticSubAreas } from './synthetic.js';
 import type { Region, RegionLevel } from './types.js';
 
@@ -133,14 +133,7 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
     };
   });
   const total = gemeenten.reduce((s, g) => s + (g.inhabitants ?? 0), 0);
-  const nl: Region = {
-    code: 'NL01',
-    name: 'Nederland',
-    level: 'nederland',
-    parentCode: null,
-    synthetic: false,
-    inhabitants: total,
-  };
+  const nl = nederland(total);
 
   const geometry: Partial<Record<RegionLevel, GeometryProvider>> = {
     nederland: () => {

@@ -22,7 +22,7 @@ import {
   projectRegionsDir,
   type ImportedFile,
 } from './resolve.js';
-import type { GeometryProvider } from './set.js';
+import { nederland, type GeometryProvider } from './set.js';
 import { syntheticSubAreas } from './synthetic.js';
 import { RegionImportError, type Region, type RegionLevel } from './types.js';
 
@@ -343,14 +343,7 @@ export async function loadImportedRegions(entry: ImportedFile): Promise<Imported
   const withoutWijken = gemeenten.filter((g) => !hasWijk.has(g.code));
   const synthetic = withoutWijken.flatMap(syntheticSubAreas);
   const total = gemeenten.reduce((s, g) => s + (g.inhabitants ?? 0), 0);
-  const nl: Region = {
-    code: 'NL01',
-    name: 'Nederland',
-    level: 'nederland',
-    parentCode: null,
-    synthetic: false,
-    inhabitants: total,
-  };
+  const nl = nederland(total);
   const vrList = [...vrs.values()].sort((a, b) => a.code.localeCompare(b.code));
 
   const gmOfVr = new Map<string, DivisionFeature[]>();

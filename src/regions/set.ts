@@ -12,6 +12,18 @@ import type { Region, RegionLevel, RegionSet, RegionSource } from './types.js';
 /** Lazily built geometry of one level: code → geometry (only regions that have one). */
 export type GeometryProvider = () => Map<string, Geometry>;
 
+/** The country, the root of every region set, with the inhabitants of its gemeenten. */
+export function nederland(inhabitants: number, synthetic = false): Region {
+  return {
+    code: 'NL01',
+    name: synthetic ? 'Nederland (synthetisch)' : 'Nederland',
+    level: 'nederland',
+    parentCode: null,
+    synthetic,
+    inhabitants,
+  };
+}
+
 /**
  * d3-geo wants clockwise outer rings (the opposite of RFC 7946). A polygon whose outer ring
  * covers more than a hemisphere is wound the wrong way: reverse all its rings.

@@ -1,5 +1,5 @@
 import type { Geometry } from 'geojson';
-import type { GeometryProvider } from './set.js';
+import { nederland, type GeometryProvider } from './set.js';
 import type { Region, RegionLevel } from './types.js';
 
 /** About one buurt per this many inhabitants (CBS: ~13,800 buurten for 17.6 M residents). */
@@ -143,14 +143,7 @@ export function syntheticCountry(seed: number): SyntheticCountry {
     }
   });
   geo.nederland.set('NL01', rect(x0, y0, x0 + 3 * cellW, y0 + 4 * cellH));
-  const nl: Region = {
-    code: 'NL01',
-    name: 'Nederland (synthetisch)',
-    level: 'nederland',
-    parentCode: null,
-    synthetic: true,
-    inhabitants: total,
-  };
+  const nl = nederland(total, true);
   const gemeenten = regions.slice();
   const sub = gemeenten.flatMap(syntheticSubAreas);
   return {

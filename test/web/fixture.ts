@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditRuleReport, PublishedCell, RuleProfile } from '../../src/disclosure/index.js';
+import type { Polygon } from 'geojson';
 import { DEFAULT_PROFILES } from '../../src/disclosure/profiles.js';
 import {
   countByStatus,
@@ -551,15 +552,7 @@ function makeManifest(
   internal: readonly PublishedCell[],
   pub: readonly PublicCell[],
 ): PublicManifest {
-  const byRule = new Map<string, number>();
-  for (const r of internal) if (r.rule) byRule.set(r.rule, (byRule.get(r.rule) ?? 0) + 1);
-  const rules: AuditRuleReport[] = [...byRule.entries()].map(([rule, n]) => ({
-    rule: rule as AuditRuleReport['rule'],
-    cells: n,
-    passed: true,
-    narrowestMargin: null,
-    intervals: [],
-  }));
+  const { rules } = fixtureAudit(internal);
   const own = indicators.filter((i) => rel.indicators.includes(i.id));
   const ownProfiles = Object.fromEntries(own.map((i) => [i.id, profiles[i.id] as RuleProfile]));
   const csv = pub
@@ -644,18 +637,7 @@ export function geoJson(f: Fixture, level: Level, within?: string): unknown {
     features.push({
       type: 'Feature',
       properties: { code: r.code, name: r.name },
-      geometry: {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [w, s],
-            [e, s],
-            [e, n],
-            [w, n],
-            [w, s],
-          ],
-        ],
-      },
+      geometry: boxPolygon([w, s, e, n]),
     });
   }
   return features.length === 0 ? null : { type: 'FeatureCollection', features };
@@ -681,4 +663,37 @@ export function releaseSource(f: Fixture): ReleaseSource {
     regionName: (code) => f.byCode.get(code)?.name,
     latestPublishedId: async () => latestPublished(f)?.id ?? null,
   };
+}
+
+/** A region's box as a GeoJSON polygon (counter-clockwise, RFC 7946: the dashboard rewinds it). */
+export function boxPolygon([w, s, e, n]: [number, number, number, number]): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, s],
+        [e, s],
+        [e, n],
+        [w, n],
+        [w, s],
+      ],
+    ],
+  };
+}
+
+/** The audit of a release's rows as the fixture's manifest reports it: one passed entry per rule. */
+export function fixtureAudit(rows: readonly { rule: string | null }[]): {
+  passed: true;
+  rules: AuditRuleReport[];
+} {
+  const byRule = new Map<string, number>();
+  for (const r of rows) if (r.rule) byRule.set(r.rule, (byRule.get(r.rule) ?? 0) + 1);
+  const rules: AuditRuleReport[] = [...byRule.entries()].map(([rule, n]) => ({
+    rule: rule as AuditRuleReport['rule'],
+    cells: n,
+    passed: true,
+    narrowestMargin: null,
+    intervals: [],
+  }));
+  return { passed: true, rules };
 }

@@ -9,13 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Geometry } from 'geojson';
-import type { AuditRuleReport } from '../../src/disclosure/index.js';
 import type { ReleaseStateLookup } from '../../src/api/releases/catalog.js';
 import { buildPublicServer } from '../../src/pipeline/serve.js';
 import { buildRegionSet, type GeometryProvider } from '../../src/regions/set.js';
 import type { RegionLevel, RegionSet } from '../../src/regions/index.js';
 import { writeTestRelease } from '../public/helpers.js';
-import type { Fixture } from './fixture.js';
+import { boxPolygon, fixtureAudit, type Fixture } from './fixture.js';
 import { freePort, type FixtureServer } from './server.js';
 
 /** The fixture's regions as a RegionSet, each box a counter-clockwise polygon (RFC 7946). */
@@ -26,19 +25,7 @@ export function fixtureRegionSet(f: Fixture): RegionSet {
       const out = new Map<string, Geometry>();
       for (const r of f.regions) {
         if (r.level !== level || !r.box) continue;
-        const [w, s, e, n] = r.box;
-        out.set(r.code, {
-          type: 'Polygon',
-          coordinates: [
-            [
-              [w, s],
-              [e, s],
-              [e, n],
-              [w, n],
-              [w, s],
-            ],
-          ],
-        });
+        out.set(r.code, boxPolygon(r.box));
       }
       return out;
     };
@@ -58,20 +45,6 @@ export function fixtureRegionSet(f: Fixture): RegionSet {
   );
 }
 
-/** The audit of a release's rows as the fixture's manifest reports it: one passed entry per rule. */
-function auditOf(rows: readonly { rule: string | null }[]) {
-  const byRule = new Map<string, number>();
-  for (const r of rows) if (r.rule) byRule.set(r.rule, (byRule.get(r.rule) ?? 0) + 1);
-  const rules: AuditRuleReport[] = [...byRule.entries()].map(([rule, n]) => ({
-    rule: rule as AuditRuleReport['rule'],
-    cells: n,
-    passed: true,
-    narrowestMargin: null,
-    intervals: [],
-  }));
-  return { passed: true, rules };
-}
-
 export async function startRealServer(
   f: Fixture,
   opts: { webDir?: string } = {},
@@ -89,7 +62,7 @@ export async function startRealServer(
           createdAt: rel.createdAt,
           indicators: rel.indicators,
           rules: Object.fromEntries(rel.indicators.map((i) => [i, f.profiles[i]])) as never,
-          audit: auditOf(rows),
+          audit: fixtureAudit(rows),
           previousRelease: rel.previousRelease,
           notes: f.manifests.get(rel.id)?.notes ?? [],
         }),
