@@ -90,6 +90,7 @@ t=$SECONDS
 run 'test -z "${SAMENZICHT_TEST_DATABASE_URL:-}" && npm test' 2>&1 | tee "$FRESH/test.log"
 echo "fresh clone: npm test took $((SECONDS - t)) s"
 bash "$SRC/.ci/no-skips.sh" "$FRESH/test.log"
+run 'bash .ci/failing-run-exits-nonzero.sh'
 grep -q 'embedded PostgreSQL ready' "$FRESH/test.log" ||
   { echo "fresh clone: the tests did not start the embedded PostgreSQL" >&2; exit 1; }
 chromium=$(ls -d "$FRESH"/tmp/samenzicht-chromium-*/chromium 2>/dev/null || true)

@@ -14,6 +14,7 @@ import { releaseRoutes } from './releases/routes.js';
 import { IntegrityError, type ReleaseCatalog } from './releases/catalog.js';
 import { normaliseBaseUrl } from './http/paging.js';
 import { metaRoutes, type IndicatorMeta } from './meta/routes.js';
+import { canonicalV3Url } from './opendata/v3/index.js';
 import { VERSION } from '../version.js';
 
 /** Mounts a capability plugin with its own typed options, e.g. `(app) => app.register(x, o)`. */
@@ -49,6 +50,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         }
       : false,
     ajv: { customOptions: { coerceTypes: true, allErrors: false, removeAdditional: false } },
+    // CBS matches its v3 paths in any case (clients write `ODataFeed/odata` and `ODataApi/OData`
+    // alike), and cbsodata for Python asks `{base}//Datasets` when no catalogue is given.
+    rewriteUrl: (req) => canonicalV3Url(req.url ?? '/'),
+    routerOptions: { ignoreDuplicateSlashes: true },
   });
 
   await app.register(helmet, {

@@ -1,5 +1,6 @@
 /** The indicator catalogue: declarative definitions, their validation, and their ground truth. */
 export * from './schema.js';
+export { THEME_TITLES, themeTitle, type ThemeTitle } from './themes.js';
 export { loadDefinitions, IndicatorDefinitionError } from './load.js';
 export { WITWASGEVOELIGE_SBI, ZORG_SBI } from './sbi.js';
 export { DEFINITIONS } from './definitions.js';

@@ -16,17 +16,9 @@ export const REGION_LEVELS = [
 ] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
 
-export const THEMES = [
-  'drugs',
-  'vastgoed',
-  'verdachte_transacties',
-  'branches',
-  'zorg',
-  'jonge_aanwas',
-  'kwetsbaarheid',
-  'context',
-] as const;
-export type Theme = (typeof THEMES)[number];
+import { THEMES } from './themes.js';
+
+export { THEMES, type Theme } from './themes.js';
 
 export const KINDS = [
   'count',

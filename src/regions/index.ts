@@ -22,7 +22,7 @@ import { buildRegionSet } from './set.js';
 import { syntheticCountry } from './synthetic.js';
 import { RegionsDirError, type RegionSet } from './types.js';
 
-export { REGION_LEVELS, RegionImportError, RegionsDirError } from './types.js';
+export { NATIONAL_CODE, REGION_LEVELS, RegionImportError, RegionsDirError } from './types.js';
 export type { Region, RegionLevel, RegionSet, RegionSource } from './types.js';
 export {
   BASE_YEAR,

@@ -7,7 +7,13 @@ import type {
   Polygon,
   Position,
 } from 'geojson';
-import type { Region, RegionLevel, RegionSet, RegionSource } from './types.js';
+import {
+  NATIONAL_CODE,
+  type Region,
+  type RegionLevel,
+  type RegionSet,
+  type RegionSource,
+} from './types.js';
 
 /** Lazily built geometry of one level: code → geometry (only regions that have one). */
 export type GeometryProvider = () => Map<string, Geometry>;
@@ -15,7 +21,7 @@ export type GeometryProvider = () => Map<string, Geometry>;
 /** The country, the root of every region set, with the inhabitants of its gemeenten. */
 export function nederland(inhabitants: number, synthetic = false): Region {
   return {
-    code: 'NL01',
+    code: NATIONAL_CODE,
     name: synthetic ? 'Nederland (synthetisch)' : 'Nederland',
     level: 'nederland',
     parentCode: null,

@@ -11,6 +11,9 @@ export const REGION_LEVELS: readonly RegionLevel[] = [
   'buurt',
 ] as const;
 
+/** The code of Nederland, the root of every region set (CBS: NL01). */
+export const NATIONAL_CODE = 'NL01';
+
 export interface Region {
   code: string;
   name: string;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildModel, entity, runQuery } from '../../src/api/opendata/odata.js';
+import { buildDataset, datasetIdentity } from '../../src/api/opendata/dataset.js';
+import { entity, runQuery } from '../../src/api/opendata/entity-set.js';
+import { buildV4Model } from '../../src/api/opendata/v4/model.js';
 import {
   compileFilter,
   parseFilter,
@@ -115,6 +117,47 @@ describe('$filter parser', () => {
   });
 });
 
+describe('$filter dialects', () => {
+  const ev = (text: string, r: Row, dialect: 'v3' | 'v4') =>
+    compileFilter(parseFilter(text, SCHEMA, dialect))(r);
+
+  it('v3 spells substring search substringof(needle, haystack), v4 contains(haystack, needle)', () => {
+    fc.assert(
+      fc.property(row, strLit, (r, v) => {
+        const v3 = ev(`substringof(${quote(v)}, S)`, r, 'v3');
+        const v4 = ev(`contains(S, ${quote(v)})`, r, 'v4');
+        expect(v3).toBe(v4);
+        expect(v3).toBe(r.S !== null && r.S.includes(v));
+      }),
+      { numRuns: 200 },
+    );
+    expect(ev("substringof('GM', S) eq true", { S: 'GM0363', N: null }, 'v3')).toBe(true);
+    expect(ev("substringof('GM', S) eq false", { S: 'GM0363', N: null }, 'v3')).toBe(false);
+  });
+
+  it('names the functions a dialect supports when another is used', () => {
+    expect(() => parseFilter("contains(S,'a')", SCHEMA, 'v3')).toThrow(
+      "$filter: function 'contains' is not supported in OData v3 (supported: startswith, endswith, substringof) at position 1",
+    );
+    expect(() => parseFilter("substringof('a',S)", SCHEMA, 'v4')).toThrow(
+      "$filter: function 'substringof' is not supported in OData v4 (supported: startswith, endswith, contains) at position 1",
+    );
+  });
+
+  it('compares boolean properties with true and false only', () => {
+    const schema: Schema = { B: { kind: 'boolean' }, S: { kind: 'string' } };
+    const pred = compileFilter(parseFilter('B eq true', schema));
+    expect([{ B: true }, { B: false }].map(pred)).toEqual([true, false]);
+    expect(() => parseFilter('B gt true', schema)).toThrow(
+      'true/false can only be compared with eq or ne',
+    );
+    expect(() => parseFilter("B eq 'x'", schema)).toThrow('cannot compare a boolean with a string');
+    expect(() => parseFilter('S eq true', schema)).toThrow(
+      'cannot compare a string with a boolean',
+    );
+  });
+});
+
 describe('index narrowing in runQuery', () => {
   it('returns the same rows as a plain scan', () => {
     const regions = ['NL01', 'GM0363', 'GM0518', 'GM0599'];
@@ -139,15 +182,36 @@ describe('index narrowing in runQuery', () => {
             denominator: null,
             status: c.value === null ? 'confidential' : 'published',
           }));
-          const model = buildModel('r', rows, [], () => undefined);
+          const summary = {
+            id: 'r',
+            status: 'published',
+            createdAt: '2026-01-01T00:00:00Z',
+            publishedAt: '2026-01-01T00:00:00Z',
+            years: [2022, 2023],
+            regionSet: null,
+          };
+          const identity = datasetIdentity('Samenzicht', summary, {
+            version: 1,
+            status: 'Regulier',
+            reason: 'Eerste publicatie.',
+          });
+          const model = buildV4Model(
+            buildDataset({
+              identity,
+              mapYear: null,
+              cells: rows,
+              indicators: [],
+              regionName: () => undefined,
+            }),
+          );
           const set = model.sets.get('Observations');
           if (!set) throw new Error('no Observations');
-          const filter = `RegionS eq '${region}' and (Measure eq '${measure}' or Value gt 4)`;
+          const filter = `RegioS eq '${region}' and (Measure eq '${measure}' or Value gt 4)`;
           const got = runQuery(set, { filter }, 1000).value.map((o) => o['Id']);
           const want = Array.from({ length: set.size }, (_, i) => entity(set, i))
             .filter(
               (o) =>
-                o['RegionS'] === region &&
+                o['RegioS'] === region &&
                 (o['Measure'] === measure || (o['Value'] !== null && (o['Value'] as number) > 4)),
             )
             .map((o) => o['Id']);

@@ -102,13 +102,24 @@ const source: ReleaseSource = {
         status: 'published',
         createdAt: '2026-01-01T00:00:00Z',
         publishedAt: '2026-01-02T00:00:00Z',
+        years: [2022, 2023],
+        regionSet: { year: 2024, kind: 'cbs', attribution: 'Bron: CBS, Kadaster' },
       },
-      { id: 'r2', status: 'candidate', createdAt: '2026-02-01T00:00:00Z', publishedAt: null },
+      {
+        id: 'r2',
+        status: 'candidate',
+        createdAt: '2026-02-01T00:00:00Z',
+        publishedAt: null,
+        years: [2022, 2023],
+        regionSet: null,
+      },
       {
         id: 'r0',
         status: 'withdrawn',
         createdAt: '2025-12-01T00:00:00Z',
         publishedAt: '2025-12-02T00:00:00Z',
+        years: [2022],
+        regionSet: null,
       },
     ];
   },
@@ -122,8 +133,8 @@ const source: ReleaseSource = {
     {
       id: 'drugs',
       title: { nl: 'Drugsverdachten per 1.000 inwoners', en: 'Drug suspects per 1,000 residents' },
-      unit: 'per 1.000',
-      kind: 'rate',
+      unit: 'verdachten',
+      kind: 'count',
     },
     {
       id: 'jeugd',
@@ -218,7 +229,7 @@ describe('cells.csv', () => {
     const candidate = await get('/api/v1/releases/r2/cells.csv');
     expect(candidate.statusCode).toBe(404);
     expect(candidate.json().error.message).toBe("release 'r2' not found");
-    const withdrawn = await get('/odata/v4/releases/r0/Observations');
+    const withdrawn = await get('/odata/v1/Samenzicht/r0/Observations');
     expect(withdrawn.statusCode).toBe(410);
     expect(withdrawn.json()).toEqual({
       error: { code: 'Gone', message: "release 'r0' was withdrawn" },
@@ -266,43 +277,58 @@ describe('OData v4', () => {
     const { res, body } = await json('/odata/v4/');
     expect(res.headers['odata-version']).toBe('4.0');
     expect(res.headers['content-type']).toContain('application/json;odata.metadata=minimal');
-    expect(body['@odata.context']).toBe('https://data.example.nl/odata/v4/$metadata');
-    expect(body.value.map((v) => v['name'])).toEqual([
-      'Observations',
-      'Dimensions',
-      'MeasureCodes',
-      'PeriodenCodes',
-      'RegionSCodes',
-      'BreakdownCodes',
+    // The latest release names itself, so a client's next requests stay on it.
+    expect(body['@odata.context']).toBe('https://data.example.nl/odata/v1/Samenzicht/r1/$metadata');
+    expect(body.value.map((v) => [v['name'], v['kind']])).toEqual([
+      ['Observations', 'EntitySet'],
+      ['Dimensions', 'EntitySet'],
+      ['MeasureCodes', 'EntitySet'],
+      ['MeasureGroups', 'EntitySet'],
+      ['PeriodenCodes', 'EntitySet'],
+      ['PeriodenGroups', 'EntitySet'],
+      ['RegioSCodes', 'EntitySet'],
+      ['RegioSGroups', 'EntitySet'],
+      ['BreakdownCodes', 'EntitySet'],
+      ['BreakdownGroups', 'EntitySet'],
+      ['Properties', 'Singleton'],
     ]);
     const meta = await get('/odata/v4/$metadata');
     expect(meta.headers['content-type']).toBe('application/xml; charset=utf-8');
     expect(meta.body).toContain('<EntityType Name="Observation">');
     expect(meta.body).toContain('<Property Name="Value" Type="Edm.Double" Nullable="true"/>');
     expect(meta.body).toContain(
-      '<EntitySet Name="RegionSCodes" EntityType="Samenzicht.Release.RegionSCode"/>',
+      '<EntitySet Name="RegioSCodes" EntityType="Samenzicht.OData.RegioSCode"/>',
+    );
+    expect(meta.body).toContain(
+      '<Singleton Name="Properties" Type="Samenzicht.OData.DatasetProperties"/>',
     );
   });
 
   it('returns observations in long format with Value null and ValueAttribute for confidential cells', async () => {
-    const { body } = await json("/odata/v4/Observations?$filter=RegionS eq 'GM9999'");
+    const { body } = await json("/odata/v4/Observations?$filter=RegioS eq 'GM9999'");
     expect(body.value).toEqual([
       {
         Id: 4,
         Measure: 'drugs',
         ValueAttribute: 'Confidential',
         Value: null,
+        StringValue: null,
         Perioden: '2023JJ00',
-        RegionS: 'GM9999',
+        RegioS: 'GM9999',
         Breakdown: 'T001',
       },
     ]);
+    // A percentage publishes its value, numerator and denominator as three measures.
     const na = await json(
-      "/odata/v4/Observations?$filter=Measure eq 'jeugd'&$select=Value,ValueAttribute",
+      "/odata/v4/Observations?$filter=startswith(Measure,'jeugd')&$select=Measure,Value,ValueAttribute",
     );
-    expect(na.body.value).toEqual([{ Value: null, ValueAttribute: 'Impossible' }]);
+    expect(na.body.value).toEqual([
+      { Measure: 'jeugd', Value: null, ValueAttribute: 'Impossible' },
+      { Measure: 'jeugd_numerator', Value: null, ValueAttribute: 'Impossible' },
+      { Measure: 'jeugd_denominator', Value: null, ValueAttribute: 'Impossible' },
+    ]);
     expect(na.body['@odata.context']).toBe(
-      'https://data.example.nl/odata/v4/$metadata#Observations(Value,ValueAttribute)',
+      'https://data.example.nl/odata/v1/Samenzicht/r1/$metadata#Observations(Measure,Value,ValueAttribute)',
     );
   });
 
@@ -322,36 +348,36 @@ describe('OData v4', () => {
     };
     expect(
       await ids(
-        "Measure eq 'drugs' and (RegionS eq 'GM0363' or RegionS eq 'GM0518') and Breakdown eq 'T001'",
+        "Measure eq 'drugs' and (RegioS eq 'GM0363' or RegioS eq 'GM0518') and Breakdown eq 'T001'",
       ),
     ).toEqual([2, 3]);
     expect(await ids('Value gt 3 and Value le 4.1')).toEqual([2, 3]);
-    expect(await ids('Value ge 2.6 or Value eq null')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await ids('Value ge 2.6 or Value eq null')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await ids("not (Perioden eq '2023JJ00')")).toEqual([0]);
-    expect(await ids("startswith(RegionS,'GM') and Value ne null")).toEqual([2, 3]);
+    expect(await ids("startswith(RegioS,'GM') and Value ne null")).toEqual([2, 3]);
     expect(await ids("contains(Breakdown,'=V') eq true")).toEqual([5]);
-    expect(await ids("RegionS eq 'GM0363' and RegionS eq 'GM0518'")).toEqual([]);
-    expect(await ids("RegionS eq 'it''s' or RegionS eq 'NL01' and Perioden eq '2022JJ00'")).toEqual(
-      [0],
-    );
+    expect(await ids("RegioS eq 'GM0363' and RegioS eq 'GM0518'")).toEqual([]);
+    expect(await ids("RegioS eq 'it''s' or RegioS eq 'NL01' and Perioden eq '2022JJ00'")).toEqual([
+      0,
+    ]);
   });
 
   it('pages with $top, $skip, $count and @odata.nextLink', async () => {
     const { body } = await json('/odata/v4/Observations?$count=true&$select=Id');
-    expect(body['@odata.count']).toBe(7);
+    expect(body['@odata.count']).toBe(9);
     expect(body.value).toEqual([{ Id: 0 }, { Id: 1 }, { Id: 2 }]);
     expect(body['@odata.nextLink']).toBe(
-      'https://data.example.nl/odata/v4/releases/r1/Observations?$count=true&$select=Id&$skip=3',
+      'https://data.example.nl/odata/v1/Samenzicht/r1/Observations?$count=true&$select=Id&$skip=3',
     );
-    const p2 = await json('/odata/v4/releases/r1/Observations?$count=true&$select=Id&$skip=3');
+    const p2 = await json('/odata/v1/Samenzicht/r1/Observations?$count=true&$select=Id&$skip=3');
     expect(p2.body.value).toEqual([{ Id: 3 }, { Id: 4 }, { Id: 5 }]);
-    const p3 = await json('/odata/v4/releases/r1/Observations?$count=true&$select=Id&$skip=6');
-    expect(p3.body.value).toEqual([{ Id: 6 }]);
+    const p3 = await json('/odata/v1/Samenzicht/r1/Observations?$count=true&$select=Id&$skip=6');
+    expect(p3.body.value).toEqual([{ Id: 6 }, { Id: 7 }, { Id: 8 }]);
     expect(p3.body['@odata.nextLink']).toBeUndefined();
     const topped = await json('/odata/v4/Observations?$top=4&$select=Id');
     expect(topped.body.value).toHaveLength(3);
     expect(topped.body['@odata.nextLink']).toBe(
-      'https://data.example.nl/odata/v4/releases/r1/Observations?$select=Id&$skip=3&$top=1',
+      'https://data.example.nl/odata/v1/Samenzicht/r1/Observations?$select=Id&$skip=3&$top=1',
     );
     const small = await json('/odata/v4/Observations?$top=2&$skip=1&$select=Id');
     expect(small.body.value).toEqual([{ Id: 1 }, { Id: 2 }]);
@@ -375,11 +401,21 @@ describe('OData v4', () => {
   });
 
   it('serves the metadata sets in CBS style', async () => {
+    const period = { Description: '', DimensionGroupId: 'jaren', Status: 'Definitief' };
     expect((await json('/odata/v4/PeriodenCodes')).body.value).toEqual([
-      { Identifier: '2022JJ00', Index: 1, Title: '2022', Status: 'Definitief' },
-      { Identifier: '2023JJ00', Index: 2, Title: '2023', Status: 'Definitief' },
+      { Identifier: '2022JJ00', Index: 1, Title: '2022', ...period },
+      { Identifier: '2023JJ00', Index: 2, Title: '2023', ...period },
     ]);
-    const regions = (await json("/odata/v4/RegionSCodes?$filter=Level eq 'gemeente'")).body.value;
+    // Code lists are sent whole (the page size here is 3): CBS's clients read their first page only.
+    for (const url of ['/odata/v4/RegioSCodes', '/ODataFeed/OData/r1/RegioS?$format=json']) {
+      const whole = (await json(url)).body;
+      expect(
+        whole.value.map((r) => r['Identifier'] ?? r['Key']),
+        url,
+      ).toEqual(['NL01', 'GM0363', 'GM0518', 'GM9999']);
+      expect(whole['@odata.nextLink'] ?? whole['odata.nextLink'], url).toBeUndefined();
+    }
+    const regions = (await json("/odata/v4/RegioSCodes?$filter=Level eq 'gemeente'")).body.value;
     expect(regions.map((r) => [r['Identifier'], r['Title']])).toEqual([
       ['GM0363', 'Amsterdam'],
       ['GM0518', "'s-Gravenhage"],
@@ -389,11 +425,11 @@ describe('OData v4', () => {
     expect(measures[0]).toMatchObject({
       Identifier: 'drugs',
       Title: 'Drugsverdachten per 1.000 inwoners',
-      Unit: 'per 1.000',
+      Unit: 'verdachten',
     });
     expect((await json('/odata/v4/Dimensions')).body.value.map((d) => d['Identifier'])).toEqual([
       'Perioden',
-      'RegionS',
+      'RegioS',
       'Breakdown',
     ]);
   });
@@ -402,32 +438,29 @@ describe('OData v4', () => {
     const cases: [string, string][] = [
       [
         "$filter=Regio eq 'GM0363'",
-        "$filter: unknown property 'Regio' (known: Id, Measure, ValueAttribute, Value, Perioden, RegionS, Breakdown) at position 1",
+        "$filter: unknown property 'Regio' (known: Id, Measure, ValueAttribute, Value, StringValue, Perioden, RegioS, Breakdown) at position 1",
       ],
       [
-        '$filter=RegionS eq GM0363',
-        "$filter: unknown property 'GM0363' (known: Id, Measure, ValueAttribute, Value, Perioden, RegionS, Breakdown) at position 12",
+        '$filter=RegioS eq GM0363',
+        "$filter: unknown property 'GM0363' (known: Id, Measure, ValueAttribute, Value, StringValue, Perioden, RegioS, Breakdown) at position 11",
       ],
       [
-        '$filter=RegionS eq 363',
-        "$filter: cannot compare a string with a number (property RegionS is a string; quote the literal, e.g. 'GM0363') at position 9",
+        '$filter=RegioS eq 363',
+        "$filter: cannot compare a string with a number (property RegioS is a string; quote the literal, e.g. 'GM0363') at position 8",
       ],
       [
         "$filter=Value gt 'x'",
         '$filter: cannot compare a number with a string (property Value is a number) at position 7',
       ],
       [
-        "$filter=(RegionS eq 'GM0363'",
-        "$filter: expected ')', found end of expression at position 21",
+        "$filter=(RegioS eq 'GM0363'",
+        "$filter: expected ')', found end of expression at position 20",
       ],
-      ["$filter=RegionS = 'GM0363'", "$filter: unexpected '=' at position 9"],
+      ["$filter=RegioS = 'GM0363'", "$filter: unexpected '=' at position 8"],
+      ["$filter=RegioS eq 'GM0363", '$filter: unterminated string literal starting at position 11'],
       [
-        "$filter=RegionS eq 'GM0363",
-        '$filter: unterminated string literal starting at position 12',
-      ],
-      [
-        "$filter=RegionS eq 'a' xor Value eq 1",
-        "$filter: expected 'and', 'or' or the end, found 'xor' at position 16",
+        "$filter=RegioS eq 'a' xor Value eq 1",
+        "$filter: expected 'and', 'or' or the end, found 'xor' at position 15",
       ],
       ['$filter=Value lt null', '$filter: null can only be compared with eq or ne at position 7'],
       ['$filter=', '$filter: empty expression'],
@@ -436,7 +469,7 @@ describe('OData v4', () => {
       ['$count=yes', "$count must be true or false, got 'yes'"],
       [
         '$select=Id,Nope',
-        "$select: unknown property 'Nope' of Observations (known: Id, Measure, ValueAttribute, Value, Perioden, RegionS, Breakdown)",
+        "$select: unknown property 'Nope' of Observations (known: Id, Measure, ValueAttribute, Value, StringValue, Perioden, RegioS, Breakdown)",
       ],
       ['$orderby=Value sideways', "$orderby: expected 'Property [asc|desc]', got 'Value sideways'"],
       [
@@ -454,15 +487,15 @@ describe('OData v4', () => {
     const unknown = await get('/odata/v4/Cells');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('NotFound');
-    expect((await get('/odata/v4/releases/r2/Observations')).statusCode).toBe(404);
+    expect((await get('/odata/v1/Samenzicht/r2/Observations')).statusCode).toBe(404);
   });
 
   it('marks a specific published release immutable and revalidates with ETags', async () => {
-    const res = await get('/odata/v4/releases/r1/Observations?$top=1');
+    const res = await get('/odata/v1/Samenzicht/r1/Observations?$top=1');
     expect(res.headers['cache-control']).toBe('public, max-age=3600, immutable');
     const etag = res.headers['etag'] as string;
     expect(
-      (await get('/odata/v4/releases/r1/Observations?$top=1', { 'if-none-match': etag }))
+      (await get('/odata/v1/Samenzicht/r1/Observations?$top=1', { 'if-none-match': etag }))
         .statusCode,
     ).toBe(304);
     expect((await get('/odata/v4/Observations?$top=1')).headers['cache-control']).toBe('no-cache');

@@ -67,18 +67,18 @@ describe('open data in the real server', () => {
       .sort();
     expect(suppressed.length).toBeGreaterThan(0);
     const filter = encodeURIComponent(
-      "Measure eq 'drugs_verdachten' and Perioden eq '2023JJ00' and startswith(RegionS,'BU') and ValueAttribute eq 'Confidential'",
+      "Measure eq 'drugs_verdachten' and Perioden eq '2023JJ00' and startswith(RegioS,'BU') and ValueAttribute eq 'Confidential'",
     );
     const odata = (
       await app.inject({
         method: 'GET',
-        url: `/odata/v4/Observations?$filter=${filter}&$count=true&$select=RegionS`,
+        url: `/odata/v4/Observations?$filter=${filter}&$count=true&$select=RegioS`,
       })
     ).json() as {
       '@odata.count': number;
-      value: { RegionS: string }[];
+      value: { RegioS: string }[];
     };
-    expect(odata.value.map((v) => v.RegionS).sort()).toEqual(suppressed);
+    expect(odata.value.map((v) => v.RegioS).sort()).toEqual(suppressed);
     const csv = (
       await app.inject({
         method: 'GET',
@@ -100,6 +100,10 @@ describe('open data in the real server', () => {
         '/api/v1/releases/{id}/cells.parquet',
         '/odata/v4/{set}',
         '/odata/v4/$metadata',
+        '/odata/v1/Datasets',
+        '/odata/v1/{catalog}/{id}/{set}',
+        '/ODataCatalog/Tables',
+        '/ODataFeed/OData/{id}/{set}',
       ]),
     );
   });

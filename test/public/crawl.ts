@@ -37,6 +37,7 @@ function expandPath(path: string, c: CrawlContext): string[] {
     path
       .replace('{id}', encodeURIComponent(id))
       .replace('{code}', c.gemeente)
+      .replace('{catalog}', 'Samenzicht')
       .replace('{set}', 'Observations'),
   );
 }
@@ -87,22 +88,51 @@ export async function crawlPublic(app: FastifyInstance, c: CrawlContext): Promis
     const location = f.headers['location'];
     if (f.status === 307 && location && !seen.has(location)) await visit(location);
   }
-  // OData: every entity set of the latest and of the explicit release, two pages deep.
-  for (const root of ['/odata/v4', `/odata/v4/releases/${encodeURIComponent(c.releaseId)}`]) {
+  const pathOf = (url: string) => {
+    const u = new URL(url, 'http://x');
+    return u.pathname + u.search;
+  };
+  /** Visits a set and its next page (`nextKey` is v4's `@odata.nextLink` or v3's `odata.nextLink`). */
+  const pagesOf = async (first: string, nextKey: string) => {
+    let url: string | null = first;
+    for (let pageNo = 0; url && pageNo < 2; pageNo++) {
+      const f = await visit(url);
+      if (f.status !== 200) return;
+      const next = (JSON.parse(f.body.toString('utf8')) as Record<string, string | undefined>)[
+        nextKey
+      ];
+      url = next ? pathOf(next) : null;
+    }
+  };
+  // OData v4: the catalogue, the latest and the explicit release; every set two pages deep.
+  const id = encodeURIComponent(c.releaseId);
+  for (const root of ['/odata/v1', '/odata/v4', `/odata/v1/Samenzicht/${id}`]) {
     const doc = await visit(`${root}/`);
     await visit(`${root}/$metadata`);
     if (doc.status !== 200) continue;
-    const sets = (JSON.parse(doc.body.toString('utf8')) as { value: { url: string }[] }).value;
+    const sets = (
+      JSON.parse(doc.body.toString('utf8')) as { value: { url: string; kind: string }[] }
+    ).value;
     for (const s of sets) {
-      let url: string | null = `${root}/${s.url}`;
-      for (let pageNo = 0; url && pageNo < 2; pageNo++) {
-        const f = await visit(url);
-        const next = (JSON.parse(f.body.toString('utf8')) as { '@odata.nextLink'?: string })[
-          '@odata.nextLink'
-        ];
-        url = next ? new URL(next).pathname + new URL(next).search : null;
+      if (s.kind === 'Singleton') {
+        await visit(`${root}/${s.url}`);
+        continue;
       }
+      await pagesOf(`${root}/${s.url}`, '@odata.nextLink');
       await visit(`${root}/${s.url}/$count`);
+    }
+  }
+  // OData v3: the table catalogue and both services of the release, every listed set.
+  for (const root of ['/ODataCatalog', `/ODataApi/OData/${id}`, `/ODataFeed/OData/${id}`]) {
+    const doc = await visit(`${root}/?$format=json`);
+    await visit(`${root}/$metadata`);
+    if (doc.status !== 200) continue;
+    const sets = (
+      JSON.parse(doc.body.toString('utf8')) as { value: { name: string; url: string }[] }
+    ).value;
+    for (const s of sets) {
+      await pagesOf(`${pathOf(s.url)}?$format=json`, 'odata.nextLink');
+      await visit(`${pathOf(s.url)}/$count`);
     }
   }
   // Next pages of the v1 lists.

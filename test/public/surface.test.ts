@@ -126,6 +126,10 @@ const LIST_LIMITS: Record<string, number> = {
   indicators: 100,
   value: 10_000,
 };
+/** OData metadata sets (code lists, groups) are sent whole, bounded by the region set. */
+const ODATA_METADATA_LIMIT = 50_000;
+const isObservationSet = (url: string) =>
+  /\/(Observations|TypedDataSet|UntypedDataSet)(\?|$)/.test(url);
 
 function isJson(f: Fetched): boolean {
   return (f.headers['content-type'] ?? '').includes('json');
@@ -167,7 +171,14 @@ describe('the public surface of a demo release', () => {
       '/odata/v4/Observations',
       '/odata/v4/MeasureCodes',
       '/odata/v4/$metadata',
-      `/odata/v4/releases/${ctx.releaseId}/Observations`,
+      `/odata/v1/Samenzicht/${ctx.releaseId}/Observations`,
+      `/odata/v1/Samenzicht/${ctx.releaseId}/Properties`,
+      `/odata/v1/Samenzicht/${ctx.releaseId}/RegioSGroups`,
+      '/odata/v1/Datasets',
+      '/ODataCatalog/Tables',
+      `/ODataFeed/OData/${ctx.releaseId}/TypedDataSet`,
+      `/ODataFeed/OData/${ctx.releaseId}/UntypedDataSet`,
+      `/ODataApi/OData/${ctx.releaseId}/DataProperties`,
     ]) {
       expect(
         ok.some((u) => u.startsWith(prefix)),
@@ -265,13 +276,15 @@ describe('the public surface of a demo release', () => {
   it('no list is longer than its page limit, and next links use the public base URL', () => {
     for (const p of pages.filter(isJson)) {
       const body = JSON.parse(p.body.toString('utf8')) as Record<string, unknown>;
-      for (const [key, limit] of Object.entries(LIST_LIMITS)) {
+      for (const [key, pageLimit] of Object.entries(LIST_LIMITS)) {
+        const odataMetadata = key === 'value' && !isObservationSet(p.url);
+        const limit = odataMetadata ? ODATA_METADATA_LIMIT : pageLimit;
         const list = body[key];
         if (Array.isArray(list)) expect(list.length, `${p.url} ${key}`).toBeLessThanOrEqual(limit);
       }
       const page = body['page'] as { limit: number; next: string | null } | undefined;
       if (page?.next) expect(page.next.startsWith(`${BASE}/`), p.url).toBe(true);
-      for (const k of ['@odata.context', '@odata.nextLink']) {
+      for (const k of ['@odata.context', '@odata.nextLink', 'odata.metadata', 'odata.nextLink']) {
         const v = body[k];
         if (typeof v === 'string') expect(v.startsWith(`${BASE}/`), `${p.url} ${k}`).toBe(true);
       }
@@ -284,7 +297,9 @@ describe('the public surface of a demo release', () => {
       const cc = p.headers['cache-control'] ?? '';
       if (
         p.url.includes('latest') ||
-        (p.url.startsWith('/odata/v4/') && !p.url.includes('/releases/'))
+        p.url.startsWith('/odata/v4/') ||
+        p.url.startsWith('/odata/v1/Datasets') ||
+        p.url.startsWith('/ODataCatalog/')
       ) {
         expect(cc.includes('immutable'), `${p.url}: ${cc}`).toBe(false);
       }
@@ -471,7 +486,8 @@ describe('integrity when serving', () => {
       for (const url of [
         `/api/v1/releases/${demo.releaseId}/cells.parquet`,
         `/api/v1/releases/${demo.releaseId}/cells`,
-        `/odata/v4/releases/${demo.releaseId}/Observations`,
+        `/odata/v1/Samenzicht/${demo.releaseId}/Observations`,
+        `/ODataFeed/OData/${demo.releaseId}/TypedDataSet`,
       ]) {
         expect((await served.app.inject(url)).statusCode, url).toBe(503);
       }

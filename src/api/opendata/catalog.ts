@@ -2,7 +2,13 @@
 import type { RegionSet } from '../../regions/index.js';
 import type { IndicatorMeta } from '../meta/routes.js';
 import type { ReleaseCatalog } from '../releases/catalog.js';
-import type { ReleaseSource } from './types.js';
+import type { IndicatorSummary, ReleaseSource } from './types.js';
+
+/** The part of an indicator's public metadata that the feeds describe their measures with. */
+export function indicatorSummary(i: IndicatorSummary): IndicatorSummary {
+  const { id, title, description, theme, unit, kind } = i;
+  return { id, title, description, theme, unit, kind };
+}
 
 export function releaseSourceFromCatalog(
   catalog: ReleaseCatalog,
@@ -11,15 +17,19 @@ export function releaseSourceFromCatalog(
 ): ReleaseSource {
   return {
     list: async () =>
-      (await catalog.listPublic()).map(({ id, status, createdAt, publishedAt }) => ({
-        id,
-        status,
-        createdAt,
-        publishedAt,
-      })),
+      (await catalog.listPublic()).map(
+        ({ id, status, createdAt, publishedAt, years, regionSet }) => ({
+          id,
+          status,
+          createdAt,
+          publishedAt,
+          years,
+          regionSet,
+        }),
+      ),
     cells: async (id) => (await catalog.cells(id)).rows,
     parquetPath: (id) => catalog.parquetPath(id),
-    indicators: () => indicators.map(({ id, title, unit, kind }) => ({ id, title, unit, kind })),
+    indicators: () => indicators.map(indicatorSummary),
     regionName: (code) => regions.get(code)?.name,
     latestPublishedId: () => catalog.latestPublishedId(),
   };

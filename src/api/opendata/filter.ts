@@ -1,11 +1,14 @@
 /**
- * A small, real parser for the OData v4 `$filter` subset that statistical clients use:
+ * A small, real parser for the OData `$filter` subset that statistical clients use:
  * comparisons (eq ne gt ge lt le), `and`, `or`, `not`, parentheses, string/number/null/boolean
- * literals, and the string functions startswith, endswith and contains. Properties are checked
- * against the entity type so that a typo is a clear 400, not an empty result.
+ * literals, and the string functions startswith and endswith, with contains (v4) or
+ * substringof (v3, as cbsodataR and opendata.cbs.nl write it). Properties are checked against
+ * the entity type so that a typo is a clear 400, not an empty result.
  */
 
-export type EdmKind = 'string' | 'number';
+export type EdmKind = 'string' | 'number' | 'boolean';
+/** v4 spells substring search `contains(haystack, needle)`, v3 `substringof(needle, haystack)`. */
+export type FilterDialect = 'v3' | 'v4';
 
 export interface PropertyInfo {
   kind: EdmKind;
@@ -20,7 +23,7 @@ export class QueryError extends Error {
 type Literal = string | number | boolean | null;
 export type Operand = { kind: 'prop'; name: string } | { kind: 'lit'; value: Literal };
 export type CmpOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-export type FnName = 'startswith' | 'endswith' | 'contains';
+export type FnName = 'startswith' | 'endswith' | 'contains' | 'substringof';
 export type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'not'; expr: Expr }
@@ -35,7 +38,10 @@ type Token =
   | { t: 'end'; pos: number };
 
 const CMP_OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
-const FUNCTIONS: ReadonlySet<string> = new Set(['startswith', 'endswith', 'contains']);
+const FUNCTIONS: Record<FilterDialect, ReadonlySet<string>> = {
+  v4: new Set(['startswith', 'endswith', 'contains']),
+  v3: new Set(['startswith', 'endswith', 'substringof']),
+};
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -108,6 +114,7 @@ class Parser {
   constructor(
     private readonly toks: Token[],
     private readonly schema: Schema,
+    private readonly dialect: FilterDialect,
   ) {}
 
   parse(): Expr {
@@ -166,8 +173,13 @@ class Parser {
       if (close.t !== ')') this.fail(`expected ')', found ${describe(close)}`, close);
       return e;
     }
-    if (tok.t === 'ident' && FUNCTIONS.has(tok.v) && this.toks[this.i + 1]?.t === '(') {
-      return this.fnCall();
+    if (tok.t === 'ident' && this.toks[this.i + 1]?.t === '(') {
+      if (FUNCTIONS[this.dialect].has(tok.v)) return this.fnCall();
+      const known = [...FUNCTIONS[this.dialect]].join(', ');
+      this.fail(
+        `function '${tok.v}' is not supported in OData ${this.dialect} (supported: ${known})`,
+        tok,
+      );
     }
     const left = this.operand();
     const opTok = this.next();
@@ -248,8 +260,16 @@ class Parser {
   private checkTypes(a: Operand, b: Operand, op: CmpOp, at: Token): void {
     const ka = this.kindOf(a);
     const kb = this.kindOf(b);
-    if (ka === 'boolean' || kb === 'boolean')
-      this.fail(`no property here is boolean; cannot compare with true/false`, at);
+    if (ka === 'boolean' || kb === 'boolean') {
+      if (ka !== kb) {
+        const prop = a.kind === 'prop' ? a : b;
+        const name = prop.kind === 'prop' ? `property ${prop.name}` : 'this operand';
+        this.fail(`cannot compare a ${ka} with a ${kb}; ${name} is not boolean`, at);
+      }
+      if (op !== 'eq' && op !== 'ne')
+        this.fail(`true/false can only be compared with eq or ne`, at);
+      return;
+    }
     if (ka === 'null' || kb === 'null') {
       if (op !== 'eq' && op !== 'ne') this.fail(`null can only be compared with eq or ne`, at);
       return;
@@ -265,9 +285,9 @@ class Parser {
 }
 
 /** Parses `$filter` against an entity type; throws QueryError with a position on bad input. */
-export function parseFilter(src: string, schema: Schema): Expr {
+export function parseFilter(src: string, schema: Schema, dialect: FilterDialect = 'v4'): Expr {
   if (src.trim() === '') throw new QueryError('$filter: empty expression');
-  return new Parser(tokenize(src), schema).parse();
+  return new Parser(tokenize(src), schema, dialect).parse();
 }
 
 type Row = Readonly<Record<string, unknown>>;
@@ -343,6 +363,7 @@ function compileWith<R>(e: Expr, access: Accessor<R>): (r: R) => boolean {
         if (typeof x !== 'string' || typeof y !== 'string') return false;
         if (name === 'startswith') return x.startsWith(y);
         if (name === 'endswith') return x.endsWith(y);
+        if (name === 'substringof') return y.includes(x);
         return x.includes(y);
       };
     }

@@ -1,9 +1,9 @@
 /** Contracts of the open data plugin: what it needs from the release store. */
 
 import type { RegionLevel } from '../../regions/index.js';
-import type { PublicCell, PublicStatus } from '../../public/index.js';
+import type { PublicCell, PublicRegionSet, PublicStatus } from '../../public/index.js';
 
-export type { RegionLevel, PublicCell, PublicStatus };
+export type { RegionLevel, PublicCell, PublicRegionSet, PublicStatus };
 export { REGION_LEVELS } from '../../regions/index.js';
 
 export interface ReleaseSummary {
@@ -11,11 +11,16 @@ export interface ReleaseSummary {
   status: string;
   createdAt: string;
   publishedAt: string | null;
+  years: number[];
+  /** The region division the release is on (its public manifest); null if not known. */
+  regionSet: PublicRegionSet | null;
 }
 
 export interface IndicatorSummary {
   id: string;
   title: { nl: string; en: string };
+  description?: { nl: string; en: string };
+  theme?: string;
   unit: string;
   kind: string;
 }

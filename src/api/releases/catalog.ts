@@ -11,6 +11,7 @@ import {
   type ComparableResult,
   type PublicCell,
   type PublicManifest,
+  type PublicRegionSet,
 } from '../../public/index.js';
 import {
   listReleaseIds,
@@ -34,6 +35,7 @@ export interface PublicReleaseInfo {
   withdrawnReason: string | null;
   indicators: string[];
   years: number[];
+  regionSet: PublicRegionSet;
   /** Who approved, by capacity (a provider organisation or the board); no names, no reasons. */
   reviews: PublicReview[];
 }
@@ -219,6 +221,7 @@ export class ReleaseCatalog {
         withdrawnReason: state.status === 'withdrawn' ? state.withdrawnReason : null,
         indicators: m.indicators.map((i) => i.id),
         years: m.years,
+        regionSet: m.regionSet,
         reviews: state.reviews.map((r) => ({
           capacity: r.capacity,
           decision: r.decision,

@@ -146,7 +146,7 @@ export function IndicatorPage({ id }: { id: string }) {
         </li>
         <li>
           <a
-            href={`/odata/v4/releases/${encodeURIComponent(release)}/Observations?$filter=${encodeURIComponent(`Measure eq '${ind.id}'`)}`}
+            href={`/odata/v1/Samenzicht/${encodeURIComponent(release)}/Observations?$filter=${encodeURIComponent(`Measure eq '${ind.id}'`)}`}
           >
             {t('odataLink')}
           </a>

@@ -1,0 +1,335 @@
+/**
+ * The OData v3 feed as opendata.cbs.nl serves it, so that cbsodataR and Python cbsodata read a
+ * Samenzicht instance with only their base URL changed. One table per published release:
+ *
+ *   /ODataCatalog/Tables              every published release as a table (ApiUrl, FeedUrl, …)
+ *   /ODataApi/OData/{Identifier}      a table's service document, $metadata and entity sets
+ *   /ODataFeed/OData/{Identifier}     the same (CBS's bulk feed; both page here)
+ *
+ * JSON light only (`odata=minimalmetadata`), with DataServiceVersion 3.0. Links of `latest` name
+ * the concrete release, so a paging client reads all pages from one release even when a newer
+ * one is published in between.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notModified, SHORT, strongEtag } from '../cache.js';
+import {
+  countOf,
+  matchingRows,
+  readQueryOptions,
+  runQuery,
+  type EntitySet,
+  type Matches,
+  type QueryOptions,
+} from '../entity-set.js';
+import { QueryError } from '../filter.js';
+import {
+  guarded,
+  HIDDEN,
+  Lru,
+  NotFound,
+  nextPageQuery,
+  pageLimit,
+  singleValued,
+  pageSizeFor,
+  openDataDoc,
+  type FeedOptions,
+  type OpenDataContext,
+  type SendError,
+} from '../http.js';
+import {
+  buildTablesSet,
+  buildV3Model,
+  catalogMetadataXmlV3,
+  DATA_SETS,
+  findSet,
+  metadataXmlV3,
+  SET,
+  tableShape,
+  type TableShape,
+  type V3Model,
+} from './model.js';
+
+export const CATALOG_ROOT = '/ODataCatalog';
+export const API_ROOT = '/ODataApi/OData';
+export const FEED_ROOT = '/ODataFeed/OData';
+
+const JSON_V3 = 'application/json;odata=minimalmetadata;streaming=true;charset=utf-8';
+const SUPPORTED = ['$filter', '$select', '$top', '$skip', '$orderby', '$format', '$inlinecount'];
+
+export type V3Options = FeedOptions;
+
+const doc = openDataDoc;
+const hidden = HIDDEN;
+
+const sendError: SendError = (reply, status, code, message) =>
+  reply
+    .code(status)
+    .header('DataServiceVersion', '3.0;')
+    .header('Cache-Control', 'no-store')
+    .type('application/json;charset=utf-8')
+    .send(JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: message } } }));
+
+/**
+ * The canonical casing of the v3 paths. CBS matches them in any case and its clients differ
+ * (`ODataFeed/odata`, `ODataApi/OData`); Fastify's router does not, so `rewriteUrl` uses this.
+ */
+export function canonicalV3Url(url: string): string {
+  // `/+`: a base URL given with a trailing slash makes clients write `//ODataFeed/odata/…`.
+  const m = /^\/+(odatacatalog|odataapi\/odata|odatafeed\/odata)(?=[/?]|$)/i.exec(url);
+  if (!m) return url;
+  const prefix = (m[1] as string).toLowerCase();
+  const canonical =
+    prefix === 'odatacatalog' ? CATALOG_ROOT : prefix === 'odataapi/odata' ? API_ROOT : FEED_ROOT;
+  return canonical + url.slice(m[0].length);
+}
+
+/** A client states the highest version it reads (MaxDataServiceVersion); below 3.0 it gets none. */
+function checkVersion(req: FastifyRequest): void {
+  const raw = req.headers['maxdataserviceversion'];
+  if (typeof raw !== 'string' || raw.trim() === '') return;
+  const m = /^\s*(\d+)/.exec(raw);
+  if (!m || Number(m[1]) < 3) {
+    throw new QueryError(
+      `this feed speaks OData 3.0 (DataServiceVersion 3.0); the request allows at most MaxDataServiceVersion ${raw.trim()}`,
+    );
+  }
+}
+
+/** JSON light is all this feed writes; an Atom or verbose JSON client would misread it. */
+function checkFormat(format: string | undefined): void {
+  if (format === undefined) return;
+  const f = format.trim().toLowerCase();
+  if (
+    f === 'json' ||
+    f === 'application/json' ||
+    /^application\/json;\s*odata=minimalmetadata(;.*)?$/.test(f)
+  )
+    return;
+  throw new QueryError(
+    `$format=${format}: this feed serves JSON only (JSON light, odata=minimalmetadata); use $format=json or leave $format out`,
+  );
+}
+
+function readOptions(
+  req: FastifyRequest<Route>,
+  supported: readonly string[] = SUPPORTED,
+): { query: Record<string, unknown>; options: QueryOptions } {
+  const query = singleValued(req.query);
+  const options = readQueryOptions(query, supported);
+  checkFormat(options.format);
+  return { query, options };
+}
+
+type Route = { Params: { id?: string; set?: string }; Querystring: Record<string, unknown> };
+
+export function registerV3Routes(
+  app: FastifyInstance,
+  ctx: OpenDataContext,
+  opts: V3Options,
+): void {
+  const base = opts.publicBaseUrl.replace(/\/+$/, '');
+  const models = new Lru<Promise<V3Model>>(4);
+  // A release's content never changes under its id: its shape is counted once.
+  const shapes = new Map<string, Promise<TableShape>>();
+
+  const v3 = (handler: (req: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>) =>
+    guarded<Route>(sendError, async (req, reply) => {
+      reply.header('DataServiceVersion', '3.0;');
+      checkVersion(req);
+      return handler(req, reply);
+    });
+
+  function sendJson(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    cacheControl: string,
+  ): FastifyReply {
+    const body = JSON.stringify(payload);
+    if (notModified(req, reply, strongEtag(body), cacheControl)) return reply;
+    return reply.type(JSON_V3).send(body);
+  }
+
+  function sendText(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: string,
+    type: string,
+    cc: string,
+  ) {
+    if (notModified(req, reply, strongEtag(body), cc)) return reply;
+    return reply.type(type).send(body);
+  }
+
+  const serviceDocument = (root: string, names: Iterable<string>) => ({
+    'odata.metadata': `${root}/$metadata`,
+    value: [...names].map((name) => ({ name, url: `${root}/${name}` })),
+  });
+
+  /** One page of a set (or its count) as JSON light; `root` is the absolute service root. */
+  function sendSet(
+    req: FastifyRequest<Route>,
+    reply: FastifyReply,
+    set: EntitySet,
+    matches: (filter: string | undefined, orderby: string | undefined) => Matches,
+    root: string,
+    cacheControl: string,
+    countOnly: boolean,
+  ): FastifyReply {
+    const { query, options } = readOptions(req);
+    if (countOnly) {
+      const body = String(countOf(set, options, matches));
+      return sendText(req, reply, body, 'text/plain;charset=utf-8', cacheControl);
+    }
+    const limit = pageLimit(DATA_SETS.includes(set.name), opts.pageSize);
+    const result = runQuery(set, options, pageSizeFor(req, reply, limit), matches);
+    // JSON light (v3) names a projection in the metadata URL as `#Set&$select=…`.
+    const select = result.select ? `&$select=${result.select.join(',')}` : '';
+    const payload: Record<string, unknown> = {
+      'odata.metadata': `${root}/$metadata#${set.name}${select}`,
+    };
+    if (result.count !== undefined) payload['odata.count'] = String(result.count);
+    payload['value'] = result.value;
+    if (result.next)
+      payload['odata.nextLink'] = `${root}/${set.name}?${nextPageQuery(query, result.next)}`;
+    return sendJson(req, reply, payload, cacheControl);
+  }
+
+  // ---- the catalogue -------------------------------------------------------------------------
+
+  const tableUrl = (root: string, id: string) => `${base}${root}/${encodeURIComponent(id)}`;
+
+  function shapeOf(id: string): Promise<TableShape> {
+    let s = shapes.get(id);
+    if (!s) {
+      s = ctx.source.cells(id).then((cells) => tableShape(cells, ctx.source.indicators()));
+      s.catch(() => shapes.delete(id));
+      shapes.set(id, s);
+    }
+    return s;
+  }
+
+  async function tablesSet(): Promise<EntitySet> {
+    const entries = await ctx.entries();
+    const listings = await Promise.all(
+      entries.map(async (e) => ({
+        identity: e.identity,
+        shape: await shapeOf(e.release.id),
+        apiUrl: tableUrl(API_ROOT, e.release.id),
+        feedUrl: tableUrl(FEED_ROOT, e.release.id),
+      })),
+    );
+    return buildTablesSet(listings);
+  }
+
+  const catalogRoot = `${base}${CATALOG_ROOT}`;
+  const catalogService = v3(async (req, reply) => {
+    readOptions(req, ['$format']);
+    return sendJson(req, reply, serviceDocument(catalogRoot, [SET.tables]), SHORT);
+  });
+  app.get(`${CATALOG_ROOT}/`, doc('OData v3 catalogue service document (Tables)'), catalogService);
+  app.get(CATALOG_ROOT, hidden, catalogService);
+  app.get(
+    `${CATALOG_ROOT}/$metadata`,
+    doc('OData v3 CSDL of the catalogue (Tables)'),
+    v3(async (req, reply) => {
+      readOptions(req, ['$format']);
+      return sendText(req, reply, catalogMetadataXmlV3(), 'application/xml;charset=utf-8', SHORT);
+    }),
+  );
+  const tables = (countOnly: boolean) =>
+    v3(async (req, reply) => {
+      const name = req.params.set ?? SET.tables;
+      if (name.toLowerCase() !== SET.tables.toLowerCase())
+        throw new NotFound(`unknown entity set '${name}' of the catalogue (known: ${SET.tables})`);
+      const set = await tablesSet();
+      const matches = (f: string | undefined, o: string | undefined) =>
+        matchingRows(set, f, o, 'v3');
+      return sendSet(req, reply, set, matches, catalogRoot, SHORT, countOnly);
+    });
+  app.get(
+    `${CATALOG_ROOT}/${SET.tables}`,
+    doc(
+      'Every published release as an opendata.cbs.nl table: ID, Identifier, Title, ShortTitle, Summary, Modified, ReasonDelivery, OutputStatus, Period, ApiUrl, FeedUrl, RecordCount, ColumnCount, …',
+      'Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/substringof), $select, $orderby, $top, $skip, $inlinecount, $format=json.',
+    ),
+    tables(false),
+  );
+  app.get(`${CATALOG_ROOT}/${SET.tables}/$count`, hidden, tables(true));
+  // Set names in any case, as CBS matches them.
+  app.get(`${CATALOG_ROOT}/:set`, hidden, tables(false));
+  app.get(`${CATALOG_ROOT}/:set/$count`, hidden, tables(true));
+
+  // ---- one table -----------------------------------------------------------------------------
+
+  function modelOf(releaseId: string, build: () => Promise<V3Model>): Promise<V3Model> {
+    let m = models.get(releaseId);
+    if (!m) {
+      m = build();
+      m.catch(() => models.delete(releaseId));
+      models.set(releaseId, m);
+    }
+    return m;
+  }
+
+  for (const [prefix, service] of [
+    [API_ROOT, 'ODataApi'],
+    [FEED_ROOT, 'ODataFeed'],
+  ] as const) {
+    const table = async (req: FastifyRequest<Route>) => {
+      const { release, cacheControl } = await ctx.resolve(req.params.id as string);
+      const model = await modelOf(release.id, async () => buildV3Model(await ctx.dataset(release)));
+      return { release, model, cacheControl, root: tableUrl(prefix, release.id) };
+    };
+
+    const serviceDoc = v3(async (req, reply) => {
+      readOptions(req, ['$format']);
+      const { model, cacheControl, root } = await table(req);
+      return sendJson(req, reply, serviceDocument(root, model.sets.keys()), cacheControl);
+    });
+    const metadata = v3(async (req, reply) => {
+      readOptions(req, ['$format']);
+      const { model, cacheControl } = await table(req);
+      const xml = metadataXmlV3(model);
+      return sendText(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
+    });
+    const entitySet = (countOnly: boolean) =>
+      v3(async (req, reply) => {
+        readOptions(req); // a bad option is a 400 before the release is read
+        const { release, model, cacheControl, root } = await table(req);
+        const name = req.params.set as string;
+        const set = findSet(model, name);
+        if (!set)
+          throw new NotFound(
+            `unknown entity set '${name}' of table '${release.id}' (known: ${[...model.sets.keys()].join(', ')})`,
+          );
+        const matches = ctx.matchesOf('v3', release.id, set, 'v3');
+        return sendSet(req, reply, set, matches, root, cacheControl, countOnly);
+      });
+
+    const path = `${prefix}/:id`;
+    app.get(
+      path,
+      doc(
+        `OData v3 service document of one release as an opendata.cbs.nl table (${service})`,
+        'Lists TableInfos, UntypedDataSet, TypedDataSet, DataProperties, CategoryGroups and a code table per dimension (Perioden, RegioS, Breakdown), with absolute URLs. The id may be `latest`.',
+      ),
+      serviceDoc,
+    );
+    app.get(`${path}/`, hidden, serviceDoc);
+    app.get(`${path}/$metadata`, doc(`OData v3 CSDL of one release (${service})`), metadata);
+    app.get(
+      `${path}/:set`,
+      doc(
+        `An entity set of one release (${service}): TableInfos, TypedDataSet, UntypedDataSet, DataProperties, CategoryGroups, Perioden, RegioS, Breakdown`,
+        'TypedDataSet has one row per Breakdown, RegioS and Perioden and a column per topic (null: secret or no figure); UntypedDataSet the same as text with "." for a secret figure. Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/substringof), $select, $orderby, $top, $skip, $inlinecount, $format=json; server-driven paging with odata.nextLink.',
+      ),
+      entitySet(false),
+    );
+    app.get(
+      `${path}/:set/$count`,
+      doc(`Number of entities of a set of one release (${service}), after $filter, as text`),
+      entitySet(true),
+    );
+  }
+}
