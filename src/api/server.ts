@@ -11,6 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { RegionSet } from '../regions/index.js';
 import { releaseRoutes } from './releases/routes.js';
+import { zoekgebiedenRoutes } from './releases/zoekgebieden.js';
 import { IntegrityError, type ReleaseCatalog } from './releases/catalog.js';
 import { normaliseBaseUrl } from './http/paging.js';
 import { metaRoutes, type IndicatorMeta } from './meta/routes.js';
@@ -115,6 +116,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(releaseRoutes, {
         catalog: opts.catalog,
         knownIndicator: (id) => opts.indicators.some((i) => i.id === id),
+        publicBaseUrl,
+      });
+      await v1.register(zoekgebiedenRoutes, {
+        catalog: opts.catalog,
+        indicators: opts.indicators,
+        regions: opts.regions,
         publicBaseUrl,
       });
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

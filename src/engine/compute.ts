@@ -16,6 +16,7 @@ import {
 } from '../indicators/index.js';
 import type { ComputedCell } from '../disclosure/index.js';
 import { compileSelect } from './sql.js';
+import { prepareRegionLookup } from './division.js';
 import { BREAKDOWN_LABEL, baseOf, groupCountQuery, seriesKey, seriesQuery } from './plan.js';
 
 /** The engine's output is disclosure control's input: one shape, defined by the pure module. */
@@ -102,6 +103,7 @@ export async function computeSeries(
   breakdowns: readonly Breakdown[],
   yearList: readonly number[],
 ): Promise<Map<string, SeriesCell>> {
+  await prepareRegionLookup(conn);
   const q = compileSelect(seriesQuery(series, breakdowns), yearList);
   const c = columns(await conn.runAndReadAll(q.sql, q.params as DuckDBValue[]));
   const [k, n, cc, s, top, med] = ['k', 'n', 'c', 's', 'top', 'med'].map((x) => c.get(x));
@@ -127,6 +129,7 @@ export async function computeCountGroup(
   breakdowns: readonly Breakdown[],
   yearList: readonly number[],
 ): Promise<Map<string, SeriesCell>[]> {
+  await prepareRegionLookup(conn);
   const q = compileSelect(groupCountQuery(members, breakdowns), yearList);
   const c = columns(await conn.runAndReadAll(q.sql, q.params as DuckDBValue[]));
   const k = c.get('k')!;

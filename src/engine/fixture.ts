@@ -5,7 +5,12 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DATASETS, brokerColumnName } from '../ingest/contracts.js';
-import { loadRawTables, type RawLoadReport, type RegionHierarchyRow } from '../indicators/index.js';
+import {
+  loadRawTables,
+  readFormerBuurten,
+  type RawLoadReport,
+  type RegionHierarchyRow,
+} from '../indicators/index.js';
 
 const id = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
@@ -44,19 +49,49 @@ export async function brokerFromRawTables(conn: DuckDBConnection): Promise<void>
   }
 }
 
-/** Raw synthetic delivery → broker tables + region_hierarchy in `conn`. */
+/** Former buurt code → current buurt code (herindelingen), as ingest writes it. */
+export async function createRegionConversion(
+  conn: DuckDBConnection,
+  rows: readonly { formerBuurtCode: string; currentBuurtCode: string; lastYear?: number }[],
+): Promise<void> {
+  await conn.run(
+    'CREATE OR REPLACE TABLE region_conversion (former_buurt_code VARCHAR PRIMARY KEY, current_buurt_code VARCHAR NOT NULL, last_year INTEGER)',
+  );
+  const a = await conn.createAppender('region_conversion');
+  for (const r of rows) {
+    a.appendVarchar(r.formerBuurtCode);
+    a.appendVarchar(r.currentBuurtCode);
+    if (r.lastYear === undefined) a.appendNull();
+    else a.appendInteger(r.lastYear);
+    a.endRow();
+  }
+  a.closeSync();
+}
+
+/**
+ * Raw synthetic delivery → broker tables + region_hierarchy (+ region_conversion) in `conn`.
+ * `conversion`: the former buurt codes of the region set's herindelingen (buurtConversion in
+ * src/regions); by default the table the generator wrote beside its ground truth.
+ */
 export async function loadSynthAsBroker(
   conn: DuckDBConnection,
   synthDir: string,
   hierarchy: readonly RegionHierarchyRow[],
+  conversion?: readonly { formerBuurtCode: string; currentBuurtCode: string; lastYear?: number }[],
 ): Promise<RawLoadReport[]> {
-  const report = await loadRawTables(
-    conn,
-    synthDir,
-    hierarchy.map((h) => h.buurt_code),
-  );
+  const rows =
+    conversion ??
+    [...readFormerBuurten(synthDir)].map(([formerBuurtCode, currentBuurtCode]) => ({
+      formerBuurtCode,
+      currentBuurtCode,
+    }));
+  const report = await loadRawTables(conn, synthDir, [
+    ...hierarchy.map((h) => h.buurt_code),
+    ...rows.map((r) => r.formerBuurtCode),
+  ]);
   await brokerFromRawTables(conn);
   await createRegionHierarchy(conn, hierarchy);
+  await createRegionConversion(conn, rows);
   return report;
 }
 

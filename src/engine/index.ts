@@ -2,6 +2,7 @@
 export { computeIndicators, loadRegions, breakdownKeys, LEVEL_ORDER } from './compute.js';
 export type { ComputedCell, ComputeOptions, Region } from './compute.js';
 export { explain } from './explain.js';
+export { prepareRegionLookup, REGION_LOOKUP } from './division.js';
 export type { Explanation, ExplainedQuery } from './explain.js';
 export { seriesKey, seriesQuery, unitsQuery } from './plan.js';
 export { compileSelect } from './sql.js';
@@ -11,5 +12,6 @@ export {
   loadSynthAsBroker,
   brokerFromRawTables,
   createRegionHierarchy,
+  createRegionConversion,
   hierarchyOf,
 } from './fixture.js';

@@ -380,13 +380,14 @@ function aggregateLevels(
     joins: [
       join(
         'INNER',
-        table('region_hierarchy', 'h'),
-        bin('=', col('h', 'buurt_code'), col('a', 'buurt_code')),
+        // Delivered code → buurt of the release's division (src/engine/division.ts).
+        table('region_lookup', 'h'),
+        bin('=', col('h', 'delivered_code'), col('a', 'buurt_code')),
       ),
     ],
     groupingSets: sets,
   });
-  // Codes are never NULL in region_hierarchy, so the first non-NULL code is the grouped level.
+  // Codes are never NULL in region_lookup, so the first non-NULL code is the grouped level.
   const code = call(
     'coalesce',
     ...[...HIERARCHY_LEVELS].reverse().map((l) => col('g', `${l}_code`)),

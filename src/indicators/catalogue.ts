@@ -2,6 +2,7 @@
 import { datasetContract } from '../ingest/contracts.js';
 import { DEFINITIONS } from './definitions.js';
 import { loadDefinitions } from './load.js';
+import { methodologyText } from './methodology.js';
 import type { ResolvedIndicator } from './schema.js';
 
 /** Every indicator, validated at import: a bad definition fails here, naming indicator and field. */
@@ -25,7 +26,8 @@ export function describeIndicator(d: ResolvedIndicator) {
     kind: d.kind,
     unit: d.unit,
     sources: d.sources.map((dataset) => ({ dataset, provider: datasetContract(dataset).provider })),
-    methodology: d.methodology,
+    // What counts, what is left out, how rounding works, where a unit is counted: one text.
+    methodology: methodologyText(d),
     regionBasis: d.regionBasis,
     levels: d.levels,
     years: d.years,

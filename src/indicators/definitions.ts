@@ -634,8 +634,8 @@ export const DEFINITIONS: IndicatorInput[] = [
       'Establishments with a convicted director',
     ),
     description: t(
-      'Aandeel vestigingen waarvan een bestuurder een onherroepelijke veroordeling heeft.',
-      'Share of establishments with a director who has a final conviction.',
+      'Aandeel vestigingen waarvan een bestuurder een onherroepelijke veroordeling heeft. "Bestuurder" is hier iedere functie in het KvK-register: bestuurder, eigenaar of vennoot.',
+      'Share of establishments with a director who has a final conviction. "Director" here is every role in the KvK register: director, owner or partner.',
     ),
     theme: 'branches',
     kind: 'percentage',
@@ -669,8 +669,8 @@ export const DEFINITIONS: IndicatorInput[] = [
     disclosure: 'count',
     regionBasis: EST,
     methodology: t(
-      'Combinatie van witwasgevoelige_vestigingen_pct (SBI-lijst) en vestigingen_met_veroordeelde_bestuurder.',
-      'Combines witwasgevoelige_vestigingen_pct (SBI list) and vestigingen_met_veroordeelde_bestuurder.',
+      'Vestigingen in een witwasgevoelige branche (de SBI-lijst van witwasgevoelige_vestigingen_pct) waarvan het bedrijf een bestuurder, eigenaar of vennoot heeft die in het jaar in functie was en een veroordeling heeft met vonnisdatum uiterlijk 31 december van het jaar. "Bestuurder" is iedere functie in het KvK-register.',
+      'Establishments in a money-laundering-prone branch (the SBI list of witwasgevoelige_vestigingen_pct) whose business has a director, owner or partner in office during the year with a conviction dated by 31 December. "Director" is every role in the KvK register.',
     ),
   },
   // ── zorg ───────────────────────────────────────────────────────────────────────────────────

@@ -5,11 +5,13 @@ export { loadDefinitions, IndicatorDefinitionError } from './load.js';
 export { WITWASGEVOELIGE_SBI, ZORG_SBI } from './sbi.js';
 export { DEFINITIONS } from './definitions.js';
 export { CATALOGUE, getIndicator, describeIndicator } from './catalogue.js';
+export { methodologyOf, methodologyText, type Methodology } from './methodology.js';
 export {
   writeIndicatorGroundTruth,
   readGroundTruth,
   computeGroundTruth,
   loadRawTables,
+  readFormerBuurten,
 } from './truth/index.js';
 export type {
   TruthCell,

@@ -3,4 +3,4 @@ export { loadContribution, ContributionError, QUARANTINE_TABLE } from './load.js
 export { sha256File } from './sha256.js';
 export type { IngestReport, LoadOptions } from './load.js';
 export { REASONS, DATE_RANGE } from './validate.js';
-export { writeRegionHierarchy, REGION_TABLE } from './regions-table.js';
+export { writeRegionHierarchy, REGION_TABLE, CONVERSION_TABLE } from './regions-table.js';

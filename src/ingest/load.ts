@@ -7,6 +7,7 @@ import { sha256File } from './sha256.js';
 import { brokerColumnName, type DatasetContract } from './contracts.js';
 import { parseExpression, REASONS, validationSelect, type ValidationContext } from './validate.js';
 import { queryRows, quoteIdent, quoteLiteral } from '../engine/session.js';
+import { CONVERSION_TABLE } from './regions-table.js';
 
 export class ContributionError extends Error {
   override name = 'ContributionError';
@@ -35,6 +36,21 @@ async function ensureQuarantineTable(conn: DuckDBConnection): Promise<void> {
   await conn.run(
     `CREATE TABLE IF NOT EXISTS ${QUARANTINE_TABLE} (dataset VARCHAR, file VARCHAR, row_number BIGINT, field VARCHAR, reason VARCHAR)`,
   );
+}
+
+/**
+ * Adds the region set's conversion table (former buurt codes of herindelingen) when
+ * writeRegionHierarchy made one and the caller did not name it: a database with only a
+ * hierarchy validates as before.
+ */
+async function withConversion(conn: DuckDBConnection, options: LoadOptions): Promise<LoadOptions> {
+  if (options.conversionTable) return options;
+  const found = await queryRows<{ n: bigint }>(
+    conn,
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1`,
+    [CONVERSION_TABLE],
+  );
+  return Number(found[0]?.n ?? 0) > 0 ? { ...options, conversionTable: CONVERSION_TABLE } : options;
 }
 
 /** Reads the header of the delivered file and checks it against the contract. */
@@ -84,6 +100,7 @@ export async function loadContribution(
 ): Promise<IngestReport> {
   const sha256 = await sha256File(file);
   const names = await checkColumns(conn, dataset, file);
+  options = await withConversion(conn, options);
   await ensureQuarantineTable(conn);
   const staging = `staging_${dataset.id}`;
   const textColumns = names.map((n) => `CAST(${quoteIdent(n)} AS VARCHAR) AS ${quoteIdent(n)}`);

@@ -1,7 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RegionSet } from '../regions/index.js';
+import { buurtConversion, type RegionSet } from '../regions/index.js';
 
 export const REGION_TABLE = 'region_hierarchy';
+/**
+ * Former buurt code → buurt of the region set (herindelingen up to its year). Ingest accepts a
+ * former code as known; the engine counts its records in the current buurt (one division).
+ */
+export const CONVERSION_TABLE = 'region_conversion';
 
 /** Writes the buurt → wijk → gemeente → veiligheidsregio chain of a region set into DuckDB. */
 export async function writeRegionHierarchy(
@@ -31,5 +36,20 @@ export async function writeRegionHierarchy(
     n++;
   }
   appender.closeSync();
+  await writeRegionConversion(conn, regions);
   return n;
+}
+
+async function writeRegionConversion(conn: DuckDBConnection, regions: RegionSet): Promise<void> {
+  await conn.run(
+    `CREATE OR REPLACE TABLE ${CONVERSION_TABLE} (former_buurt_code VARCHAR PRIMARY KEY, current_buurt_code VARCHAR NOT NULL, last_year INTEGER NOT NULL)`,
+  );
+  const appender = await conn.createAppender(CONVERSION_TABLE);
+  for (const c of buurtConversion(regions)) {
+    appender.appendVarchar(c.formerBuurtCode);
+    appender.appendVarchar(c.currentBuurtCode);
+    appender.appendInteger(c.lastYear);
+    appender.endRow();
+  }
+  appender.closeSync();
 }

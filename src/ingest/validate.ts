@@ -40,6 +40,11 @@ export interface ValidationContext {
   regionTable: string;
   /** Pattern (SQL LIKE-free regex) that a delivered pseudonym must match. */
   pseudonymPattern: string;
+  /**
+   * Table with a `former_buurt_code` column: buurt codes of an earlier division that map to a
+   * buurt of the set (herindelingen). Such codes are known, not quarantined.
+   */
+  conversionTable?: string;
 }
 
 /** Human-readable reason codes; stable, since quarantine reports are compared across runs. */
@@ -72,7 +77,11 @@ function columnCheck(column: ColumnContract, ctx: ValidationContext): string {
   }
   if (column.regionLevel === 'buurt') {
     checks.push(
-      `WHEN ${raw} IS NOT NULL AND ${raw} NOT IN (SELECT buurt_code FROM ${quoteIdent(ctx.regionTable)}) THEN ${quoteLiteral(REASONS.region)}`,
+      `WHEN ${raw} IS NOT NULL AND ${raw} NOT IN (SELECT buurt_code FROM ${quoteIdent(ctx.regionTable)})${
+        ctx.conversionTable
+          ? ` AND ${raw} NOT IN (SELECT former_buurt_code FROM ${quoteIdent(ctx.conversionTable)})`
+          : ''
+      } THEN ${quoteLiteral(REASONS.region)}`,
     );
   }
   if (column.identifier) {

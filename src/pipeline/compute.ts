@@ -14,7 +14,7 @@ import {
 import { datasetContract } from '../ingest/contracts.js';
 import { linkageReport } from '../pseudonym/index.js';
 import type { DemoGovernance } from '../governance/index.js';
-import type { RegionSet } from '../regions/index.js';
+import { regionBasis, type RegionSet } from '../regions/index.js';
 import {
   hashPublicCells,
   listReleaseIds,
@@ -32,6 +32,7 @@ import type { Deliveries } from './deliver.js';
 import type { IngestResult } from './ingest.js';
 import type { DataLayout } from './layout.js';
 import { indicatorMetadata } from './indicator-meta.js';
+import { coverageNotes, exclusionNotes, sourceCoverage } from './data-notes.js';
 
 export const YEARS = [2019, 2020, 2021, 2022, 2023];
 
@@ -142,6 +143,7 @@ export async function runIndicators(opts: {
   });
   const datasets = [...new Set(definitions.flatMap((d) => d.sources))].sort();
   const linkage = await linkageReport(conn, datasets);
+  const coverage = await sourceCoverage(conn, datasets, YEARS);
   // One indicator at a time: out-of-scope cells are dropped before the next is computed, and
   // DuckDB's intermediates stay those of one indicator (all at once spilled > 60 GB at scale 1).
   const cells: Awaited<ReturnType<typeof computeIndicators>> = [];
@@ -173,6 +175,8 @@ export async function runIndicators(opts: {
       if (!s) levelsOf.set(c.indicatorId, (s = new Set()));
       s.add(c.regionLevel);
     }
+    // Every year on the region set's division (the engine maps former codes of herindelingen).
+    const basis = regionBasis(opts.regions, YEARS[0]!);
     const manifest: Omit<ReleaseManifest, 'cells'> = {
       id,
       format: 'samenzicht-release/2',
@@ -182,6 +186,13 @@ export async function runIndicators(opts: {
         year: opts.regions.year,
         kind: opts.regions.source.kind,
         source: opts.regions.source.description,
+        basis: basis.basis,
+        herindelingen: basis.herindelingen.map((h) => ({
+          year: h.year,
+          code: h.code,
+          name: h.name,
+          former: [...h.former],
+        })),
       },
       years: YEARS,
       indicators: meta
@@ -205,7 +216,13 @@ export async function runIndicators(opts: {
       })),
       linkage,
       previousRelease: earlier.latest ? readManifest(layout.root, earlier.latest).id : null,
-      notes: [...(scope.notes ?? []), ...releaseNotes(opts.deliveries.scheme)],
+      notes: [
+        ...(scope.notes ?? []),
+        ...releaseNotes(opts.deliveries.scheme),
+        basis.note,
+        ...exclusionNotes(opts.ingest.reports.filter((r) => datasets.includes(r.dataset))),
+        ...coverageNotes(coverage, YEARS, definitions),
+      ],
     };
     const audit = { ...result.audit, stats: result.stats };
     if (!result.audit.passed) {

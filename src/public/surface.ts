@@ -189,6 +189,23 @@ export interface PublicRegionSet {
   kind: 'cbs' | 'synthetic';
   /** "Bron: CBS, Kadaster" for the real division; null for the synthetic country. */
   attribution: string | null;
+  /**
+   * `one-division`: every year on the division of `year` (earlier years recomputed by the areas'
+   * current codes). Optional for readers: releases made before it was recorded lack it.
+   */
+  basis?: PublicRegionBasis;
+  /** The herindelingen that the basis changes for the released areas (since the first year). */
+  herindelingen?: PublicHerindeling[];
+}
+
+export type PublicRegionBasis = 'one-division';
+
+export interface PublicHerindeling {
+  /** First year on the new division. */
+  year: number;
+  code: string;
+  name: string;
+  former: { code: string; name: string }[];
 }
 
 export const CBS_ATTRIBUTION = 'Bron: CBS, Kadaster';
@@ -208,7 +225,12 @@ export interface PublicManifestSource {
   id: string;
   createdAt: string;
   codeVersion: string;
-  regionSet: { year: number; kind: 'cbs' | 'synthetic' };
+  regionSet: {
+    year: number;
+    kind: 'cbs' | 'synthetic';
+    basis?: PublicRegionBasis;
+    herindelingen?: readonly PublicHerindeling[];
+  };
   years: number[];
   indicators: { id: string; levels: string[]; breakdowns?: string[] }[];
   rules: Record<string, RuleProfile>;
@@ -237,6 +259,17 @@ export function publicManifest(
       year: source.regionSet.year,
       kind: source.regionSet.kind,
       attribution: source.regionSet.kind === 'cbs' ? CBS_ATTRIBUTION : null,
+      ...(source.regionSet.basis ? { basis: source.regionSet.basis } : {}),
+      ...(source.regionSet.herindelingen
+        ? {
+            herindelingen: source.regionSet.herindelingen.map((h) => ({
+              year: h.year,
+              code: h.code,
+              name: h.name,
+              former: h.former.map((f) => ({ code: f.code, name: f.name })),
+            })),
+          }
+        : {}),
     },
     years: [...source.years],
     indicators: source.indicators.map((i) => ({

@@ -44,6 +44,18 @@ export {
   type ImportResult,
 } from './imported.js';
 export { parseDivision, type Division, type DivisionFeature } from './division.js';
+export {
+  HERINDELINGEN,
+  buurtConversion,
+  currentGemeente,
+  formerCode,
+  herindelingenBetween,
+  herindelingenIn,
+  type BuurtConversion,
+  type FormerGemeente,
+  type Herindeling,
+} from './herindelingen.js';
+export { regionBasis, type RegionBasis } from './basis.js';
 
 /** One region set a directory offers. */
 export interface RegionSetEntry {

@@ -7,7 +7,12 @@
  * rule, and the audit with its intervals. No route serves a file of `restricted/` to the public.
  */
 import type { CellStatus, PublishedCell } from '../disclosure/index.js';
-import { PUBLIC_CELL_COLUMNS, type PublicManifest } from '../public/index.js';
+import {
+  PUBLIC_CELL_COLUMNS,
+  type PublicHerindeling,
+  type PublicManifest,
+  type PublicRegionBasis,
+} from '../public/index.js';
 
 export const CELL_STATUSES = [
   'published',
@@ -62,8 +67,17 @@ export interface ReleaseManifest {
   format: 'samenzicht-release/2';
   createdAt: string;
   codeVersion: string;
-  /** `source` is the region set's technical description (files, years): restricted. */
-  regionSet: { year: number; kind: 'cbs' | 'synthetic'; source: string };
+  /**
+   * `source` is the region set's technical description (files, years): restricted. `basis`: all
+   * years on the division of `year` (absent in releases made before it was recorded).
+   */
+  regionSet: {
+    year: number;
+    kind: 'cbs' | 'synthetic';
+    source: string;
+    basis?: PublicRegionBasis;
+    herindelingen?: PublicHerindeling[];
+  };
   years: number[];
   indicators: { id: string; levels: string[]; breakdowns?: string[]; [more: string]: unknown }[];
   rules: PublicManifest['rules'];

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DATASETS, PROVIDERS, type ProviderId } from '../ingest/contracts.js';
-import type { RegionSet } from '../regions/index.js';
+import { buurtConversion, type RegionSet } from '../regions/index.js';
 import { macros, modelSteps } from './model.js';
 import { writeDataset, type OutputSpec } from './output.js';
 import { sha256File } from '../ingest/sha256.js';
@@ -53,8 +53,15 @@ export interface SynthResult {
   years: number[];
   /** Rows listed in ground-truth/defects.csv. */
   defects: number;
-  groundTruth: { defects: string; population: string };
+  groundTruth: { defects: string; population: string; buurtConversion: string };
 }
+
+/**
+ * Beside the ground truth: former buurt code → buurt of the region set, for the herindelingen of
+ * the area (docs/synthetic-data.md, "Herindelingen"). The ground truth reads it; ingest derives
+ * the same table from the region set (src/regions/herindelingen.ts).
+ */
+export const BUURT_CONVERSION_FILE = 'herindeling-buurten.csv';
 
 export interface SynthOptions {
   scale: number;
@@ -203,6 +210,22 @@ export async function synthesise(opts: SynthOptions): Promise<SynthResult> {
     if (gemeentenWithoutBuurt.length > 0) {
       throw new Error(`region set: gemeente ${gemeentenWithoutBuurt[0]!.code} has no buurten`);
     }
+    const convLines = [
+      'former_buurt_code,former_gemeente_code,current_buurt_code,current_gemeente_code,last_year',
+    ];
+    for (const c of buurtConversion(regions)) {
+      convLines.push(
+        csvLine([
+          c.formerBuurtCode,
+          c.formerGemeenteCode,
+          c.currentBuurtCode,
+          c.currentGemeenteCode,
+          c.lastYear,
+        ]),
+      );
+    }
+    const conversionPath = join(outDir, 'ground-truth', BUURT_CONVERSION_FILE);
+    await writeFile(conversionPath, `${convLines.join('\n')}\n`);
     await writeFile(join(work, 'gm.csv'), `${gmLines.join('\n')}\n`);
     await writeFile(join(work, 'buurt.csv'), `${buurtLines.join('\n')}\n`);
     await conn.run(macros(seed));
@@ -210,6 +233,9 @@ export async function synthesise(opts: SynthOptions): Promise<SynthResult> {
       columns = {'gm_code': 'VARCHAR', 'vr_code': 'VARCHAR', 'inhabitants': 'BIGINT', 'target': 'BIGINT'})`);
     await conn.run(`CREATE TABLE buurt_in AS SELECT * FROM read_csv(${q(join(work, 'buurt.csv'))}, header = true,
       columns = {'buurt_code': 'VARCHAR', 'wijk_code': 'VARCHAR', 'gm_code': 'VARCHAR'})`);
+    await conn.run(`CREATE TABLE buurt_conv AS SELECT current_buurt_code AS buurt_code, former_buurt_code AS former_code, last_year
+      FROM read_csv(${q(conversionPath)}, header = true, columns = {'former_buurt_code': 'VARCHAR', 'former_gemeente_code': 'VARCHAR',
+        'current_buurt_code': 'VARCHAR', 'current_gemeente_code': 'VARCHAR', 'last_year': 'INTEGER'})`);
     progress('region set');
 
     for (const step of steps) {
@@ -266,7 +292,9 @@ export async function synthesise(opts: SynthOptions): Promise<SynthResult> {
       WITH r AS (
         SELECT f.peiljaar::INTEGER AS year, f.buurtcode FROM brp_file f
         WHERE f._rn NOT IN (SELECT "row" FROM defects WHERE dataset = 'brp_personen')
-      ), j AS (SELECT r.year, b.buurt_code, b.wijk_code, b.gm_code, b.vr_code FROM r JOIN buurt b ON b.buurt_code = r.buurtcode)
+      ), j AS (SELECT r.year, b.buurt_code, b.wijk_code, b.gm_code, b.vr_code FROM r
+        LEFT JOIN buurt_conv c ON c.former_code = r.buurtcode
+        JOIN buurt b ON b.buurt_code = coalesce(c.buurt_code, r.buurtcode))
       SELECT * FROM (
       SELECT year, 'nederland' AS region_level, 'NL01' AS region_code, count(*) AS residents FROM j GROUP BY ALL
       UNION ALL SELECT year, 'veiligheidsregio', vr_code, count(*) FROM j GROUP BY ALL
@@ -303,7 +331,11 @@ export async function synthesise(opts: SynthOptions): Promise<SynthResult> {
       persons,
       years: [...YEARS],
       defects,
-      groundTruth: { defects: defectsPath, population: populationPath },
+      groundTruth: {
+        defects: defectsPath,
+        population: populationPath,
+        buurtConversion: conversionPath,
+      },
     };
   } finally {
     conn.closeSync();

@@ -216,10 +216,12 @@ FROM persons p CROSS JOIN ${years} y
 WHERE p.birth_date < make_date(y.year, 1, 1) AND (p.leave_year IS NULL OR y.year < p.leave_year);
 
 -- Views: the writer materialises them once, in file order.
+-- Registers follow each year's division: before a herindeling a buurt of the merged area carries
+-- its former code (buurt_conv, at most one row per buurt).
 CREATE VIEW brp_personen AS
-SELECT year AS peiljaar, bsn, buurt_code AS buurtcode, birth_date AS geboortedatum, sex AS geslacht,
+SELECT year AS peiljaar, bsn, coalesce(c.former_code, py.buurt_code) AS buurtcode, birth_date AS geboortedatum, sex AS geslacht,
   'HH' || lpad(hh_id::VARCHAR, 10, '0') AS huishoudnummer, pid AS _pid
-FROM py;
+FROM py LEFT JOIN buurt_conv c ON c.buurt_code = py.buurt_code AND py.year <= c.last_year;
 `,
     },
     {
@@ -297,8 +299,8 @@ WITH s AS (
 ), pb AS (
   SELECT pl.*, b.buurt_code AS other_buurt FROM pl ASOF JOIN buurt b ON pl.gm_code = b.gm_code AND pl.ub >= b.cum_lo
 )
-SELECT pid, year, slot, delictklasse, pleegdatum, CASE WHEN at_home THEN buurt_code ELSE other_buurt END AS pleeg_buurtcode, prop
-FROM pb;
+SELECT pid, year, slot, delictklasse, pleegdatum, coalesce(c.former_code, CASE WHEN at_home THEN pb.buurt_code ELSE other_buurt END) AS pleeg_buurtcode, prop
+FROM pb LEFT JOIN buurt_conv c ON c.buurt_code = (CASE WHEN at_home THEN pb.buurt_code ELSE other_buurt END) AND pb.year <= c.last_year;
 
 CREATE TABLE politie_verdachten AS
 SELECT 'PL' || year(r.pleegdatum) || '-' || lpad(row_number() OVER (PARTITION BY year(r.pleegdatum) ORDER BY r.pleegdatum, r.pid, r.year, r.slot)::VARCHAR, 8, '0') AS registratienummer,
@@ -328,10 +330,10 @@ WITH bp AS (
 ), d AS (
   SELECT k.*, day_in('ontd', buurt_code, year * 100 + slot, year) AS ontmantelingsdatum FROM k
 )
-SELECT 'ONT-' || year || '-' || lpad(row_number() OVER (PARTITION BY year ORDER BY ontmantelingsdatum, buurt_code, slot)::VARCHAR, 6, '0') AS zaaknummer,
-  ontmantelingsdatum, buurt_code AS buurtcode,
-  greatest(10, round(exp(5.7 + 0.8 * nrm3('plants', buurt_code, year * 100 + slot))))::INTEGER AS aantal_planten
-FROM d;
+SELECT 'ONT-' || year || '-' || lpad(row_number() OVER (PARTITION BY year ORDER BY ontmantelingsdatum, d.buurt_code, slot)::VARCHAR, 6, '0') AS zaaknummer,
+  ontmantelingsdatum, coalesce(c.former_code, d.buurt_code) AS buurtcode,
+  greatest(10, round(exp(5.7 + 0.8 * nrm3('plants', d.buurt_code, year * 100 + slot))))::INTEGER AS aantal_planten
+FROM d LEFT JOIN buurt_conv c ON c.buurt_code = d.buurt_code AND d.year <= c.last_year;
 `,
     },
     {
@@ -470,11 +472,12 @@ WITH t AS (
   FROM f WHERE k_bsn IS NOT NULL OR k_kvk IS NOT NULL
 )
 SELECT 'KAD-' || year || '-' || lpad(row_number() OVER (PARTITION BY year ORDER BY d, object_id)::VARCHAR, 8, '0') AS transactie_id,
-  object_id, buurt_code AS buurtcode, koopsom::DOUBLE AS koopsom, d AS transactiedatum, k_bsn AS koper_bsn, k_kvk AS koper_kvk_nummer,
+  object_id, coalesce(c.former_code, x.buurt_code) AS buurtcode, koopsom::DOUBLE AS koopsom, d AS transactiedatum, k_bsn AS koper_bsn, k_kvk AS koper_kvk_nummer,
   (CASE WHEN k_kvk IS NOT NULL THEN round(koopsom * 0.6 * rnd3('hyk', hh_id, year) / 1000) * 1000
         WHEN unexplained THEN round(koopsom * 0.3 * rnd3('hyu', hh_id, year) / 1000) * 1000
         ELSE least(koopsom, round(4.5 * coalesce(hh_income, 0) / 1000) * 1000) END)::DOUBLE AS hypotheekbedrag
-FROM (SELECT p.*, day_in('txd', hh_id, year, year) AS d FROM p);
+FROM (SELECT p.*, day_in('txd', hh_id, year, year) AS d FROM p) x
+LEFT JOIN buurt_conv c ON c.buurt_code = x.buurt_code AND x.year <= c.last_year;
 `,
     },
     {

@@ -184,7 +184,7 @@ describe('OData v4 as datasets.cbs.nl', () => {
         .filter((m) => String(m['Identifier']).startsWith('drugs_verdachten'))
         .map((m) => [m['Identifier'], m['PresentationType']]),
     ).toEqual([
-      ['drugs_verdachten', 'Absolute'],
+      ['drugs_verdachten', 'Relative'],
       ['drugs_verdachten_numerator', 'Absolute'],
       ['drugs_verdachten_denominator', 'Absolute'],
     ]);

@@ -7,6 +7,7 @@ import {
   FIGURES_OF_KIND,
   observationCount,
 } from '../../src/api/opendata/dataset.js';
+import { METADATA_PAGE, pageLimit, widePageLimit } from '../../src/api/opendata/http.js';
 import type { PublicCell, ReleaseSummary } from '../../src/api/opendata/types.js';
 
 const release = (
@@ -137,5 +138,18 @@ describe('observations', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('page sizes', () => {
+  it('page a wide data set by values (at most 100,000 a page, at least 100 rows)', () => {
+    expect(widePageLimit(75, 10_000)).toBe(1333);
+    expect(widePageLimit(8, 10_000)).toBe(10_000);
+    expect(widePageLimit(5000, 10_000)).toBe(100);
+    // A smaller configured page still wins.
+    expect(widePageLimit(75, 3)).toBe(3);
+    // Metadata lists are sent whole, up to the metadata bound.
+    expect(pageLimit(false, 10_000)).toBe(METADATA_PAGE);
+    expect(pageLimit(true, 10_000)).toBe(10_000);
   });
 });

@@ -8,7 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
 import { register } from '../../src/cli/commands/synth.js';
 import { DATASETS, datasetContract } from '../../src/ingest/contracts.js';
-import { loadRegionSet, projectRegionsDir, type RegionSet } from '../../src/regions/index.js';
+import {
+  buurtConversion,
+  loadRegionSet,
+  projectRegionsDir,
+  type RegionSet,
+} from '../../src/regions/index.js';
 import { SynthParamError, synthesise, type SynthResult } from '../../src/synth/index.js';
 
 const SCALE = 0.002;
@@ -29,10 +34,10 @@ function listFiles(dir: string): string[] {
 }
 
 /** Data rows of a semicolon CSV as objects, header excluded; row n is at index n-1. */
-function readCsv(path: string): Record<string, string>[] {
+function readCsv(path: string, sep = ';'): Record<string, string>[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const cols = header!.split(';');
-  return lines.map((l) => Object.fromEntries(l.split(';').map((v, i) => [cols[i]!, v])));
+  const cols = header!.split(sep);
+  return lines.map((l) => Object.fromEntries(l.split(sep).map((v, i) => [cols[i]!, v])));
 }
 
 async function readParquet(path: string): Promise<Record<string, unknown>[]> {
@@ -106,7 +111,7 @@ describe('synthesise on the CBS region set', () => {
         ]),
       );
     const ha = hash(a.outDir);
-    expect(Object.keys(ha)).toHaveLength(12 + 8 + 2);
+    expect(Object.keys(ha)).toHaveLength(12 + 8 + 3);
     expect(hash(b.outDir)).toEqual(ha);
   });
 
@@ -156,10 +161,19 @@ describe('synthesise on the CBS region set', () => {
   it('ground-truth population counts exactly the BRP rows not listed as defects, at every level', () => {
     const brp = readCsv(join(a.outDir, 'providers/gemeenten/brp_personen.csv'));
     const bad = new Set(defects.filter((d) => d.dataset === 'brp_personen').map((d) => d.row));
+    // Residents are counted on the current division: former buurt codes (herindelingen) map.
+    const current = new Map(
+      readCsv(a.groundTruth.buurtConversion, ',').map((c) => [
+        c.former_buurt_code!,
+        c.current_buurt_code!,
+      ]),
+    );
+    expect(current.size).toBeGreaterThan(0);
     const expected = new Map<string, number>();
     brp.forEach((r, i) => {
       if (bad.has(i + 1)) return;
-      for (const code of [r.buurtcode!, ...regions.ancestors(r.buurtcode!).map((x) => x.code)]) {
+      const buurt = current.get(r.buurtcode!) ?? r.buurtcode!;
+      for (const code of [buurt, ...regions.ancestors(buurt).map((x) => x.code)]) {
         const k = `${r.peiljaar},${code}`;
         expected.set(k, (expected.get(k) ?? 0) + 1);
       }
@@ -240,7 +254,10 @@ describe('synthesise on the CBS region set', () => {
       'unknown_region_code',
     ]);
     expect(a.defects).toBe(defects.length);
-    const buurten = new Set(regions.ofLevel('buurt').map((r) => r.code));
+    const buurten = new Set([
+      ...regions.ofLevel('buurt').map((r) => r.code),
+      ...buurtConversion(regions).map((c) => c.formerBuurtCode),
+    ]);
     for (const d of DATASETS) {
       const path = join(a.outDir, 'providers', d.provider, d.file);
       const rows: Record<string, unknown>[] =

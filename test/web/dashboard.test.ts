@@ -20,8 +20,8 @@ import { startFixtureServer, TEST_TOKEN, type FixtureServer } from './server.js'
 import { startRealServer } from './real-server.js';
 import { FORBIDDEN } from './forbidden.js';
 import { launchChromium } from './browser.js';
+import { axe, words } from './checks.js';
 const SHOTS = join(ROOT, 'test-results', 'web');
-const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 const fixture = buildFixture();
 /** The imitation of the public API, with small default page sizes and governance. */
@@ -76,42 +76,10 @@ afterAll(async () => {
   await real?.close();
 });
 
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core (WCAG 2.0/2.1 A and AA plus best practices) and returns readable violations. */
-async function axe(p: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol, so the page's CSP (no inline scripts) stays in force.
-  await p.evaluate(AXE_SOURCE);
-  const violations = (await p.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then(r => r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => ({ target: n.target })) })))`,
-  )) as AxeViolation[];
-  return violations.map(
-    (v) =>
-      `${v.id}: ${v.help} (${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')})`,
-  );
-}
-
 /** Opens the dashboard at `hash` on the real server, or on the imitation (`on`). */
 async function visit(hash: string, ready: string, on: FixtureServer = real): Promise<void> {
   await page.goto(`${on.url}/${hash}`);
   await page.waitForSelector(ready);
-}
-
-/** Every word a reader or a screen reader gets: text (also visually hidden) and accessible names. */
-async function words(p: Page): Promise<string> {
-  return (await p.evaluate(`(() => {
-    const parts = [document.body.textContent || ''];
-    for (const el of document.querySelectorAll('[aria-label], [title], [alt]'))
-      for (const a of ['aria-label', 'title', 'alt']) parts.push(el.getAttribute(a) || '');
-    return parts.join('\\n');
-  })()`)) as string;
 }
 
 async function check(name: string): Promise<void> {
@@ -121,7 +89,7 @@ async function check(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-const CONFIDENTIAL = 'geheim: niet gepubliceerd om personen en bedrijven te beschermen';
+const CONFIDENTIAL = 'geheim: te weinig personen of bedrijven om dit cijfer veilig te tonen';
 const latest = latestPublished(fixture)?.id as string;
 const latestCells = fixture.cells.get(latest) ?? [];
 const manifest = fixture.manifests.get(latest);
@@ -145,10 +113,11 @@ describe('dashboard', () => {
     await visit('', 'text=Thema’s');
     expect(await page.locator('html').getAttribute('lang')).toBe('nl');
     expect(await page.locator('h1').innerText()).toBe('Samenzicht');
+    // Human names, in the server's order of themes.
     expect(await page.locator('.sz-themes > li h3').allInnerTexts()).toEqual([
-      'drugs',
-      'jonge aanwas',
-      'vastgoed',
+      'Drugs',
+      'Vastgoed',
+      'Jonge aanwas',
     ]);
     await page.getByLabel('Gemeente (naam of code)').fill('Den Haag');
     const first = page.locator('.sz-results a').first();
@@ -166,12 +135,12 @@ describe('dashboard', () => {
   // Imitation: the expected reading and method are the fixture's comparable gemeenten
   // (`fixture.peers`, closest in population); the real server chooses peers by its own method.
   it('shows the gemeente profile with peers, the country, sparklines and a reading with its basis', async () => {
-    await visit('#/gemeente/GM0518', 'table tbody tr', server);
+    await visit('#/gemeente/GM0518', '.sz-theme table tbody tr', server);
     await page.waitForSelector('text=Toets:');
     expect(await page.locator('.sz-caution').innerText()).toContain(
       'een hoge waarde betekent niet altijd een ongewenste afwijking',
     );
-    const rows = page.locator('table tbody tr');
+    const rows = page.locator('.sz-theme table tbody tr');
     expect(await rows.count()).toBe(3);
     const first = await rows.first().locator('th, td').allInnerTexts();
     expect(first[0]).toContain('Drugsverdachten per 1.000 inwoners');
@@ -203,7 +172,7 @@ describe('dashboard', () => {
               ? 'lager dan'
               : 'vergelijkbaar met';
     expect(first[5]).toBe(
-      `${word} vergelijkbare gemeenten\nToets: waargenomen 4.205, verwacht ${nl(Math.round(expected), 0)} bij het gemiddelde van de vergelijkbare gemeenten (z = ${nl(z, 1)}).`,
+      `${word} de vergelijkingsgroep\nToets: waargenomen 4.205, verwacht ${nl(Math.round(expected), 0)} bij het gemiddelde van de vergelijkingsgroep (z = ${nl(z, 1)}).`,
     );
     expect(first[2]).toBe(
       nl(peerCells.reduce((s, c) => s + (c.value ?? 0), 0) / peerCells.length, 2),
@@ -214,7 +183,7 @@ describe('dashboard', () => {
     expect(await page.locator('svg.sz-sparkline polyline').count()).toBe(3);
     // The peers' method in the page language.
     expect(await page.locator('main').innerText()).toContain(
-      `Methode: ${fixture.comparableMethod.nl}.`,
+      `Zo is deze groep gekozen: ${fixture.comparableMethod.nl}`,
     );
     await check('profile');
   });
@@ -241,7 +210,7 @@ describe('dashboard', () => {
       'Klassengrenzen (kwintielen van de gepubliceerde waarden):',
     );
     expect(await page.locator('.sz-legend').innerText()).toContain(
-      'Gearceerd: geheim, dit cijfer is niet gepubliceerd om personen en bedrijven te beschermen.',
+      'Gearceerd: geheim, te weinig personen of bedrijven om dit cijfer veilig te tonen.',
     );
     expect(await page.locator('text=Bron: CBS, Kadaster').count()).toBeGreaterThan(0);
     await check('map-gemeenten');
@@ -387,8 +356,8 @@ describe('dashboard', () => {
       'Drugsverdachten per 1.000 inwoners, Jongeren (12–23) verdacht van een misdrijf, Onverklaarbare woningaankopen',
     );
     expect(await fact('Jaren')).toBe('2019–2023');
-    expect(await fact('Gebiedsindeling')).toBe(
-      'gemeenten, wijken en buurten van 2023, gegenereerd (synthetisch land, geen echte gebieden)',
+    expect(await fact('Regio-indeling')).toBe(
+      'Regio-indeling 2023: gegenereerd (synthetisch land, geen echte gebieden)',
     );
     // Counts by public status, as the manifest has them.
     const figures = (label: string) => term('.sz-figures', label);

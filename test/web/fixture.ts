@@ -151,7 +151,7 @@ export const INDICATORS: FixtureIndicator[] = [
       en: 'Residents suspected of a drug offence in the year, per 1,000 residents.',
     },
     theme: 'drugs',
-    kind: 'rate',
+    kind: 'rate_per_1000',
     unit: 'per 1.000 inwoners',
     units: { nl: 'per 1.000 inwoners', en: 'per 1,000 residents' },
     regionBasis: { nl: 'woonadres van de verdachte', en: 'home address of the suspect' },
@@ -177,7 +177,7 @@ export const INDICATORS: FixtureIndicator[] = [
       nl: 'Aandeel inwoners van 12 tot en met 23 jaar dat verdacht was.',
       en: 'Share of residents aged 12 to 23 who were suspects.',
     },
-    theme: 'jonge aanwas',
+    theme: 'jonge_aanwas',
     kind: 'percentage',
     unit: '%',
     units: { nl: '%', en: '%' },
@@ -217,6 +217,29 @@ export const INDICATORS: FixtureIndicator[] = [
   },
 ];
 
+/**
+ * A count (`FixtureSize.counts`): the number of inwoners, so that a profile has a figure that must
+ * not be compared, and the real server's comparable gemeenten (from published inwoners) exist.
+ */
+export const INWONERS: FixtureIndicator = {
+  id: 'inwoners',
+  title: { nl: 'Inwoners', en: 'Residents' },
+  description: {
+    nl: 'Aantal inwoners op 1 januari.',
+    en: 'Number of residents on 1 January.',
+  },
+  theme: 'context',
+  kind: 'count',
+  unit: 'personen',
+  units: { nl: 'personen', en: 'persons' },
+  regionBasis: { nl: 'woonadres', en: 'home address' },
+  sources: [{ dataset: 'brp_personen', provider: 'Gemeenten (BRP)' }],
+  methodology: { nl: 'Uit de BRP.', en: 'From the BRP.' },
+  levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
+  years: YEARS,
+  disclosure: { ...DEFAULT_PROFILES.count },
+};
+
 /** A small deterministic hash in [0, 1). */
 function unit(s: string): number {
   let h = 2166136261;
@@ -232,6 +255,8 @@ export interface FixtureSize {
   indicators?: number;
   /** Build the cells of these releases only (default: all three). */
   releases?: string[];
+  /** Add a count indicator (INWONERS) after the others. */
+  counts?: boolean;
 }
 
 function indicatorList(n: number): FixtureIndicator[] {
@@ -351,7 +376,10 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
   (regions[0] as FixtureRegion).population = vrs.reduce((s, v) => s + v.population, 0);
   const byCode = new Map(regions.map((r) => [r.code, r]));
 
-  const indicators = indicatorList(size.indicators ?? INDICATORS.length);
+  const indicators = [
+    ...indicatorList(size.indicators ?? INDICATORS.length),
+    ...(size.counts ? [INWONERS] : []),
+  ];
   const profiles: Record<string, RuleProfile> = {};
   for (const ind of indicators) profiles[ind.id] = ind.disclosure as RuleProfile;
   const all = indicators.map((i) => i.id);
@@ -490,17 +518,24 @@ function makeRows(
   const revision = rel.id === 'r2026-01' ? 0 : 1;
   for (const indId of rel.indicators) {
     const ind = indicators.find((i) => i.id === indId) as FixtureIndicator;
-    const per = ind.kind === 'rate' ? 1000 : 100;
+    const per = ind.kind.startsWith('rate') ? 1000 : 100;
     for (const year of rel.years) {
       const byWijk = new Map<string, PublishedCell[]>();
       for (const r of regions) {
+        if (ind.kind === 'count') {
+          const row = countRow(indId, year, r);
+          rows.push(row);
+          if (r.level === 'buurt' && r.parentCode)
+            byWijk.set(r.parentCode, [...(byWijk.get(r.parentCode) ?? []), row]);
+          continue;
+        }
         // Rates differ by region and drift over the years; the later release revises 2023.
         const base = 1 + unit(`${indId}|${r.code}`) * 6;
         const rate = base * (1 + (year - 2019) * 0.04) * (year === 2023 && revision ? 1.05 : 1);
         const denominator = ind.id.startsWith('jonge_aanwas')
           ? Math.round(r.population * 0.15)
           : r.population;
-        const rawNum = (rate / per) * denominator * (ind.kind === 'rate' ? 1 : 10);
+        const rawNum = (rate / per) * denominator * (ind.kind.startsWith('rate') ? 1 : 10);
         const numerator = Math.round(rawNum / 5) * 5;
         const tooFew = rawNum < 10;
         const tooSmall = denominator < 50;
@@ -539,6 +574,26 @@ function makeRows(
     }
   }
   return rows;
+}
+
+/** A count of units (inwoners), growing slowly; under 10 it is confidential. */
+function countRow(indId: string, year: number, r: FixtureRegion): PublishedCell {
+  const raw = r.population * (1 + (year - 2019) * 0.01);
+  const value = Math.round(raw / 5) * 5;
+  const hidden = raw < 10;
+  return {
+    indicator_id: indId,
+    year,
+    region_level: r.level,
+    region_code: r.code,
+    parent_code: r.parentCode,
+    breakdown: '',
+    value: hidden ? null : value,
+    numerator: hidden ? null : value,
+    denominator: null,
+    status: hidden ? 'suppressed-primary' : 'published',
+    rule: hidden ? 'frequency' : null,
+  };
 }
 
 function sha256(text: string): string {

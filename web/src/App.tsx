@@ -22,6 +22,9 @@ const IndicatorPage = lazy(() =>
 const ReleasePage = lazy(() =>
   import('./pages/ReleasePage.js').then((m) => ({ default: m.ReleasePage })),
 );
+const ZoekgebiedenPage = lazy(() =>
+  import('./pages/ZoekgebiedenPage.js').then((m) => ({ default: m.ZoekgebiedenPage })),
+);
 const GovernancePage = lazy(() =>
   import('./pages/GovernancePage.js').then((m) => ({ default: m.GovernancePage })),
 );
@@ -35,6 +38,7 @@ function initialLang(): Lang {
 const NAV: [string, Key][] = [
   ['/', 'navStart'],
   ['/kaart', 'navMap'],
+  ['/zoekgebieden', 'navZoekgebieden'],
   ['/release/latest', 'navRelease'],
   ['/governance', 'navGovernance'],
 ];
@@ -114,11 +118,15 @@ export function App() {
 
   let page: ReactNode;
   let section = '/';
-  if (first === '') page = <StartPage />;
-  else if (first === 'gemeente' && second) page = <ProfilePage code={second} />;
+  if (first === '') page = <StartPage params={route.params} />;
+  else if (first === 'gemeente' && second)
+    page = <ProfilePage code={second} params={route.params} />;
   else if (first === 'kaart') {
     section = '/kaart';
     page = <MapPage params={route.params} />;
+  } else if (first === 'zoekgebieden') {
+    section = '/zoekgebieden';
+    page = <ZoekgebiedenPage params={route.params} />;
   } else if (first === 'indicator' && second) page = <IndicatorPage id={second} />;
   else if (first === 'release') {
     section = '/release/latest';

@@ -100,7 +100,20 @@ export interface PublicManifest {
   format: string;
   createdAt: string;
   codeVersion: string;
-  regionSet: { year: number; kind: 'cbs' | 'synthetic'; attribution: string | null };
+  regionSet: {
+    year: number;
+    kind: 'cbs' | 'synthetic';
+    attribution: string | null;
+    /** `one-division`: every year on the division of `year` (newer releases). */
+    basis?: string;
+    /** Herindelingen that change the released areas since the first year (newer releases). */
+    herindelingen?: {
+      year: number;
+      code: string;
+      name: string;
+      former: { code: string; name: string }[];
+    }[];
+  };
   years: number[];
   indicators: { id: string; levels: string[]; breakdowns: string[] }[];
   rules: Record<string, RuleProfile>;
@@ -135,6 +148,64 @@ export interface Comparable {
   release: string;
   peers: string[];
   method: Text;
+}
+
+/** One indicator behind a zoekgebied: the area's share or rate against its references. */
+export interface ZoekgebiedSignal {
+  indicator: string;
+  theme: string;
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  gemeenteValue: number | null;
+  nederlandValue: number | null;
+  /** Area share / the larger reference share; null when that is 0. */
+  ratio: number | null;
+  pValue: number;
+  qValue: number;
+  significant: boolean;
+}
+
+export interface Zoekgebied {
+  code: string;
+  name: string;
+  level: 'wijk' | 'buurt';
+  parent: string | null;
+  gemeente: string;
+  score: number;
+  /** Themes with a significant excess (their number is `themeCount`). */
+  themeCount: number;
+  themes: string[];
+  excess: number;
+  flagged: boolean;
+  signals: ZoekgebiedSignal[];
+}
+
+/** `GET /api/v1/releases/{id}/zoekgebieden`. */
+export interface ZoekgebiedenResponse {
+  release: string;
+  year: number;
+  scope: { code: string; name: string; level: 'gemeente' | 'veiligheidsregio' };
+  q: number;
+  tested: number;
+  method: Text;
+  caution: Text;
+  areas: Zoekgebied[];
+}
+
+export type ZoekgebiedenQuery = { gemeente: string; year?: number; level?: string; q?: number };
+
+export function zoekgebiedenUrl(
+  release: string,
+  query: ZoekgebiedenQuery,
+  format: 'json' | 'csv' = 'json',
+  lang?: Lang,
+): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  if (lang) params.set('lang', lang);
+  const file = format === 'csv' ? 'zoekgebieden.csv' : 'zoekgebieden';
+  return `/api/v1/releases/${encodeURIComponent(release)}/${file}?${params.toString()}`;
 }
 
 export type GeoProps = { code: string; name: string };

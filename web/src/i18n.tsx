@@ -2,7 +2,16 @@
 import { createContext, useContext } from 'react';
 import { translate, type Key, type Lang } from './texts.js';
 
-export { DICTIONARIES, formatNumber, translate, type Key, type Lang } from './texts.js';
+export {
+  compareThemes,
+  DICTIONARIES,
+  formatNumber,
+  THEME_TITLES,
+  themeTitle,
+  translate,
+  type Key,
+  type Lang,
+} from './texts.js';
 
 export type T = (key: Key, vars?: Record<string, string | number>) => string;
 

@@ -33,16 +33,25 @@ export interface Reading {
 export const Z_CLEAR = 3;
 export const Z_SIGNIFICANT = 1.96;
 
-export function readAgainstPeers(own: Figure, peers: readonly Figure[]): Reading {
+/**
+ * `poisson: false` for figures whose numerator is not a count of units (a mean's sum of amounts, a
+ * median's number of units): those are read against the peers' range only.
+ */
+export function readAgainstPeers(
+  own: Figure,
+  peers: readonly Figure[],
+  opts: { poisson?: boolean } = {},
+): Reading {
   if (own.value === null) return { key: 'readingUnknown', basis: { kind: 'none' } };
-  const pooled = peers.filter(
+  const pooled = ((opts.poisson ?? true) ? peers : []).filter(
     (p) => p.numerator !== null && p.denominator !== null && (p.denominator as number) > 0,
   );
   if (
     own.numerator !== null &&
     own.denominator !== null &&
     own.denominator > 0 &&
-    pooled.length >= 2
+    // One peer suffices (an analyst may compare with one gemeente): its counts give the rate.
+    pooled.length >= 1
   ) {
     const num = pooled.reduce((s, p) => s + (p.numerator as number), 0);
     const den = pooled.reduce((s, p) => s + (p.denominator as number), 0);

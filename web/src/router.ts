@@ -1,10 +1,16 @@
-/** Hash routing: `#/path/segments?query`. No router package needed for a handful of pages. */
+/**
+ * Hash routing: `#/path/segments?query`. No router package needed for a handful of pages. Every
+ * view keeps its state (indicator, year, level, area, comparison) in the query, so that any view
+ * can be linked, bookmarked and restored by a reload.
+ */
 import { useEffect, useState } from 'react';
 
 export interface Route {
   segments: string[];
   params: URLSearchParams;
 }
+
+export type Params = Record<string, string | number | undefined | null>;
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -18,14 +24,25 @@ export function parseHash(hash: string): Route {
   };
 }
 
-export function href(
-  path: string,
-  params: Record<string, string | number | undefined> = {},
-): string {
+export function href(path: string, params: Params = {}): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const qs = q.toString();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  // Commas separate codes in a list (`vergelijk=GM0363,GM0518`): keep them readable.
+  const qs = q.toString().replace(/%2C/gi, ',');
   return `#${path}${qs ? `?${qs}` : ''}`;
+}
+
+/**
+ * Goes to a view. `replace` rewrites the current history entry instead of adding one: for
+ * changes made while typing or ticking, where Back should leave the page rather than undo a tick.
+ */
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (to === window.location.hash) return;
+  if (opts.replace) {
+    window.history.replaceState(window.history.state, '', to);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else window.location.hash = to;
 }
 
 export function useRoute(): Route {
@@ -36,4 +53,10 @@ export function useRoute(): Route {
     return () => window.removeEventListener('hashchange', on);
   }, []);
   return parseHash(hash);
+}
+
+/** A gemeente code from the URL, or null. */
+export function gemeenteParam(params: URLSearchParams, name = 'gemeente'): string | null {
+  const v = params.get(name) ?? '';
+  return /^GM\d{4}$/.test(v) ? v : null;
 }

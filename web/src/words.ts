@@ -3,8 +3,8 @@
  * Pure (no React), so it is unit-tested in Node. Unknown rules or parameters fall back to their
  * identifiers rather than disappear.
  */
-import type { Review, RuleSummary } from './api.js';
-import type { Lang } from './texts.js';
+import type { PublicManifest, Review, RuleSummary } from './api.js';
+import { translate, type Lang } from './texts.js';
 
 type Words = Record<Lang, string>;
 
@@ -34,8 +34,12 @@ export const RULE_NAMES: Readonly<Record<string, Words>> = {
   },
 };
 
+/** The rule's name; a rule of a newer server in words of its identifier. */
 export function ruleName(rule: string, lang: Lang): string {
-  return RULE_NAMES[rule]?.[lang] ?? rule;
+  const known = RULE_NAMES[rule]?.[lang];
+  if (known) return known;
+  const words = humanise(rule);
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function num(lang: Lang, v: number): string {
@@ -113,7 +117,29 @@ export function parameterWords(key: string, value: unknown, lang: Lang): string 
         return nl ? 'zo weinig mogelijk cijfers geheim' : 'as few figures withheld as possible';
       break;
   }
-  return `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
+  return `${humanise(key)}: ${plainValue(value, lang)}`;
+}
+
+/** An identifier as words: `minShare` → "min share", `earlier-release` → "earlier release". */
+export function humanise(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[-_]+/g, ' ')
+    .toLowerCase()
+    .trim();
+}
+
+/** A parameter value of a newer server, in words rather than as JSON. */
+function plainValue(value: unknown, lang: Lang): string {
+  if (isNum(value)) return num(lang, value);
+  if (typeof value === 'boolean')
+    return lang === 'nl' ? (value ? 'ja' : 'nee') : value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.map((v) => plainValue(v, lang)).join(', ');
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${humanise(k)} ${plainValue(v, lang)}`)
+      .join(', ');
+  return humanise(String(value));
 }
 
 /** All parameters of one group in words, e.g. "drempel 10 eenheden, afronding op 5". */
@@ -181,4 +207,11 @@ export function reviewsByCapacity(
     .sort(([a], [b]) => Number(a === 'board') - Number(b === 'board'))
     .map(([c, n]) => (n > 1 ? `${capacityName(c, lang)} (${n})` : capacityName(c, lang)))
     .join(', ');
+}
+
+/** The region basis in words: "Regio-indeling 2023 (Bron: CBS, Kadaster)". */
+export function regionSetText(lang: Lang, regionSet: PublicManifest['regionSet']): string {
+  const base = translate(lang, 'regionSetValue', { year: regionSet.year });
+  if (regionSet.kind === 'synthetic') return `${base}: ${translate(lang, 'regionSetSynthetic')}`;
+  return `${base} (${translate(lang, 'regionSetSource')})`;
 }

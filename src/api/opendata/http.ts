@@ -127,6 +127,17 @@ export function pageLimit(isObservationSet: boolean, pageSize: number): number {
   return isObservationSet ? pageSize : Math.max(pageSize, METADATA_PAGE);
 }
 
+/**
+ * A wide data set (v3's TypedDataSet: one column per measure) pages by values, not rows: 10,000
+ * rows of 75 columns are 26 MB of JSON and seconds of work per page. At most this many values per
+ * page (a v4 Observations page of 10,000 rows has 80,000), and at least 100 rows.
+ */
+export const MAX_VALUES_PER_PAGE = 100_000;
+
+export function widePageLimit(columns: number, pageSize: number): number {
+  return Math.min(pageSize, Math.max(100, Math.floor(MAX_VALUES_PER_PAGE / Math.max(1, columns))));
+}
+
 /** Server-driven page size: the feed's maximum, or less when the client prefers (RFC 7240). */
 export function pageSizeFor(req: FastifyRequest, reply: FastifyReply, max: number): number {
   const prefer = /odata\.maxpagesize=(\d+)/.exec(String(req.headers['prefer'] ?? ''));

@@ -1,6 +1,6 @@
 /** `samenzicht indicators list | show ID | explain ID`: the catalogue, as analysts read it. */
 import type { Command } from 'commander';
-import { CATALOGUE, getIndicator } from '../../indicators/index.js';
+import { CATALOGUE, getIndicator, methodologyOf } from '../../indicators/index.js';
 import { explain } from '../../engine/explain.js';
 import { UsageError } from '../errors.js';
 
@@ -42,10 +42,36 @@ export function register(program: Command): void {
 
   cmd
     .command('show')
-    .description('the full definition of one indicator (JSON)')
+    .description(
+      'one indicator as a reader needs it: what counts, what is left out, rounding, region',
+    )
     .argument('<id>', 'indicator id')
-    .action((id: string) => {
-      process.stdout.write(`${JSON.stringify(known(id), null, 2)}\n`);
+    .option('--lang <lang>', 'nl or en', 'nl')
+    .option('--json', 'print the full definition as JSON')
+    .action((id: string, opts: { lang: string; json?: boolean }) => {
+      const d = known(id);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ ...d, method: methodologyOf(d) }, null, 2)}\n`);
+        return;
+      }
+      if (opts.lang !== 'nl' && opts.lang !== 'en')
+        throw new UsageError(`--lang must be nl or en, got '${opts.lang}'`);
+      const lang = opts.lang;
+      const m = methodologyOf(d);
+      const nl = lang === 'nl';
+      const out = [
+        `${d.id}: ${d.title[lang]}`,
+        d.description[lang],
+        '',
+        `${nl ? 'Wat telt' : 'What counts'}: ${m.counts[lang]}`,
+        '',
+        m.excluded[lang],
+        '',
+        m.rounding[lang],
+        '',
+        m.regionBasis[lang],
+      ];
+      process.stdout.write(`${out.join('\n')}\n`);
     });
 
   cmd
@@ -62,7 +88,7 @@ export function register(program: Command): void {
         `region: ${d.regionBasis.nl}`,
         '',
         'Methodologie:',
-        d.methodology.nl,
+        ...Object.values(methodologyOf(d)).map((p) => p.nl),
         '',
         'Sources:',
         ...e.sources.map((s) => `  ${s.dataset} (${s.provider}): ${s.title}`),

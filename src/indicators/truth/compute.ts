@@ -102,10 +102,16 @@ function personBreakdowns(p: Row, year: number): string[] {
   return out;
 }
 
+/**
+ * `formerBuurten`: buurt codes of an earlier division (before a gemeentelijke herindeling) →
+ * the buurt of `hierarchy` that holds that area now. Their units count there: every year on the
+ * one division of the hierarchy.
+ */
 export async function computeGroundTruth(
   conn: DuckDBConnection,
   hierarchy: readonly RegionHierarchyRow[],
   years: readonly number[],
+  formerBuurten: ReadonlyMap<string, string> = new Map(),
 ): Promise<TruthCell[]> {
   const codesOf = new Map<string, string[]>();
   for (const h of hierarchy)
@@ -116,6 +122,11 @@ export async function computeGroundTruth(
       h.wijk_code,
       h.buurt_code,
     ]);
+  for (const [former, current] of formerBuurten) {
+    const codes = codesOf.get(current);
+    if (!codes) throw new Error(`ground truth: former buurt ${former} maps to unknown ${current}`);
+    codesOf.set(former, codes);
+  }
   const acc = () => new Acc(codesOf);
 
   const brp = await rows(conn, 'raw_brp_personen', ['geboortedatum']);

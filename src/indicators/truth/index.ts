@@ -3,14 +3,15 @@
  * computed from the raw provider files (real identifiers) by the plain implementation in
  * `compute.ts` after the quarantine rule of `raw.ts`. Output: a semicolon CSV with one row per cell.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadRawTables, type RawLoadReport } from './raw.js';
 import { computeGroundTruth, type RegionHierarchyRow, type TruthCell } from './compute.js';
 import type { RegionLevel } from '../schema.js';
 
 export { loadRawTables, computeGroundTruth };
+// readFormerBuurten is exported where it is defined, below.
 export type { RawLoadReport, RegionHierarchyRow, TruthCell };
 
 export interface GroundTruthOptions {
@@ -70,6 +71,29 @@ function readHierarchyCsv(path: string): RegionHierarchyRow[] {
 
 const fmt = (v: number | null) => (v === null ? '' : String(v));
 
+/**
+ * The herindelingen table the generator writes beside the ground truth
+ * (`ground-truth/herindeling-buurten.csv`: former_buurt_code, …, current_buurt_code, …): former
+ * buurt code → current buurt code. Read here from the data, not from the engine's mapping.
+ */
+export function readFormerBuurten(synthDir: string): Map<string, string> {
+  const path = join(synthDir, 'ground-truth', 'herindeling-buurten.csv');
+  const out = new Map<string, string>();
+  if (!existsSync(path)) return out;
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
+  const head = (lines[0] ?? '').split(',');
+  const [f, c] = [head.indexOf('former_buurt_code'), head.indexOf('current_buurt_code')];
+  if (f < 0 || c < 0) throw new Error(`${path}: row 1: missing former or current buurt code`);
+  lines.slice(1).forEach((l, i) => {
+    const cols = l.split(',');
+    if (!cols[f] || !cols[c]) throw new Error(`${path}: row ${i + 2}: missing a buurt code`);
+    out.set(cols[f], cols[c]);
+  });
+  return out;
+}
+
 export async function writeIndicatorGroundTruth(
   opts: GroundTruthOptions,
 ): Promise<{ cells: TruthCell[]; quarantine: RawLoadReport[] }> {
@@ -78,15 +102,16 @@ export async function writeIndicatorGroundTruth(
   const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true' });
   const conn = await instance.connect();
   try {
-    const quarantine = await loadRawTables(
-      conn,
-      opts.synthDir,
-      hierarchy.map((h) => h.buurt_code),
-    );
+    const formerBuurten = readFormerBuurten(opts.synthDir);
+    const quarantine = await loadRawTables(conn, opts.synthDir, [
+      ...hierarchy.map((h) => h.buurt_code),
+      ...formerBuurten.keys(),
+    ]);
     const cells = await computeGroundTruth(
       conn,
       hierarchy,
       opts.years ?? [2019, 2020, 2021, 2022, 2023],
+      formerBuurten,
     );
     mkdirSync(dirname(opts.outFile), { recursive: true });
     const lines = [HEADER.join(';')];

@@ -9,7 +9,7 @@
  *     `true`/`false`, a real calendar date in the contract's format between 1900-01-01 and
  *     2030-12-31);
  *  3. a categorical value is not in the contract's list;
- *  4. a buurt code is not in the region set;
+ *  4. a buurt code is not in the region set (nor a former buurt code of one of its herindelingen);
  *  5. a BSN is not 9 digits passing the 11-proef, a KvK-nummer not 8 digits;
  *  6. not exactly one column of a `oneOf` group is filled;
  * rejects the row. Of the remaining rows, a repeat of an earlier row's key (contract `key`, typed

@@ -17,6 +17,10 @@ export interface ChoroplethProps {
   outlines?: Shapes | null;
   cells: Map<string, Cell>;
   breaks: number[];
+  /** A fill per region instead of the value classes (a map of something other than one figure). */
+  fillOf?: (code: string) => string;
+  /** Regions drawn with a thick border (the chosen area, the zoekgebieden). */
+  emphasised?: ReadonlySet<string>;
   /** Accessible name of a region, including its figure. */
   labelFor: (f: Feature<Polygon | MultiPolygon, GeoProps>) => string;
   /** Where activating a region leads (zoom into it), if anywhere. */
@@ -54,6 +58,8 @@ export function Choropleth({
   outlines,
   cells,
   breaks,
+  fillOf,
+  emphasised,
   labelFor,
   hrefFor,
 }: ChoroplethProps) {
@@ -75,7 +81,7 @@ export function Choropleth({
       {shapes.features.map((f) => {
         const code = f.properties.code;
         const d = path(f) ?? '';
-        const fill = fillFor(cells.get(code), breaks, hatchId);
+        const fill = fillOf ? fillOf(code) : fillFor(cells.get(code), breaks, hatchId);
         const label = labelFor(f);
         const target = hrefFor?.(code);
         return target ? (
@@ -95,6 +101,17 @@ export function Choropleth({
           />
         );
       })}
+      {/* Emphasised borders on top, so that neighbours do not draw over them. */}
+      {shapes.features
+        .filter((f) => emphasised?.has(f.properties.code))
+        .map((f) => (
+          <path
+            key={`emph-${f.properties.code}`}
+            className="emph"
+            d={path(f) ?? ''}
+            aria-hidden="true"
+          />
+        ))}
       {outlines?.features.map((f) => (
         <path key={f.properties.code} className="vr" d={path(f) ?? ''} aria-hidden="true" />
       ))}

@@ -4,7 +4,7 @@ import { unitOf, useCells, useIndicators } from '../api.js';
 import { Message } from '../components/Message.js';
 import { TrendChart } from '../components/TrendChart.js';
 import { Value } from '../components/Value.js';
-import { useI18n, type Key } from '../i18n.js';
+import { themeTitle, useI18n, type Key } from '../i18n.js';
 import { href } from '../router.js';
 import { providerName } from '../words.js';
 
@@ -37,7 +37,7 @@ export function IndicatorPage({ id }: { id: string }) {
       <dl className="utrecht-data-list">
         <div className="utrecht-data-list__item">
           <dt className="utrecht-data-list__item-key">{t('theme')}</dt>
-          <dd className="utrecht-data-list__item-value">{ind.theme}</dd>
+          <dd className="utrecht-data-list__item-value">{themeTitle(ind.theme, lang)}</dd>
         </div>
         <div className="utrecht-data-list__item">
           <dt className="utrecht-data-list__item-key">{t('unit')}</dt>
@@ -53,7 +53,10 @@ export function IndicatorPage({ id }: { id: string }) {
       <Heading level={2}>{t('definition')}</Heading>
       <Paragraph>{ind.description[lang]}</Paragraph>
       <Heading level={2}>{t('methodology')}</Heading>
-      <Paragraph>{ind.methodology[lang]}</Paragraph>
+      {/* What counts, what is left out, rounding, region basis: one paragraph each. */}
+      {ind.methodology[lang].split('\n\n').map((p, i) => (
+        <Paragraph key={i}>{p}</Paragraph>
+      ))}
       <Heading level={2}>{t('sources')}</Heading>
       <ul>
         {providers.map((p) => (

@@ -9,14 +9,16 @@ import {
   type Cell,
   type Geo,
 } from '../api.js';
-import { Choropleth, HatchDefs, NO_DATA, type Shapes } from '../components/Choropleth.js';
+import { Choropleth, type Shapes } from '../components/Choropleth.js';
+import { DataTable } from '../components/DataTable.js';
+import { Legend, valueLegendItems } from '../components/Legend.js';
 import { Message } from '../components/Message.js';
 import { SyntheticNote } from '../components/SyntheticNote.js';
 import { Value } from '../components/Value.js';
 import { rewind } from '../geo.js';
 import { formatNumber, useI18n, type Key } from '../i18n.js';
-import { href } from '../router.js';
-import { breakLabels, classColour, quantileBreaks } from '../scale.js';
+import { href, navigate } from '../router.js';
+import { quantileBreaks } from '../scale.js';
 
 type SubLevel = 'wijk' | 'buurt';
 
@@ -74,20 +76,21 @@ export function MapPage({ params }: { params: URLSearchParams }) {
       ),
     [byCode],
   );
-  const legendHatch = `legend-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const selectIds = { ind: useId(), year: useId(), level: useId() };
 
   if (indicators.error) return <Message kind="error" error={indicators.error} />;
   if (!indicator || year === undefined) return <Message kind="loading" />;
 
   const go = (next: Record<string, string | number | undefined>): void => {
-    window.location.hash = href('/kaart', {
-      indicator: indicator.id,
-      year,
-      gemeente: gemeente ?? undefined,
-      level: gemeente ? sub : undefined,
-      ...next,
-    });
+    navigate(
+      href('/kaart', {
+        indicator: indicator.id,
+        year,
+        gemeente: gemeente ?? undefined,
+        level: gemeente ? sub : undefined,
+        ...next,
+      }),
+    );
   };
   const gemeenteName = gemeente
     ? (gmNames.data?.features.find((f) => f.properties.code === gemeente)?.properties.name ??
@@ -103,7 +106,6 @@ export function MapPage({ params }: { params: URLSearchParams }) {
   const title =
     t('mapOf', { indicator: indicator.title[lang], year, level: t(`level${level}` as Key) }) +
     (gemeenteName ? ` — ${gemeenteName}` : '');
-  const labels = breakLabels(breaks, fmt);
   const features = shapes?.features ?? [];
   const tableRows = [...features].sort((a, b) =>
     a.properties.name.localeCompare(b.properties.name, 'nl'),
@@ -213,40 +215,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
             {t('attribution')}. {t('rounding')}
           </p>
         </div>
-        <aside className="sz-legend" aria-labelledby="legend-h">
-          <Heading level={3} id="legend-h">
-            {t('legendTitle')}
-          </Heading>
-          <p>{unitOf(indicator, lang)}</p>
-          <ul>
-            {labels.map((label, i) => (
-              <li key={label}>
-                <span
-                  className="sz-swatch"
-                  aria-hidden="true"
-                  style={{
-                    background: breaks.length === 0 ? NO_DATA : classColour(i, breaks.length + 1),
-                  }}
-                />
-                {label}
-              </li>
-            ))}
-            <li>
-              <svg className="sz-swatch" aria-hidden="true" viewBox="0 0 22 16">
-                <HatchDefs id={legendHatch} />
-                <rect width="22" height="16" fill={`url(#${legendHatch})`} />
-              </svg>
-              {t('legendConfidential')}
-            </li>
-            <li>
-              <span className="sz-swatch" aria-hidden="true" style={{ background: '#ffffff' }} />
-              {t('legendNa')}
-            </li>
-            <li>
-              <span className="sz-swatch" aria-hidden="true" style={{ background: NO_DATA }} />
-              {t('legendNoData')}
-            </li>
-          </ul>
+        <Legend caption={unitOf(indicator, lang)} items={valueLegendItems(breaks, fmt, t)}>
           <p className="sz-hint">{t('legendConfidentialWhy')}</p>
           <p className="sz-hint">
             {t('legendBreaks', { breaks: breaks.map(fmt).join('; ') || t('none') })}
@@ -258,59 +227,43 @@ export function MapPage({ params }: { params: URLSearchParams }) {
                 : 'Thick lines: veiligheidsregio boundaries.'}
             </p>
           )}
-        </aside>
+        </Legend>
       </div>
 
       <Heading level={2} id="map-table-h">
         {t('tableAlt')}
       </Heading>
-      <div className="sz-table-wrap">
-        <table className="utrecht-table" aria-labelledby="map-table-h">
-          <thead className="utrecht-table__header">
-            <tr className="utrecht-table__row">
-              <th className="utrecht-table__header-cell" scope="col">
-                {t('colRegion')}
-              </th>
-              <th className="utrecht-table__header-cell" scope="col">
-                {t('colCode')}
-              </th>
-              <th className="utrecht-table__header-cell sz-num" scope="col">
-                {t('colValue')} ({unitOf(indicator, lang)})
-              </th>
-              <th className="utrecht-table__header-cell" scope="col">
-                {t('colStatus')}
-              </th>
-            </tr>
-          </thead>
-          <tbody className="utrecht-table__body">
-            {tableRows.map((f) => {
-              const cell = byCode.get(f.properties.code);
-              return (
-                <tr
-                  className="utrecht-table__row"
-                  key={f.properties.code}
-                  data-code={f.properties.code}
-                >
-                  <th className="utrecht-table__header-cell" scope="row">
-                    {gemeente ? (
-                      f.properties.name
-                    ) : (
-                      <a href={href(`/gemeente/${f.properties.code}`)}>{f.properties.name}</a>
-                    )}
-                  </th>
-                  <td className="utrecht-table__cell">{f.properties.code}</td>
-                  <td className="utrecht-table__cell sz-num">
-                    <Value cell={cell} />
-                  </td>
-                  <td className="utrecht-table__cell">
-                    {t(`status${cell?.status ?? 'missing'}` as Key)}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        labelledBy="map-table-h"
+        columns={[
+          {
+            key: 'name',
+            header: t('colRegion'),
+            rowHeader: true,
+            cell: (f) =>
+              gemeente ? (
+                f.properties.name
+              ) : (
+                <a href={href(`/gemeente/${f.properties.code}`)}>{f.properties.name}</a>
+              ),
+          },
+          { key: 'code', header: t('colCode'), cell: (f) => f.properties.code },
+          {
+            key: 'value',
+            header: `${t('colValue')} (${unitOf(indicator, lang)})`,
+            numeric: true,
+            cell: (f) => <Value cell={byCode.get(f.properties.code)} />,
+          },
+          {
+            key: 'status',
+            header: t('colStatus'),
+            cell: (f) => t(`status${byCode.get(f.properties.code)?.status ?? 'missing'}` as Key),
+          },
+        ]}
+        rows={tableRows}
+        rowKey={(f) => f.properties.code}
+        rowProps={(f) => ({ 'data-code': f.properties.code })}
+      />
     </>
   );
 }

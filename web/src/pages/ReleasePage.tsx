@@ -13,10 +13,17 @@ import {
   type ReleaseDetail,
   type ReleaseInfo,
 } from '../api.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { Message } from '../components/Message.js';
-import { formatNumber, useI18n, type Key, type Lang, type T } from '../i18n.js';
+import { formatNumber, useI18n, type Key, type Lang } from '../i18n.js';
 import { href } from '../router.js';
-import { providerName, reviewsByCapacity, ruleName, ruleParameterLines } from '../words.js';
+import {
+  providerName,
+  regionSetText,
+  reviewsByCapacity,
+  ruleName,
+  ruleParameterLines,
+} from '../words.js';
 
 export interface Diff {
   year: number;
@@ -69,19 +76,45 @@ function dateText(lang: Lang, s: string | null | undefined): string {
     : '–';
 }
 
-/** The region set in words: its year and where it comes from. */
-function regionSetText(t: T, m: PublicManifest): string {
-  const base = t('regionSetValue', { year: m.regionSet.year });
-  if (m.regionSet.kind === 'synthetic') return `${base}, ${t('regionSetSynthetic')}`;
-  return `${base}. ${t('attribution')}`;
-}
-
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="utrecht-data-list__item">
       <dt className="utrecht-data-list__item-key">{label}</dt>
       <dd className="utrecht-data-list__item-value">{children}</dd>
     </div>
+  );
+}
+
+/** The region basis: its year and source, how years are put on it, and its herindelingen. */
+function RegionSetFacts({ regionSet }: { regionSet: PublicManifest['regionSet'] }) {
+  const { t, lang } = useI18n();
+  const herindelingen = regionSet.herindelingen ?? [];
+  return (
+    <>
+      {regionSetText(lang, regionSet)}
+      {regionSet.basis === 'one-division' && (
+        <span className="sz-block sz-hint">
+          {t('regionBasisOneDivision', { year: regionSet.year })}
+        </span>
+      )}
+      {herindelingen.length > 0 && (
+        <>
+          <span className="sz-block">{t('herindelingen')}:</span>
+          <ul className="sz-plain">
+            {herindelingen.map((h) => (
+              <li key={`${h.year}-${h.code}`}>
+                {t('herindeling', {
+                  year: h.year,
+                  name: h.name,
+                  code: h.code,
+                  former: h.former.map((f) => `${f.name} (${f.code})`).join(', '),
+                })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
   );
 }
 
@@ -94,55 +127,40 @@ function DisclosureTable({
 }) {
   const { t, lang } = useI18n();
   const all = manifest.indicators.map((i) => i.id);
+  type Rule = PublicManifest['disclosure']['rules'][number];
+  const columns: Column<Rule>[] = [
+    { key: 'rule', header: t('colRule'), rowHeader: true, cell: (r) => ruleName(r.rule, lang) },
+    {
+      key: 'cells',
+      header: t('colProtected'),
+      numeric: true,
+      cell: (r) => formatNumber(lang, r.cells),
+    },
+    { key: 'passed', header: t('colPassed'), cell: (r) => (r.passed ? t('yes') : t('no')) },
+    {
+      key: 'parameters',
+      header: t('colParameters'),
+      cell: (r) => {
+        const lines = ruleParameterLines(r, all, titleOf, lang);
+        return lines.length === 1 ? (
+          lines[0]
+        ) : (
+          <ul className="sz-plain">
+            {lines.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        );
+      },
+    },
+  ];
   return (
-    <div className="sz-table-wrap">
-      <table className="utrecht-table">
-        <caption className="utrecht-table__caption">
-          {t('disclosureCaption', { id: manifest.id })}
-        </caption>
-        <thead className="utrecht-table__header">
-          <tr className="utrecht-table__row">
-            <th className="utrecht-table__header-cell" scope="col">
-              {t('colRule')}
-            </th>
-            <th className="utrecht-table__header-cell sz-num" scope="col">
-              {t('colProtected')}
-            </th>
-            <th className="utrecht-table__header-cell" scope="col">
-              {t('colPassed')}
-            </th>
-            <th className="utrecht-table__header-cell" scope="col">
-              {t('colParameters')}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="utrecht-table__body">
-          {manifest.disclosure.rules.map((r) => {
-            const lines = ruleParameterLines(r, all, titleOf, lang);
-            return (
-              <tr className="utrecht-table__row" key={r.rule}>
-                <th className="utrecht-table__header-cell" scope="row">
-                  {ruleName(r.rule, lang)}
-                </th>
-                <td className="utrecht-table__cell sz-num">{formatNumber(lang, r.cells)}</td>
-                <td className="utrecht-table__cell">{r.passed ? t('yes') : t('no')}</td>
-                <td className="utrecht-table__cell">
-                  {lines.length === 1 ? (
-                    lines[0]
-                  ) : (
-                    <ul className="sz-plain">
-                      {lines.map((l) => (
-                        <li key={l}>{l}</li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t('disclosureCaption', { id: manifest.id })}
+      columns={columns}
+      rows={manifest.disclosure.rules}
+      rowKey={(r) => r.rule}
+    />
   );
 }
 
@@ -284,7 +302,11 @@ export function ReleasePage({ id }: { id: string }) {
             t('none')}
         </Item>
         <Item label={t('releaseYears')}>{yearsText(years)}</Item>
-        {manifest && <Item label={t('regionSet')}>{regionSetText(t, manifest)}</Item>}
+        {manifest && (
+          <Item label={t('regionSet')}>
+            <RegionSetFacts regionSet={manifest.regionSet} />
+          </Item>
+        )}
         {manifest && <Item label={t('codeVersion')}>{manifest.codeVersion}</Item>}
       </dl>
 

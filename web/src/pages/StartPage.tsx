@@ -2,15 +2,20 @@ import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useIndicators, useRegions, type Indicator } from '../api.js';
 import { Message } from '../components/Message.js';
-import { useI18n } from '../i18n.js';
-import { href } from '../router.js';
+import { compareThemes, themeTitle, useI18n } from '../i18n.js';
+import { href, navigate } from '../router.js';
 import { searchRegions } from '../search.js';
 
-export function StartPage() {
+export function StartPage({ params }: { params: URLSearchParams }) {
   const { t, lang } = useI18n();
   const regions = useRegions({ level: 'gemeente' });
   const indicators = useIndicators();
-  const [query, setQuery] = useState('');
+  // The search is part of the view: kept in the URL (`#/?q=…`) without adding history entries.
+  const [query, setQueryState] = useState(() => params.get('q') ?? '');
+  const setQuery = (q: string): void => {
+    setQueryState(q);
+    navigate(href('/', { q: q.trim() === '' ? undefined : q }), { replace: true });
+  };
   const inputId = useId();
   const hintId = useId();
 
@@ -22,7 +27,7 @@ export function StartPage() {
     const m = new Map<string, Indicator[]>();
     for (const i of indicators.data?.indicators ?? [])
       m.set(i.theme, [...(m.get(i.theme) ?? []), i]);
-    return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+    return [...m.entries()].sort(([a], [b]) => compareThemes(a, b));
   }, [indicators.data]);
 
   const submit = (e: FormEvent) => {
@@ -92,8 +97,10 @@ export function StartPage() {
         <ul className="sz-themes">
           {themes.map(([theme, list]) => (
             <li key={theme}>
-              <Heading level={3}>{theme}</Heading>
-              <p className="sz-hint">{t('themeCount', { n: list.length })}</p>
+              <Heading level={3}>{themeTitle(theme, lang)}</Heading>
+              <p className="sz-hint">
+                {list.length === 1 ? t('themeCountOne') : t('themeCount', { n: list.length })}
+              </p>
               <ul>
                 {list.map((i) => (
                   <li key={i.id}>
@@ -106,6 +113,16 @@ export function StartPage() {
         </ul>
         <Paragraph>
           <a href={href('/kaart')}>{t('openMap')}</a>
+        </Paragraph>
+      </section>
+
+      <section aria-labelledby="zg-h">
+        <Heading level={2} id="zg-h">
+          {t('zgTeaserTitle')}
+        </Heading>
+        <Paragraph>{t('zgTeaser')}</Paragraph>
+        <Paragraph>
+          <a href={href('/zoekgebieden')}>{t('zgTeaserLink')}</a>
         </Paragraph>
       </section>
     </>

@@ -29,8 +29,9 @@ import {
   NotFound,
   nextPageQuery,
   pageLimit,
-  singleValued,
   pageSizeFor,
+  singleValued,
+  widePageLimit,
   openDataDoc,
   type FeedOptions,
   type OpenDataContext,
@@ -181,7 +182,9 @@ export function registerV3Routes(
       const body = String(countOf(set, options, matches));
       return sendText(req, reply, body, 'text/plain;charset=utf-8', cacheControl);
     }
-    const limit = pageLimit(DATA_SETS.includes(set.name), opts.pageSize);
+    const limit = DATA_SETS.includes(set.name)
+      ? widePageLimit(set.properties.length, opts.pageSize)
+      : pageLimit(false, opts.pageSize);
     const result = runQuery(set, options, pageSizeFor(req, reply, limit), matches);
     // JSON light (v3) names a projection in the metadata URL as `#Set&$select=…`.
     const select = result.select ? `&$select=${result.select.join(',')}` : '';

@@ -1,0 +1,361 @@
+/**
+ * Zoekgebieden of a release (src/public/zoekgebieden.ts) as JSON and as CSV. Both are computed
+ * from the release's published cells, public rule profiles and the public region set only.
+ *
+ * Caching as for cells: an id URL is immutable content (an hour at most, a release can be
+ * withdrawn); `latest` is a 307 to the id, never cached. The caution travels with the data: in
+ * the JSON beside the areas and in the CSV on every row (`let_op`).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { RegionSet } from '../../regions/index.js';
+import {
+  DEFAULT_FDR,
+  findZoekgebieden,
+  ZOEKGEBIED_LEVELS,
+  ZOEKGEBIEDEN_CAUTION,
+  ZOEKGEBIEDEN_METHOD,
+  type ZoekgebiedenResult,
+  type ZoekgebiedLevel,
+} from '../../public/zoekgebieden.js';
+import type { IndicatorMeta } from '../meta/routes.js';
+import { IMMUTABLE } from '../opendata/cache.js';
+import type { ReleaseCatalog } from './catalog.js';
+import { resolvePublicRelease } from './routes.js';
+
+const RELEASE_ID = '^(latest|[A-Za-z0-9][A-Za-z0-9_.-]{0,80})$';
+
+export interface ZoekgebiedenRoutesOptions {
+  catalog: ReleaseCatalog;
+  indicators: readonly IndicatorMeta[];
+  regions: RegionSet;
+  /** Absolute base of public URLs (configured, never taken from the request). */
+  publicBaseUrl: string;
+}
+
+interface ZoekgebiedenQuery {
+  gemeente?: string;
+  veiligheidsregio?: string;
+  year?: number;
+  level?: ZoekgebiedLevel;
+  q?: number;
+  lang?: 'nl' | 'en';
+}
+
+const bilingual = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['nl', 'en'],
+  properties: { nl: { type: 'string' }, en: { type: 'string' } },
+} as const;
+
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+const signalSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    indicator: { type: 'string' },
+    theme: { type: 'string' },
+    value: nullableNumber,
+    numerator: { type: 'number' },
+    denominator: { type: 'number' },
+    gemeenteValue: nullableNumber,
+    nederlandValue: nullableNumber,
+    ratio: nullableNumber,
+    pValue: { type: 'number' },
+    qValue: { type: 'number' },
+    significant: { type: 'boolean' },
+  },
+} as const;
+
+const areaSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    level: { type: 'string', enum: ZOEKGEBIED_LEVELS },
+    parent: { type: ['string', 'null'] },
+    gemeente: { type: 'string' },
+    score: { type: 'number' },
+    themeCount: { type: 'integer' },
+    themes: { type: 'array', items: { type: 'string' } },
+    excess: { type: 'number' },
+    flagged: { type: 'boolean' },
+    signals: { type: 'array', items: signalSchema },
+  },
+} as const;
+
+/** The JSON answer (also the OpenAPI description). */
+export const zoekgebiedenResponseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    release: { type: 'string' },
+    year: { type: 'integer' },
+    scope: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string' },
+        name: { type: 'string' },
+        level: { type: 'string', enum: ['gemeente', 'veiligheidsregio'] },
+      },
+    },
+    q: { type: 'number' },
+    tested: { type: 'integer' },
+    method: bilingual,
+    caution: bilingual,
+    areas: { type: 'array', items: areaSchema },
+  },
+} as const;
+
+const scopeProperties = {
+  gemeente: {
+    type: 'string',
+    pattern: '^GM\\d{4}$',
+    description: 'A gemeente; give this or veiligheidsregio',
+  },
+  veiligheidsregio: {
+    type: 'string',
+    pattern: '^VR\\d{2}$',
+    description: 'A veiligheidsregio (all its gemeenten); give this or gemeente',
+  },
+  year: {
+    type: 'integer',
+    minimum: 1900,
+    maximum: 2100,
+    description: 'Default: the latest year of the release',
+  },
+  level: { type: 'string', enum: ZOEKGEBIED_LEVELS, description: 'Default: wijken and buurten' },
+  q: {
+    type: 'number',
+    description: `False discovery rate, 0 < q < 1 (default ${DEFAULT_FDR})`,
+  },
+} as const;
+
+const params = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: RELEASE_ID } },
+  required: ['id'],
+} as const;
+
+const DESCRIPTION = `${ZOEKGEBIEDEN_METHOD.en} ${ZOEKGEBIEDEN_CAUTION.en}`;
+
+const badRequest = (reply: FastifyReply, message: string) =>
+  reply.code(400).send({ error: 'bad-request', message });
+
+// ── CSV ──────────────────────────────────────────────────────────────────────────────────────
+
+export const ZOEKGEBIEDEN_CSV_COLUMNS = [
+  'release',
+  'year',
+  'scope_code',
+  'q',
+  'rank',
+  'area_code',
+  'area_name',
+  'area_level',
+  'parent_code',
+  'gemeente_code',
+  'score',
+  'theme_count',
+  'themes',
+  'excess',
+  'flagged',
+  'indicator_id',
+  'theme',
+  'value',
+  'numerator',
+  'denominator',
+  'gemeente_value',
+  'nederland_value',
+  'ratio',
+  'p_value',
+  'q_value',
+  'significant',
+  'let_op',
+] as const;
+
+function field(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One row per signal, the area's score on each, and the caution on every row. */
+export function zoekgebiedenCsv(release: string, r: ZoekgebiedenResult, lang: 'nl' | 'en'): string {
+  const caution = ZOEKGEBIEDEN_CAUTION[lang];
+  const lines = ['\uFEFF' + ZOEKGEBIEDEN_CSV_COLUMNS.join(',')];
+  r.areas.forEach((a, i) => {
+    for (const s of a.signals) {
+      lines.push(
+        [
+          release,
+          r.year,
+          r.scope.code,
+          r.q,
+          i + 1,
+          a.code,
+          a.name,
+          a.level,
+          a.parent,
+          a.gemeente,
+          a.score,
+          a.themeCount,
+          a.themes.join(';'),
+          a.excess,
+          a.flagged,
+          s.indicator,
+          s.theme,
+          s.value,
+          s.numerator,
+          s.denominator,
+          s.gemeenteValue,
+          s.nederlandValue,
+          s.ratio,
+          s.pValue,
+          s.qValue,
+          s.significant,
+          caution,
+        ]
+          .map(field)
+          .join(','),
+      );
+    }
+  });
+  // No testable area: one row of the scope alone, so that the file still carries the caution.
+  if (lines.length === 1) {
+    const row: (string | number)[] = ZOEKGEBIEDEN_CSV_COLUMNS.map(() => '');
+    row[0] = release;
+    row[1] = r.year;
+    row[2] = r.scope.code;
+    row[3] = r.q;
+    row[row.length - 1] = caution;
+    lines.push(row.map(field).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+// ── routes ───────────────────────────────────────────────────────────────────────────────────
+
+export const zoekgebiedenRoutes: FastifyPluginAsync<ZoekgebiedenRoutesOptions> = async (
+  app,
+  opts,
+) => {
+  const { catalog, regions } = opts;
+  const indicators = opts.indicators.map((i) => ({ id: i.id, theme: i.theme, kind: i.kind }));
+
+  /** The result, or null when an error or redirect was sent. */
+  const compute = async (
+    req: FastifyRequest<{ Params: { id: string }; Querystring: ZoekgebiedenQuery }>,
+    reply: FastifyReply,
+  ): Promise<{ id: string; result: ZoekgebiedenResult } | null> => {
+    const query = req.query;
+    const given = (['gemeente', 'veiligheidsregio'] as const).filter((k) => query[k] !== undefined);
+    if (given.length !== 1) {
+      await badRequest(
+        reply,
+        `querystring: give exactly one of gemeente (GMxxxx) and veiligheidsregio (VRxx)${given.length > 1 ? ', not both' : ''}`,
+      );
+      return null;
+    }
+    const param = given[0]!;
+    const code = query[param]!;
+    if (regions.get(code)?.level !== param) {
+      await badRequest(reply, `querystring/${param}: unknown ${param} '${code}'`);
+      return null;
+    }
+    const q = query.q ?? DEFAULT_FDR;
+    if (!(q > 0 && q < 1)) {
+      await badRequest(reply, `querystring/q: must be greater than 0 and less than 1, got ${q}`);
+      return null;
+    }
+    const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
+    if (!id) return null;
+    const manifest = await catalog.manifest(id);
+    const year = query.year ?? (manifest.years.length > 0 ? Math.max(...manifest.years) : null);
+    if (year === null || !manifest.years.includes(year)) {
+      await badRequest(
+        reply,
+        `querystring/year: release ${id} has no year ${year ?? ''} (years: ${manifest.years.join(', ') || 'none'})`,
+      );
+      return null;
+    }
+    const cells = await catalog.cells(id);
+    const result = findZoekgebieden({
+      scope: code,
+      year,
+      levels: query.level ? [query.level] : ZOEKGEBIED_LEVELS,
+      q,
+      regions,
+      indicators,
+      rules: manifest.rules,
+      cellsOf: (c) => cells.byRegion.get(c) ?? [],
+    });
+    return { id, result };
+  };
+
+  app.get<{ Params: { id: string }; Querystring: ZoekgebiedenQuery }>(
+    '/releases/:id/zoekgebieden',
+    {
+      schema: {
+        summary:
+          'Zoekgebieden: wijken and buurten of a gemeente or veiligheidsregio where indicators of two or more themes are high together (a pattern, no proof)',
+        description: DESCRIPTION,
+        tags: ['releases'],
+        params,
+        querystring: { type: 'object', additionalProperties: false, properties: scopeProperties },
+        response: { 200: zoekgebiedenResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const out = await compute(req, reply);
+      if (!out) return reply;
+      void reply.header('cache-control', IMMUTABLE);
+      return {
+        release: out.id,
+        year: out.result.year,
+        scope: out.result.scope,
+        q: out.result.q,
+        tested: out.result.tested,
+        method: { ...ZOEKGEBIEDEN_METHOD },
+        caution: { ...ZOEKGEBIEDEN_CAUTION },
+        areas: out.result.areas,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: ZoekgebiedenQuery }>(
+    '/releases/:id/zoekgebieden.csv',
+    {
+      schema: {
+        summary:
+          'Zoekgebieden as CSV (UTF-8 with BOM, comma, CRLF): one row per signal, the caution in column let_op',
+        description: `${DESCRIPTION} Columns: ${ZOEKGEBIEDEN_CSV_COLUMNS.join(', ')}. lang=en puts the English caution in let_op.`,
+        tags: ['releases'],
+        params,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...scopeProperties,
+            lang: { type: 'string', enum: ['nl', 'en'], description: 'Language of let_op' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const out = await compute(req, reply);
+      if (!out) return reply;
+      const name = ['samenzicht', out.id, 'zoekgebieden', out.result.scope.code, out.result.year]
+        .join('-')
+        .replace(/[^A-Za-z0-9_.-]/g, '_');
+      return reply
+        .header('cache-control', IMMUTABLE)
+        .type('text/csv; charset=utf-8; header=present')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(zoekgebiedenCsv(out.id, out.result, req.query.lang ?? 'nl'));
+    },
+  );
+};

@@ -1,0 +1,423 @@
+/**
+ * Zoekgebieden ("kansrijke zoekgebieden"), from published figures only: the wijken and buurten of
+ * a gemeente (or of every gemeente of a veiligheidsregio) where indicators of at least two themes
+ * are unusually high together.
+ *
+ * It reads nothing but published cells, the public rule profiles and the public region set, and
+ * every figure it returns is a published one or computed from published ones, so it adds no
+ * disclosure risk. Confidential cells are never tested and nothing is inferred about them.
+ *
+ * Method (docs/indicators.md, "Zoekgebieden"), per (area, indicator) of a share or rate whose
+ * area, gemeente and Nederland cells (year, breakdown '') are published:
+ *  1. the excess over the gemeente and over Nederland is an exact one-sided binomial test of the
+ *     area's numerator x out of its denominator n against the reference proportion p;
+ *  2. published counts are rounded (true = published ± h, h = floor(roundingBase / 2), or the cell
+ *     key's maximum noise D): the test takes the least significant counts, x − h, n + h and the
+ *     largest reference proportion (x_r + h) / (n_r − h);
+ *  3. the two p-values combine to the larger one (the excess must hold against both);
+ *  4. Benjamini–Hochberg over all tests of the request controls the false discovery rate at q;
+ *  5. score = themes with a significant excess + m / (1 + m), m = the mean over the significant
+ *     signals of min(10, log2(area rate / larger reference rate)); a zoekgebied has ≥ 2 themes.
+ */
+import { DEFAULT_PROFILES, type RuleProfile } from '../disclosure/index.js';
+import type { PublicCell } from './surface.js';
+
+export const ZOEKGEBIED_LEVELS = ['wijk', 'buurt'] as const;
+export type ZoekgebiedLevel = (typeof ZOEKGEBIED_LEVELS)[number];
+
+/** Kinds with a numerator out of a denominator: the only ones a binomial test fits. */
+export const TESTED_KINDS: readonly string[] = ['percentage', 'rate_per_1000', 'rate_per_10000'];
+
+/** Context figures (inwoners, woningen) describe an area; they are no sign of ondermijning. */
+const UNTESTED_THEMES: readonly string[] = ['context'];
+
+export const DEFAULT_FDR = 0.05;
+/** Themes an area needs for a zoekgebied. */
+export const MIN_THEMES = 2;
+/** A single signal's log2 ratio counts at most this much in the excess (a reference of 0: this). */
+export const MAX_LOG2_RATIO = 10;
+
+const NATIONAL = 'NL01';
+
+export const ZOEKGEBIEDEN_CAUTION = {
+  nl: 'Let op: de zoekgebieden brengen enkel een patroon in beeld. Een hoge score is geen bewijs van ondermijning en zegt niets over personen of bedrijven in het gebied. Gebruik ze als start van een gesprek met partners die het gebied kennen.',
+  en: 'Note: the search areas only show a pattern. A high score is no proof of organised crime and says nothing about the people or businesses in the area. Use them to start a conversation with partners who know the area.',
+} as const;
+
+export const ZOEKGEBIEDEN_METHOD = {
+  nl: 'Per wijk of buurt en per indicator met teller en noemer (percentages en cijfers per 1.000 of 10.000; aantallen, sommen, gemiddelden en medianen worden niet getoetst, en ook contextcijfers niet) toetst een exacte eenzijdige binomiale toets of het gepubliceerde aandeel hoger is dan dat van de gemeente en dan dat van Nederland. De afronding telt behoudend mee: de kleinste mogelijke teller, de grootste mogelijke noemer en het grootste mogelijke referentie-aandeel (gepubliceerd ± de helft van de afrondingsbasis). De grootste van de twee p-waarden telt: het verschil moet tegenover beide gelden. Over alle toetsen van de vraag beperkt Benjamini–Hochberg het aandeel valse ontdekkingen tot q (standaard 0,05); de q-waarde is de aangepaste p-waarde. Score = het aantal thema\u2019s met minstens één significant verhoogd cijfer + m/(1+m), met m het gemiddelde van log2(aandeel gebied / grootste referentie-aandeel) over de significante cijfers (per cijfer hoogstens 10), zodat het deel achter de komma alleen gelijke aantallen thema\u2019s ordent. Een zoekgebied heeft significant verhoogde cijfers in minstens twee thema\u2019s. Alleen gepubliceerde cijfers; geheime cijfers worden niet getoetst en niet afgeleid. Gebieden zonder toetsbaar cijfer staan niet in de lijst. Let op: een cijfer dat gebeurtenissen telt in plaats van personen (zoals meldingen per 1.000 inwoners) varieert meer dan de binomiale toets aanneemt; daar zijn de p-waarden te klein.',
+  en: 'For each wijk or buurt and each indicator with a numerator and denominator (percentages and rates per 1,000 or 10,000; counts, sums, means and medians are not tested, nor are context figures), an exact one-sided binomial test asks whether the published share is higher than that of the gemeente and than that of Nederland. Rounding is taken into account conservatively: the smallest possible numerator, the largest possible denominator and the largest possible reference share (published ± half the rounding base). The larger of the two p-values counts: the excess must hold against both. Over all tests of the request, Benjamini–Hochberg keeps the false discovery rate at q (default 0.05); the q-value is the adjusted p-value. Score = the number of themes with at least one significant excess + m/(1+m), m being the mean of log2(area share / larger reference share) over the significant signals (at most 10 per signal), so the fraction only orders equal theme counts. A zoekgebied has significant excesses in at least two themes. Published figures only; confidential figures are neither tested nor inferred. Areas without a testable figure are not listed. Note: a figure that counts events rather than persons (such as reports per 1,000 residents) varies more than the binomial test assumes; its p-values are too small there.',
+} as const;
+
+// ── the exact binomial tail ───────────────────────────────────────────────────────────────────
+
+const LN_2PI = Math.log(2 * Math.PI);
+
+/** log(k!) for small k, summed exactly enough for stirlerr's table range. */
+function logFactorialSmall(k: number): number {
+  let s = 0;
+  for (let i = 2; i <= k; i++) s += Math.log(i);
+  return s;
+}
+
+/** Stirling's error log(n!) − log(√(2π) n^(n+½) e^(−n)) (Loader 2000), for integers n ≥ 1. */
+function stirlerr(n: number): number {
+  if (n <= 15) return logFactorialSmall(n) - (n + 0.5) * Math.log(n) + n - 0.5 * LN_2PI;
+  const S0 = 1 / 12;
+  const S1 = 1 / 360;
+  const S2 = 1 / 1260;
+  const S3 = 1 / 1680;
+  const S4 = 1 / 1188;
+  const nn = n * n;
+  if (n > 500) return (S0 - S1 / nn) / n;
+  if (n > 80) return (S0 - (S1 - S2 / nn) / nn) / n;
+  if (n > 35) return (S0 - (S1 - (S2 - S3 / nn) / nn) / nn) / n;
+  return (S0 - (S1 - (S2 - (S3 - S4 / nn) / nn) / nn) / nn) / n;
+}
+
+/** x log(x / m) + m − x without cancellation when x ≈ m (Loader's bd0). */
+function bd0(x: number, m: number): number {
+  if (Math.abs(x - m) < 0.1 * (x + m)) {
+    let v = (x - m) / (x + m);
+    let s = (x - m) * v;
+    let ej = 2 * x * v;
+    v *= v;
+    for (let j = 1; j < 1000; j++) {
+      ej *= v;
+      const s1 = s + ej / (2 * j + 1);
+      if (s1 === s) return s1;
+      s = s1;
+    }
+    return s;
+  }
+  return x * Math.log(x / m) + m - x;
+}
+
+/**
+ * log P(X = k) for X ~ Bin(n, p), 0 < p < 1, by Loader's saddle-point form: accurate to a few
+ * ulps also for n in the millions, where log-gamma differences lose digits.
+ */
+export function binomialLogPmf(k: number, n: number, p: number): number {
+  const q = 1 - p;
+  if (k < 0 || k > n) return -Infinity;
+  if (k === 0) return n === 0 ? 0 : p < 0.1 ? -bd0(n, n * q) - n * p : n * Math.log(q);
+  if (k === n) return q < 0.1 ? -bd0(n, n * p) - n * q : n * Math.log(p);
+  const lc = stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * p) - bd0(n - k, n * q);
+  const lf = LN_2PI + Math.log(k) + Math.log1p(-k / n);
+  return lc - 0.5 * lf;
+}
+
+/**
+ * Sums pmf terms from `start` outwards, away from the mode, where they fall: returns the log of
+ * the sum. `ratio(k)` is pmf(next) / pmf(k). Stops when the geometric bound on the rest is
+ * negligible: a few times √(n p (1 − p)) terms near the mode, fewer in the tails.
+ */
+function logTailSum(
+  logFirst: number,
+  start: number,
+  end: number,
+  step: 1 | -1,
+  ratio: (k: number) => number,
+): number {
+  let sum = 1;
+  let term = 1;
+  for (let k = start; k !== end; k += step) {
+    const r = ratio(k);
+    term *= r;
+    sum += term;
+    // Past the mode r < 1 and falls further, so the rest is below term · r / (1 − r).
+    if (r < 1 && (term * r) / (1 - r) <= 1e-17 * sum) break;
+    if (term === 0) break;
+  }
+  return logFirst + Math.log(sum);
+}
+
+/**
+ * P(X ≥ x) for X ~ Bin(n, p): the exact one-sided binomial p-value of x successes out of n.
+ * Sums the pmf from the side of x away from the mode (no normal approximation, no cancellation:
+ * the complement is taken only when x is at or below the mode, where the tail is not small).
+ */
+export function binomialUpperTail(x: number, n: number, p: number): number {
+  if (x <= 0) return 1;
+  if (x > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  const odds = p / (1 - p);
+  const mode = Math.floor((n + 1) * p);
+  if (x > mode) {
+    const log = logTailSum(binomialLogPmf(x, n, p), x, n, 1, (k) => ((n - k) / (k + 1)) * odds);
+    return Math.min(1, Math.exp(log));
+  }
+  const lower = logTailSum(
+    binomialLogPmf(x - 1, n, p),
+    x - 1,
+    0,
+    -1,
+    (k) => k / (n - k + 1) / odds,
+  );
+  return Math.min(1, Math.max(0, 1 - Math.exp(lower)));
+}
+
+// ── Benjamini–Hochberg ──────────────────────────────────────────────────────────────────────
+
+/**
+ * BH-adjusted p-values (q-values), in the order given: q_(i) = min over j ≥ i of m p_(j) / j,
+ * at most 1. A test is a discovery at level q exactly when its q-value is ≤ q (the step-up rule).
+ */
+export function benjaminiHochberg(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((_, i) => i).sort((a, b) => pValues[a]! - pValues[b]! || a - b);
+  const out = new Array<number>(m);
+  let running = 1;
+  for (let rank = m; rank >= 1; rank--) {
+    const i = order[rank - 1]!;
+    // p · (m / rank), not (p · m) / rank: m / rank ≥ 1 keeps q ≥ p also in floating point.
+    running = Math.min(running, pValues[i]! * (m / rank));
+    out[i] = running;
+  }
+  return out;
+}
+
+// ── the zoekgebieden ─────────────────────────────────────────────────────────────────────────
+
+export interface ZoekgebiedenRegion {
+  code: string;
+  name: string;
+  level: string;
+  parentCode: string | null;
+}
+
+/** The part of the public region set this needs (a RegionSet fits). */
+export interface ZoekgebiedenRegions {
+  get(code: string): ZoekgebiedenRegion | undefined;
+  childrenOf(code: string): ZoekgebiedenRegion[];
+}
+
+export interface ZoekgebiedenIndicator {
+  id: string;
+  theme: string;
+  kind: string;
+}
+
+/** How an indicator's published counts may differ from the true ones (its public rule profile). */
+export type CountProtection = Pick<RuleProfile, 'roundingBase'> &
+  Partial<Pick<RuleProfile, 'method' | 'cellKey'>>;
+
+export interface ZoekgebiedenInput {
+  /** A gemeente (GMxxxx) or a veiligheidsregio (VRxx: all its gemeenten). */
+  scope: string;
+  year: number;
+  levels?: readonly ZoekgebiedLevel[];
+  /** False discovery rate (0 < q < 1). */
+  q?: number;
+  regions: ZoekgebiedenRegions;
+  indicators: readonly ZoekgebiedenIndicator[];
+  /** The public manifest's rule profiles per indicator. */
+  rules: Readonly<Record<string, CountProtection>>;
+  /** The public cells of one region (any indicator, year, breakdown). */
+  cellsOf: (code: string) => readonly PublicCell[];
+}
+
+export interface ZoekgebiedSignal {
+  indicator: string;
+  theme: string;
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  gemeenteValue: number | null;
+  nederlandValue: number | null;
+  /** Area share / the larger reference share, from published parts; null if that is 0. */
+  ratio: number | null;
+  pValue: number;
+  qValue: number;
+  significant: boolean;
+}
+
+export interface Zoekgebied {
+  code: string;
+  name: string;
+  level: ZoekgebiedLevel;
+  parent: string | null;
+  gemeente: string;
+  score: number;
+  themeCount: number;
+  /** Themes with at least one significant excess. */
+  themes: string[];
+  /** m: mean capped log2 ratio over the significant signals (0 without one). */
+  excess: number;
+  flagged: boolean;
+  signals: ZoekgebiedSignal[];
+}
+
+export interface ZoekgebiedenResult {
+  scope: { code: string; name: string; level: 'gemeente' | 'veiligheidsregio' };
+  year: number;
+  q: number;
+  /** (area, indicator) tests in the false discovery rate's family. */
+  tested: number;
+  areas: Zoekgebied[];
+}
+
+export class ZoekgebiedenScopeError extends Error {
+  override name = 'ZoekgebiedenScopeError';
+}
+
+/** Published counts are true ± this (rounding to the base, halves up; or the cell key's noise). */
+function halfWidth(rule: CountProtection | undefined): number {
+  if (rule?.method === 'cell-key' && rule.cellKey) return rule.cellKey.D;
+  return Math.floor((rule?.roundingBase ?? DEFAULT_PROFILES.ratio.roundingBase) / 2);
+}
+
+interface Counts {
+  cell: PublicCell;
+  x: number;
+  n: number;
+}
+
+/** The published total cells of one region and year, by indicator, with usable counts. */
+function publishedShares(cells: readonly PublicCell[], year: number): Map<string, Counts> {
+  const out = new Map<string, Counts>();
+  for (const c of cells) {
+    // Status decides, not the figures: a non-published cell is never read.
+    if (c.status !== 'published' || c.year !== year || c.breakdown !== '') continue;
+    const x = c.numerator;
+    const n = c.denominator;
+    // A numerator above its denominator counts events, not units: no binomial share.
+    if (x === null || n === null || !(n > 0) || x < 0 || x > n) continue;
+    out.set(c.indicator_id, { cell: c, x, n });
+  }
+  return out;
+}
+
+/** The largest proportion the true reference counts allow. */
+function largestProportion(r: Counts, h: number): number {
+  const n = r.n - h;
+  return n > 0 ? Math.min(1, (r.x + h) / n) : 1;
+}
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+const sig = (v: number): number => (v === 0 ? 0 : Number(v.toPrecision(6)));
+
+function gemeentenOf(
+  regions: ZoekgebiedenRegions,
+  scope: ZoekgebiedenRegion,
+): ZoekgebiedenRegion[] {
+  if (scope.level === 'gemeente') return [scope];
+  return regions
+    .childrenOf(scope.code)
+    .filter((r) => r.level === 'gemeente')
+    .sort((a, b) => (a.code < b.code ? -1 : 1));
+}
+
+interface Test {
+  area: ZoekgebiedenRegion & { level: ZoekgebiedLevel; gemeente: string };
+  indicator: ZoekgebiedenIndicator;
+  counts: Counts;
+  gemeente: Counts;
+  nederland: Counts;
+  pValue: number;
+}
+
+/** The zoekgebieden of a gemeente or veiligheidsregio in one year, ranked by score then code. */
+export function findZoekgebieden(input: ZoekgebiedenInput): ZoekgebiedenResult {
+  const q = input.q ?? DEFAULT_FDR;
+  if (!(q > 0 && q < 1)) throw new RangeError(`q must lie strictly between 0 and 1, got ${q}`);
+  const scope = input.regions.get(input.scope);
+  if (!scope || (scope.level !== 'gemeente' && scope.level !== 'veiligheidsregio')) {
+    throw new ZoekgebiedenScopeError(`'${input.scope}' is no gemeente or veiligheidsregio`);
+  }
+  const levels = new Set<string>(input.levels ?? ZOEKGEBIED_LEVELS);
+  const candidates = input.indicators.filter(
+    (i) => TESTED_KINDS.includes(i.kind) && !UNTESTED_THEMES.includes(i.theme),
+  );
+  const nederland = publishedShares(input.cellsOf(NATIONAL), input.year);
+
+  const tests: Test[] = [];
+  for (const gm of gemeentenOf(input.regions, scope)) {
+    const gemeente = publishedShares(input.cellsOf(gm.code), input.year);
+    const wijken = input.regions.childrenOf(gm.code).filter((r) => r.level === 'wijk');
+    const areas: Test['area'][] = [];
+    for (const w of wijken) {
+      if (levels.has('wijk')) areas.push({ ...w, level: 'wijk', gemeente: gm.code });
+      if (!levels.has('buurt')) continue;
+      for (const b of input.regions.childrenOf(w.code)) {
+        if (b.level === 'buurt') areas.push({ ...b, level: 'buurt', gemeente: gm.code });
+      }
+    }
+    for (const area of areas) {
+      const own = publishedShares(input.cellsOf(area.code), input.year);
+      for (const indicator of candidates) {
+        const counts = own.get(indicator.id);
+        const g = gemeente.get(indicator.id);
+        const nl = nederland.get(indicator.id);
+        // Both references are needed: the excess must hold against each.
+        if (!counts || !g || !nl) continue;
+        const h = halfWidth(input.rules[indicator.id]);
+        // The least significant true counts the published ones allow.
+        const x = Math.max(0, counts.x - h);
+        const n = counts.n + h;
+        const pValue = Math.max(
+          binomialUpperTail(x, n, largestProportion(g, h)),
+          binomialUpperTail(x, n, largestProportion(nl, h)),
+        );
+        tests.push({ area, indicator, counts, gemeente: g, nederland: nl, pValue });
+      }
+    }
+  }
+
+  const qValues = benjaminiHochberg(tests.map((t) => t.pValue));
+  type Entry = { area: Test['area']; signals: ZoekgebiedSignal[]; logs: number[] };
+  const byArea = new Map<string, Entry>();
+  tests.forEach((t, i) => {
+    const share = t.counts.x / t.counts.n;
+    const reference = Math.max(t.gemeente.x / t.gemeente.n, t.nederland.x / t.nederland.n);
+    const qValue = qValues[i]!;
+    const significant = qValue <= q;
+    let entry = byArea.get(t.area.code);
+    if (!entry) byArea.set(t.area.code, (entry = { area: t.area, signals: [], logs: [] }));
+    entry.signals.push({
+      indicator: t.indicator.id,
+      theme: t.indicator.theme,
+      value: t.counts.cell.value,
+      numerator: t.counts.x,
+      denominator: t.counts.n,
+      gemeenteValue: t.gemeente.cell.value,
+      nederlandValue: t.nederland.cell.value,
+      ratio: reference > 0 ? round(share / reference, 4) : null,
+      pValue: sig(t.pValue),
+      qValue: sig(qValue),
+      significant,
+    });
+    if (significant) {
+      const log2 = reference > 0 ? Math.log2(share / reference) : MAX_LOG2_RATIO;
+      entry.logs.push(Math.min(MAX_LOG2_RATIO, Math.max(0, log2)));
+    }
+  });
+
+  const areas: Zoekgebied[] = [...byArea.values()].map(({ area, signals, logs }) => {
+    const themes = [...new Set(signals.filter((s) => s.significant).map((s) => s.theme))].sort();
+    const m = logs.length > 0 ? logs.reduce((a, b) => a + b, 0) / logs.length : 0;
+    return {
+      code: area.code,
+      name: area.name,
+      level: area.level,
+      parent: area.parentCode,
+      gemeente: area.gemeente,
+      // The fraction m / (1 + m) < 1 only orders areas with the same number of themes.
+      score: round(themes.length + m / (1 + m), 6),
+      themeCount: themes.length,
+      themes,
+      excess: round(m, 4),
+      flagged: themes.length >= MIN_THEMES,
+      signals,
+    };
+  });
+  areas.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return {
+    scope: { code: scope.code, name: scope.name, level: scope.level },
+    year: input.year,
+    q,
+    tested: tests.length,
+    areas,
+  };
+}
