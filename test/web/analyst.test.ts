@@ -455,6 +455,17 @@ describe('analyst views', () => {
     expect(await hash()).toBe('#/zoekgebieden?gemeente=GM0772&year=2023&level=buurt');
   });
 
+  it('notes under a series which region division it uses', async () => {
+    const id = fixture.indicators[0]?.id as string;
+    await visit(`#/indicator/${id}`, '[data-testid=series-basis]');
+    // The fixture's releases name their division (2023) but not a basis: the division is shown.
+    expect(await page.textContent('[data-testid=series-basis]')).toContain('Regio-indeling 2023');
+    const gm = fixture.regions.find((r) => r.level === 'gemeente')?.code as string;
+    await visit(`#/gemeente/${gm}`, '[data-testid=series-basis]');
+    expect(await page.textContent('[data-testid=series-basis]')).toContain('2023');
+    await check('indicator page with its series basis');
+  });
+
   it('never scrolls sideways at 320 px, and is axe clean there; screenshots on request', async () => {
     // A view, when it is ready, and where its screenshot starts.
     const views: [string, string, string, string][] = [

@@ -2,6 +2,7 @@ import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useMemo } from 'react';
 import { unitOf, useCells, useIndicators } from '../api.js';
 import { Message } from '../components/Message.js';
+import { SeriesBasis } from '../components/SeriesBasis.js';
 import { TrendChart } from '../components/TrendChart.js';
 import { Value } from '../components/Value.js';
 import { themeTitle, useI18n, type Key } from '../i18n.js';
@@ -84,6 +85,7 @@ export function IndicatorPage({ id }: { id: string }) {
           })}
         />
       )}
+      {points.length > 0 && <SeriesBasis release={release} />}
 
       <Heading level={2} id="ind-table-h">
         {t('tableTitle')}

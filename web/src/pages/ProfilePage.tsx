@@ -17,6 +17,7 @@ import { ComparisonPicker } from '../components/ComparisonPicker.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Message } from '../components/Message.js';
 import { SyntheticNote } from '../components/SyntheticNote.js';
+import { SeriesBasis } from '../components/SeriesBasis.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { Value } from '../components/Value.js';
 import { WijkMap } from '../components/WijkMap.js';
@@ -389,6 +390,7 @@ export function ProfilePage({ code, params }: { code: string; params: URLSearchP
         ))}
       </div>
       <Paragraph className="sz-hint">{t('rounding')}</Paragraph>
+      {own.data?.release && <SeriesBasis release={own.data.release} />}
 
       <WijkMap
         gemeente={code}
