@@ -19,8 +19,9 @@ export interface Explanation {
   queries: ExplainedQuery[];
 }
 
-export function explain(id: string, years?: number[]): Explanation {
-  const definition = getIndicator(id);
+/** `indicator` is a catalogue id, or a loaded definition (e.g. from a file not in the catalogue). */
+export function explain(indicator: string | ResolvedIndicator, years?: number[]): Explanation {
+  const definition = typeof indicator === 'string' ? getIndicator(indicator) : indicator;
   const yearList = years ?? definition.years;
   const queries: ExplainedQuery[] = [];
   const { numerator: num, denominator: den } = definition;

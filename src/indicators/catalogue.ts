@@ -1,12 +1,11 @@
 /** The validated catalogue, looked up by id. */
 import { datasetContract } from '../ingest/contracts.js';
-import { DEFINITIONS } from './definitions.js';
-import { loadDefinitions } from './load.js';
+import { loadCatalogue } from './files.js';
 import { methodologyText } from './methodology.js';
 import type { ResolvedIndicator } from './schema.js';
 
-/** Every indicator, validated at import: a bad definition fails here, naming indicator and field. */
-export const CATALOGUE: readonly ResolvedIndicator[] = Object.freeze(loadDefinitions(DEFINITIONS));
+/** The shipped indicators, validated at import: a bad file fails here, naming file and field. */
+export const CATALOGUE: readonly ResolvedIndicator[] = Object.freeze(loadCatalogue());
 
 const byId = new Map(CATALOGUE.map((d) => [d.id, d]));
 

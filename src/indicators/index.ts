@@ -3,7 +3,13 @@ export * from './schema.js';
 export { THEME_TITLES, themeTitle, type ThemeTitle } from './themes.js';
 export { loadDefinitions, IndicatorDefinitionError } from './load.js';
 export { WITWASGEVOELIGE_SBI, ZORG_SBI } from './sbi.js';
-export { DEFINITIONS } from './definitions.js';
+export {
+  loadCatalogue,
+  loadCatalogueEntries,
+  CatalogueFileError,
+  SHIPPED_CATALOGUE_DIR,
+  type CatalogueEntry,
+} from './files.js';
 export { CATALOGUE, getIndicator, describeIndicator } from './catalogue.js';
 export { methodologyOf, methodologyText, type Methodology } from './methodology.js';
 export {

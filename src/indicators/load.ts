@@ -1,8 +1,10 @@
 /**
  * Loading definitions: zod validation, then the checks zod cannot do — datasets and fields against
  * the dataset contracts, references between indicators (and their cycles), kinds against measures
- * and disclosure profiles. Every error names the indicator and the field.
+ * and disclosure profiles. `sources` are derived from the datasets the expression uses. Every error
+ * names the indicator (or the file it came from) and the field.
  */
+import type { z } from 'zod';
 import { DATASETS, type DatasetContract } from '../ingest/contracts.js';
 import {
   indicatorSchema,
@@ -20,9 +22,15 @@ export class IndicatorDefinitionError extends Error {
   constructor(
     readonly indicatorId: string,
     readonly field: string,
-    detail: string,
+    readonly detail: string,
+    /** The file the definition came from, when it came from one. */
+    readonly file?: string,
   ) {
-    super(`indicator '${indicatorId}': field '${field}': ${detail}`);
+    super(
+      file
+        ? `${file}: field '${field}': ${detail}`
+        : `indicator '${indicatorId}': field '${field}': ${detail}`,
+    );
   }
 }
 
@@ -38,12 +46,26 @@ function pathOf(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** The field and reason of the first zod issue; an unknown key is named as the field itself. */
+function issueOf(error: z.ZodError): { field: string; detail: string } {
+  const issue = error.issues[0];
+  if (!issue) return { field: '(root)', detail: 'invalid' };
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) {
+    return { field: pathOf([...issue.path, issue.keys[0]]), detail: 'unknown field' };
+  }
+  return { field: pathOf(issue.path) || '(root)', detail: issue.message };
+}
+
 class Checker {
+  /** Datasets the expression reads, in the order it first reads them: the derived `sources`. */
   readonly used = new Set<string>();
-  constructor(private readonly id: string) {}
+  constructor(
+    private readonly id: string,
+    private readonly file?: string,
+  ) {}
 
   fail(field: string, detail: string): never {
-    throw new IndicatorDefinitionError(this.id, field, detail);
+    throw new IndicatorDefinitionError(this.id, field, detail, this.file);
   }
 
   dataset(id: string, field: string): DatasetContract {
@@ -184,8 +206,19 @@ const MEASURE_OF_KIND = {
   sum: 'sum',
 } as const;
 
-/** Validates raw definitions and resolves references; throws IndicatorDefinitionError. */
-export function loadDefinitions(raw: readonly unknown[]): ResolvedIndicator[] {
+/**
+ * Validates raw definitions and resolves references; throws IndicatorDefinitionError. `files[i]`,
+ * when given, names where `raw[i]` came from, and errors then name that file.
+ */
+export function loadDefinitions(
+  raw: readonly unknown[],
+  files: readonly string[] = [],
+): ResolvedIndicator[] {
+  const fileOf = new Map<string, string>();
+  const fail = (id: string, field: string, detail: string): never => {
+    throw new IndicatorDefinitionError(id, field, detail, fileOf.get(id));
+  };
+
   const parsed: IndicatorDefinition[] = raw.map((r, i) => {
     const res = indicatorSchema.safeParse(r);
     if (!res.success) {
@@ -193,21 +226,27 @@ export function loadDefinitions(raw: readonly unknown[]): ResolvedIndicator[] {
         typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string'
           ? (r as { id: string }).id
           : `#${i}`;
-      const issue = res.error.issues[0];
-      throw new IndicatorDefinitionError(
-        id,
-        issue ? pathOf(issue.path) || '(root)' : '(root)',
-        issue?.message ?? 'invalid',
-      );
+      const { field, detail } = issueOf(res.error);
+      throw new IndicatorDefinitionError(id, field, detail, files[i]);
     }
     return res.data;
   });
 
   const byId = new Map<string, IndicatorDefinition>();
-  for (const d of parsed) {
-    if (byId.has(d.id)) throw new IndicatorDefinitionError(d.id, 'id', 'duplicate id');
+  parsed.forEach((d, i) => {
+    if (byId.has(d.id)) {
+      const first = fileOf.get(d.id);
+      throw new IndicatorDefinitionError(
+        d.id,
+        'id',
+        first ? `duplicate id (also in ${first})` : 'duplicate id',
+        files[i],
+      );
+    }
     byId.set(d.id, d);
-  }
+    const file = files[i];
+    if (file) fileOf.set(d.id, file);
+  });
 
   // Resolve `{ref}` chains depth first; a revisit on the current path is a cycle.
   const resolved = new Map<string, Series>();
@@ -215,18 +254,9 @@ export function loadDefinitions(raw: readonly unknown[]): ResolvedIndicator[] {
     const done = resolved.get(id);
     if (done) return done;
     const d = byId.get(id);
-    if (!d)
-      throw new IndicatorDefinitionError(
-        path[path.length - 1] ?? id,
-        'numerator.ref',
-        `unknown indicator '${id}'`,
-      );
+    if (!d) return fail(path[path.length - 1] ?? id, 'numerator.ref', `unknown indicator '${id}'`);
     if (path.includes(id)) {
-      throw new IndicatorDefinitionError(
-        id,
-        'numerator.ref',
-        `cycle: ${[...path.slice(path.indexOf(id)), id].join(' -> ')}`,
-      );
+      fail(id, 'numerator.ref', `cycle: ${[...path.slice(path.indexOf(id)), id].join(' -> ')}`);
     }
     const s = isRef(d.numerator) ? resolveNumerator(d.numerator.ref, [...path, id]) : d.numerator;
     resolved.set(id, s);
@@ -234,17 +264,15 @@ export function loadDefinitions(raw: readonly unknown[]): ResolvedIndicator[] {
   };
   const resolveRef = (owner: string, s: SeriesOrRef, field: string): Series => {
     if (!isRef(s)) return s;
-    if (!byId.has(s.ref))
-      throw new IndicatorDefinitionError(owner, `${field}.ref`, `unknown indicator '${s.ref}'`);
-    if (s.ref === owner)
-      throw new IndicatorDefinitionError(owner, `${field}.ref`, `cycle: ${owner} -> ${owner}`);
+    if (!byId.has(s.ref)) fail(owner, `${field}.ref`, `unknown indicator '${s.ref}'`);
+    if (s.ref === owner) fail(owner, `${field}.ref`, `cycle: ${owner} -> ${owner}`);
     return resolveNumerator(s.ref, [owner]);
   };
 
   return parsed.map((d): ResolvedIndicator => {
     const numerator = resolveRef(d.id, d.numerator, 'numerator');
     const denominator = d.denominator ? resolveRef(d.id, d.denominator, 'denominator') : null;
-    const ck = new Checker(d.id);
+    const ck = new Checker(d.id, fileOf.get(d.id));
     if (PROFILE_OF_KIND[d.kind] !== d.disclosure) {
       ck.fail(
         'disclosure',
@@ -271,17 +299,20 @@ export function loadDefinitions(raw: readonly unknown[]): ResolvedIndicator[] {
     }
     ck.series(numerator, 'numerator', d.breakdowns);
     if (denominator) ck.series(denominator, 'denominator', d.breakdowns);
-    const listed = new Set(d.sources);
-    d.sources.forEach((s, i) => {
-      if (!contracts.has(s)) ck.fail(`sources[${i}]`, `unknown dataset '${s}'`);
-    });
-    for (const u of ck.used) {
-      if (!listed.has(u)) ck.fail('sources', `uses dataset '${u}' but does not list it`);
-    }
-    for (const s of listed) {
-      if (!ck.used.has(s)) ck.fail('sources', `lists dataset '${s}' but does not use it`);
+    // Listed sources are optional; when given they must agree with the derived ones.
+    if (d.sources) {
+      const listed = new Set(d.sources);
+      d.sources.forEach((s, i) => {
+        if (!contracts.has(s)) ck.fail(`sources[${i}]`, `unknown dataset '${s}'`);
+      });
+      for (const u of ck.used) {
+        if (!listed.has(u)) ck.fail('sources', `uses dataset '${u}' but does not list it`);
+      }
+      for (const s of listed) {
+        if (!ck.used.has(s)) ck.fail('sources', `lists dataset '${s}' but does not use it`);
+      }
     }
     if (new Set(d.levels).size !== d.levels.length) ck.fail('levels', 'duplicate level');
-    return Object.freeze({ ...d, numerator, denominator });
+    return Object.freeze({ ...d, numerator, denominator, sources: [...ck.used] });
   });
 }

@@ -250,7 +250,11 @@ export const indicatorSchema = z
     unit: text,
     numerator: seriesOrRef,
     denominator: seriesOrRef.optional(),
-    sources: z.array(z.string()).min(1),
+    /**
+     * Derived from the expression (the datasets it uses); a definition may still list them, and
+     * then the list must equal the derived set.
+     */
+    sources: z.array(z.string()).min(1).optional(),
     levels: z.array(z.enum(REGION_LEVELS)).min(1),
     years: z.array(z.number().int().min(2000).max(2100)).min(1),
     breakdowns: z.array(z.enum(BREAKDOWNS)).default([]),
@@ -261,11 +265,24 @@ export const indicatorSchema = z
   })
   .strict();
 
-export type IndicatorInput = z.input<typeof indicatorSchema>;
+/** A definition as a catalogue file holds it: `sources` may be left out (they are derived). */
+export type IndicatorFileInput = z.input<typeof indicatorSchema>;
+/**
+ * A definition written in code (tests, generated definitions): these list their sources, which the
+ * loader checks against the derived ones.
+ */
+export type IndicatorInput = IndicatorFileInput & { sources: string[] };
 export type IndicatorDefinition = z.infer<typeof indicatorSchema>;
 
-/** A definition after loading: refs resolved, numerator/denominator are concrete series. */
-export interface ResolvedIndicator extends Omit<IndicatorDefinition, 'numerator' | 'denominator'> {
+/**
+ * A definition after loading: refs resolved, numerator/denominator are concrete series, `sources`
+ * are the datasets the expression uses, in the order it first uses them.
+ */
+export interface ResolvedIndicator extends Omit<
+  IndicatorDefinition,
+  'numerator' | 'denominator' | 'sources'
+> {
   readonly numerator: Series;
   readonly denominator: Series | null;
+  readonly sources: string[];
 }

@@ -1,15 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOGUE,
-  DEFINITIONS,
   getIndicator,
   loadDefinitions,
+  SHIPPED_CATALOGUE_DIR,
   THEMES,
-  type IndicatorInput,
+  type IndicatorFileInput,
 } from '../../src/indicators/index.js';
 
-const base = DEFINITIONS.find((d) => d.id === 'drugsverdachten_per_1000')!;
-const clone = (): IndicatorInput => structuredClone(base);
+const shipped = (id: string): IndicatorFileInput =>
+  JSON.parse(readFileSync(join(SHIPPED_CATALOGUE_DIR, `${id}.json`), 'utf8')) as IndicatorFileInput;
+const clone = (): IndicatorFileInput => shipped('drugsverdachten_per_1000');
 const load =
   (...defs: unknown[]) =>
   () =>
@@ -108,7 +111,7 @@ describe('bad definitions fail at load, naming indicator and field', () => {
     expect(load({ ...clone(), denominator: undefined })).toThrow(
       "field 'denominator': kind 'rate_per_1000' needs a denominator",
     );
-    const h = structuredClone(DEFINITIONS.find((d) => d.id === 'hennepkwekerijen')!);
+    const h = shipped('hennepkwekerijen');
     expect(load({ ...h, breakdowns: ['geslacht'] })).toThrow(
       "indicator 'hennepkwekerijen': field 'numerator.dataset': breakdowns geslacht need a BRP record",
     );
