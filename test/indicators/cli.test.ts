@@ -1,20 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { capture } from './capture.js';
 import { main } from '../../src/cli/main.js';
 import { CATALOGUE, describeIndicator, getIndicator } from '../../src/indicators/index.js';
-
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

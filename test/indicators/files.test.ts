@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { capture } from './capture.js';
 import { main } from '../../src/cli/main.js';
 import {
   CATALOGUE,
@@ -44,20 +45,6 @@ function put(name: string, def: unknown): string {
   const path = join(dir, `${name}.json`);
   writeFileSync(path, typeof def === 'string' ? def : `${JSON.stringify(def, null, 2)}\n`);
   return path;
-}
-
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
 }
 
 describe('the shipped catalogue directory', () => {
