@@ -133,9 +133,15 @@ export async function sourceCoverage(
   years: readonly number[],
 ): Promise<Coverage> {
   const out: Coverage = new Map();
+  const present = new Set(
+    (await conn.runAndReadAll('SELECT table_name FROM duckdb_tables()'))
+      .getRows()
+      .map((r) => String(r[0])),
+  );
   for (const dataset of datasets) {
     const expr = yearExpression(datasetContract(dataset));
-    if (!expr) continue;
+    // A source that was not delivered has no table: nothing to say about its coverage.
+    if (!expr || !present.has(dataset)) continue;
     const reader = await conn.runAndReadAll(
       `SELECT ${expr} AS y, count(*)::BIGINT AS n FROM "${dataset}" WHERE ${expr} BETWEEN ${Math.min(...years)} AND ${Math.max(...years)} GROUP BY 1`,
     );

@@ -4,8 +4,10 @@ import {
   coverageNotes,
   exclusionNotes,
   roughly,
+  sourceCoverage,
   yearExpression,
 } from '../../src/pipeline/data-notes.js';
+import { openBrokerDatabase } from '../../src/engine/session.js';
 import { datasetContract, DATASETS } from '../../src/ingest/contracts.js';
 import { REASONS } from '../../src/ingest/validate.js';
 
@@ -99,6 +101,40 @@ describe('coverage notes', () => {
       else if (c.columns.some((x) => x.type === 'DATE' && !x.nullable))
         expect(e).toMatch(/^year\("/);
       else expect(e).toBeNull();
+    }
+  });
+});
+
+describe('source coverage from the broker tables', () => {
+  it('counts rows per year by the year column or the first required date, and skips sources not delivered', async () => {
+    const db = await openBrokerDatabase();
+    try {
+      await db.conn.run(
+        `CREATE TABLE brp_personen AS SELECT (2019 + (i % 5))::INTEGER AS peiljaar FROM range(100) t(i)`,
+      );
+      await db.conn.run(
+        `CREATE TABLE kadaster_transacties AS SELECT DATE '2019-06-01' + INTERVAL (i % 3) YEAR AS transactiedatum FROM range(30) t(i)`,
+      );
+      const coverage = await sourceCoverage(
+        db.conn,
+        ['brp_personen', 'kadaster_transacties', 'fiu_meldingen'],
+        [2019, 2020, 2021, 2022, 2023],
+      );
+      expect(Object.fromEntries(coverage.get('brp_personen') ?? [])).toEqual({
+        2019: 20,
+        2020: 20,
+        2021: 20,
+        2022: 20,
+        2023: 20,
+      });
+      expect(Object.fromEntries(coverage.get('kadaster_transacties') ?? [])).toEqual({
+        2019: 10,
+        2020: 10,
+        2021: 10,
+      });
+      expect(coverage.has('fiu_meldingen')).toBe(false);
+    } finally {
+      db.close();
     }
   });
 });
