@@ -41,3 +41,15 @@ export function notModified(
   }
   return false;
 }
+
+/** Sends a body with a strong ETag and caching, or a 304 when the client's copy is current. */
+export function sendCached(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  type: string,
+  cacheControl: string,
+): FastifyReply {
+  if (notModified(req, reply, strongEtag(body), cacheControl)) return reply;
+  return reply.type(type).send(body);
+}

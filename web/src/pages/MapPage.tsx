@@ -1,5 +1,5 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useId, useMemo } from 'react';
+import { useMemo } from 'react';
 import {
   isConfidential,
   unitOf,
@@ -13,6 +13,7 @@ import { Choropleth, type Shapes } from '../components/Choropleth.js';
 import { DataTable } from '../components/DataTable.js';
 import { Legend, valueLegendItems } from '../components/Legend.js';
 import { Message } from '../components/Message.js';
+import { SelectField } from '../components/SelectField.js';
 import { SyntheticNote } from '../components/SyntheticNote.js';
 import { Value } from '../components/Value.js';
 import { rewind } from '../geo.js';
@@ -76,7 +77,6 @@ export function MapPage({ params }: { params: URLSearchParams }) {
       ),
     [byCode],
   );
-  const selectIds = { ind: useId(), year: useId(), level: useId() };
 
   if (indicators.error) return <Message kind="error" error={indicators.error} />;
   if (!indicator || year === undefined) return <Message kind="loading" />;
@@ -116,55 +116,28 @@ export function MapPage({ params }: { params: URLSearchParams }) {
       <Heading level={1}>{t('mapTitle')}</Heading>
       <Paragraph>{t('mapIntro')}</Paragraph>
       <form className="sz-form" onSubmit={(e) => e.preventDefault()}>
-        <div className="sz-field">
-          <label className="utrecht-form-label" htmlFor={selectIds.ind}>
-            {t('indicator')}
-          </label>
-          <select
-            id={selectIds.ind}
-            className="utrecht-select"
-            value={indicator.id}
-            onChange={(e) => go({ indicator: e.target.value })}
-          >
-            {list.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.title[lang]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="sz-field">
-          <label className="utrecht-form-label" htmlFor={selectIds.year}>
-            {t('year')}
-          </label>
-          <select
-            id={selectIds.year}
-            className="utrecht-select"
-            value={year}
-            onChange={(e) => go({ year: e.target.value })}
-          >
-            {years.map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('indicator')}
+          value={indicator.id}
+          options={list.map((i) => [i.id, i.title[lang]] as const)}
+          onChange={(v) => go({ indicator: v })}
+        />
+        <SelectField
+          label={t('year')}
+          value={year}
+          options={years.map((y) => [y, String(y)] as const)}
+          onChange={(v) => go({ year: v })}
+        />
         {gemeente && (
-          <div className="sz-field">
-            <label className="utrecht-form-label" htmlFor={selectIds.level}>
-              {t('level')}
-            </label>
-            <select
-              id={selectIds.level}
-              className="utrecht-select"
-              value={sub}
-              onChange={(e) => go({ level: e.target.value })}
-            >
-              <option value="wijk">{t('levelwijk')}</option>
-              <option value="buurt">{t('levelbuurt')}</option>
-            </select>
-          </div>
+          <SelectField
+            label={t('level')}
+            value={sub}
+            options={[
+              ['wijk', t('levelwijk')],
+              ['buurt', t('levelbuurt')],
+            ]}
+            onChange={(v) => go({ level: v })}
+          />
         )}
         {gemeente && (
           <a

@@ -18,6 +18,7 @@ import { Choropleth, NO_DATA, type Shapes } from '../components/Choropleth.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Legend } from '../components/Legend.js';
 import { Message } from '../components/Message.js';
+import { SelectField } from '../components/SelectField.js';
 import { rewind } from '../geo.js';
 import { formatNumber, themeTitle, useI18n, type Key, type T } from '../i18n.js';
 import { gemeenteParam, href, navigate, type Params } from '../router.js';
@@ -179,7 +180,7 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
   const geo = useJson<Geo>(
     gemeente ? `/api/v1/regions/geo?level=${level}&within=${encodeURIComponent(gemeente)}` : null,
   );
-  const ids = { gemeente: useId(), year: useId(), level: useId(), q: useId(), rank: useId() };
+  const rankId = useId();
   const shapes = useMemo<Shapes | null>(() => (geo.data ? rewind(geo.data) : null), [geo.data]);
   const byCode = useMemo(
     () => new Map((data.data?.areas ?? []).map((a) => [a.code, a])),
@@ -282,72 +283,36 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
       {data.data && <p className="sz-caution">{data.data.caution[lang]}</p>}
 
       <form className="sz-form" onSubmit={(e) => e.preventDefault()}>
-        <div className="sz-field">
-          <label className="utrecht-form-label" htmlFor={ids.gemeente}>
-            {t('zgGemeente')}
-          </label>
-          <select
-            id={ids.gemeente}
-            className="utrecht-select"
-            value={gemeente ?? ''}
-            onChange={(e) => navigate(view({ gemeente: e.target.value, gebied: undefined }))}
-          >
-            <option value="">{t('zgChooseOption')}</option>
-            {sortedGemeenten.map((g) => (
-              <option key={g.code} value={g.code}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="sz-field">
-          <label className="utrecht-form-label" htmlFor={ids.year}>
-            {t('year')}
-          </label>
-          <select
-            id={ids.year}
-            className="utrecht-select"
-            value={shownYear ?? ''}
-            onChange={(e) => navigate(view({ year: e.target.value, gebied: undefined }))}
-          >
-            {years.map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="sz-field">
-          <label className="utrecht-form-label" htmlFor={ids.level}>
-            {t('level')}
-          </label>
-          <select
-            id={ids.level}
-            className="utrecht-select"
-            value={level}
-            onChange={(e) => navigate(view({ level: e.target.value, gebied: undefined }))}
-          >
-            <option value="wijk">{t('levelwijk')}</option>
-            <option value="buurt">{t('levelbuurt')}</option>
-          </select>
-        </div>
-        <div className="sz-field">
-          <label className="utrecht-form-label" htmlFor={ids.q}>
-            {t('zgStrictness')}
-          </label>
-          <select
-            id={ids.q}
-            className="utrecht-select"
-            value={q ?? data.data?.q ?? 0.05}
-            onChange={(e) => navigate(view({ q: e.target.value }))}
-          >
-            {STRICTNESS.map(([v, key]) => (
-              <option key={v} value={v}>
-                {t(key)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('zgGemeente')}
+          value={gemeente ?? ''}
+          options={[
+            ['', t('zgChooseOption')],
+            ...sortedGemeenten.map((g) => [g.code, g.name] as const),
+          ]}
+          onChange={(v) => navigate(view({ gemeente: v, gebied: undefined }))}
+        />
+        <SelectField
+          label={t('year')}
+          value={shownYear ?? ''}
+          options={years.map((y) => [y, String(y)] as const)}
+          onChange={(v) => navigate(view({ year: v, gebied: undefined }))}
+        />
+        <SelectField
+          label={t('level')}
+          value={level}
+          options={[
+            ['wijk', t('levelwijk')],
+            ['buurt', t('levelbuurt')],
+          ]}
+          onChange={(v) => navigate(view({ level: v, gebied: undefined }))}
+        />
+        <SelectField
+          label={t('zgStrictness')}
+          value={q ?? data.data?.q ?? 0.05}
+          options={STRICTNESS.map(([v, key]) => [v, t(key)] as const)}
+          onChange={(v) => navigate(view({ q: v }))}
+        />
       </form>
 
       {!gemeente && <Paragraph>{t('zgChoose')}</Paragraph>}
@@ -433,8 +398,8 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
           {areas.length === 0 ? (
             <Paragraph>{t('zgNoAreas')}</Paragraph>
           ) : (
-            <section aria-labelledby={ids.rank}>
-              <Heading level={2} id={ids.rank}>
+            <section aria-labelledby={rankId}>
+              <Heading level={2} id={rankId}>
                 {t('zgRanking')}
               </Heading>
               <DataTable

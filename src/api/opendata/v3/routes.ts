@@ -11,7 +11,7 @@
  * one is published in between.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { notModified, SHORT, strongEtag } from '../cache.js';
+import { sendCached, SHORT } from '../cache.js';
 import {
   countOf,
   matchingRows,
@@ -146,20 +146,7 @@ export function registerV3Routes(
     payload: unknown,
     cacheControl: string,
   ): FastifyReply {
-    const body = JSON.stringify(payload);
-    if (notModified(req, reply, strongEtag(body), cacheControl)) return reply;
-    return reply.type(JSON_V3).send(body);
-  }
-
-  function sendText(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    body: string,
-    type: string,
-    cc: string,
-  ) {
-    if (notModified(req, reply, strongEtag(body), cc)) return reply;
-    return reply.type(type).send(body);
+    return sendCached(req, reply, JSON.stringify(payload), JSON_V3, cacheControl);
   }
 
   const serviceDocument = (root: string, names: Iterable<string>) => ({
@@ -180,7 +167,7 @@ export function registerV3Routes(
     const { query, options } = readOptions(req);
     if (countOnly) {
       const body = String(countOf(set, options, matches));
-      return sendText(req, reply, body, 'text/plain;charset=utf-8', cacheControl);
+      return sendCached(req, reply, body, 'text/plain;charset=utf-8', cacheControl);
     }
     const limit = DATA_SETS.includes(set.name)
       ? widePageLimit(set.properties.length, opts.pageSize)
@@ -237,7 +224,7 @@ export function registerV3Routes(
     doc('OData v3 CSDL of the catalogue (Tables)'),
     v3(async (req, reply) => {
       readOptions(req, ['$format']);
-      return sendText(req, reply, catalogMetadataXmlV3(), 'application/xml;charset=utf-8', SHORT);
+      return sendCached(req, reply, catalogMetadataXmlV3(), 'application/xml;charset=utf-8', SHORT);
     }),
   );
   const tables = (countOnly: boolean) =>
@@ -294,7 +281,7 @@ export function registerV3Routes(
       readOptions(req, ['$format']);
       const { model, cacheControl } = await table(req);
       const xml = metadataXmlV3(model);
-      return sendText(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
+      return sendCached(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
     });
     const entitySet = (countOnly: boolean) =>
       v3(async (req, reply) => {

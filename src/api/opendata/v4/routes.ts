@@ -11,7 +11,7 @@
  * all pages from one release even when a newer one is published in between.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { notModified, SHORT, strongEtag } from '../cache.js';
+import { sendCached, SHORT } from '../cache.js';
 import { countOf, readQueryOptions, runQuery, type EntitySet } from '../entity-set.js';
 import { QueryError } from '../filter.js';
 import {
@@ -96,16 +96,13 @@ export function registerV4Routes(
     payload: unknown,
     cacheControl: string,
   ): FastifyReply {
-    const body = JSON.stringify(payload);
     reply.header('OData-Version', '4.0');
-    if (notModified(req, reply, strongEtag(body), cacheControl)) return reply;
-    return reply.type(ODATA_JSON).send(body);
+    return sendCached(req, reply, JSON.stringify(payload), ODATA_JSON, cacheControl);
   }
 
   function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
     reply.header('OData-Version', '4.0');
-    if (notModified(req, reply, strongEtag(xml), cacheControl)) return reply;
-    return reply.type('application/xml; charset=utf-8').send(xml);
+    return sendCached(req, reply, xml, 'application/xml; charset=utf-8', cacheControl);
   }
 
   function serviceDocument(m: V4Model, root: string) {
@@ -133,10 +130,9 @@ export function registerV4Routes(
     const options = readQueryOptions(query, SUPPORTED);
     const matches = ctx.matchesOf('v4', feedKey, set, 'v4');
     if (countOnly) {
-      const body = String(countOf(set, options, matches));
       reply.header('OData-Version', '4.0');
-      if (notModified(req, reply, strongEtag(body), cacheControl)) return reply;
-      return reply.type('text/plain; charset=utf-8').send(body);
+      const body = String(countOf(set, options, matches));
+      return sendCached(req, reply, body, 'text/plain; charset=utf-8', cacheControl);
     }
     const size = pageSizeFor(req, reply, pageLimit(set.name === 'Observations', opts.pageSize));
     const result = runQuery(set, options, size, matches);
