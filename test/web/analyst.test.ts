@@ -444,7 +444,9 @@ describe('analyst views', () => {
   it('links the zoekgebieden from the start page and the profile, and asks for a gemeente', async () => {
     await visit('#/', '.sz-themes li');
     await page.getByRole('link', { name: 'Bekijk de zoekgebieden' }).click();
-    await page.waitForSelector('text=Kies een gemeente om haar zoekgebieden te zien.');
+    await page.waitForSelector(
+      'text=Kies een gemeente of een veiligheidsregio om de zoekgebieden te zien.',
+    );
     await check('zoekgebieden-empty');
     await page.getByLabel('Gemeente', { exact: true }).selectOption('GM0599');
     await waitForHash(/gemeente=GM0599/);
@@ -453,6 +455,36 @@ describe('analyst views', () => {
     await page.getByRole('link', { name: 'Zoekgebieden in Eindhoven' }).click();
     await page.waitForSelector('.sz-area-detail');
     expect(await hash()).toBe('#/zoekgebieden?gemeente=GM0772&year=2023&level=buurt');
+  });
+
+  it('shows the zoekgebieden of a veiligheidsregio: all its gemeenten in one test, kept in the URL', async () => {
+    const vr = fixture.regions.find((r) => r.level === 'veiligheidsregio')?.code as string;
+    const api = await json<{ scope: { name: string }; areas: { code: string }[] }>(
+      `/api/v1/releases/${latest}/zoekgebieden?veiligheidsregio=${vr}&year=2023&level=buurt`,
+    );
+    const gemeenten = new Set(api.areas.map((a) => a.code.slice(2, 6)));
+    expect(gemeenten.size).toBeGreaterThan(1);
+    // A gemeente's zoekgebieden link to its profile…
+    await visit('#/zoekgebieden?gemeente=GM0772', '.sz-area-detail');
+    expect(await page.locator('.sz-links a[href^="#/gemeente/"]').count()).toBe(1);
+    await page.getByLabel('Of een veiligheidsregio (al haar gemeenten)').selectOption(vr);
+    await waitForHash(new RegExp(`veiligheidsregio=${vr}`));
+    await page.waitForSelector('.sz-data-table tbody tr[data-code^=BU]');
+    const ranked = page.locator('.sz-data-table tbody tr[data-code^=BU]');
+    expect(
+      await ranked.evaluateAll((trs) =>
+        trs.map((tr) => (tr as unknown as { dataset: { code: string } }).dataset.code),
+      ),
+    ).toEqual(api.areas.map((a) => a.code));
+    expect(await page.locator('main').innerText()).toContain(`Gebieden van ${api.scope.name}`);
+    // …a veiligheidsregio has no profile page to link to; its CSV names the veiligheidsregio.
+    expect(await page.locator('.sz-links a[href^="#/gemeente/"]').count()).toBe(0);
+    expect(
+      await page.getByRole('link', { name: 'Download de zoekgebieden (CSV)' }).getAttribute('href'),
+    ).toContain(`veiligheidsregio=${vr}`);
+    await page.reload();
+    await page.waitForSelector('.sz-data-table tbody tr[data-code^=BU]');
+    await check('zoekgebieden of a veiligheidsregio');
   });
 
   it('notes under a series which region division it uses', async () => {

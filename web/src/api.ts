@@ -193,7 +193,11 @@ export interface ZoekgebiedenResponse {
   areas: Zoekgebied[];
 }
 
-export type ZoekgebiedenQuery = { gemeente: string; year?: number; level?: string; q?: number };
+/** One of gemeente and veiligheidsregio: the scope whose wijken and buurten are tested. */
+export type ZoekgebiedenQuery = (
+  | { gemeente: string; veiligheidsregio?: undefined }
+  | { veiligheidsregio: string; gemeente?: undefined }
+) & { year?: number; level?: string; q?: number };
 
 export function zoekgebiedenUrl(
   release: string,

@@ -56,6 +56,12 @@ export function useRoute(): Route {
 }
 
 /** A gemeente code from the URL, or null. */
+/** A veiligheidsregio code (VRxx) from the query, or null. */
+export function veiligheidsregioParam(params: URLSearchParams): string | null {
+  const v = params.get('veiligheidsregio') ?? '';
+  return /^VR\d{2}$/.test(v) ? v : null;
+}
+
 export function gemeenteParam(params: URLSearchParams, name = 'gemeente'): string | null {
   const v = params.get(name) ?? '';
   return /^GM\d{4}$/.test(v) ? v : null;

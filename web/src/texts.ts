@@ -240,8 +240,9 @@ const nl = {
   zgIntro:
     'Wijken of buurten waar meerdere indicatoren duidelijk hoger zijn dan in de gemeente als geheel. Zo ziet u waar verder kijken zin kan hebben.',
   zgTitleOf: 'Zoekgebieden in {name}, {year}, per {level}',
-  zgChoose: 'Kies een gemeente om haar zoekgebieden te zien.',
+  zgChoose: 'Kies een gemeente of een veiligheidsregio om de zoekgebieden te zien.',
   zgGemeente: 'Gemeente',
+  zgVeiligheidsregio: 'Of een veiligheidsregio (al haar gemeenten)',
   zgChooseOption: 'Kies een gemeente',
   zgStrictness: 'Strengheid van de toets',
   zgStrict1: 'streng (hoogstens 1% toeval)',
@@ -534,8 +535,9 @@ const en: Record<Key, string> = {
   zgIntro:
     'Wijken or buurten where several indicators are clearly higher than in the gemeente as a whole. They show where a closer look may be worthwhile.',
   zgTitleOf: 'Zoekgebieden in {name}, {year}, per {level}',
-  zgChoose: 'Choose a gemeente to see its zoekgebieden.',
+  zgChoose: 'Choose a gemeente or a veiligheidsregio to see its zoekgebieden.',
   zgGemeente: 'Gemeente',
+  zgVeiligheidsregio: 'Or a veiligheidsregio (all its gemeenten)',
   zgChooseOption: 'Choose a gemeente',
   zgStrictness: 'Strictness of the test',
   zgStrict1: 'strict (at most 1% by chance)',

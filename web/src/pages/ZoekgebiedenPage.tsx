@@ -21,7 +21,7 @@ import { Message } from '../components/Message.js';
 import { SelectField } from '../components/SelectField.js';
 import { rewind } from '../geo.js';
 import { formatNumber, themeTitle, useI18n, type Key, type T } from '../i18n.js';
-import { gemeenteParam, href, navigate, type Params } from '../router.js';
+import { gemeenteParam, href, navigate, veiligheidsregioParam, type Params } from '../router.js';
 import { PALETTE } from '../scale.js';
 import type { Lang } from '../texts.js';
 
@@ -166,19 +166,24 @@ function AreaDetail({
 export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
   const { t, lang } = useI18n();
   const gemeenten = useRegions({ level: 'gemeente' });
+  const regios = useRegions({ level: 'veiligheidsregio' });
   const indicators = useIndicators();
   const release = useJson<ReleaseDetail>('/api/v1/releases/latest');
   const gemeente = gemeenteParam(params);
+  // A gemeente, or else a veiligheidsregio: all its gemeenten' wijken and buurten in one test.
+  const regio = gemeente ? null : veiligheidsregioParam(params);
+  const scopeCode = gemeente ?? regio;
+  const scopeQuery = gemeente ? { gemeente } : regio ? { veiligheidsregio: regio } : null;
   const level: Level = params.get('level') === 'wijk' ? 'wijk' : 'buurt';
   const yearText = params.get('year') ?? '';
   const year = /^\d{4}$/.test(yearText) ? Number(yearText) : undefined;
   const qParam = Number(params.get('q'));
   const q = STRICTNESS.some(([v]) => v === qParam) ? qParam : undefined;
   const data = useJson<ZoekgebiedenResponse>(
-    gemeente ? zoekgebiedenUrl('latest', { gemeente, year, level, q }) : null,
+    scopeQuery ? zoekgebiedenUrl('latest', { ...scopeQuery, year, level, q }) : null,
   );
   const geo = useJson<Geo>(
-    gemeente ? `/api/v1/regions/geo?level=${level}&within=${encodeURIComponent(gemeente)}` : null,
+    scopeCode ? `/api/v1/regions/geo?level=${level}&within=${encodeURIComponent(scopeCode)}` : null,
   );
   const rankId = useId();
   const shapes = useMemo<Shapes | null>(() => (geo.data ? rewind(geo.data) : null), [geo.data]);
@@ -207,6 +212,7 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
   const view = (changes: Params): string =>
     href('/zoekgebieden', {
       gemeente: gemeente ?? undefined,
+      veiligheidsregio: regio ?? undefined,
       year,
       level,
       q,
@@ -220,7 +226,11 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
   const years = [...(release.data?.manifest.years ?? [])].sort((a, b) => a - b);
   const shownYear = data.data?.year ?? year ?? years[years.length - 1];
   const scopeName =
-    data.data?.scope.name ?? gemeenten.data?.regions.find((r) => r.code === gemeente)?.name ?? '';
+    data.data?.scope.name ??
+    [...(gemeenten.data?.regions ?? []), ...(regios.data?.regions ?? [])].find(
+      (r) => r.code === scopeCode,
+    )?.name ??
+    '';
   const unavailable = data.error instanceof HttpError && data.error.status === 404;
 
   const label = (a: Zoekgebied | undefined, name: string): string =>
@@ -290,7 +300,22 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
             ['', t('zgChooseOption')],
             ...sortedGemeenten.map((g) => [g.code, g.name] as const),
           ]}
-          onChange={(v) => navigate(view({ gemeente: v, gebied: undefined }))}
+          onChange={(v) =>
+            navigate(view({ gemeente: v, veiligheidsregio: undefined, gebied: undefined }))
+          }
+        />
+        <SelectField
+          label={t('zgVeiligheidsregio')}
+          value={regio ?? ''}
+          options={[
+            ['', t('zgChooseOption')],
+            ...[...(regios.data?.regions ?? [])]
+              .sort((a, b) => a.name.localeCompare(b.name, 'nl'))
+              .map((r) => [r.code, r.name] as const),
+          ]}
+          onChange={(v) =>
+            navigate(view({ veiligheidsregio: v, gemeente: undefined, gebied: undefined }))
+          }
         />
         <SelectField
           label={t('year')}
@@ -315,8 +340,8 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
         />
       </form>
 
-      {!gemeente && <Paragraph>{t('zgChoose')}</Paragraph>}
-      {gemeente && data.loading && <Message kind="loading" />}
+      {!scopeCode && <Paragraph>{t('zgChoose')}</Paragraph>}
+      {scopeCode && data.loading && <Message kind="loading" />}
       {unavailable && <Paragraph>{t('zgUnavailable')}</Paragraph>}
       {data.error && !unavailable && <Message kind="error" error={data.error} />}
 
@@ -348,18 +373,30 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
             <a
               href={zoekgebiedenUrl(
                 data.data.release,
-                { gemeente: data.data.scope.code, year: data.data.year, level, q: data.data.q },
+                {
+                  ...(data.data.scope.level === 'veiligheidsregio'
+                    ? { veiligheidsregio: data.data.scope.code }
+                    : { gemeente: data.data.scope.code }),
+                  year: data.data.year,
+                  level,
+                  q: data.data.q,
+                },
                 'csv',
                 lang,
               )}
               download
             >
               {t('zgDownload')}
-            </a>{' '}
-            ·{' '}
-            <a href={href(`/gemeente/${data.data.scope.code}`)}>
-              {t('profileTitle', { name: scopeName })}
             </a>
+            {data.data.scope.level === 'gemeente' && (
+              <>
+                {' '}
+                ·{' '}
+                <a href={href(`/gemeente/${data.data.scope.code}`)}>
+                  {t('profileTitle', { name: scopeName })}
+                </a>
+              </>
+            )}
           </p>
 
           {shapes && (
