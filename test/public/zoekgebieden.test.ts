@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorMeta } from '../../src/api/meta/routes.js';
-import { ZOEKGEBIEDEN_CSV_COLUMNS } from '../../src/api/releases/zoekgebieden.js';
+import { ZOEKGEBIEDEN_CSV_COLUMNS, zoekgebiedenCsv } from '../../src/api/releases/zoekgebieden.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../../src/disclosure/index.js';
 import { roundTo } from '../../src/disclosure/publish.js';
 import { buildPublicServer } from '../../src/pipeline/serve.js';
@@ -898,5 +898,31 @@ describe('GET /api/v1/releases/{id}/zoekgebieden(.csv)', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(
       ['areas', 'caution', 'method', 'q', 'release', 'scope', 'tested', 'year'].sort(),
     );
+  });
+});
+
+describe('the zoekgebieden CSV', () => {
+  it('carries the caution even when no area could be tested', () => {
+    for (const lang of ['nl', 'en'] as const) {
+      const csv = zoekgebiedenCsv(
+        'r1',
+        {
+          scope: { code: 'GM0001', name: 'Klein', level: 'gemeente' },
+          year: 2023,
+          q: 0.05,
+          tested: 0,
+          areas: [],
+        },
+        lang,
+      );
+      const lines = csv
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[1]?.startsWith('r1,2023,GM0001,0.05,')).toBe(true);
+      expect(lines[1]).toContain(ZOEKGEBIEDEN_CAUTION[lang].slice(0, 20));
+      expect(lines[1]?.split(',').length).toBeGreaterThanOrEqual(ZOEKGEBIEDEN_CSV_COLUMNS.length);
+    }
   });
 });
