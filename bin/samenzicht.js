@@ -8,5 +8,10 @@ if (!existsSync(compiled)) {
   console.error('samenzicht: not built yet; run `npm run build` (npm install does this).');
   process.exit(1);
 }
+// A reader that stops early (`samenzicht indicators list | head`) is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const { main } = await import(compiled);
 process.exitCode = await main(process.argv);
