@@ -1,6 +1,6 @@
 /** Parsers for CLI option values: each mistake becomes one clear line (UsageError, exit 2). */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MAX_SCALE, MIN_SCALE } from '../synth/params.js';
@@ -35,6 +35,16 @@ export function parsePort(text: string): number {
     throw new UsageError(`--port '${text}' must be a TCP port from 1 to 65535`);
   }
   return port;
+}
+
+/** `--host`: an IPv4 or IPv6 address to listen on; loopback (127.0.0.1) when not given. */
+export function parseHost(text: string | undefined): string {
+  if (text === undefined) return '127.0.0.1';
+  if (isIP(text) === 0)
+    throw new UsageError(
+      `--host '${text}' must be an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
+    );
+  return text;
 }
 
 /** Fails fast, before a long run, when the port is taken. */

@@ -18,6 +18,10 @@ export interface ServeOptions {
   dataDir: string;
   regions: RegionSet;
   port: number;
+  /**
+   * Address to listen on: loopback unless told otherwise, since an instance holds pseudonymised
+   * microdata and belongs behind a TLS-terminating reverse proxy (docs/operations.md).
+   */
   host?: string;
   databaseUrl?: string;
   logger?: boolean;
@@ -149,12 +153,14 @@ export async function createApp(
   return { app, close: () => app.close() };
 }
 
+export const LOOPBACK = '127.0.0.1';
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { app } = await createApp({
     ...opts,
     publicBaseUrl: opts.publicBaseUrl ?? `http://localhost:${opts.port}`,
   });
-  const host = opts.host ?? '0.0.0.0';
+  const host = opts.host ?? LOOPBACK;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
   app.addHook('onClose', async () => resolveClosed());

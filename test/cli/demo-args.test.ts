@@ -1,9 +1,12 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { parseHost } from '../../src/cli/options.js';
+import { LOOPBACK, startServer } from '../../src/pipeline/serve.js';
+import { loadRegionSet } from '../../src/regions/index.js';
 import {
   defaultAreaFor,
   scaleFor,
@@ -135,6 +138,15 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
     expect(stderr).not.toContain('Synthetic registers');
   });
 
+  it('a --host that is not an IP address', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'samenzicht-cli-host-'));
+    const { code, stderr } = await run('demo', '--host', 'everywhere', '--out', fresh);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(
+      "samenzicht: --host 'everywhere' must be an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)",
+    );
+  });
+
   it('an unknown option or command', async () => {
     expect((await run('demo', '--bogus')).code).toBe(2);
     expect((await run('bogus')).code).toBe(2);
@@ -162,5 +174,30 @@ describe('samenzicht demo: defaults', () => {
     expect(scaleFor(DEFAULT_AREA, undefined)).toBe(1);
     expect(scaleFor('NL', undefined)).toBe(0.01);
     expect(scaleFor('NL', 0.002)).toBe(0.002);
+  });
+});
+
+describe('samenzicht serve listens on this machine only unless told otherwise', () => {
+  it('binds to loopback by default, and to the address given', async () => {
+    const regions = await loadRegionSet(null);
+    for (const [host, expected] of [
+      [undefined, '127.0.0.1'],
+      ['0.0.0.0', '0.0.0.0'],
+    ] as const) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-serve-'));
+      const server = await startServer({
+        dataDir,
+        regions,
+        port: 0,
+        ...(host ? { host } : {}),
+        publicBaseUrl: 'http://localhost:8080',
+      });
+      try {
+        expect((server.app.server.address() as AddressInfo).address).toBe(expected);
+      } finally {
+        await server.close();
+      }
+    }
+    expect(parseHost(undefined)).toBe(LOOPBACK);
   });
 });

@@ -24,6 +24,7 @@ import {
   parseScale,
   parseSeed,
   writableDir,
+  parseHost,
 } from '../options.js';
 
 export const DEFAULT_DATA_DIR = 'data';
@@ -112,6 +113,7 @@ interface DemoCliOptions {
   regions?: string;
   out: string;
   port: string;
+  host?: string;
   serve: boolean;
 }
 
@@ -133,6 +135,10 @@ export function register(program: Command): void {
     .option('--regions <DIR>', 'directory with CBS region files')
     .option('--out <DIR>', 'data directory', DEFAULT_DATA_DIR)
     .option('--port <P>', 'port of the dashboard and API', String(DEFAULT_PORT))
+    .option(
+      '--host <ADDR>',
+      'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface, e.g. for a reverse proxy on another host)',
+    )
     .option('--indicators <IDS>', 'comma-separated indicators to publish (default: all)')
     .option(
       '--detail <IDS>',
@@ -160,7 +166,8 @@ export function register(program: Command): void {
         throw err;
       }
       const regionsDir = regionsDirFromOption(o.regions);
-      if (o.serve) await assertPortFree(port);
+      const host = parseHost(o.host);
+      if (o.serve) await assertPortFree(port, host);
       const progress = new ConsoleProgress(DEMO_STAGES);
       const regions = await runStage(
         progress,
@@ -195,6 +202,7 @@ export function register(program: Command): void {
           // The area's regions only: the dashboard lists and maps what the release covers.
           regions: result.area.regions,
           port,
+          host,
           publicBaseUrl,
           databaseUrl: process.env.DATABASE_URL,
         }),
@@ -210,26 +218,40 @@ export function register(program: Command): void {
     .option('--regions <DIR>', 'directory with CBS region files')
     .option('--port <P>', 'port', String(DEFAULT_PORT))
     .option(
+      '--host <ADDR>',
+      'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface, e.g. for a reverse proxy on another host)',
+    )
+    .option(
       '--public-url <URL>',
       'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http://localhost:<port>)',
     )
-    .action(async (o: { data: string; regions?: string; port: string; publicUrl?: string }) => {
-      const port = parsePort(o.port);
-      const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
-      const dataDir = resolve(o.data);
-      if (!existsSync(dataDir))
-        throw new UsageError(`--data ${o.data} does not exist; run \`samenzicht demo\` first`);
-      const regions = await loadRegionSet(regionsDirFromOption(o.regions));
-      await assertPortFree(port);
-      process.stderr.write(`region set: ${regions.source.description}\n`);
-      const server = await startServer({
-        dataDir,
-        regions,
-        port,
-        publicBaseUrl,
-        databaseUrl: process.env.DATABASE_URL,
-      });
-      process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
-      await server.closed;
-    });
+    .action(
+      async (o: {
+        data: string;
+        regions?: string;
+        port: string;
+        host?: string;
+        publicUrl?: string;
+      }) => {
+        const port = parsePort(o.port);
+        const host = parseHost(o.host);
+        const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
+        const dataDir = resolve(o.data);
+        if (!existsSync(dataDir))
+          throw new UsageError(`--data ${o.data} does not exist; run \`samenzicht demo\` first`);
+        const regions = await loadRegionSet(regionsDirFromOption(o.regions));
+        await assertPortFree(port, host);
+        process.stderr.write(`region set: ${regions.source.description}\n`);
+        const server = await startServer({
+          dataDir,
+          regions,
+          port,
+          host,
+          publicBaseUrl,
+          databaseUrl: process.env.DATABASE_URL,
+        });
+        process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
+        await server.closed;
+      },
+    );
 }
