@@ -55,6 +55,9 @@ function queries(path: string, c: CrawlContext): string[] {
     ];
   }
   if (path.endsWith('/regions')) return ['', '?level=gemeente', '?level=buurt&limit=50'];
+  if (path.endsWith('/zoekgebieden') || path.endsWith('/zoekgebieden.csv')) {
+    return ['', `?gemeente=${c.gemeente}`, `?gemeente=${c.gemeente}&level=wijk&q=0.1`];
+  }
   if (path.endsWith('/regions/geo')) {
     return ['?level=gemeente', '?level=veiligheidsregio', `?level=buurt&within=${c.gemeente}`];
   }

@@ -168,6 +168,8 @@ describe('the public surface of a demo release', () => {
       `/api/v1/releases/${ctx.releaseId}/cells`,
       `/api/v1/releases/${ctx.releaseId}/cells.csv`,
       `/api/v1/releases/${ctx.releaseId}/cells.parquet`,
+      `/api/v1/releases/${ctx.releaseId}/zoekgebieden?gemeente=`,
+      `/api/v1/releases/${ctx.releaseId}/zoekgebieden.csv?gemeente=`,
       '/odata/v4/Observations',
       '/odata/v4/MeasureCodes',
       '/odata/v4/$metadata',
