@@ -16,14 +16,10 @@ import { stateLookup, writeTestRelease } from '../test/public/helpers.js';
 import { launchChromium } from '../test/web/browser.js';
 import { ensureDashboardBuilt, DIST } from '../test/web/build.js';
 import { buildFixture, YEARS } from '../test/web/fixture.js';
+import { positiveFlag } from './_flags.js';
 
-function flag(flags: string[], name: string, fallback: number): number {
-  const f = flags.find((x) => x.startsWith(`--${name}=`));
-  const v = f ? Number(f.split('=')[1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0)
-    throw new Error(`bench api: --${name} must be a positive number`);
-  return v;
-}
+const flag = (flags: string[], name: string, fallback: number): number =>
+  positiveFlag('api', flags, name, fallback);
 
 interface Scenario {
   name: string;

@@ -13,14 +13,10 @@ import { buildPublicServer } from '../src/pipeline/serve.js';
 import { loadRegionSet } from '../src/regions/index.js';
 import { stateLookup, writeTestRelease } from '../test/public/helpers.js';
 import { buildFixture } from '../test/web/fixture.js';
+import { positiveFlag } from './_flags.js';
 
-function flag(flags: string[], name: string, fallback: number): number {
-  const f = flags.find((x) => x.startsWith(`--${name}=`));
-  const v = f ? Number(f.split('=')[1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0)
-    throw new Error(`bench odata: --${name} must be a positive number`);
-  return v;
-}
+const flag = (flags: string[], name: string, fallback: number): number =>
+  positiveFlag('odata', flags, name, fallback);
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 

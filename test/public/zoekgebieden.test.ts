@@ -28,6 +28,7 @@ import {
 import type { ReleaseRow } from '../../src/release/index.js';
 import { buildRegionSet } from '../../src/regions/set.js';
 import type { Region, RegionSet } from '../../src/regions/index.js';
+import { rng } from '../pseudonym/helpers.js';
 import { stateLookup, writeTestRelease, type TestState } from './helpers.js';
 
 // ── exact references ─────────────────────────────────────────────────────────────────────────
@@ -207,17 +208,6 @@ describe('benjaminiHochberg', () => {
 
 // ── a seeded synthetic gemeente ──────────────────────────────────────────────────────────────
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A binomial draw by inversion (exact for the PRNG's uniform). */
 function drawBinomial(rand: () => number, n: number, p: number): number {
   const u = rand();
@@ -322,7 +312,7 @@ function synthWorld(
   plant: { buurten: string[]; themes: string[] } | null,
   years: number[] = [YEAR],
 ): World {
-  const rand = mulberry32(seed);
+  const rand = rng(seed);
   const rows: ReleaseRow[] = [];
   const planted = new Set<string>();
   const push = (
@@ -572,7 +562,7 @@ describe('findZoekgebieden', () => {
     const runs = 50;
     const buurten = REGIONS.filter((r) => r.level === 'buurt' && r.code.startsWith('BU0001'));
     for (let seed = 1; seed <= runs; seed++) {
-      const rand = mulberry32(seed);
+      const rand = rng(seed);
       const plantedBuurten = buurten.filter(() => rand() < 0.15).map((b) => b.code);
       const themes = ['drugs', 'vastgoed', 'zorg'].filter(() => rand() < 0.5);
       const world = synthWorld(5000 + seed, { buurten: plantedBuurten, themes });

@@ -23,7 +23,11 @@ import {
   type PublicCell,
   type PublicManifest,
 } from '../../src/public/index.js';
-import { indicatorSummary, type ReleaseSource } from '../../src/api/opendata/index.js';
+import {
+  indicatorSummary,
+  releaseSummary,
+  type ReleaseSource,
+} from '../../src/api/opendata/index.js';
 
 export type Level = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
 
@@ -706,15 +710,7 @@ export function geoJson(f: Fixture, level: Level, within?: string): unknown {
 /** The fixture as the open data plugin's release source (public cells only). */
 export function releaseSource(f: Fixture): ReleaseSource {
   return {
-    list: async () =>
-      publicReleases(f).map(({ id, status, createdAt, publishedAt, years, regionSet }) => ({
-        id,
-        status,
-        createdAt,
-        publishedAt,
-        years,
-        regionSet,
-      })),
+    list: async () => publicReleases(f).map(releaseSummary),
     cells: async (id) => {
       const cells = f.cells.get(id);
       if (!cells) throw new Error(`no release ${id}`);

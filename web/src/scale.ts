@@ -51,3 +51,13 @@ export function breakLabels(breaks: readonly number[], fmt: (v: number) => strin
   out.push(`> ${fmt(breaks[breaks.length - 1] as number)}`);
   return out;
 }
+
+/** Class breaks of the published figures among cells (confidential and empty ones left out). */
+export function publishedBreaks(
+  cells: Iterable<{ status: string; value: number | null }>,
+  classes = PALETTE.length,
+): number[] {
+  const values: number[] = [];
+  for (const c of cells) if (c.status === 'published' && c.value !== null) values.push(c.value);
+  return quantileBreaks(values, classes);
+}

@@ -2,7 +2,13 @@
 import type { RegionSet } from '../../regions/index.js';
 import type { IndicatorMeta } from '../meta/routes.js';
 import type { ReleaseCatalog } from '../releases/catalog.js';
-import type { IndicatorSummary, ReleaseSource } from './types.js';
+import type { IndicatorSummary, ReleaseSource, ReleaseSummary } from './types.js';
+
+/** The part of a public release's information that the feeds describe a dataset with. */
+export function releaseSummary(r: ReleaseSummary): ReleaseSummary {
+  const { id, status, createdAt, publishedAt, years, regionSet } = r;
+  return { id, status, createdAt, publishedAt, years, regionSet };
+}
 
 /** The part of an indicator's public metadata that the feeds describe their measures with. */
 export function indicatorSummary(i: IndicatorSummary): IndicatorSummary {
@@ -16,17 +22,7 @@ export function releaseSourceFromCatalog(
   regions: RegionSet,
 ): ReleaseSource {
   return {
-    list: async () =>
-      (await catalog.listPublic()).map(
-        ({ id, status, createdAt, publishedAt, years, regionSet }) => ({
-          id,
-          status,
-          createdAt,
-          publishedAt,
-          years,
-          regionSet,
-        }),
-      ),
+    list: async () => (await catalog.listPublic()).map(releaseSummary),
     cells: async (id) => (await catalog.cells(id)).rows,
     parquetPath: (id) => catalog.parquetPath(id),
     indicators: () => indicators.map(indicatorSummary),

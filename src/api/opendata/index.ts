@@ -27,7 +27,7 @@ export { toCsv, CSV_COLUMNS } from './csv.js';
 export { parseFilter, compileFilter, QueryError } from './filter.js';
 export { TOTAL_BREAKDOWN, VALUE_ATTRIBUTE, FIGURES_OF_KIND } from './dataset.js';
 export { strongEtag, matchesIfNoneMatch, IMMUTABLE } from './cache.js';
-export { indicatorSummary, releaseSourceFromCatalog } from './catalog.js';
+export { indicatorSummary, releaseSourceFromCatalog, releaseSummary } from './catalog.js';
 export { canonicalV3Url } from './v3/index.js';
 export { V4_ROOT, LATEST_ROOT } from './v4/routes.js';
 

@@ -11,7 +11,7 @@ import {
 } from '../api.js';
 import { rewind } from '../geo.js';
 import { formatNumber, useI18n, type Key } from '../i18n.js';
-import { quantileBreaks } from '../scale.js';
+import { publishedBreaks } from '../scale.js';
 import { Choropleth, type Shapes } from './Choropleth.js';
 import { DataTable } from './DataTable.js';
 import { Legend, valueLegendItems } from './Legend.js';
@@ -52,15 +52,7 @@ export function WijkMap({
       ),
     [cells.data],
   );
-  const breaks = useMemo(
-    () =>
-      quantileBreaks(
-        [...byCode.values()]
-          .filter((c) => c.status === 'published' && c.value !== null)
-          .map((c) => c.value as number),
-      ),
-    [byCode],
-  );
+  const breaks = useMemo(() => publishedBreaks(byCode.values()), [byCode]);
   if (!indicator) return null;
   const fmt = (v: number): string => formatNumber(lang, v);
   const describe = (cell: Cell | undefined): string => {

@@ -19,7 +19,7 @@ import { Value } from '../components/Value.js';
 import { rewind } from '../geo.js';
 import { formatNumber, useI18n, type Key } from '../i18n.js';
 import { href, navigate } from '../router.js';
-import { quantileBreaks } from '../scale.js';
+import { publishedBreaks } from '../scale.js';
 
 type SubLevel = 'wijk' | 'buurt';
 
@@ -68,15 +68,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
     }
     return m;
   }, [cells.data, gemeente]);
-  const breaks = useMemo(
-    () =>
-      quantileBreaks(
-        [...byCode.values()]
-          .filter((c) => c.status === 'published' && c.value !== null)
-          .map((c) => c.value as number),
-      ),
-    [byCode],
-  );
+  const breaks = useMemo(() => publishedBreaks(byCode.values()), [byCode]);
 
   if (indicators.error) return <Message kind="error" error={indicators.error} />;
   if (!indicator || year === undefined) return <Message kind="loading" />;
