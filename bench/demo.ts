@@ -23,7 +23,7 @@ import {
   formatShareTable,
   publishedShares,
   shareOf,
-} from '../src/pipeline/demo.js';
+} from '../src/demo/index.js';
 import { CATALOGUE } from '../src/engine/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -24,8 +24,11 @@ const LEVEL_COLS = `p.year, h.veiligheidsregio_code, h.gemeente_code, h.wijk_cod
   grouping(h.veiligheidsregio_code) AS g_vr, grouping(h.gemeente_code) AS g_gm, grouping(h.wijk_code) AS g_wk, grouping(h.buurt_code) AS g_bu`;
 const YEARS_CTE = `y AS (SELECT unnest([2019, 2020, 2021, 2022, 2023]) AS year)`;
 
-/** Hand-written SQL for three indicators: what an analyst would write directly. */
-const HAND: Record<string, string> = {
+/**
+ * Hand-written SQL for three indicators: what an analyst would write directly. Written on the
+ * broker tables (identifiers as `<col>_pseudonym`); bench/national.ts runs it on a run's database.
+ */
+export const HAND: Record<string, string> = {
   jeugdwerkloosheid: `
 WITH ${YEARS_CTE},
 p AS (
@@ -74,7 +77,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [r, Number(process.hrtime.bigint() - t) / 1e6];
 }
 
-async function nationalFromHand(conn: DuckDBConnection, sql: string): Promise<Map<number, number>> {
+/** The Nederland row (every level rolled up) per year of a HAND query: year → num. */
+export async function nationalFromHand(
+  conn: DuckDBConnection,
+  sql: string,
+): Promise<Map<number, number>> {
   const reader = await conn.runAndReadAll(sql);
   const out = new Map<number, number>();
   for (const r of reader.getRowObjectsJS()) {

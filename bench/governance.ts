@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Governance, receiveUpload, setupDemoGovernance } from '../src/governance/index.js';
+import { Governance, receiveUpload } from '../src/governance/index.js';
+import { setupDemoGovernance } from '../test/support/demo-governance.js';
 import { openStore, type Store } from '../src/store/index.js';
 
 function flag(flags: string[], name: string, fallback: number): number {

@@ -12,6 +12,7 @@ import fastifyStatic from '@fastify/static';
 import type { RegionSet } from '../regions/index.js';
 import { releaseRoutes } from './releases/routes.js';
 import { zoekgebiedenRoutes } from './releases/zoekgebieden.js';
+import { changesRoutes } from './releases/changes.js';
 import { IntegrityError, type ReleaseCatalog } from './releases/catalog.js';
 import { normaliseBaseUrl } from './http/paging.js';
 import { metaRoutes, type IndicatorMeta } from './meta/routes.js';
@@ -36,13 +37,61 @@ export interface ServerOptions {
   webDir?: string | null;
   logger?: boolean;
   rateLimitPerMinute?: number;
+  /** HTTP timeouts in milliseconds; each one left out is its `HTTP_TIMEOUTS` default. */
+  timeouts?: Partial<HttpTimeouts>;
+  /**
+   * Whose `X-Forwarded-For` / `-Proto` / `-Host` to believe (Fastify's `trustProxy`): the
+   * address(es) or CIDR(s) of the reverse proxy, e.g. `'127.0.0.1'`. Default: none, so the
+   * client address (login throttling per address) and the protocol (the session cookie's
+   * `Secure`) are those of the TCP connection. Behind a proxy without it every client has the
+   * proxy's address, and 20 failed logins by anyone lock the login out for everybody.
+   */
+  trustProxy?: boolean | string | string[];
 }
+
+export interface HttpTimeouts {
+  /** The whole request (headers and body) must arrive within this (Node `requestTimeout`). */
+  request: number;
+  /** The request's headers must arrive within this (Node `headersTimeout`). */
+  headers: number;
+  /** A connection on which nothing moves for this long is closed (`server.timeout`). */
+  connection: number;
+  /** An idle kept-alive connection is closed after this (`keepAliveTimeout`). */
+  keepAlive: number;
+  /** How often Node checks requests against the request and header timeouts. */
+  checkInterval: number;
+}
+
+/**
+ * The defaults. A chunk of `samenzicht deliver` (8 MiB) arrives well within 2 minutes even at
+ * 100 kB/s; a whole file in one request must too. The validation after the last byte is not
+ * part of the request time, but the connection must not stay silent for 10 minutes meanwhile.
+ * The keep-alive time outlasts the usual 60 s of a reverse proxy's upstream connections.
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  request: 120_000,
+  headers: 30_000,
+  connection: 600_000,
+  keepAlive: 72_000,
+  checkInterval: 5_000,
+};
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const publicBaseUrl = normaliseBaseUrl(opts.publicBaseUrl);
+  const timeouts = { ...HTTP_TIMEOUTS, ...opts.timeouts };
   const app = Fastify({
+    // Slow clients (slowloris, a stalled upload) are cut off: no request or connection is
+    // allowed to stay open without end.
+    requestTimeout: timeouts.request,
+    connectionTimeout: timeouts.connection,
+    keepAliveTimeout: timeouts.keepAlive,
+    http: {
+      headersTimeout: Math.min(timeouts.headers, timeouts.request),
+      connectionsCheckingInterval: timeouts.checkInterval,
+    },
+    trustProxy: opts.trustProxy ?? false,
     logger: opts.logger
       ? {
           level: 'info',
@@ -122,6 +171,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         catalog: opts.catalog,
         indicators: opts.indicators,
         regions: opts.regions,
+        publicBaseUrl,
+      });
+      await v1.register(changesRoutes, {
+        catalog: opts.catalog,
+        indicators: opts.indicators,
         publicBaseUrl,
       });
       v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -3,7 +3,7 @@
  * Each distinct count series is computed once (one query over all levels and years) and shared by
  * the indicators that use it; cells are then assembled per region, zero-filled from the region list.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   BREAKDOWN_LEVELS,
   AGE_GROUPS,
@@ -17,6 +17,7 @@ import {
 import type { ComputedCell } from '../disclosure/index.js';
 import { compileSelect } from './sql.js';
 import { prepareRegionLookup } from './division.js';
+import { executorOf, type Executor } from './executor.js';
 import { BREAKDOWN_LABEL, baseOf, groupCountQuery, seriesKey, seriesQuery } from './plan.js';
 
 /** The engine's output is disclosure control's input: one shape, defined by the pure module. */
@@ -58,13 +59,13 @@ export function breakdownKeys(breakdowns: readonly Breakdown[]): string[] {
 }
 
 /** Every region of `region_hierarchy`, parents first, codes sorted within a level. */
-export async function loadRegions(conn: DuckDBConnection): Promise<Region[]> {
-  const reader = await conn.runAndReadAll(
+export async function loadRegions(conn: DuckDBConnection | Executor): Promise<Region[]> {
+  const result = await executorOf(conn).query(
     'SELECT DISTINCT buurt_code, wijk_code, gemeente_code, veiligheidsregio_code FROM region_hierarchy',
   );
   const parents = new Map<string, { level: RegionLevel; parent: string | null }>();
   parents.set('NL01', { level: 'nederland', parent: null });
-  const [bus, wks, gms, vrs] = reader.getColumnsJS() as string[][];
+  const [bus, wks, gms, vrs] = [...result.values()] as string[][];
   for (let i = 0; i < (bus?.length ?? 0); i++) {
     const bu = bus![i]!;
     const wk = wks![i]!;
@@ -84,28 +85,23 @@ export async function loadRegions(conn: DuckDBConnection): Promise<Region[]> {
     );
 }
 
+/** A number from a result value: bigint (DuckDB), numeric string (PostgreSQL BIGINT/NUMERIC). */
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? 0));
 
-/** Reads a result column-wise (much faster than row objects for large results). */
-function columns(reader: {
-  columnNames(): string[];
-  getColumnsJS(): unknown[][];
-}): Map<string, unknown[]> {
-  const names = reader.columnNames();
-  const cols = reader.getColumnsJS();
-  return new Map(names.map((n, i) => [n, cols[i] ?? []]));
-}
-
-/** Runs one series query and indexes its rows by `year|code|breakdown`. */
+/**
+ * Runs one series query and indexes its rows by `year|code|breakdown`. Results are read
+ * column-wise (much faster than row objects for large results).
+ */
 export async function computeSeries(
-  conn: DuckDBConnection,
+  conn: DuckDBConnection | Executor,
   series: Series,
   breakdowns: readonly Breakdown[],
   yearList: readonly number[],
 ): Promise<Map<string, SeriesCell>> {
-  await prepareRegionLookup(conn);
-  const q = compileSelect(seriesQuery(series, breakdowns), yearList);
-  const c = columns(await conn.runAndReadAll(q.sql, q.params as DuckDBValue[]));
+  const db = executorOf(conn);
+  await prepareRegionLookup(db);
+  const q = compileSelect(seriesQuery(series, breakdowns), yearList, db.dialect);
+  const c = await db.query(q.sql, q.params);
   const [k, n, cc, s, top, med] = ['k', 'n', 'c', 's', 'top', 'med'].map((x) => c.get(x));
   const out = new Map<string, SeriesCell>();
   k!.forEach((key, i) => {
@@ -124,14 +120,15 @@ export async function computeSeries(
 
 /** Runs one query for count series sharing their base; one map per member. */
 export async function computeCountGroup(
-  conn: DuckDBConnection,
+  conn: DuckDBConnection | Executor,
   members: readonly Series[],
   breakdowns: readonly Breakdown[],
   yearList: readonly number[],
 ): Promise<Map<string, SeriesCell>[]> {
-  await prepareRegionLookup(conn);
-  const q = compileSelect(groupCountQuery(members, breakdowns), yearList);
-  const c = columns(await conn.runAndReadAll(q.sql, q.params as DuckDBValue[]));
+  const db = executorOf(conn);
+  await prepareRegionLookup(db);
+  const q = compileSelect(groupCountQuery(members, breakdowns), yearList, db.dialect);
+  const c = await db.query(q.sql, q.params);
   const k = c.get('k')!;
   return members.map((_, m) => {
     const ns = c.get(`n_${m}`)!;
@@ -219,10 +216,15 @@ export interface ComputeOptions {
   catalogue?: readonly ResolvedIndicator[];
 }
 
+/**
+ * On DuckDB (a connection: the default) or on any executor (`postgresExecutor` for PostgreSQL or
+ * Citus, see `postgres.ts`): the same queries in its dialect, the same cells.
+ */
 export async function computeIndicators(
-  conn: DuckDBConnection,
+  conn: DuckDBConnection | Executor,
   opts: ComputeOptions,
 ): Promise<ComputedCell[]> {
+  const db = executorOf(conn);
   const catalogue = opts.catalogue ?? CATALOGUE;
   const byId = new Map(catalogue.map((d) => [d.id, d]));
   const defs = (opts.indicators ?? catalogue.map((d) => d.id)).map((id) => {
@@ -252,7 +254,7 @@ export async function computeIndicators(
   >();
   for (const [k, e] of needs) {
     if (e.series.measure.type !== 'count') {
-      results.set(k, await computeSeries(conn, e.series, [...e.breakdowns].sort(), yearList));
+      results.set(k, await computeSeries(db, e.series, [...e.breakdowns].sort(), yearList));
       continue;
     }
     const b = baseOf(e.series);
@@ -263,11 +265,11 @@ export async function computeIndicators(
     groups.set(b, g);
   }
   for (const g of groups.values()) {
-    const maps = await computeCountGroup(conn, g.series, [...g.breakdowns].sort(), yearList);
+    const maps = await computeCountGroup(db, g.series, [...g.breakdowns].sort(), yearList);
     g.keys.forEach((k, i) => results.set(k, maps[i]!));
   }
 
-  const regions = await loadRegions(conn);
+  const regions = await loadRegions(db);
   const cells: ComputedCell[] = [];
   for (const d of defs) {
     const numRes = results.get(seriesKey(d.numerator))!;

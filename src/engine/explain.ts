@@ -1,8 +1,12 @@
-/** explain(id): what an indicator is, which datasets it reads, and the exact SQL the engine runs. */
+/**
+ * explain(id): what an indicator is, which datasets it reads, and the exact SQL the engine runs
+ * (DuckDB by default; PostgreSQL with the `postgres` dialect).
+ */
 import { datasetContract } from '../ingest/contracts.js';
 import { getIndicator, type ResolvedIndicator } from '../indicators/index.js';
 import { baseOf, groupCountQuery, seriesKey, seriesQuery } from './plan.js';
 import { compileSelect } from './sql.js';
+import { DUCKDB, type Dialect } from './dialect.js';
 import type { Value } from './nodes.js';
 
 export interface ExplainedQuery {
@@ -20,7 +24,11 @@ export interface Explanation {
 }
 
 /** `indicator` is a catalogue id, or a loaded definition (e.g. from a file not in the catalogue). */
-export function explain(indicator: string | ResolvedIndicator, years?: number[]): Explanation {
+export function explain(
+  indicator: string | ResolvedIndicator,
+  years?: number[],
+  dialect: Dialect = DUCKDB,
+): Explanation {
   const definition = typeof indicator === 'string' ? getIndicator(indicator) : indicator;
   const yearList = years ?? definition.years;
   const queries: ExplainedQuery[] = [];
@@ -32,7 +40,7 @@ export function explain(indicator: string | ResolvedIndicator, years?: number[])
     baseOf(num) === baseOf(den)
   ) {
     // Same rows: the engine counts both in one query (n_0 = numerator, n_1 = denominator).
-    const q = compileSelect(groupCountQuery([num, den], definition.breakdowns), yearList);
+    const q = compileSelect(groupCountQuery([num, den], definition.breakdowns), yearList, dialect);
     queries.push({
       role: 'numerator+denominator',
       seriesKey: `${seriesKey(num)},${seriesKey(den)}`,
@@ -47,7 +55,7 @@ export function explain(indicator: string | ResolvedIndicator, years?: number[])
   ];
   for (const [role, series] of parts) {
     if (!series) continue;
-    const q = compileSelect(seriesQuery(series, definition.breakdowns), yearList);
+    const q = compileSelect(seriesQuery(series, definition.breakdowns), yearList, dialect);
     queries.push({ role, seriesKey: seriesKey(series), sql: q.sql, params: q.params });
   }
   return { definition, sources: sourcesOf(definition), queries };

@@ -1,4 +1,7 @@
-/** The computation engine: indicator definitions compiled to DuckDB SQL over the broker tables. */
+/**
+ * The computation engine: indicator definitions compiled to SQL over the broker tables, in DuckDB's
+ * dialect (the default) or PostgreSQL's (for PostgreSQL / Citus, past one machine).
+ */
 export { computeIndicators, loadRegions, breakdownKeys, LEVEL_ORDER } from './compute.js';
 export type { ComputedCell, ComputeOptions, Region } from './compute.js';
 export { explain } from './explain.js';
@@ -7,6 +10,12 @@ export type { Explanation, ExplainedQuery } from './explain.js';
 export { seriesKey, seriesQuery, unitsQuery } from './plan.js';
 export { compileSelect } from './sql.js';
 export type { CompiledQuery } from './sql.js';
+export { DUCKDB, POSTGRES, dialectOf } from './dialect.js';
+export type { Dialect, DialectName } from './dialect.js';
+export { duckdbExecutor, postgresExecutor } from './executor.js';
+export type { Executor } from './executor.js';
+export { computeIndicatorsOnPostgres, copyBrokerTablesToPostgres } from './postgres.js';
+export type { CopyOptions, CopyReport } from './postgres.js';
 export { CATALOGUE, getIndicator } from '../indicators/index.js';
 export {
   loadSynthAsBroker,

@@ -1,8 +1,11 @@
 /**
- * Node tree → DuckDB SQL text plus parameter list. The only place SQL text is produced: identifiers
- * are checked against a strict pattern and quoted, function names come from allowlists, and every
- * value becomes a positional parameter ($1, $2, …).
+ * Node tree → SQL text plus parameter list, in a dialect (`dialect.ts`: DuckDB by default, or
+ * PostgreSQL). With its dialects, the only place a query's text is produced: identifiers are
+ * checked against a strict pattern and quoted, function names come from allowlists, and every
+ * value becomes a positional parameter ($1, $2, …). Both dialects get the same parameters in the
+ * same order.
  */
+import { DUCKDB, type Dialect } from './dialect.js';
 import {
   AGG_FNS,
   SCALAR_FNS,
@@ -26,16 +29,15 @@ function ident(name: string): string {
 
 class Compiler {
   readonly params: Value[] = [];
-  constructor(private readonly yearList: readonly number[]) {}
+  constructor(
+    private readonly yearList: readonly number[],
+    private readonly dialect: Dialect,
+  ) {}
 
-  bind(value: Value): string {
+  /** `int32`: the value is an argument of a function that takes a 32-bit integer. */
+  bind(value: Value, int32 = false): string {
     this.params.push(value);
-    const n = `$${this.params.length}`;
-    // Give DuckDB the parameter's type where it cannot infer it from context.
-    if (typeof value === 'number') return Number.isInteger(value) ? `${n}::BIGINT` : `${n}::DOUBLE`;
-    if (typeof value === 'boolean') return `${n}::BOOLEAN`;
-    if (typeof value === 'string') return `${n}::VARCHAR`;
-    return n;
+    return this.dialect.param(`$${this.params.length}`, value, int32);
   }
 
   expr(e: ExprNode): string {
@@ -45,7 +47,7 @@ class Compiler {
       case 'Param':
         return this.bind(e.value);
       case 'Binary':
-        return `(${this.expr(e.left)} ${e.op} ${this.expr(e.right)})`;
+        return this.dialect.binary(e.op, this.expr(e.left), this.expr(e.right));
       case 'Logical':
         return `(${e.operands.map((o) => this.expr(o)).join(` ${e.op} `)})`;
       case 'Not':
@@ -57,15 +59,24 @@ class Compiler {
       case 'Call':
         if (!(SCALAR_FNS as readonly string[]).includes(e.fn))
           throw new Error(`function ${e.fn} not allowed`);
-        return `${e.fn}(${e.args.map((a) => this.expr(a)).join(', ')})`;
+        return this.dialect.call(
+          e.fn,
+          e.args.map((a) =>
+            e.fn === 'make_date' && a.kind === 'Param' ? this.bind(a.value, true) : this.expr(a),
+          ),
+        );
       case 'Agg':
         if (!(AGG_FNS as readonly string[]).includes(e.fn))
           throw new Error(`aggregate ${e.fn} not allowed`);
-        return `${e.fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map((a) => this.expr(a)).join(', ')})`;
+        return this.dialect.agg(
+          e.fn,
+          e.args.map((a) => this.expr(a)),
+          e.distinct,
+        );
       case 'Star':
         return '*';
       case 'Cast':
-        return `CAST(${this.expr(e.expr)} AS ${e.type})`;
+        return `CAST(${this.expr(e.expr)} AS ${this.dialect.type(e.type)})`;
       case 'Exists':
         return `(${e.negated ? 'NOT ' : ''}EXISTS (${this.select(e.query)}))`;
       case 'Scalar':
@@ -85,8 +96,8 @@ class Compiler {
         return `${ident(f.name)} AS ${ident(f.alias)}`;
       case 'Years': {
         if (this.yearList.length === 0) throw new Error('no years to compute');
-        const list = this.yearList.map((y) => this.bind(y)).join(', ');
-        return `(SELECT CAST(unnest([${list}]) AS INTEGER) AS ${ident(f.column)}) AS ${ident(f.alias)}`;
+        const list = this.yearList.map((y) => this.bind(y));
+        return this.dialect.values(list, ident(f.column), ident(f.alias));
       }
       case 'SubqueryFrom':
         return `(${this.select(f.query)}) AS ${ident(f.alias)}`;
@@ -119,9 +130,13 @@ class Compiler {
   }
 }
 
-/** Compiles a query for the given reference years (the `Years` node's list). */
-export function compileSelect(node: SelectNode, yearList: readonly number[]): CompiledQuery {
-  const c = new Compiler(yearList);
+/** Compiles a query for the given reference years (the `Years` node's list), DuckDB by default. */
+export function compileSelect(
+  node: SelectNode,
+  yearList: readonly number[],
+  dialect: Dialect = DUCKDB,
+): CompiledQuery {
+  const c = new Compiler(yearList, dialect);
   const sql = c.select(node);
   return { sql, params: c.params };
 }

@@ -13,7 +13,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type AuditAction =
   | 'login'
   | 'login.failed'
+  | 'login.locked'
   | 'token.create'
+  | 'token.revoke'
   | 'organisation.create'
   | 'user.create'
   | 'agreement.create'
@@ -24,6 +26,9 @@ export type AuditAction =
   | 'upload'
   | 'run'
   | 'run.refused'
+  | 'run.failed'
+  | 'run.interrupted'
+  | 'run.restarted'
   | 'candidate'
   | 'approval'
   | 'rejection'
@@ -59,6 +64,66 @@ export function entryHash(
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
+/** The most bytes an entry's details take as canonical JSON (UTF-8); beyond, they are shrunk. */
+export const AUDIT_DETAILS_MAX_BYTES = 16 * 1024;
+/** The most characters of an entry's subject (and actor); the rest is cut off. */
+export const AUDIT_SUBJECT_MAX = 256;
+/** When details are too large: strings are cut to this many characters, lists to … */
+const SHRUNK_STRING = 1_024;
+/** … this many items. */
+const SHRUNK_LIST = 100;
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function shrink(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.length > SHRUNK_STRING ? `${value.slice(0, SHRUNK_STRING)}…` : value;
+  if (Array.isArray(value)) {
+    const items = value.slice(0, SHRUNK_LIST).map(shrink);
+    if (value.length > SHRUNK_LIST) items.push(`… ${value.length - SHRUNK_LIST} more`);
+    return items;
+  }
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [shrink(k) as string, shrink(v)]),
+    );
+  return value;
+}
+
+/**
+ * An entry as it is stored: a subject beyond 256 characters is cut, and details beyond 16 KB of
+ * canonical JSON are shrunk (long strings and lists cut, else replaced by their top-level keys),
+ * with `truncated: {bytes, sha256}` of the original canonical details (and `subjectChars` when
+ * the subject was cut), so the trail records that and what was cut without growing with it.
+ */
+export function cappedEntry(
+  subject: string,
+  details: Record<string, unknown>,
+): { subject: string; details: Record<string, unknown> } {
+  const canonical = canonicalJson(details);
+  const subjectCut = subject.length > AUDIT_SUBJECT_MAX;
+  if (!subjectCut && bytes(canonical) <= AUDIT_DETAILS_MAX_BYTES)
+    return { subject, details: JSON.parse(canonical) as Record<string, unknown> };
+  const note: Record<string, unknown> = {};
+  let kept = JSON.parse(canonical) as Record<string, unknown>;
+  if (bytes(canonical) > AUDIT_DETAILS_MAX_BYTES) {
+    note.bytes = bytes(canonical);
+    note.sha256 = sha256(canonical);
+    kept = shrink(kept) as Record<string, unknown>;
+    if (bytes(canonicalJson(kept)) > AUDIT_DETAILS_MAX_BYTES - 512)
+      kept = { keys: (shrink(Object.keys(details)) as string[]).map((k) => k.slice(0, 100)) };
+  }
+  if (subjectCut) {
+    note.subjectChars = subject.length;
+    note.subjectSha256 = sha256(subject);
+  }
+  return {
+    subject: subjectCut ? `${subject.slice(0, AUDIT_SUBJECT_MAX)}…` : subject,
+    details: JSON.parse(canonicalJson({ ...kept, truncated: note })) as Record<string, unknown>,
+  };
+}
+
 /** Appends one entry. Call inside a transaction so the entry commits with the action it records. */
 export async function appendAudit(
   trx: Transaction<Database>,
@@ -81,13 +146,13 @@ export async function appendAudit(
     .executeTakeFirst();
   const seq = last ? Number(last.seq) + 1 : 1;
   const prevHash = last ? last.hash : GENESIS_HASH;
-  const details = JSON.parse(canonicalJson(e.details ?? {})) as Record<string, unknown>;
+  const { subject, details } = cappedEntry(e.subject, e.details ?? {});
   const entry = {
     seq,
     at: e.at.toISOString(),
     actor: e.actor,
     action: e.action,
-    subject: e.subject,
+    subject,
     details,
   };
   const hash = entryHash(prevHash, entry);

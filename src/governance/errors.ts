@@ -6,6 +6,7 @@ export type GovernanceErrorCode =
   | 'not_found' // 404
   | 'conflict' // 409
   | 'too_large' // 413
+  | 'locked' // 429: too many failed logins; retry after `LoginLocked.retryAfterSeconds`
   | 'purpose' // 403: purpose binding refused
   | 'integrity'; // 409: the release files are not the content that was recorded and approved
 
@@ -30,5 +31,17 @@ export class PurposeBindingError extends GovernanceError {
     message: string,
   ) {
     super('purpose', message);
+  }
+}
+
+/** Login refused while an account or a client address is locked out after failed logins. */
+export class LoginLocked extends GovernanceError {
+  override name = 'LoginLocked';
+  constructor(
+    /** Whole seconds until the lock ends (the `retry-after` header). */
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super('locked', message);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Transaction } from 'kysely';
@@ -19,9 +19,42 @@ import {
 } from '../release/integrity.js';
 import type { Database, Store } from '../store/index.js';
 import { appendAudit, listAudit, verifyAuditTrail, type AuditAction } from './audit.js';
-import { GovernanceError, PurposeBindingError } from './errors.js';
-import { hashPassword, newToken, tokenHash, verifyPassword } from './secrets.js';
-import { receiveUpload } from './upload.js';
+import { GovernanceError, LoginLocked, PurposeBindingError } from './errors.js';
+import {
+  capped,
+  cappedList,
+  cappedOptional,
+  checkAgreementLengths,
+  checkPasswordLength,
+  checkReviewLengths,
+  LIMITS,
+} from './limits.js';
+import {
+  activeLock,
+  countAttempt,
+  DEFAULT_LOGIN_THROTTLE,
+  lockKey,
+  pruneFailures,
+  settleSuccess,
+  throttleKey,
+  type LoginThrottle,
+  type ThrottleKind,
+} from './logins.js';
+import { checkPassword, hashPassword, newToken, secretsEqual, tokenHash } from './secrets.js';
+import {
+  appendUploadChunk,
+  PARTIAL_UPLOAD_HOURS,
+  partialUploadPath,
+  PRIVATE_FILE,
+  privateDir,
+  readPartialUpload,
+  receiveUpload,
+  removePartialUpload,
+  removeStalePartialUploads,
+  withPartialUpload,
+  type ReceivedFile,
+} from './upload.js';
+import { sha256File } from '../ingest/sha256.js';
 import {
   ROLES,
   type Agreement,
@@ -36,14 +69,24 @@ import {
   type Review,
   type Role,
   type Run,
+  type RunInput,
+  type RunProgress,
+  type RunState,
   type User,
   type ValidateFn,
+  type ValidationCounts,
 } from './types.js';
 
 /** Board approvals a candidate needs, not counting the person who started the run. */
 export const BOARD_QUORUM = 2;
 const SESSION_HOURS = 12;
 const DAY_MS = 86_400_000;
+/** API tokens expire after this many days unless the creator asks for fewer or more … */
+export const API_TOKEN_DAYS = 90;
+/** … but never more than this. */
+export const API_TOKEN_MAX_DAYS = 365;
+/** `last_used_at` of a token is written at most this often (it costs a write per request). */
+const TOKEN_USE_RESOLUTION_MS = 60_000;
 
 export interface GovernanceOptions {
   /** The clock; tests move it to cross validity and retention boundaries. */
@@ -54,6 +97,18 @@ export interface GovernanceOptions {
    * from there. Default: `<store.dataDir>/releases`, where `writeRelease` puts them.
    */
   releasesDir?: string;
+  /** Failed logins that lock an account or a client address (default 5 and 20 in 15 minutes). */
+  loginThrottle?: LoginThrottle;
+}
+
+/** One of your tokens as `listTokens` shows it: never the secret, nor its hash. */
+export interface TokenInfo {
+  id: string;
+  kind: 'api' | 'session';
+  label: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
 }
 
 type AgreementRow = Database['agreements'];
@@ -69,14 +124,17 @@ const toIso = (d: Date | string, field: string): string => {
 /** Release ids name folders: the same pattern as `isReleaseId` in src/release/store.ts. */
 const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
 const short = (digest: string) => digest.slice(0, 12);
+/** A token's opaque id: the first 16 hex of its sha256 (listed and revoked by it). */
+const tokenId = (hash: string) => hash.slice(0, 16);
 /** A sha256 in hex (either case), returned in lowercase; anything else is refused. */
 const hexDigest = (d: unknown, field: string): string => {
   if (typeof d !== 'string' || !/^[0-9a-fA-F]{64}$/.test(d))
     throw new GovernanceError('invalid', `${field} must be a sha256: 64 hexadecimal characters`);
   return d.toLowerCase();
 };
-const nonEmpty = (s: string | undefined, field: string): string => {
-  const t = (s ?? '').trim();
+/** Trimmed and not empty; at most `max` characters (LIMITS.reason unless told) before trimming. */
+const nonEmpty = (s: string | undefined, field: string, max: number = LIMITS.reason): string => {
+  const t = capped(s ?? '', field, max).trim();
   if (t === '') throw new GovernanceError('invalid', `${field} must not be empty`);
   return t;
 };
@@ -85,6 +143,7 @@ export class Governance {
   readonly now: () => Date;
   /** The folder that holds `<id>/` per release (see `GovernanceOptions.releasesDir`). */
   readonly releasesDir: string;
+  readonly loginThrottle: LoginThrottle;
 
   constructor(
     readonly store: Store,
@@ -92,6 +151,7 @@ export class Governance {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.releasesDir = opts.releasesDir ?? join(store.dataDir, 'releases');
+    this.loginThrottle = opts.loginThrottle ?? DEFAULT_LOGIN_THROTTLE;
   }
 
   /** The folder of one release, `<releasesDir>/<id>`. */
@@ -140,6 +200,8 @@ export class Governance {
     actor: string,
     input: { id: string; name: string; role: Role; providerIds?: string[] },
   ): Promise<Organisation> {
+    capped(input.id, 'organisation id', LIMITS.id);
+    cappedList(input.providerIds, 'providerIds', LIMITS.listItems);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(input.id)) {
       throw new GovernanceError(
         'invalid',
@@ -166,7 +228,7 @@ export class Governance {
     }
     const row = {
       id: input.id,
-      name: nonEmpty(input.name, 'organisation name'),
+      name: nonEmpty(input.name, 'organisation name', LIMITS.name),
       role: input.role,
       provider_ids: JSON.stringify(providerIds),
       created_at: this.now().toISOString(),
@@ -208,11 +270,15 @@ export class Governance {
       oidc?: { issuer: string; subject: string };
     },
   ): Promise<User> {
-    const email = nonEmpty(input.email, 'email').toLowerCase();
+    const email = nonEmpty(input.email, 'email', LIMITS.email).toLowerCase();
     if (!/^[^@\s]+@[^@\s]+$/.test(email))
       throw new GovernanceError('invalid', `email '${email}' is not an address`);
+    cappedList(input.organisations, 'organisations', LIMITS.listItems);
+    cappedOptional(input.oidc?.issuer, 'oidcIssuer', LIMITS.url);
+    cappedOptional(input.oidc?.subject, 'oidcSubject', LIMITS.oidcSubject);
     let passwordHash: string | null = null;
     if (input.password !== undefined) {
+      checkPasswordLength(input.password);
       try {
         passwordHash = await hashPassword(input.password);
       } catch (err) {
@@ -243,7 +309,7 @@ export class Governance {
         .values({
           id,
           email,
-          name: nonEmpty(input.name, 'name'),
+          name: nonEmpty(input.name, 'name', LIMITS.name),
           password_hash: passwordHash,
           oidc_issuer: input.oidc?.issuer ?? null,
           oidc_subject: input.oidc?.subject ?? null,
@@ -313,44 +379,125 @@ export class Governance {
     const token = newToken('szs');
     const now = this.now();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
+    const hash = tokenHash(token);
     await trx
       .insertInto('tokens')
       .values({
-        token_hash: tokenHash(token),
+        token_hash: hash,
+        id: tokenId(hash),
         user_id: userId,
         kind: 'session',
         label: 'session',
         created_at: now.toISOString(),
         expires_at: expiresAt,
         revoked_at: null,
+        last_used_at: null,
       })
       .execute();
     return { token, expiresAt };
   }
 
-  /** Local account login (scrypt). Returns a session token; failures are logged without the password. */
+  /**
+   * Local account login (scrypt). Returns a session token; failures are logged without the
+   * password. Throttled per account and per client `address` (when the caller knows it): each
+   * attempt is counted before the password is checked, an attempt beyond the limit is refused
+   * (`LoginLocked`, 429) without a check, and the failure that reaches the limit locks the
+   * account (or address) for the lock time, during which the right password is refused too. A
+   * login for an unknown account, or one without a password, costs one scrypt like a wrong
+   * password (against a dummy hash), so the answer's timing does not tell which accounts exist.
+   */
   async login(
     email: string,
     password: string,
+    opts: { address?: string } = {},
   ): Promise<{ token: string; expiresAt: string; user: User }> {
+    capped(email, 'email', LIMITS.email);
+    capped(password, 'password', LIMITS.passwordMax);
+    const account = email.trim().toLowerCase();
+    const address = opts.address ? capped(opts.address, 'address', LIMITS.id) : undefined;
+    const now = this.now();
+    const keys: { kind: ThrottleKind; key: string }[] = [
+      { kind: 'account', key: throttleKey('account', account) },
+      ...(address ? [{ kind: 'address' as const, key: throttleKey('address', address) }] : []),
+    ];
+    const lock = await activeLock(this.db, keys, now);
+    if (lock) throw this.lockedOut(lock.kind, lock.until, now);
+    const numbers = await this.tx(async (trx) => {
+      await pruneFailures(trx, this.loginThrottle, now);
+      const out: number[] = [];
+      for (const k of keys)
+        out.push(await countAttempt(trx, k.key, this.loginThrottle[k.kind], now));
+      return out;
+    });
+    const beyond = keys.findIndex((k, i) => numbers[i]! > this.loginThrottle[k.kind].maxFailures);
+    if (beyond >= 0) {
+      // Parallel guesses: this one came after the limit before a failure had locked the key.
+      const k = keys[beyond]!;
+      const until = await this.tx((trx) =>
+        this.lockLogins(trx, k, numbers[beyond]!, now, account, address),
+      );
+      throw this.lockedOut(k.kind, until, now);
+    }
     const row = await this.db
       .selectFrom('users')
       .select(['id', 'password_hash'])
-      .where('email', '=', email.trim().toLowerCase())
+      .where('email', '=', account)
       .executeTakeFirst();
-    const ok = row?.password_hash ? await verifyPassword(password, row.password_hash) : false;
+    const ok = await checkPassword(password, row?.password_hash, this.onDummyPassword);
     if (!row || !ok) {
-      await this.logAudit('anonymous', 'login.failed', email.trim().toLowerCase(), {
-        method: 'password',
+      await this.tx(async (trx) => {
+        await this.audit(trx, 'anonymous', 'login.failed', account, {
+          method: 'password',
+          ...(address ? { address } : {}),
+        });
+        for (const [i, k] of keys.entries())
+          if (numbers[i]! >= this.loginThrottle[k.kind].maxFailures)
+            await this.lockLogins(trx, k, numbers[i]!, now, account, address);
       });
       throw new GovernanceError('unauthenticated', 'unknown email or wrong password');
     }
     const session = await this.tx(async (trx) => {
+      await settleSuccess(trx, { account: keys[0]!.key, address: keys[1]?.key });
       const s = await this.newSession(trx, row.id);
       await this.audit(trx, row.id, 'login', row.id, { method: 'password' });
       return s;
     });
     return { ...session, user: await this.getUser(row.id) };
+  }
+
+  /** Told each time a login is checked against the dummy hash (tests assert the path). */
+  onDummyPassword: (() => void) | undefined = undefined;
+
+  /** Locks logins for an account or address (logged as `login.locked` when it starts); its end. */
+  private async lockLogins(
+    trx: Transaction<Database>,
+    k: { kind: ThrottleKind; key: string },
+    failures: number,
+    now: Date,
+    account: string,
+    address: string | undefined,
+  ): Promise<Date> {
+    const rule = this.loginThrottle[k.kind];
+    const { until, started } = await lockKey(trx, k.key, rule, now);
+    if (started)
+      await this.audit(trx, 'system', 'login.locked', k.kind === 'account' ? account : address!, {
+        kind: k.kind,
+        failures,
+        minutes: rule.windowMinutes,
+        until: until.toISOString(),
+      });
+    return until;
+  }
+
+  private lockedOut(kind: ThrottleKind, until: Date, now: Date): LoginLocked {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    return new LoginLocked(
+      seconds,
+      kind === 'account'
+        ? `too many failed logins for this account: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`
+        : `too many failed logins from your address: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    );
   }
 
   /**
@@ -403,39 +550,122 @@ export class Governance {
     return { ...session, user: await this.getUser(id) };
   }
 
-  /** A long-lived API token for scripts; shown once, stored as its sha256. */
-  async createApiToken(userId: string, label: string): Promise<{ token: string; label: string }> {
+  /**
+   * An API token for scripts; shown once, stored as its sha256. It expires after
+   * `expiresInDays` (1..365, default 90); its `id` lists and revokes it.
+   */
+  async createApiToken(
+    userId: string,
+    label: string,
+    opts: { expiresInDays?: number } = {},
+  ): Promise<{ token: string; id: string; label: string; expiresAt: string }> {
+    const days = opts.expiresInDays ?? API_TOKEN_DAYS;
+    if (!Number.isInteger(days) || days < 1 || days > API_TOKEN_MAX_DAYS)
+      throw new GovernanceError(
+        'invalid',
+        `expiresInDays must be a whole number of days from 1 to ${API_TOKEN_MAX_DAYS}`,
+      );
+    const name = nonEmpty(label, 'token label', LIMITS.label);
     await this.getUser(userId);
     const token = newToken('sza');
+    const hash = tokenHash(token);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + days * DAY_MS).toISOString();
     await this.tx(async (trx) => {
       await trx
         .insertInto('tokens')
         .values({
-          token_hash: tokenHash(token),
+          token_hash: hash,
+          id: tokenId(hash),
           user_id: userId,
           kind: 'api',
-          label: nonEmpty(label, 'token label'),
-          created_at: this.now().toISOString(),
-          expires_at: null,
+          label: name,
+          created_at: now.toISOString(),
+          expires_at: expiresAt,
           revoked_at: null,
+          last_used_at: null,
         })
         .execute();
-      await this.audit(trx, userId, 'token.create', userId, { label });
+      await this.audit(trx, userId, 'token.create', userId, {
+        id: tokenId(hash),
+        label: name,
+        expiresAt,
+      });
     });
-    return { token, label };
+    return { token, id: tokenId(hash), label: name, expiresAt };
+  }
+
+  /** Your tokens that still work (API tokens and sessions), newest first; never a secret. */
+  async listTokens(userId: string): Promise<TokenInfo[]> {
+    const rows = await this.db
+      .selectFrom('tokens')
+      .select(['id', 'kind', 'label', 'created_at', 'expires_at', 'last_used_at'])
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where((eb) =>
+        eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', this.now().toISOString())]),
+      )
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind === 'session' ? 'session' : 'api',
+      label: r.label,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      lastUsedAt: r.last_used_at,
+    }));
+  }
+
+  /** Revokes one of your own tokens by its id; another user's, or a spent one, is not found. */
+  async revokeToken(userId: string, id: string): Promise<void> {
+    capped(id, 'token id', LIMITS.id);
+    const at = this.now().toISOString();
+    await this.tx(async (trx) => {
+      const row = await trx
+        .selectFrom('tokens')
+        .select(['id', 'kind', 'label'])
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+        .executeTakeFirst();
+      if (!row) throw new GovernanceError('not_found', `you have no valid token with id ${id}`);
+      await trx.updateTable('tokens').set({ revoked_at: at }).where('id', '=', id).execute();
+      await this.audit(trx, userId, 'token.revoke', userId, {
+        id,
+        kind: row.kind,
+        label: row.label,
+      });
+    });
   }
 
   /** The principal behind a bearer or session token, or null when unknown, expired or revoked. */
   async authenticate(token: string): Promise<Principal | null> {
+    if (token.length > 200) return null;
+    const hash = tokenHash(token);
     const row = await this.db
       .selectFrom('tokens')
       .selectAll()
-      .where('token_hash', '=', tokenHash(token))
+      .where('token_hash', '=', hash)
       .executeTakeFirst();
-    if (!row || row.revoked_at !== null) return null;
-    if (row.expires_at !== null && new Date(row.expires_at) <= this.now()) return null;
+    // The lookup is by sha256 (its timing says nothing about the token); compare anyway.
+    if (!row || !secretsEqual(row.token_hash, hash) || row.revoked_at !== null) return null;
+    const now = this.now();
+    if (row.expires_at !== null && new Date(row.expires_at) <= now) return null;
+    if (
+      row.last_used_at === null ||
+      now.getTime() - new Date(row.last_used_at).getTime() >= TOKEN_USE_RESOLUTION_MS
+    ) {
+      await this.db
+        .updateTable('tokens')
+        .set({ last_used_at: now.toISOString() })
+        .where('token_hash', '=', hash)
+        .execute();
+    }
     const user = await this.getUser(row.user_id);
-    return { ...user, via: row.kind === 'api' ? 'api-token' : 'session' };
+    return { ...user, via: row.kind === 'api' ? 'api-token' : 'session', tokenId: row.id };
   }
 
   async logout(token: string): Promise<void> {
@@ -525,6 +755,7 @@ export class Governance {
 
   /** A draft agreement. Every dataset's provider must be among the parties. */
   async createAgreement(actor: string, input: AgreementInput): Promise<Agreement> {
+    checkAgreementLengths(input);
     await this.requireRole(actor, ['broker'], 'draft agreements');
     const id = input.id ?? `agr-${randomUUID().slice(0, 8)}`;
     const validFrom = toIso(input.validFrom, 'validFrom');
@@ -777,7 +1008,10 @@ export class Governance {
         .where('agreement_id', '=', row.id)
         .where('purged_at', 'is', null)
         .execute();
-      for (const c of contributions) await rm(this.absolute(c.storage_path), { force: true });
+      for (const c of contributions) {
+        await rm(this.absolute(c.storage_path), { force: true });
+        if (c.quarantine_path) await rm(this.absolute(c.quarantine_path), { force: true });
+      }
       await this.tx(async (trx) => {
         const at = now.toISOString();
         await trx
@@ -920,8 +1154,8 @@ export class Governance {
   }
 
   /**
-   * Records a delivered contribution (already stored under the data directory and validated).
-   * The demo pipeline calls this after its own ingest; uploads through the API end here too.
+   * Records a delivered contribution (already stored under the data directory and validated):
+   * every upload through the API ends here.
    */
   async recordContribution(
     actor: string,
@@ -933,6 +1167,8 @@ export class Governance {
       accepted: number;
       quarantined: number;
       reasons?: Record<string, number>;
+      period?: number[] | null;
+      quarantinePath?: string | null;
     },
   ): Promise<Contribution> {
     const organisationId = await this.deliveringOrganisation(actor, input.datasetId);
@@ -947,9 +1183,11 @@ export class Governance {
     }
     if (!/^[0-9a-f]{64}$/.test(input.sha256))
       throw new GovernanceError('invalid', 'contribution sha256 must be 64 hex characters');
-    const storagePath = input.storagePath.startsWith('/')
-      ? relative(this.store.dataDir, input.storagePath)
-      : input.storagePath;
+    const relativeTo = (p: string) => (p.startsWith('/') ? relative(this.store.dataDir, p) : p);
+    const storagePath = relativeTo(input.storagePath);
+    const period = input.period ? [...new Set(input.period)].sort((a, b) => a - b) : null;
+    if (period?.some((y) => !Number.isInteger(y) || y < 1900 || y > 2100))
+      throw new GovernanceError('invalid', 'a contribution period lists years from 1900 to 2100');
     const row = {
       id: randomUUID(),
       agreement_id: agreement.id,
@@ -965,8 +1203,18 @@ export class Governance {
       storage_path: storagePath,
       created_at: this.now().toISOString(),
       purged_at: null,
+      period: period ? JSON.stringify(period) : null,
+      version: 1,
+      quarantine_path: input.quarantinePath ? relativeTo(input.quarantinePath) : null,
     };
     await this.tx(async (trx) => {
+      const previous = await trx
+        .selectFrom('contributions')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .where('dataset_id', '=', input.datasetId)
+        .where('organisation_id', '=', organisationId)
+        .executeTakeFirst();
+      row.version = Number(previous?.v ?? 0) + 1;
       await trx.insertInto('contributions').values(row).execute();
       await this.audit(trx, actor, 'upload', row.id, {
         dataset: input.datasetId,
@@ -978,16 +1226,24 @@ export class Governance {
         accepted: input.accepted,
         quarantined: input.quarantined,
         reasons: input.reasons ?? {},
+        period,
+        version: row.version,
       });
     });
     return this.contributionView(row);
   }
 
+  /** Where uploads arrive before they are validated: `<dataDir>/contributions/.incoming`. */
+  private get incomingDir(): string {
+    return join(this.store.dataDir, 'contributions', '.incoming');
+  }
+
   /**
-   * Receives a contribution stream: permission first (before a byte is read), then the file
-   * into `<dataDir>/contributions/.incoming`, checksum, row validation, and an atomic rename to
-   * `<dataDir>/contributions/<dataset>/<sha256>.<ext>`. Failure at any step leaves no file and no
-   * record.
+   * Receives a contribution stream in one request: permission first (before a byte is read),
+   * then the file into `<dataDir>/contributions/.incoming`, checksum, row validation, and an
+   * atomic rename to `<dataDir>/contributions/<dataset>/<sha256>.<ext>` (with its quarantine
+   * report as `<sha256>.quarantine.csv` when a row was quarantined). Failure at any step leaves
+   * no file and no record. For resumable delivery in chunks see `uploadContributionChunk`.
    */
   async uploadContribution(
     actor: string,
@@ -998,28 +1254,204 @@ export class Governance {
     const organisationId = await this.deliveringOrganisation(actor, datasetId);
     await this.coveringAgreement(datasetId, organisationId);
     const received = await receiveUpload(body, {
-      incomingDir: join(this.store.dataDir, 'contributions', '.incoming'),
+      incomingDir: this.incomingDir,
       maxBytes: opts.maxBytes,
       expectedSha256: opts.sha256,
     });
+    try {
+      return await this.storeUpload(actor, datasetId, received, opts.validate);
+    } finally {
+      await rm(received.tempPath, { force: true });
+    }
+  }
+
+  /**
+   * Receives one chunk of a resumable upload (in the style of tus): the file of `length` bytes
+   * and checksum `sha256` is kept at `.incoming/<actor>-<sha256>.part` while incomplete; a chunk
+   * is appended when `offset` equals the bytes received so far (else UploadOffsetConflict, 409,
+   * with the right offset), and a chunk that breaks off keeps what arrived. With the last byte
+   * the checksum is checked (a mismatch discards the file), the rows validated and the
+   * contribution recorded as `uploadContribution` does. Returns the offset reached and, once
+   * complete, the contribution.
+   */
+  async uploadContributionChunk(
+    actor: string,
+    datasetId: string,
+    body: Readable,
+    opts: {
+      sha256: string;
+      /** Total bytes of the file (`upload-length`). */
+      length: number;
+      /** Where this chunk begins (`upload-offset`). */
+      offset: number;
+      /** The chunk's declared content-length, if any. */
+      declared?: number;
+      maxBytes: number;
+      validate: ValidateFn;
+    },
+  ): Promise<{ offset: number; length: number; contribution: Contribution | null }> {
+    const sha256 = hexDigest(opts.sha256, 'x-content-sha256');
+    const { length, offset } = opts;
+    if (!Number.isSafeInteger(length) || length < 1)
+      throw new GovernanceError('invalid', 'upload-length must be a whole number of bytes ≥ 1');
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > length)
+      throw new GovernanceError(
+        'invalid',
+        `upload-offset must be a whole number from 0 to upload-length (${length})`,
+      );
+    if (length > opts.maxBytes)
+      throw new GovernanceError(
+        'too_large',
+        `upload of ${length} bytes exceeds the limit of ${opts.maxBytes} bytes`,
+      );
+    const organisationId = await this.deliveringOrganisation(actor, datasetId);
+    await this.coveringAgreement(datasetId, organisationId);
+    await this.removeStaleUploads();
+    await this.refuseDuplicate(datasetId, sha256);
+    const part = partialUploadPath(this.incomingDir, actor, sha256);
+    return withPartialUpload(part, length, async () => {
+      const partial = await appendUploadChunk(body, {
+        part,
+        dataset: datasetId,
+        offset,
+        length,
+        ...(opts.declared !== undefined ? { declared: opts.declared } : {}),
+      });
+      if (partial.offset < length) return { offset: partial.offset, length, contribution: null };
+      const got = await sha256File(part);
+      if (got !== sha256) {
+        await removePartialUpload(part);
+        throw new GovernanceError(
+          'invalid',
+          `checksum mismatch: the request says sha256 ${sha256}, the ${length} bytes received hash to ${got}; the partial upload was discarded, deliver the file again`,
+        );
+      }
+      try {
+        const contribution = await this.storeUpload(
+          actor,
+          datasetId,
+          { tempPath: part, sha256, bytes: length },
+          opts.validate,
+        );
+        await removePartialUpload(part);
+        return { offset: length, length, contribution };
+      } catch (err) {
+        // A refusal (bad file, duplicate, no agreement) ends the upload; an internal failure
+        // keeps the complete file, so a request at offset `length` retries the validation.
+        if (err instanceof GovernanceError) await removePartialUpload(part);
+        throw err;
+      }
+    });
+  }
+
+  /** How far a partial upload of `actor` has come (`{offset, length}`); not_found when none. */
+  async partialUpload(
+    actor: string,
+    datasetId: string,
+    sha256: string,
+  ): Promise<{ offset: number; length: number }> {
+    const sha = hexDigest(sha256, 'sha256');
+    const organisationId = await this.deliveringOrganisation(actor, datasetId);
+    await this.coveringAgreement(datasetId, organisationId);
+    await this.removeStaleUploads();
+    const p = await readPartialUpload(partialUploadPath(this.incomingDir, actor, sha));
+    if (!p || p.dataset !== datasetId)
+      throw new GovernanceError(
+        'not_found',
+        `no partial upload of ${datasetId} with sha256 ${short(sha)} by you (none begun, completed, or removed after ${PARTIAL_UPLOAD_HOURS} h without a byte)`,
+      );
+    return { offset: p.offset, length: p.length };
+  }
+
+  /** Removes partial uploads in which no byte arrived for 24 h; returns how many. */
+  async removeStaleUploads(): Promise<number> {
+    return removeStalePartialUploads(this.incomingDir, this.now(), PARTIAL_UPLOAD_HOURS * 3600_000);
+  }
+
+  /**
+   * The quarantine report of a contribution (`row;field;reason`, no values), for the users of
+   * the delivering organisation and the broker: its contribution and the file to stream.
+   */
+  async openQuarantine(
+    actor: string,
+    id: string,
+  ): Promise<{ contribution: Contribution; path: string }> {
+    const row = await this.db
+      .selectFrom('contributions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new GovernanceError('not_found', `contribution ${id} does not exist`);
+    const user = await this.getUser(actor);
+    if (!user.roles.includes('broker') && !user.organisations.includes(row.organisation_id))
+      throw new GovernanceError(
+        'forbidden',
+        `${user.email} does not belong to ${row.organisation_id}, which delivered contribution ${id}: only its users and the broker read its quarantine report`,
+      );
+    if (row.purged_at)
+      throw new GovernanceError('not_found', `contribution ${id} was purged on ${row.purged_at}`);
+    if (!row.quarantine_path)
+      throw new GovernanceError(
+        'not_found',
+        `contribution ${id} has no quarantine report (${Number(row.quarantined)} rows quarantined)`,
+      );
+    return { contribution: this.contributionView(row), path: this.absolute(row.quarantine_path) };
+  }
+
+  private async refuseDuplicate(datasetId: string, sha256: string): Promise<void> {
+    const dup = await this.db
+      .selectFrom('contributions')
+      .select('id')
+      .where('dataset_id', '=', datasetId)
+      .where('sha256', '=', sha256)
+      .where('purged_at', 'is', null)
+      .executeTakeFirst();
+    if (dup)
+      throw new GovernanceError(
+        'conflict',
+        `this file was already delivered as contribution ${dup.id}`,
+      );
+  }
+
+  /**
+   * A received, checksummed file to its place: row validation (the quarantine report next to
+   * it), atomic renames to `contributions/<dataset>/<sha256>.<ext>` and
+   * `<sha256>.quarantine.csv`, and the record. Refusals name the upload, never a server path.
+   */
+  private async storeUpload(
+    actor: string,
+    datasetId: string,
+    received: ReceivedFile,
+    validate: ValidateFn,
+  ): Promise<Contribution> {
     const ext = datasetContract(datasetId).format === 'parquet' ? 'parquet' : 'csv';
     const storagePath = join('contributions', datasetId, `${received.sha256}.${ext}`);
+    const quarantineStored = join('contributions', datasetId, `${received.sha256}.quarantine.csv`);
     const finalPath = this.absolute(storagePath);
+    const quarantineTemp = `${received.tempPath}.quarantine.csv`;
+    await this.refuseDuplicate(datasetId, received.sha256);
     try {
-      const dup = await this.db
-        .selectFrom('contributions')
-        .select('id')
-        .where('dataset_id', '=', datasetId)
-        .where('sha256', '=', received.sha256)
-        .where('purged_at', 'is', null)
-        .executeTakeFirst();
-      if (dup)
-        throw new GovernanceError(
-          'conflict',
-          `this file was already delivered as contribution ${dup.id}`,
-        );
-      const counts = await opts.validate(received.tempPath, datasetId);
-      await mkdir(dirname(finalPath), { recursive: true });
+      let counts: ValidationCounts;
+      try {
+        counts = await validate(received.tempPath, datasetId, {
+          quarantineFile: quarantineTemp,
+          label: `the upload of ${datasetId} (sha256 ${short(received.sha256)})`,
+        });
+      } catch (err) {
+        if (!(err instanceof GovernanceError)) throw err;
+        const scrubbed = err.message
+          .replaceAll(received.tempPath, `the upload of ${datasetId}`)
+          .replaceAll(this.store.dataDir, '…');
+        throw new GovernanceError(err.code, scrubbed);
+      }
+      const hasQuarantine = counts.quarantined > 0 && existsSync(quarantineTemp);
+      // Only the broker's own user reads contributions (0600 in 0700 folders), whatever the umask.
+      await privateDir(dirname(finalPath), 2);
+      if (hasQuarantine) {
+        await chmod(quarantineTemp, PRIVATE_FILE);
+        await rename(quarantineTemp, this.absolute(quarantineStored));
+      }
+      await chmod(received.tempPath, PRIVATE_FILE);
       await rename(received.tempPath, finalPath);
       try {
         return await this.recordContribution(actor, {
@@ -1030,13 +1462,16 @@ export class Governance {
           accepted: counts.accepted,
           quarantined: counts.quarantined,
           reasons: counts.reasons,
+          period: counts.period ?? null,
+          quarantinePath: hasQuarantine ? quarantineStored : null,
         });
       } catch (err) {
         await rm(finalPath, { force: true });
+        if (hasQuarantine) await rm(this.absolute(quarantineStored), { force: true });
         throw err;
       }
     } finally {
-      await rm(received.tempPath, { force: true });
+      await rm(quarantineTemp, { force: true });
     }
   }
 
@@ -1056,6 +1491,9 @@ export class Governance {
       storagePath: r.storage_path,
       createdAt: r.created_at,
       purgedAt: r.purged_at,
+      period: r.period ? (JSON.parse(r.period) as number[]) : null,
+      version: Number(r.version),
+      quarantinePath: r.quarantine_path,
     };
   }
 
@@ -1093,8 +1531,20 @@ export class Governance {
     });
   }
 
-  /** Starts a run after purpose binding; a refused run is logged and throws PurposeBindingError. */
-  async startRun(actor: string, input: { id?: string; indicators: IndicatorRef[] }): Promise<Run> {
+  /**
+   * Starts a run after purpose binding; a refused run is logged and throws PurposeBindingError.
+   * `inputs` are the contributions it reads and `scope` what it was asked to publish: both are
+   * fixed here, so that a restart after a crash computes from the same data.
+   */
+  async startRun(
+    actor: string,
+    input: {
+      id?: string;
+      indicators: IndicatorRef[];
+      inputs?: RunInput[];
+      scope?: Record<string, unknown>;
+    },
+  ): Promise<Run> {
     await this.requireRole(actor, ['broker'], 'start runs');
     if (input.indicators.length === 0)
       throw new GovernanceError('invalid', 'a run needs at least one indicator');
@@ -1107,45 +1557,48 @@ export class Governance {
       throw err;
     }
     const datasets = [...new Set(input.indicators.flatMap((i) => i.sources))].sort();
-    const run: Run = {
-      id,
-      startedBy: actor,
-      startedAt: this.now().toISOString(),
-      indicators: input.indicators.map((i) => ({
-        id: i.id,
-        theme: i.theme,
-        sources: [...i.sources],
-      })),
-      datasets,
-      agreements,
-      state: 'running',
-    };
+    const indicators = input.indicators.map((i) => ({
+      id: i.id,
+      theme: i.theme,
+      sources: [...i.sources],
+    }));
+    const startedAt = this.now().toISOString();
     await this.tx(async (trx) => {
       await trx
         .insertInto('runs')
         .values({
           id,
           started_by: actor,
-          started_at: run.startedAt,
-          indicators: JSON.stringify(run.indicators),
+          started_at: startedAt,
+          indicators: JSON.stringify(indicators),
           datasets: JSON.stringify(datasets),
           agreements: JSON.stringify(agreements),
           state: 'running',
           finished_at: null,
+          stage: null,
+          progress: null,
+          inputs: JSON.stringify(input.inputs ?? []),
+          scope: input.scope ? JSON.stringify(input.scope) : null,
+          cells_hash: null,
+          release_id: null,
+          error: null,
+          attempts: 1,
         })
         .execute();
       await this.audit(trx, actor, 'run', id, {
-        indicators: run.indicators.map((i) => i.id),
+        indicators: indicators.map((i) => i.id),
         datasets,
         agreements,
+        inputs: (input.inputs ?? []).map((i) => ({
+          contribution: i.contribution,
+          sha256: i.sha256,
+        })),
       });
     });
-    return run;
+    return this.getRun(id);
   }
 
-  async getRun(id: string): Promise<Run> {
-    const r = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!r) throw new GovernanceError('not_found', `run ${id} does not exist`);
+  private runView(r: Database['runs']): Run {
     return {
       id: r.id,
       startedBy: r.started_by,
@@ -1153,8 +1606,118 @@ export class Governance {
       indicators: JSON.parse(r.indicators) as IndicatorRef[],
       datasets: parseList(r.datasets),
       agreements: parseList(r.agreements),
-      state: r.state as Run['state'],
+      state: r.state as RunState,
+      finishedAt: r.finished_at,
+      stage: r.stage,
+      progress: r.progress ? (JSON.parse(r.progress) as RunProgress) : null,
+      inputs: r.inputs ? (JSON.parse(r.inputs) as RunInput[]) : [],
+      scope: r.scope ? (JSON.parse(r.scope) as Record<string, unknown>) : null,
+      cellsHash: r.cells_hash,
+      releaseId: r.release_id,
+      error: r.error,
+      attempts: Number(r.attempts),
     };
+  }
+
+  async getRun(id: string): Promise<Run> {
+    const r = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new GovernanceError('not_found', `run ${id} does not exist`);
+    return this.runView(r);
+  }
+
+  /** Runs, newest first. */
+  async listRuns(): Promise<Run[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .orderBy('started_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => this.runView(r));
+  }
+
+  /** Where a running run is; progress is not audited (it is not a decision). */
+  async reportRunProgress(id: string, stage: string, progress: RunProgress | null): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ stage, progress: progress ? JSON.stringify(progress) : null })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .execute();
+  }
+
+  /** A run that stopped on an error: it can be restarted once the cause is mended. */
+  async failRun(actor: string, id: string, error: string): Promise<Run> {
+    const line = error.split('\n')[0]!.slice(0, 500);
+    await this.tx(async (trx) => {
+      const changed = await trx
+        .updateTable('runs')
+        .set({ state: 'failed', error: line, finished_at: this.now().toISOString() })
+        .where('id', '=', id)
+        .where('state', '=', 'running')
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) return;
+      await this.audit(trx, actor, 'run.failed', id, { error: line });
+    });
+    return this.getRun(id);
+  }
+
+  /**
+   * At start-up no run can be running: one still marked so was cut off by a crash or a stop. It
+   * is marked `interrupted` (and logged), and can be restarted with `restartRun`.
+   */
+  async interruptRuns(): Promise<string[]> {
+    const stuck = await this.db
+      .selectFrom('runs')
+      .select(['id', 'stage'])
+      .where('state', '=', 'running')
+      .execute();
+    for (const r of stuck) {
+      await this.tx(async (trx) => {
+        await trx
+          .updateTable('runs')
+          .set({ state: 'interrupted', finished_at: this.now().toISOString() })
+          .where('id', '=', r.id)
+          .where('state', '=', 'running')
+          .execute();
+        await this.audit(trx, 'system', 'run.interrupted', r.id, { stage: r.stage });
+      });
+    }
+    return stuck.map((r) => r.id);
+  }
+
+  /** An interrupted or failed run starts again, on the same inputs, as the same run. */
+  async restartRun(actor: string, id: string): Promise<Run> {
+    await this.requireRole(actor, ['broker'], 'restart runs');
+    const run = await this.getRun(id);
+    if (run.state !== 'interrupted' && run.state !== 'failed')
+      throw new GovernanceError(
+        'conflict',
+        `run ${id} is ${run.state}; only an interrupted or failed run can be restarted`,
+      );
+    await this.tx(async (trx) => {
+      const changed = await trx
+        .updateTable('runs')
+        .set({
+          state: 'running',
+          started_by: actor,
+          stage: null,
+          progress: null,
+          error: null,
+          finished_at: null,
+          attempts: run.attempts + 1,
+        })
+        .where('id', '=', id)
+        .where('state', '=', run.state)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0)
+        throw new GovernanceError('conflict', `run ${id} changed while restarting; try again`);
+      await this.audit(trx, actor, 'run.restarted', id, {
+        attempt: run.attempts + 1,
+        after: run.state,
+      });
+    });
+    return this.getRun(id);
   }
 
   /**
@@ -1174,6 +1737,8 @@ export class Governance {
       releaseId?: string;
       digest: string;
       auditSummary: Record<string, unknown>;
+      /** hashPublicCells of the candidate, recorded on the run. */
+      cellsHash?: string;
     },
   ): Promise<Release> {
     const digest = hexDigest(input.digest, 'digest');
@@ -1253,7 +1818,14 @@ export class Governance {
         .execute();
       await trx
         .updateTable('runs')
-        .set({ state: 'candidate', finished_at: at })
+        .set({
+          state: 'candidate',
+          finished_at: at,
+          stage: null,
+          progress: null,
+          release_id: id,
+          cells_hash: input.cellsHash ?? null,
+        })
         .where('id', '=', run.id)
         .execute();
       await this.audit(trx, actor, 'candidate', id, {
@@ -1371,6 +1943,7 @@ export class Governance {
     releaseId: string,
     input: { decision: 'approve' | 'reject'; reason?: string; capacity?: string; digest?: string },
   ): Promise<Release> {
+    checkReviewLengths(input);
     const user = await this.getUser(actor);
     const reason = (input.reason ?? '').trim();
     if (input.decision !== 'approve' && input.decision !== 'reject') {

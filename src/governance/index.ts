@@ -1,22 +1,36 @@
 /** Governance: organisations, agreements, contributions, purpose binding, airlock, audit trail. */
-export { Governance, BOARD_QUORUM, type GovernanceOptions } from './governance.js';
-export { GovernanceError, PurposeBindingError, type GovernanceErrorCode } from './errors.js';
+export {
+  Governance,
+  BOARD_QUORUM,
+  API_TOKEN_DAYS,
+  API_TOKEN_MAX_DAYS,
+  type GovernanceOptions,
+  type TokenInfo,
+} from './governance.js';
+export { LIMITS } from './limits.js';
+export { DEFAULT_LOGIN_THROTTLE, type LoginThrottle, type ThrottleRule } from './logins.js';
+export {
+  GovernanceError,
+  LoginLocked,
+  PurposeBindingError,
+  type GovernanceErrorCode,
+} from './errors.js';
 export {
   verifyAuditTrail,
   listAudit,
+  AUDIT_DETAILS_MAX_BYTES,
+  AUDIT_SUBJECT_MAX,
   entryHash,
   GENESIS_HASH,
   type AuditEntry,
   type AuditVerification,
 } from './audit.js';
 export { canonicalJson } from './canonical.js';
-export { receiveUpload, type ReceivedFile } from './upload.js';
 export {
-  setupDemoGovernance,
-  approveAsDemo,
-  DEMO_PROVIDER_ORGANISATIONS,
-  type DemoGovernance,
-  type DemoUser,
-} from './demo.js';
+  receiveUpload,
+  UploadOffsetConflict,
+  PARTIAL_UPLOAD_HOURS,
+  type ReceivedFile,
+} from './upload.js';
 export { OidcLogin, type OidcLoginOptions } from './oidc.js';
 export * from './types.js';

@@ -5,6 +5,8 @@ const N = 16384;
 const R = 8;
 const P = 1;
 const KEYLEN = 64;
+/** The longest password accepted (LIMITS.passwordMax); scrypt's cost grows with its length. */
+const MAX_PASSWORD = 1024;
 
 function scryptAsync(
   password: string,
@@ -22,6 +24,8 @@ function scryptAsync(
 
 export async function hashPassword(password: string): Promise<string> {
   if (password.length < 8) throw new Error('a password needs at least 8 characters');
+  if (password.length > MAX_PASSWORD)
+    throw new Error(`a password has at most ${MAX_PASSWORD} characters`);
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, N, R, P);
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
@@ -39,6 +43,41 @@ export async function verifyPassword(password: string, stored: string): Promise<
     Number(p),
   );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+let dummy: Promise<string> | null = null;
+
+/**
+ * A hash of a random password with the parameters `hashPassword` uses today: a login for an
+ * account that does not exist, or has no password, is checked against it, so it costs one
+ * scrypt like a wrong password and its timing does not tell which accounts exist.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(24).toString('base64url'));
+  return dummy;
+}
+
+/**
+ * Checks a password against a stored hash, or against the dummy hash when there is none
+ * (unknown account, OIDC-only account): always exactly one scrypt, and false without a hash.
+ * `onDummy` is told when the dummy was used (tests assert the path).
+ */
+export async function checkPassword(
+  password: string,
+  stored: string | null | undefined,
+  onDummy?: () => void,
+): Promise<boolean> {
+  if (stored) return verifyPassword(password, stored);
+  onDummy?.();
+  await verifyPassword(password, await dummyPasswordHash());
+  return false;
+}
+
+/** Compares two secrets (hex digests, tokens) in constant time; false when lengths differ. */
+export function secretsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** A new secret token: 256 random bits. The caller shows it once and stores `tokenHash(token)`. */

@@ -21,6 +21,8 @@ export interface User {
 /** Who is calling: a user with the roles of the organisations they belong to. */
 export interface Principal extends User {
   via: 'api-token' | 'session' | 'internal';
+  /** The id of the token of this request (`GET /auth/tokens` marks it as current). */
+  tokenId?: string;
 }
 
 export type AgreementStatus = 'draft' | 'proposed' | 'signed' | 'active' | 'expired' | 'revoked';
@@ -73,10 +75,27 @@ export interface ValidationCounts {
   accepted: number;
   quarantined: number;
   reasons: Record<string, number>;
+  /** The years the accepted rows cover (the contract's period column); null for a register. */
+  period?: number[] | null;
+}
+
+export interface ValidateOptions {
+  /**
+   * Where to write the per-row quarantine report when any row is quarantined: CSV `row;field;reason`
+   * (source row numbers from 1, broker field names, reason texts; never a value). Nothing is
+   * written when every row is accepted.
+   */
+  quarantineFile?: string;
+  /** How refusals name the file (e.g. "the upload of brp_personen"), instead of its path. */
+  label?: string;
 }
 
 /** Row validation against the dataset contract (ingest's job), injected so governance stays small. */
-export type ValidateFn = (file: string, datasetId: string) => Promise<ValidationCounts>;
+export type ValidateFn = (
+  file: string,
+  datasetId: string,
+  opts?: ValidateOptions,
+) => Promise<ValidationCounts>;
 
 export interface Contribution {
   id: string;
@@ -93,6 +112,12 @@ export interface Contribution {
   storagePath: string;
   createdAt: string;
   purgedAt: string | null;
+  /** The years it covers; null for a register, which a later delivery replaces whole. */
+  period: number[] | null;
+  /** Its place among this organisation's deliveries of the dataset (1, 2, …). */
+  version: number;
+  /** Where its per-row quarantine report is kept (relative to the data dir), if any row was. */
+  quarantinePath: string | null;
 }
 
 export interface IndicatorRef {
@@ -108,8 +133,39 @@ export interface Run {
   indicators: IndicatorRef[];
   datasets: string[];
   agreements: string[];
-  state: 'running' | 'candidate' | 'refused';
+  state: RunState;
+  finishedAt: string | null;
+  /** Where a running run is: linkage, indicators, disclosure, release. */
+  stage: string | null;
+  progress: RunProgress | null;
+  /** The contributions the run reads, fixed when it starts: a restart reads the same. */
+  inputs: RunInput[];
+  /** What the run publishes (indicators, detail, breakdowns), as it was asked. */
+  scope: Record<string, unknown> | null;
+  /** The hash of the candidate's public cells: the same inputs give the same hash. */
+  cellsHash: string | null;
+  releaseId: string | null;
+  /** Why a failed run failed (one line, no paths). */
+  error: string | null;
+  /** 1, then one more for each restart. */
+  attempts: number;
 }
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  what: string;
+}
+
+export interface RunInput {
+  contribution: string;
+  dataset: string;
+  sha256: string;
+  period: number[] | null;
+}
+
+/** A run is `running` until it ends as a candidate, is refused, fails, or is cut off by a crash. */
+export type RunState = 'running' | 'interrupted' | 'failed' | 'candidate' | 'refused';
 
 export type ReleaseState = 'candidate' | 'rejected' | 'published' | 'withdrawn';
 

@@ -60,7 +60,7 @@ const columnSchema = z.object({
   description: z.string(),
 });
 
-const datasetSchema = z
+export const datasetSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_]*$/),
     provider: z.enum(PROVIDERS),
@@ -75,11 +75,27 @@ const datasetSchema = z
     key: z.array(z.string()).min(1),
     /** Identifier columns where exactly one of the group must be present (e.g. buyer BSN or KvK). */
     oneOf: z.array(z.array(z.string())).default([]),
+    /**
+     * The column whose year is a row's period (an INTEGER year or a DATE). A dataset with a
+     * period is delivered per year; one without (a register) is replaced whole by a new delivery.
+     */
+    period: z.string().optional(),
   })
   .superRefine((d, ctx) => {
     const names = new Set(d.columns.map((c) => c.name));
     for (const k of [...d.key, ...d.oneOf.flat()]) {
       if (!names.has(k)) ctx.addIssue({ code: 'custom', message: `${d.id}: unknown column ${k}` });
+    }
+    if (d.period !== undefined) {
+      const column = d.columns.find((c) => c.name === d.period);
+      if (!column) {
+        ctx.addIssue({ code: 'custom', message: `${d.id}: unknown period column ${d.period}` });
+      } else if (column.type !== 'INTEGER' && column.type !== 'DATE') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${d.id}: period column ${d.period} must be INTEGER or DATE, not ${column.type}`,
+        });
+      }
     }
     const expected = d.format === 'parquet' ? '.parquet' : '.csv';
     if (!d.file.endsWith(expected)) {
@@ -105,6 +121,7 @@ const RAW_DATASETS = [
     file: 'brp_personen.csv',
     format: 'csv-semicolon',
     unit: 'person-year',
+    period: 'peiljaar',
     key: ['peiljaar', 'bsn'],
     columns: [
       col('peiljaar', 'INTEGER', 'Year of the reference date (1 January).'),
@@ -122,6 +139,7 @@ const RAW_DATASETS = [
     file: 'bd_inkomen.parquet',
     format: 'parquet',
     unit: 'person-year',
+    period: 'jaar',
     key: ['jaar', 'bsn'],
     columns: [
       col('jaar', 'INTEGER', 'Tax year.'),
@@ -137,6 +155,7 @@ const RAW_DATASETS = [
     file: 'bd_schulden.parquet',
     format: 'parquet',
     unit: 'person-year',
+    period: 'jaar',
     key: ['jaar', 'bsn'],
     columns: [
       col('jaar', 'INTEGER', 'Year.'),
@@ -152,6 +171,7 @@ const RAW_DATASETS = [
     file: 'politie_verdachten.csv',
     format: 'csv-semicolon',
     unit: 'registration',
+    period: 'pleegdatum',
     key: ['registratienummer'],
     columns: [
       col('registratienummer', 'VARCHAR', 'Registration number of the police.'),
@@ -170,6 +190,7 @@ const RAW_DATASETS = [
     file: 'politie_ontmantelingen.csv',
     format: 'csv-semicolon',
     unit: 'plantation',
+    period: 'ontmantelingsdatum',
     key: ['zaaknummer'],
     columns: [
       col('zaaknummer', 'VARCHAR', 'Case number.'),
@@ -185,6 +206,7 @@ const RAW_DATASETS = [
     file: 'om_veroordelingen.parquet',
     format: 'parquet',
     unit: 'conviction',
+    period: 'vonnisdatum',
     key: ['parketnummer'],
     columns: [
       col('parketnummer', 'VARCHAR', 'Case number of the public prosecutor.'),
@@ -236,6 +258,7 @@ const RAW_DATASETS = [
     file: 'kadaster_transacties.csv',
     format: 'csv-semicolon',
     unit: 'transaction',
+    period: 'transactiedatum',
     key: ['transactie_id'],
     oneOf: [['koper_bsn', 'koper_kvk_nummer']],
     columns: [
@@ -276,6 +299,7 @@ const RAW_DATASETS = [
     file: 'fiu_meldingen.parquet',
     format: 'parquet',
     unit: 'report',
+    period: 'meldingsdatum',
     key: ['melding_id'],
     oneOf: [['bsn', 'kvk_nummer']],
     columns: [
@@ -324,6 +348,18 @@ export function datasetContract(id: string): DatasetContract {
 /** The name an identifier column carries once pseudonymised (at the broker). */
 export function brokerColumnName(column: ColumnContract): string {
   return column.identifier ? `${column.name}_pseudonym` : column.name;
+}
+
+/**
+ * The DuckDB SQL for the year of a row's period in the broker table of `contract` (e.g.
+ * `"peiljaar"` or `year("pleegdatum")`), or null for a register, which has no period.
+ */
+export function periodExpression(contract: DatasetContract): string | null {
+  if (contract.period === undefined) return null;
+  const column = contract.columns.find((c) => c.name === contract.period);
+  if (!column) throw new Error(`${contract.id}: unknown period column ${contract.period}`);
+  const name = `"${brokerColumnName(column).replaceAll('"', '""')}"`;
+  return column.type === 'DATE' ? `year(${name})` : name;
 }
 
 export function datasetsOfProvider(provider: ProviderId): DatasetContract[] {

@@ -52,6 +52,7 @@ export const REASONS = {
   missing: 'missing value',
   type: 'value does not fit the column type',
   date: 'invalid or impossible date',
+  year: 'impossible year',
   value: 'value not allowed by the contract',
   region: 'unknown region code',
   pseudonym: 'not a pseudonym of the agreed scheme',
@@ -59,7 +60,11 @@ export const REASONS = {
   duplicate: 'duplicate key (delivered before)',
 } as const;
 
-function columnCheck(column: ColumnContract, ctx: ValidationContext): string {
+/**
+ * `isPeriod`: the column is the dataset's period (a year), so a year outside DATE_RANGE is as
+ * impossible as a date outside it.
+ */
+function columnCheck(column: ColumnContract, ctx: ValidationContext, isPeriod = false): string {
   const name = brokerColumnName(column);
   const raw = `NULLIF(trim(s.${quoteIdent(name)}), '')`;
   const checks: string[] = [];
@@ -68,6 +73,12 @@ function columnCheck(column: ColumnContract, ctx: ValidationContext): string {
   const typeReason = column.type === 'DATE' ? REASONS.date : REASONS.type;
   if (column.type !== 'VARCHAR') {
     checks.push(`WHEN ${raw} IS NOT NULL AND ${parsed} IS NULL THEN ${quoteLiteral(typeReason)}`);
+  }
+  if (isPeriod && column.type === 'INTEGER') {
+    const [from, to] = [DATE_RANGE.from, DATE_RANGE.to].map((d) => Number(d.slice(0, 4)));
+    checks.push(
+      `WHEN ${raw} IS NOT NULL AND ${parsed} NOT BETWEEN ${from} AND ${to} THEN ${quoteLiteral(REASONS.year)}`,
+    );
   }
   if (column.values) {
     const list = column.values.map(quoteLiteral).join(', ');
@@ -99,7 +110,7 @@ function columnCheck(column: ColumnContract, ctx: ValidationContext): string {
 export function validationSelect(dataset: DatasetContract, ctx: ValidationContext): string {
   const perColumn = dataset.columns.map((c) => ({
     field: brokerColumnName(c),
-    check: columnCheck(c, ctx),
+    check: columnCheck(c, ctx, c.name === dataset.period),
   }));
   for (const group of dataset.oneOf) {
     const cols = group.map((name) => dataset.columns.find((c) => c.name === name)!);

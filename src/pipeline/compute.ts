@@ -4,7 +4,8 @@
  * is written as a candidate release that enters the airlock. An audit failure stops it here.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { computeIndicators, CATALOGUE } from '../engine/index.js';
+import { computeIndicators } from '../engine/index.js';
+import type { ResolvedIndicator } from '../indicators/index.js';
 import {
   DEFAULT_PROFILES,
   protect,
@@ -13,7 +14,7 @@ import {
 } from '../disclosure/index.js';
 import { datasetContract } from '../ingest/contracts.js';
 import { linkageReport } from '../pseudonym/index.js';
-import type { DemoGovernance } from '../governance/index.js';
+import type { Governance } from '../governance/index.js';
 import { regionBasis, type RegionSet } from '../regions/index.js';
 import {
   hashPublicCells,
@@ -28,13 +29,8 @@ import {
 } from '../release/index.js';
 import { toPublicCell } from '../public/index.js';
 import { codeVersion } from '../version.js';
-import type { Deliveries } from './deliver.js';
-import type { IngestResult } from './ingest.js';
-import type { DataLayout } from './layout.js';
 import { indicatorMetadata } from './indicator-meta.js';
 import { coverageNotes, exclusionNotes, sourceCoverage } from './data-notes.js';
-
-export const YEARS = [2019, 2020, 2021, 2022, 2023];
 
 /** Levels every indicator is published at; wijk and buurt only for the run's detail indicators. */
 export const OVERVIEW_LEVELS: readonly string[] = ['nederland', 'veiligheidsregio', 'gemeente'];
@@ -83,6 +79,8 @@ export interface CandidateRelease {
   published: number;
   suppressed: number;
   auditPassed: boolean;
+  /** hashPublicCells of the candidate: equal inputs give an equal hash. */
+  cellsHash: string;
 }
 
 /** The notes every release carries, in both languages of the dashboard. */
@@ -111,12 +109,20 @@ export function profilesOf(
   );
 }
 
-/** Rows of the earlier releases in this data directory, for the differencing audit. */
-function earlierRows(
+/**
+ * Rows of the releases published before (withdrawn ones too: their figures were out), for the
+ * differencing audit. A candidate that was never published is no threat, and leaving it out
+ * keeps a rerun on the same inputs identical.
+ */
+async function earlierRows(
+  governance: Governance,
   dataDir: string,
   indicators: Set<string>,
-): { rows: PublishedCell[]; latest: string | null } {
-  const ids = listReleaseIds(dataDir);
+): Promise<{ rows: PublishedCell[]; latest: string | null }> {
+  const out = new Set(
+    (await governance.listReleases({ states: ['published', 'withdrawn'] })).map((r) => r.id),
+  );
+  const ids = listReleaseIds(dataDir).filter((id) => out.has(id));
   const rows: PublishedCell[] = [];
   for (const id of ids) {
     for (const r of readReleaseRows(dataDir, id)) if (indicators.has(r.indicator_id)) rows.push(r);
@@ -124,31 +130,64 @@ function earlierRows(
   return { rows, latest: ids.at(-1) ?? null };
 }
 
-export async function runIndicators(opts: {
+/** One delivery the run read, as the release manifest describes it. */
+export interface RunInputReport {
+  dataset: string;
+  /** Path of the stored contribution, relative to the data directory. */
+  file: string;
+  sha256: string;
+  rowsIn: number;
+  loaded: number;
+  quarantined: number;
+  /** Rows the provider kept back at home (missing or invalid identifier), when it said. */
+  keptBackByProvider: number;
+  reasons: Record<string, number>;
+}
+
+export interface RunIndicatorsOptions {
   conn: DuckDBConnection;
-  demo: DemoGovernance;
-  layout: DataLayout;
+  governance: Governance;
+  /** The broker user the run is done by. */
+  actor: string;
+  /** The run, already started (purpose-bound) by `governance.startRun`; else one is started. */
+  runId?: string;
+  dataDir: string;
   regions: RegionSet;
-  ingest: IngestResult;
-  deliveries: Deliveries;
+  catalogue: readonly ResolvedIndicator[];
+  years: readonly number[];
+  inputs: readonly RunInputReport[];
+  scheme: string;
   scope: RunScope;
-}) {
-  const { conn, demo, layout, scope } = opts;
+  onProgress?: (stage: string, done: number, total: number, what: string) => void;
+}
+
+export async function runIndicators(opts: RunIndicatorsOptions) {
+  const { conn, governance, actor, scope, catalogue } = opts;
+  const YEARS = [...opts.years].sort((a, b) => a - b);
+  if (YEARS.length === 0) throw new Error('a run needs at least one year with data');
   for (const id of [...(scope.indicators ?? []), ...(scope.detail === 'all' ? [] : scope.detail)]) {
-    if (!CATALOGUE.some((d) => d.id === id)) throw new Error(`unknown indicator '${id}'`);
+    if (!catalogue.some((d) => d.id === id)) throw new Error(`unknown indicator '${id}'`);
   }
-  const definitions = CATALOGUE.filter((d) => !scope.indicators || scope.indicators.includes(d.id));
-  const run = await demo.governance.startRun(demo.broker.id, {
-    indicators: definitions.map((d) => ({ id: d.id, theme: d.theme, sources: [...d.sources] })),
-  });
+  const definitions = catalogue.filter((d) => !scope.indicators || scope.indicators.includes(d.id));
+  const run = opts.runId
+    ? await governance.getRun(opts.runId)
+    : await governance.startRun(actor, {
+        indicators: definitions.map((d) => ({ id: d.id, theme: d.theme, sources: [...d.sources] })),
+      });
   const datasets = [...new Set(definitions.flatMap((d) => d.sources))].sort();
   const linkage = await linkageReport(conn, datasets);
   const coverage = await sourceCoverage(conn, datasets, YEARS);
   // One indicator at a time: out-of-scope cells are dropped before the next is computed, and
   // DuckDB's intermediates stay those of one indicator (all at once spilled > 60 GB at scale 1).
   const cells: Awaited<ReturnType<typeof computeIndicators>> = [];
+  let done = 0;
   for (const d of definitions) {
-    for (const c of await computeIndicators(conn, { indicators: [d.id], years: YEARS })) {
+    opts.onProgress?.('indicators', done++, definitions.length, d.id);
+    for (const c of await computeIndicators(conn, {
+      indicators: [d.id],
+      years: YEARS,
+      catalogue,
+    })) {
       if (!inScope(scope, c.indicatorId, c.regionLevel, c.regionCode)) continue;
       if (scope.breakdowns === false && c.breakdown !== '') continue;
       cells.push(c);
@@ -157,7 +196,12 @@ export async function runIndicators(opts: {
 
   /** Disclosure control, the release files and the candidate in the airlock. */
   async function protectAndWrite(): Promise<CandidateRelease> {
-    const earlier = earlierRows(layout.root, new Set(definitions.map((d) => d.id)));
+    opts.onProgress?.('disclosure', 0, 1, `${cells.length} cells`);
+    const earlier = await earlierRows(
+      governance,
+      opts.dataDir,
+      new Set(definitions.map((d) => d.id)),
+    );
     const result = await protect({
       cells,
       profiles: profilesOf(definitions),
@@ -166,8 +210,10 @@ export async function runIndicators(opts: {
     const rows: ReleaseRow[] = result.cells;
     const createdAt = new Date();
     // The id is public, so it derives from the public cells only.
-    const id = newReleaseId(createdAt, hashPublicCells(rows.map(toPublicCell)));
-    const meta = indicatorMetadata();
+    const cellsHash = hashPublicCells(rows.map(toPublicCell));
+    const id = newReleaseId(createdAt, cellsHash);
+    opts.onProgress?.('release', 0, 1, 'writing the candidate release');
+    const meta = indicatorMetadata(catalogue);
     // The levels each indicator has figures at (a run on an area has no Nederland figure).
     const levelsOf = new Map<string, Set<string>>();
     for (const c of cells) {
@@ -203,10 +249,10 @@ export async function runIndicators(opts: {
           breakdowns: scope.breakdowns === false ? [] : (m.breakdowns ?? []),
         })),
       rules: profilesOf(definitions),
-      inputs: opts.ingest.reports.map((r) => ({
+      inputs: opts.inputs.map((r) => ({
         dataset: r.dataset,
         provider: datasetContract(r.dataset).provider,
-        file: r.file.slice(layout.root.length + 1),
+        file: r.file,
         sha256: r.sha256,
         rows: r.rowsIn,
         loaded: r.loaded,
@@ -215,12 +261,12 @@ export async function runIndicators(opts: {
         quarantineReasons: r.reasons,
       })),
       linkage,
-      previousRelease: earlier.latest ? readManifest(layout.root, earlier.latest).id : null,
+      previousRelease: earlier.latest ? readManifest(opts.dataDir, earlier.latest).id : null,
       notes: [
         ...(scope.notes ?? []),
-        ...releaseNotes(opts.deliveries.scheme),
+        ...releaseNotes(opts.scheme),
         basis.note,
-        ...exclusionNotes(opts.ingest.reports.filter((r) => datasets.includes(r.dataset))),
+        ...exclusionNotes(opts.inputs.filter((r) => datasets.includes(r.dataset))),
         ...coverageNotes(coverage, YEARS, definitions),
       ],
     };
@@ -233,10 +279,11 @@ export async function runIndicators(opts: {
         `the disclosure audit failed for ${result.audit.failing.length} figure(s), e.g. ${failing.join('; ')}; the release is refused`,
       );
     }
-    const written = await writeRelease(conn, layout.root, { manifest, rows, audit });
-    await demo.governance.createCandidate(demo.broker.id, {
+    const written = await writeRelease(conn, opts.dataDir, { manifest, rows, audit });
+    await governance.createCandidate(actor, {
       runId: run.id,
       releaseId: id,
+      cellsHash,
       digest: releaseDigest(written.dir),
       auditSummary: {
         passed: result.audit.passed,
@@ -252,6 +299,7 @@ export async function runIndicators(opts: {
       published: written.publicManifest.cells.byStatus.published,
       suppressed: written.publicManifest.cells.byStatus.confidential,
       auditPassed: result.audit.passed,
+      cellsHash,
     };
   }
 

@@ -5,7 +5,7 @@
  * figures incomparable (e.g. a first year with a sixth of the later purchases).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { datasetContract, type DatasetContract } from '../ingest/contracts.js';
+import { datasetContract, periodExpression, type DatasetContract } from '../ingest/contracts.js';
 import { REASONS } from '../ingest/validate.js';
 import type { PublicNote } from '../public/index.js';
 
@@ -26,6 +26,7 @@ const REASON_WORDS: Record<string, { nl: string; en: string }> = {
   [REASONS.missing]: { nl: 'ontbrekende waarde', en: 'missing value' },
   [REASONS.type]: { nl: 'waarde van het verkeerde type', en: 'value of the wrong type' },
   [REASONS.date]: { nl: 'ongeldige of onmogelijke datum', en: 'invalid or impossible date' },
+  [REASONS.year]: { nl: 'onmogelijk jaar', en: 'impossible year' },
   [REASONS.value]: {
     nl: 'waarde die het contract niet kent',
     en: 'value the contract does not allow',
@@ -116,12 +117,13 @@ export function coverageNotes(
   return out;
 }
 
-/** The column a source's rows are dated by: its year column, else its first required date. */
+/**
+ * What a source's rows are dated by: its period (the contract's), else, for a register, its
+ * first required date (when an establishment or a benefit started).
+ */
 export function yearExpression(c: DatasetContract): string | null {
-  const yearCol = c.columns.find(
-    (x) => (x.name === 'jaar' || x.name === 'peiljaar') && x.type === 'INTEGER',
-  );
-  if (yearCol) return `"${yearCol.name}"`;
+  const period = periodExpression(c);
+  if (period) return period;
   const date = c.columns.find((x) => x.type === 'DATE' && !x.nullable);
   return date ? `year("${date.name}")` : null;
 }

@@ -1,11 +1,13 @@
 import { CATALOGUE } from '../engine/index.js';
-import { describeIndicator } from '../indicators/index.js';
+import { describeIndicator, type ResolvedIndicator } from '../indicators/index.js';
 import { DEFAULT_PROFILES } from '../disclosure/index.js';
 import type { IndicatorMeta } from '../api/meta/routes.js';
 
-/** The public description of every indicator in the catalogue (API and release manifests). */
-export function indicatorMetadata(): IndicatorMeta[] {
-  return CATALOGUE.map((d) => ({
+/** The public description of every indicator of a catalogue (API and release manifests). */
+export function indicatorMetadata(
+  catalogue: readonly ResolvedIndicator[] = CATALOGUE,
+): IndicatorMeta[] {
+  return catalogue.map((d) => ({
     ...describeIndicator(d),
     levels: [...d.levels],
     years: [...d.years],

@@ -8,17 +8,17 @@ import { audit, type AuditReport, type RuleProfile } from '../disclosure/index.j
 import { computeIndicators } from '../engine/index.js';
 import { openBrokerDatabase } from '../engine/session.js';
 import { listReleaseIds, readManifest, readReleaseRows } from '../release/index.js';
-import { dataLayout } from './layout.js';
+import { brokerDatabasePath } from '../instance/init.js';
 
 export async function reauditRelease(dataDir: string, id: string): Promise<AuditReport> {
   const ids = listReleaseIds(dataDir);
   if (!ids.includes(id)) {
     throw new Error(`no release '${id}' in ${dataDir} (releases: ${ids.join(', ') || 'none'})`);
   }
-  const layout = dataLayout(dataDir);
-  if (!existsSync(layout.brokerDatabase)) {
+  const brokerDatabase = brokerDatabasePath(dataDir);
+  if (!existsSync(brokerDatabase)) {
     throw new Error(
-      `${layout.brokerDatabase}: the broker database is needed to recompute the true values`,
+      `${brokerDatabase}: the broker database is needed to recompute the true values`,
     );
   }
   const manifest = readManifest(dataDir, id);
@@ -38,7 +38,7 @@ export async function reauditRelease(dataDir: string, id: string): Promise<Audit
     .filter((other) => other < id)
     .flatMap((other) => readReleaseRows(dataDir, other))
     .filter((r) => indicators.includes(r.indicator_id));
-  const db = await openBrokerDatabase(layout.brokerDatabase);
+  const db = await openBrokerDatabase(brokerDatabase);
   try {
     // One indicator at a time, as the run computed them: DuckDB's intermediates stay those of
     // one indicator, and the cells come in the run's order.

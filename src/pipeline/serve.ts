@@ -12,7 +12,19 @@ import { Governance, GovernanceError } from '../governance/index.js';
 import { openStore } from '../store/index.js';
 import type { RegionSet } from '../regions/index.js';
 import { indicatorMetadata } from './indicator-meta.js';
-import { ingestValidator } from './ingest.js';
+import { RunService } from './run-service.js';
+import { recoverInstance } from './recover.js';
+import { CATALOGUE, type ResolvedIndicator } from '../indicators/index.js';
+import { HttpKeyholder, readAccessToken } from '../pseudonym/index.js';
+import {
+  brokerKeysDir,
+  instanceCatalogue,
+  instanceKeyholderTokenFile,
+  instanceRegionScope,
+  isInstance,
+  readInstanceConfig,
+} from '../instance/index.js';
+import { uploadValidator } from '../ingest/upload-validator.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -27,6 +39,11 @@ export interface ServeOptions {
   logger?: boolean;
   /** Absolute base of public URLs (default http://localhost:<port>). */
   publicBaseUrl?: string;
+  /**
+   * The reverse proxy whose forwarding headers to believe (address or CIDR, several comma
+   * separated): the client address of login throttling and the protocol come from them.
+   */
+  trustProxy?: string;
 }
 
 export interface RunningServer {
@@ -61,6 +78,8 @@ export interface PublicServerOptions {
   indicators?: readonly IndicatorMeta[];
   /** Further capability plugins, e.g. the governance API. */
   plugins?: ExtraPlugin[];
+  /** See `ServerOptions.trustProxy`. */
+  trustProxy?: string;
 }
 
 /**
@@ -90,6 +109,7 @@ export async function buildPublicServer(opts: PublicServerOptions): Promise<Fast
     ...(opts.rateLimitPerMinute !== undefined
       ? { rateLimitPerMinute: opts.rateLimitPerMinute }
       : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     plugins: [
       (a) => a.register(opendataRoutes, { releases: source, publicBaseUrl: opts.publicBaseUrl }),
       ...(opts.plugins ?? []),
@@ -99,11 +119,55 @@ export async function buildPublicServer(opts: PublicServerOptions): Promise<Fast
   return app;
 }
 
+/**
+ * The run service of an instance (a data directory made by `samenzicht init`), or null for a
+ * directory without one: then the server publishes what is there but runs nothing.
+ */
+async function instanceRuns(
+  dataDir: string,
+  governance: Governance,
+  regions: RegionSet,
+  catalogue: readonly ResolvedIndicator[],
+): Promise<RunService | null> {
+  if (!isInstance(dataDir)) return null;
+  const config = readInstanceConfig(dataDir);
+  await recoverInstance(dataDir);
+  const tokenFile = instanceKeyholderTokenFile(dataDir, config);
+  const { published } = await instanceRegionScope(dataDir, config);
+  const service = new RunService({
+    governance,
+    published,
+    dataDir,
+    regions,
+    catalogue,
+    scheme: config.scheme,
+    brokerKeysDir: brokerKeysDir(dataDir),
+    memoryLimit: config.runMemoryLimit,
+    ...(config.keyholder && tokenFile
+      ? { keyholder: new HttpKeyholder(config.keyholder.urls, readAccessToken(tokenFile)) }
+      : {}),
+  });
+  await service.recover();
+  return service;
+}
+
 export async function createApp(
-  opts: Omit<ServeOptions, 'port'> & { publicBaseUrl: string },
-): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  opts: Omit<ServeOptions, 'port'> & {
+    publicBaseUrl: string;
+    /** The indicator catalogue (default: the instance's, else the shipped one). */
+    catalogue?: readonly ResolvedIndicator[];
+  },
+): Promise<{ app: FastifyInstance; close: () => Promise<void>; runs: RunService | null }> {
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
   const governance = new Governance(store);
+  const catalogue =
+    opts.catalogue ??
+    (isInstance(opts.dataDir)
+      ? instanceCatalogue(opts.dataDir, readInstanceConfig(opts.dataDir))
+      : CATALOGUE);
+  const runs = await instanceRuns(opts.dataDir, governance, opts.regions, catalogue);
+  // Deliveries are checked against the instance's pseudonymisation scheme (keyed by default).
+  const scheme = runs?.ctx.scheme ?? 'keyed';
   // Retention: contributions of agreements that ended past their retention period are purged
   // (and the purge logged) whenever the broker's server starts, and daily while it runs.
   await governance.purgeExpired();
@@ -137,12 +201,17 @@ export async function createApp(
     stateOf,
     publicBaseUrl: opts.publicBaseUrl,
     logger: opts.logger,
+    indicators: indicatorMetadata(catalogue),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     plugins: [
       (a) =>
         a.register(governanceRoutes, {
           prefix: '/api/v1',
           governance,
-          validate: ingestValidator(opts.regions),
+          // Behind a TLS-terminating proxy the request may arrive over http: the public URL says.
+          secureCookies: opts.publicBaseUrl.startsWith('https://'),
+          ...(runs ? { runs } : {}),
+          validate: uploadValidator(opts.regions, scheme),
         }),
     ],
   });
@@ -150,14 +219,19 @@ export async function createApp(
     clearInterval(purgeTimer);
     await store.close();
   });
-  return { app, close: () => app.close() };
+  return { app, close: () => app.close(), runs };
 }
 
 export const LOOPBACK = '127.0.0.1';
 
+/** The reverse proxy to trust when `ServeOptions.trustProxy` is not given. */
+export const TRUST_PROXY_ENV = 'SAMENZICHT_TRUST_PROXY';
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const trustProxy = opts.trustProxy ?? process.env[TRUST_PROXY_ENV];
   const { app } = await createApp({
     ...opts,
+    ...(trustProxy ? { trustProxy } : {}),
     publicBaseUrl: opts.publicBaseUrl ?? `http://localhost:${opts.port}`,
   });
   const host = opts.host ?? LOOPBACK;

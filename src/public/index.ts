@@ -10,3 +10,16 @@ export {
   type ZoekgebiedSignal,
   type ZoekgebiedenResult,
 } from './zoekgebieden.js';
+export {
+  compareReleases,
+  compareChanges,
+  cellKey,
+  CHANGE_KINDS,
+  type CellChange,
+  type ChangeCounts,
+  type ChangeKind,
+  type ChangeSide,
+  type ChangeSummary,
+  type IndicatorChangeCounts,
+  type ReleaseComparison,
+} from './changes.js';

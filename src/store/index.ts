@@ -2,7 +2,7 @@
  * The state database: SQLite (`<dataDir>/state.sqlite`) by default, PostgreSQL when a URL is
  * given. One Kysely code path for both; migrations run on open.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
@@ -28,6 +28,11 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   /** PostgreSQL only: work inside this schema (created when missing); used to isolate tests. */
   schema?: string;
+}
+
+/** The SQLite database and its -wal and -shm files: 0600, whatever the umask. */
+function privateSqliteFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
@@ -65,8 +70,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   } else {
     dialect = 'sqlite';
     const file = join(opts.dataDir, 'state.sqlite');
+    // Only the broker's own user reads the state (0600, whatever the umask); SQLite gives its
+    // -wal and -shm files the mode of the database file, and they are set explicitly too.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
     const sqlite = new BetterSqlite3(file);
     sqlite.pragma('journal_mode = WAL');
+    privateSqliteFiles(file);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -84,5 +94,6 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       `state database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  if (dialect === 'sqlite') privateSqliteFiles(join(opts.dataDir, 'state.sqlite'));
   return { db, dialect, dataDir: opts.dataDir, close: () => db.destroy() };
 }

@@ -306,5 +306,55 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0003_product_runs': {
+      // Versioned deliveries (the years a contribution covers, its place among the dataset's
+      // deliveries, and where its quarantine report is kept) and runs that can be followed,
+      // interrupted and restarted with the same inputs.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('contributions').addColumn('period', 'text').execute();
+        await db.schema
+          .alterTable('contributions')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+        await db.schema.alterTable('contributions').addColumn('quarantine_path', 'text').execute();
+        for (const column of [
+          'stage',
+          'progress',
+          'inputs',
+          'scope',
+          'cells_hash',
+          'release_id',
+          'error',
+        ]) {
+          await db.schema.alterTable('runs').addColumn(column, 'text').execute();
+        }
+        await db.schema
+          .alterTable('runs')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+    },
+    '0004_logins_tokens': {
+      // Tokens get an opaque id (listed and revoked by it; the first 16 hex of their sha256) and
+      // the time they were last used; API tokens made before this migration, which never
+      // expired, expire 90 days after it. Failed logins are counted per account and per client
+      // address (keys are sha256 of the email or address), so every process and a restart agree
+      // on a lockout.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('tokens').addColumn('id', 'text').execute();
+        await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
+        await sql`UPDATE tokens SET id = substr(token_hash, 1, 16)`.execute(db);
+        const expires = new Date(Date.now() + 90 * 86_400_000).toISOString();
+        await sql`UPDATE tokens SET expires_at = ${expires} WHERE expires_at IS NULL`.execute(db);
+        await db.schema.createIndex('tokens_id').unique().on('tokens').column('id').execute();
+        await db.schema
+          .createTable('login_failures')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('first_at', 'text', (c) => c.notNull())
+          .addColumn('locked_until', 'text')
+          .execute();
+      },
+    },
   };
 }

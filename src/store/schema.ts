@@ -33,12 +33,28 @@ export interface MembershipTable {
 export interface TokenTable {
   /** sha256 (hex) of the secret token; the token itself is never stored. */
   token_hash: string;
+  /** Opaque id by which the owner lists and revokes it: the first 16 hex of `token_hash`. */
+  id: string;
   user_id: string;
   kind: string; // 'api' | 'session'
   label: string;
   created_at: string;
+  /** Every token expires: sessions after 12 h, API tokens after 1..365 days (default 90). */
   expires_at: string | null;
   revoked_at: string | null;
+  /** When the token last authenticated a request (updated at most once a minute). */
+  last_used_at: string | null;
+}
+
+/** Failed logins per account or client address, for throttling and lockout. */
+export interface LoginFailureTable {
+  /** `account:<sha256 of the lowercased email>` or `address:<sha256 of the client address>`. */
+  key: string;
+  /** Failures since `first_at`, in the current window. */
+  failures: number;
+  first_at: string;
+  /** Logins for this key are refused until then. */
+  locked_until: string | null;
 }
 
 export interface AgreementTable {
@@ -85,6 +101,12 @@ export interface ContributionTable {
   storage_path: string;
   created_at: string;
   purged_at: string | null;
+  /** JSON number[]: the years the accepted rows cover; null for a register without a period. */
+  period: string | null;
+  /** 1 for the first delivery of this dataset by this organisation, then 2, 3, … */
+  version: number;
+  /** The per-row quarantine report (CSV: row, field, reason; no values), relative to the data dir. */
+  quarantine_path: string | null;
 }
 
 export interface RunTable {
@@ -94,8 +116,20 @@ export interface RunTable {
   indicators: string; // JSON {id, theme, sources}[]
   datasets: string; // JSON string[]
   agreements: string; // JSON string[]
-  state: string; // running | candidate | refused
+  /** running | interrupted | failed | candidate | refused */
+  state: string;
   finished_at: string | null;
+  /** The stage a running run is in (linkage, indicators, disclosure, release). */
+  stage: string | null;
+  progress: string | null; // JSON {done, total, what}
+  /** JSON {contribution, dataset, sha256, period}[]: the contributions the run reads. */
+  inputs: string | null;
+  scope: string | null; // JSON of the run's scope (indicators, detail, breakdowns)
+  /** hashPublicCells of the candidate: the same inputs give the same hash. */
+  cells_hash: string | null;
+  release_id: string | null;
+  error: string | null;
+  attempts: number;
 }
 
 export interface ReleaseTable {
@@ -167,4 +201,5 @@ export interface Database {
   reviews: ReviewTable;
   audit_log: AuditTable;
   oidc_states: OidcStateTable;
+  login_failures: LoginFailureTable;
 }

@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  approveAsDemo,
-  setupDemoGovernance,
-  type IndicatorRef,
-} from '../../src/governance/index.js';
+import { type IndicatorRef } from '../../src/governance/index.js';
+import { approveAsDemo, setupDemoGovernance } from '../support/demo-governance.js';
 import { backends, testClock } from '../store/backends.js';
 import { writeTestRelease } from './helpers.js';
 

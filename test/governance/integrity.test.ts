@@ -19,13 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
+import { GovernanceError, type IndicatorRef } from '../../src/governance/index.js';
 import {
   approveAsDemo,
-  GovernanceError,
   setupDemoGovernance,
   type DemoGovernance,
-  type IndicatorRef,
-} from '../../src/governance/index.js';
+} from '../support/demo-governance.js';
 import {
   digestOfFiles,
   readReleaseRows,

@@ -6,9 +6,9 @@ import {
   Governance,
   GovernanceError,
   PurposeBindingError,
-  setupDemoGovernance,
   type IndicatorRef,
 } from '../../src/governance/index.js';
+import { setupDemoGovernance } from '../support/demo-governance.js';
 import { backends, testClock } from '../store/backends.js';
 
 const DRUGS: IndicatorRef = {

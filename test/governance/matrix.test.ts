@@ -14,7 +14,7 @@ import {
   governanceRoutes,
   type Caller,
 } from '../../src/api/governance/index.js';
-import { setupDemoGovernance, type DemoGovernance } from '../../src/governance/index.js';
+import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
 import { backends } from '../store/backends.js';
 import { smallValidator, writeTestRelease } from './helpers.js';
 
@@ -203,6 +203,8 @@ describe('authorisation matrix', () => {
       'POST /auth/logout',
       'GET /auth/me',
       'POST /auth/tokens',
+      'GET /auth/tokens',
+      'DELETE /auth/tokens/:id',
       'GET /organisations',
     ]);
     expect(of('anonymous')).toEqual([

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import type { FastifyInstance } from 'fastify';
-import { setupDemoGovernance, type DemoGovernance } from '../../src/governance/index.js';
+import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
 import { backends } from '../store/backends.js';
 import { buildApp } from './helpers.js';
 

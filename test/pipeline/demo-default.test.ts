@@ -8,7 +8,6 @@
  * naming a file, a 1280×900 screenshot of that map is saved there (docs/dashboard.png is one).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -20,7 +19,7 @@ import {
   publishedShares,
   shareOf,
   type ShareCount,
-} from '../../src/pipeline/demo.js';
+} from '../../src/demo/index.js';
 import { CATALOGUE } from '../../src/engine/index.js';
 import { loadRegionSet, resolveRegionsDir, type RegionSet } from '../../src/regions/index.js';
 import { createApp } from '../../src/pipeline/serve.js';
@@ -28,6 +27,7 @@ import { selectArea, type Area } from '../../src/synth/index.js';
 import { RELEASE_FILES } from '../../src/release/index.js';
 import { launchChromium } from '../web/browser.js';
 import { ensureDashboardBuilt } from '../web/build.js';
+import { freePort } from '../support/net.js';
 
 let out: string;
 let releaseDir: string;
@@ -65,18 +65,6 @@ beforeAll(async () => {
       ),
   );
 }, 400_000);
-
-/** A loopback port that nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the default demo', () => {
   it('generates its area at full population, with the real wijken and buurten', () => {

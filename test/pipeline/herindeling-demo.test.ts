@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoResult } from '../../src/pipeline/demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/index.js';
 import { RecordingProgress } from '../../src/pipeline/progress.js';
 import { loadRegionSet, resolveRegionsDir } from '../../src/regions/index.js';
 import { readGroundTruth } from '../../src/indicators/index.js';

@@ -1,7 +1,8 @@
 /**
  * Walks every public route of a running server: each GET path of the OpenAPI document that is not
  * a governance route (with its parameters filled in from the release), every OData entity set with
- * its next pages, and the downloads. Used by the crawler test and the non-interference property.
+ * its next pages, and the downloads. The release comparison is read against `fromReleaseId` (and
+ * against the default earlier release). Used by the crawler test and the non-interference property.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
@@ -17,6 +18,8 @@ export interface CrawlContext {
   gemeente: string;
   indicator: string;
   year: number;
+  /** An earlier published release to compare `releaseId` with (default: the release itself). */
+  fromReleaseId?: string;
 }
 
 /** Headers that vary per request by design (not derived from data). */
@@ -57,6 +60,18 @@ function queries(path: string, c: CrawlContext): string[] {
   if (path.endsWith('/regions')) return ['', '?level=gemeente', '?level=buurt&limit=50'];
   if (path.endsWith('/zoekgebieden') || path.endsWith('/zoekgebieden.csv')) {
     return ['', `?gemeente=${c.gemeente}`, `?gemeente=${c.gemeente}&level=wijk&q=0.1`];
+  }
+  if (path.endsWith('/changes') || path.endsWith('/changes.csv')) {
+    const from = `from=${encodeURIComponent(c.fromReleaseId ?? c.releaseId)}`;
+    return [
+      '',
+      `?${from}`,
+      `?${from}&indicator=${c.indicator}`,
+      `?${from}&kind=changed`,
+      `?${from}&kind=now-confidential`,
+      `?${from}&kind=now-published`,
+      ...(path.endsWith('.csv') ? [] : [`?${from}&limit=5`, `?${from}&limit=5&offset=5`]),
+    ];
   }
   if (path.endsWith('/regions/geo')) {
     return ['?level=gemeente', '?level=veiligheidsregio', `?level=buurt&within=${c.gemeente}`];

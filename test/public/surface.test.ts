@@ -6,6 +6,8 @@
  *    list beyond its page limit;
  *  - non-interference: whatever the confidential truths, rules, statuses, audit intervals and
  *    exact input counts are, every public response is byte-identical;
+ *  - both with the demo release alone and beside an earlier release that it revises, so that the
+ *    release comparison (`/releases/{id}/changes`) has every kind of change to report;
  *  - the restricted report is not reachable anonymously, and a tampered release is not served.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoResult } from '../../src/pipeline/demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/index.js';
 import { RecordingProgress } from '../../src/pipeline/progress.js';
 import { buildPublicServer, createApp } from '../../src/pipeline/serve.js';
 import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
@@ -29,7 +31,13 @@ import {
   type ReleaseContent,
   type ReleaseRow,
 } from '../../src/release/index.js';
-import { PUBLIC_CELL_COLUMNS, PUBLIC_STATUSES } from '../../src/public/index.js';
+import {
+  cellKey,
+  PUBLIC_CELL_COLUMNS,
+  PUBLIC_STATUSES,
+  toPublicCell,
+  type CellChange,
+} from '../../src/public/index.js';
 import type { RuleProfile } from '../../src/disclosure/index.js';
 import { rng } from '../pseudonym/helpers.js';
 import { crawlPublic, type CrawlContext, type Fetched } from './crawl.js';
@@ -43,6 +51,10 @@ let ctx: CrawlContext;
 let app: FastifyInstance;
 let close: () => Promise<void>;
 let pages: Fetched[];
+/** The earlier release, and the crawl of the world with both (also in `pages`). */
+let earlier: ReleaseContent;
+let comparedCtx: CrawlContext;
+let comparedPages: Fetched[];
 
 const INDICATORS = [
   'inwoners',
@@ -85,6 +97,17 @@ beforeAll(async () => {
   ({ app, close } = await createApp({ dataDir, regions, publicBaseUrl: BASE }));
   await app.ready();
   pages = await crawlPublic(app, ctx);
+  // The world of two releases: the demo's, and an earlier one it is compared with by default.
+  earlier = earlierRelease(content);
+  comparedCtx = { ...ctx, fromReleaseId: earlier.manifest.id };
+  const world = await serveContent([earlier, content]);
+  try {
+    comparedPages = await crawlPublic(world.app, comparedCtx);
+  } finally {
+    await world.app.close();
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+  pages = [...pages, ...comparedPages];
 }, 600_000);
 
 afterAll(async () => {
@@ -124,6 +147,7 @@ const LIST_LIMITS: Record<string, number> = {
   regions: 5_000,
   releases: 1_000,
   indicators: 100,
+  changes: 10_000,
   value: 10_000,
 };
 /** OData metadata sets (code lists, groups) are sent whole, bounded by the region set. */
@@ -170,6 +194,8 @@ describe('the public surface of a demo release', () => {
       `/api/v1/releases/${ctx.releaseId}/cells.parquet`,
       `/api/v1/releases/${ctx.releaseId}/zoekgebieden?gemeente=`,
       `/api/v1/releases/${ctx.releaseId}/zoekgebieden.csv?gemeente=`,
+      `/api/v1/releases/${ctx.releaseId}/changes?from=`,
+      `/api/v1/releases/${ctx.releaseId}/changes.csv?from=`,
       '/odata/v4/Observations',
       '/odata/v4/MeasureCodes',
       '/odata/v4/$metadata',
@@ -331,6 +357,53 @@ describe('the public surface of a demo release', () => {
     expect(res.body).not.toContain('truth');
   });
 
+  it('the release comparison reports every kind of change, from published figures only', () => {
+    const url = `/api/v1/releases/${ctx.releaseId}/changes`;
+    // Alone, the demo release has nothing before it; beside the earlier one, that is its default.
+    expect(pages.find((p) => p.url === url)?.status).toBe(404);
+    const byDefault = comparedPages.find((p) => p.url === url)!;
+    expect(byDefault.status).toBe(200);
+    const body = JSON.parse(byDefault.body.toString('utf8'));
+    expect(body.from).toBe(earlier.manifest.id);
+    for (const k of ['changed', 'now-published', 'now-confidential', 'added', 'removed']) {
+      expect(body.summary.total[k], k).toBeGreaterThan(0);
+    }
+    // Every side of every change is the public cell of its release, and nothing else.
+    const publicOf = (c: ReleaseContent) =>
+      new Map(c.rows.map((r) => [cellKey(r), toPublicCell(r)] as const));
+    const cells = { from: publicOf(earlier), to: publicOf(content) };
+    let sides = 0;
+    for (const p of comparedPages.filter((x) => isJson(x) && x.url.includes('/changes'))) {
+      const b = JSON.parse(p.body.toString('utf8')) as { changes?: CellChange[] };
+      for (const c of b.changes ?? []) {
+        for (const which of ['from', 'to'] as const) {
+          const s = c[which];
+          const cell = cells[which].get(cellKey(c));
+          if (!s) {
+            expect(cell, p.url).toBeUndefined();
+            continue;
+          }
+          const { status, value, numerator, denominator } = cell!;
+          expect(s, `${p.url} ${cellKey(c)}`).toEqual({ status, value, numerator, denominator });
+          if (s.status !== 'published') {
+            expect([s.value, s.numerator, s.denominator]).toEqual([null, null, null]);
+            sides++;
+          }
+        }
+      }
+    }
+    expect(sides).toBeGreaterThan(0);
+    const csv = comparedPages.find(
+      (p) =>
+        p.url ===
+        `${url}.csv?from=${encodeURIComponent(earlier.manifest.id)}&kind=now-confidential`,
+    )!;
+    const lines = csv.body.toString('utf8').trim().split('\r\n').slice(1);
+    expect(lines.length).toBe(body.summary.total['now-confidential']);
+    for (const l of lines)
+      expect(l.split(',').slice(13, 17), l).toEqual(['confidential', '.', '.', '.']);
+  });
+
   it('comparable gemeenten come from the published release', () => {
     const p = pages.find((x) => x.url === `/api/v1/regions/${ctx.gemeente}/comparable`)!;
     const body = JSON.parse(p.body.toString('utf8'));
@@ -405,33 +478,89 @@ function perturb(c: ReleaseContent, seed: number): ReleaseContent {
   };
 }
 
-/** Serves `c` from a fresh data directory through the public routes, approved as written. */
-async function serveContent(c: ReleaseContent): Promise<{ app: FastifyInstance; dir: string }> {
+/**
+ * An earlier release that the demo's revises, for the release comparison: the demo's rows with
+ * some figures revised, some confidential that the demo publishes and some published that it
+ * keeps confidential, some cells that the demo adds, and a year that it no longer has. Its
+ * figures are the demo's published ones, shifted, or a fixed 5: never a confidential truth.
+ */
+function earlierRelease(c: ReleaseContent): ReleaseContent {
+  const rows: ReleaseRow[] = [];
+  const plus5 = (x: number | null) => (x === null ? null : x + 5);
+  c.rows.forEach((row, i) => {
+    const suppressed = row.status === 'suppressed-primary' || row.status === 'suppressed-secondary';
+    if (i % 11 === 0) return;
+    if (row.status === 'published' && i % 7 === 1) {
+      rows.push({ ...row, value: plus5(row.value), numerator: plus5(row.numerator) });
+    } else if (row.status === 'published' && i % 7 === 2) {
+      rows.push({ ...row, status: 'suppressed-primary', rule: 'frequency' });
+    } else if (suppressed && i % 3 === 0) {
+      rows.push({
+        ...row,
+        status: 'published',
+        rule: null,
+        value: 5,
+        numerator: 5,
+        denominator: null,
+      });
+    } else rows.push(row);
+  });
+  const first = Math.min(...c.manifest.years);
+  for (const row of c.rows) {
+    if (row.year === first && row.status === 'published' && row.region_level === 'gemeente') {
+      rows.push({ ...row, year: first - 1 });
+    }
+  }
+  return {
+    manifest: {
+      ...c.manifest,
+      id: `${c.manifest.id}-vorige`,
+      createdAt: new Date(Date.parse(c.manifest.createdAt) - 86_400_000).toISOString(),
+      years: [first - 1, ...c.manifest.years],
+    },
+    rows,
+    audit: c.audit,
+  };
+}
+
+/**
+ * Serves releases from a fresh data directory through the public routes, approved as written and
+ * published in the order given.
+ */
+async function serveContent(cs: ReleaseContent[]): Promise<{ app: FastifyInstance; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'samenzicht-ni-'));
   const db = await openBrokerDatabase();
+  const digests = new Map<string, { digest: string; publishedAt: string }>();
   try {
-    await writeRelease(db.conn, dir, c);
+    for (const [i, c] of cs.entries()) {
+      await writeRelease(db.conn, dir, c);
+      digests.set(c.manifest.id, {
+        digest: releaseDigest(join(releasesDir(dir), c.manifest.id)),
+        publishedAt: `2026-06-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`,
+      });
+    }
   } finally {
     db.close();
   }
-  const digest = releaseDigest(join(releasesDir(dir), c.manifest.id));
   const server = await buildPublicServer({
     dataDir: dir,
     regions,
     publicBaseUrl: BASE,
     webDir: null,
-    stateOf: async (id) =>
-      id === c.manifest.id
+    stateOf: async (id) => {
+      const d = digests.get(id);
+      return d
         ? {
             status: 'published',
-            publishedAt: '2026-06-01T00:00:00.000Z',
+            publishedAt: d.publishedAt,
             withdrawnReason: null,
             reviews: [
               { capacity: 'board', decision: 'approve', createdAt: '2026-05-31T00:00:00.000Z' },
             ],
-            digest,
+            digest: d.digest,
           }
-        : null,
+        : null;
+    },
   });
   await server.ready();
   return { app: server, dir };
@@ -439,19 +568,17 @@ async function serveContent(c: ReleaseContent): Promise<{ app: FastifyInstance; 
 
 describe('non-interference', () => {
   it('public responses do not depend on anything confidential', async () => {
-    const base = await serveContent(content);
-    const expected = await crawlPublic(base.app, ctx);
-    await base.app.close();
-    rmSync(base.dir, { recursive: true, force: true });
+    // The world of both releases as crawled before all tests (the release comparison included).
+    const expected = comparedPages;
     expect(expected.filter((p) => p.status === 200).length).toBeGreaterThan(60);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
         const other = perturb(content, seed);
         // The perturbation does change the restricted side.
         expect(JSON.stringify(other.audit)).not.toBe(JSON.stringify(content.audit));
-        const world = await serveContent(other);
+        const world = await serveContent([perturb(earlier, seed + 1), other]);
         try {
-          const got = await crawlPublic(world.app, ctx);
+          const got = await crawlPublic(world.app, comparedCtx);
           expect(got.map((p) => p.url)).toEqual(expected.map((p) => p.url));
           got.forEach((p, i) => {
             const e = expected[i]!;

@@ -14,7 +14,7 @@ import {
   selectArea,
   synthesise,
 } from '../../src/synth/index.js';
-import { areaScope } from '../../src/pipeline/demo.js';
+import { areaScope } from '../../src/demo/index.js';
 import { inScope } from '../../src/pipeline/compute.js';
 
 let regions: RegionSet;

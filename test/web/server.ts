@@ -6,7 +6,6 @@
  * so the same browser tests can run against the real server.
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { opendataRoutes } from '../../src/api/opendata/index.js';
@@ -51,20 +50,10 @@ export interface FixtureServer {
   close: () => Promise<void>;
 }
 
-class BadRequest extends Error {}
+export { freePort } from '../support/net.js';
+import { freePort } from '../support/net.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port')),
-      );
-    });
-  });
-}
+class BadRequest extends Error {}
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {
   return reply.code(400).send({ error: 'bad-request', message });
@@ -273,13 +262,30 @@ export async function startFixtureServer(
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     if (
-      /^\/api\/v1\/(auth\/me|agreements|contributions|airlock)/.test(path) &&
+      /^\/api\/v1\/(auth\/me|agreements|contributions|airlock|organisations|users|runs)/.test(
+        path,
+      ) &&
       !authed(req.headers.authorization)
     ) {
       return reply.code(401).send({ error: 'unauthorized', message: 'log in first' });
     }
   });
   app.get('/api/v1/auth/me', async () => me);
+  // The board reads organisations, users and runs (the page asks for what the role may read).
+  app.get('/api/v1/organisations', async () => ({
+    organisations: [
+      { id: 'board', name: 'Bestuur', role: 'board', providerIds: [], createdAt: '2026-01-01' },
+      {
+        id: 'politie',
+        name: 'Politie',
+        role: 'provider',
+        providerIds: ['politie'],
+        createdAt: '2026-01-01',
+      },
+    ],
+  }));
+  app.get('/api/v1/users', async () => ({ users: [me] }));
+  app.get('/api/v1/runs', async () => ({ runs: [] }));
   app.get('/api/v1/agreements', async () => ({
     agreements: [
       {

@@ -219,6 +219,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The `error` code of a governance answer (`{error, message}`), when it has one. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -231,6 +233,7 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
+    let code: string | undefined;
     try {
       const body = (await res.json()) as {
         message?: string;
@@ -240,10 +243,11 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
         typeof body.error === 'object' && body.error?.message
           ? body.error.message
           : (body.message ?? message);
+      if (typeof body.error === 'string') code = body.error;
     } catch {
       // not JSON: keep the status line
     }
-    throw new HttpError(res.status, message);
+    throw new HttpError(res.status, message, code);
   }
   return (await res.json()) as T;
 }

@@ -8,7 +8,7 @@ import { ROLES, type Role } from '../../governance/types.js';
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below /api/v1, in Fastify's `:param` form. */
   path: string;
   access: Access;
@@ -50,7 +50,19 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'POST',
     path: '/auth/tokens',
     access: 'authenticated',
-    summary: 'Create an API token for yourself',
+    summary: 'Create an API token for yourself (expires after 1..365 days, default 90)',
+  },
+  {
+    method: 'GET',
+    path: '/auth/tokens',
+    access: 'authenticated',
+    summary: 'Your API tokens and sessions that still work (never the secrets)',
+  },
+  {
+    method: 'DELETE',
+    path: '/auth/tokens/:id',
+    access: 'authenticated',
+    summary: 'Revoke one of your tokens by its id',
   },
   {
     method: 'GET',
@@ -111,13 +123,27 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'PUT',
     path: '/contributions/:dataset',
     access: ['provider'],
-    summary: 'Upload a contribution (streamed, checksummed)',
+    summary:
+      'Upload a contribution (streamed, checksummed; resumable in chunks with upload-length and upload-offset)',
+  },
+  {
+    method: 'GET',
+    path: '/contributions/:dataset/uploads/:sha256',
+    access: ['provider'],
+    summary: 'How far your resumable upload of a file has come (offset, length)',
   },
   {
     method: 'GET',
     path: '/contributions',
     access: ['provider', 'broker', 'board'],
     summary: 'List contributions (providers see their own)',
+  },
+  {
+    method: 'GET',
+    path: '/contributions/:id/quarantine',
+    access: ['provider', 'broker'],
+    summary:
+      'The per-row quarantine report of a contribution (CSV row;field;reason, no values): its delivering organisation and the broker',
   },
   {
     method: 'GET',
@@ -162,6 +188,25 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: '/airlock/releases/:id/withdraw',
     access: ['broker', 'board'],
     summary: 'Withdraw a published release (reason required)',
+  },
+  {
+    method: 'POST',
+    path: '/runs',
+    access: ['broker'],
+    summary: 'Start a run on the stored contributions (202; follow it at /runs/:id)',
+  },
+  { method: 'GET', path: '/runs', access: ['broker', 'board'], summary: 'Runs, newest first' },
+  {
+    method: 'GET',
+    path: '/runs/:id',
+    access: ['broker', 'board'],
+    summary: 'One run: state, stage, progress, inputs, candidate',
+  },
+  {
+    method: 'POST',
+    path: '/runs/:id/restart',
+    access: ['broker'],
+    summary: 'Restart an interrupted or failed run on the same inputs',
   },
   { method: 'GET', path: '/audit', access: ['broker', 'board'], summary: 'Read the audit trail' },
   {

@@ -14,27 +14,39 @@ import type {
   RouteShorthandOptions,
 } from 'fastify';
 import {
+  API_TOKEN_DAYS,
+  API_TOKEN_MAX_DAYS,
   Governance,
   GovernanceError,
+  LIMITS,
+  LoginLocked,
   OidcLogin,
   type AgreementInput,
   type OidcLoginOptions,
   type Principal,
   type Role,
   type ValidateFn,
+  type Contribution,
+  UploadOffsetConflict,
 } from '../../governance/index.js';
 import { RELEASE_FILES } from '../../release/format.js';
 import type { Store } from '../../store/index.js';
 import { endpointFor, type Endpoint } from './access.js';
 import { readRowsPage } from './report.js';
+import { registerRunRoutes } from './runs.js';
+import type { RunService } from '../../pipeline/run-service.js';
 import {
   agreementSchema,
   auditEntrySchema,
   contributionSchema,
+  offsetConflictSchema,
+  uploadProgressSchema,
   errorResponses,
   idParams,
   organisationSchema,
   reasonBody,
+  tokenCreatedSchema,
+  tokenSchema,
   releaseSchema,
   reportCellsSchema,
   reportSchema,
@@ -64,7 +76,23 @@ export interface GovernanceRoutesOptions {
   maxUploadBytes?: number;
   /** OpenID Connect login; without it the /auth/oidc routes answer 404. */
   oidc?: OidcLoginOptions;
+  /** Runs on the stored contributions; without it the /runs routes answer 404. */
+  runs?: RunService;
+  /**
+   * Uploads (`PUT /contributions/:dataset`) received at the same time; one more answers 503
+   * with `retry-after` (default 4).
+   */
+  maxConcurrentUploads?: number;
+  /**
+   * Mark the session cookie `Secure` on every response, also when the request reached this
+   * process over plain HTTP (a TLS-terminating proxy without trusted forwarding headers). It
+   * is always set when the request itself came over https.
+   */
+  secureCookies?: boolean;
 }
+
+/** Seconds a client waits before it tries an upload again when every upload slot is taken. */
+export const UPLOAD_RETRY_AFTER_SECONDS = 5;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,6 +101,12 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'samenzicht_session';
+/** A list of ids in a request body: at most 100, each at most 100 characters. */
+const idList = {
+  type: 'array',
+  items: { type: 'string', maxLength: LIMITS.id },
+  maxItems: LIMITS.listItems,
+} as const;
 const STATUS: Record<GovernanceError['code'], number> = {
   invalid: 400,
   unauthenticated: 401,
@@ -82,6 +116,7 @@ const STATUS: Record<GovernanceError['code'], number> = {
   conflict: 409,
   too_large: 413,
   integrity: 409,
+  locked: 429,
 };
 
 function bearer(req: FastifyRequest): string | null {
@@ -117,12 +152,30 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
   };
 
   app.decorateRequest('principal', null);
+  // Partial uploads left without a byte for 24 h are removed at start (and on each upload).
+  await gov.removeStaleUploads();
+  /** A contribution as the API shows it: no server path; its quarantine report as a URL. */
+  const contributionJson = (c: Contribution) => {
+    const { storagePath: _stored, quarantinePath, ...rest } = c;
+    return {
+      ...rest,
+      quarantineUrl:
+        quarantinePath && !c.purgedAt
+          ? `${app.prefix}/contributions/${encodeURIComponent(c.id)}/quarantine`
+          : null,
+    };
+  };
   // Contributions arrive as raw bytes; hand the stream to the handler untouched.
   for (const type of ['application/octet-stream', 'text/csv']) {
     app.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
   }
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
+    if (err instanceof UploadOffsetConflict) {
+      reply.header('upload-offset', String(err.offset));
+      return reply.code(409).send({ error: err.code, message: err.message, offset: err.offset });
+    }
+    if (err instanceof LoginLocked) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof GovernanceError) {
       return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
     }
@@ -175,6 +228,32 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
       },
     };
   };
+  // At most `maxConcurrentUploads` uploads are received at once; one more is told to come back.
+  const maxUploads = opts.maxConcurrentUploads ?? 4;
+  let uploading = 0;
+  const uploadSlot = async (_req: FastifyRequest, reply: FastifyReply) => {
+    if (uploading >= maxUploads) {
+      reply.header('retry-after', String(UPLOAD_RETRY_AFTER_SECONDS));
+      return reply.code(503).send({
+        error: 'busy',
+        message: `the broker is receiving ${maxUploads} uploads at once; try again in ${UPLOAD_RETRY_AFTER_SECONDS} seconds`,
+      });
+    }
+    uploading++;
+    let held = true;
+    const release = () => {
+      if (held) uploading--;
+      held = false;
+    };
+    // 'close' comes when the answer is sent and when the client goes away; 'finish' for inject.
+    reply.raw.once('close', release);
+    reply.raw.once('finish', release);
+  };
+  /** The slot hook after the access guard (an anonymous upload never takes a slot). */
+  const withUploadSlot = (o: RouteShorthandOptions): RouteShorthandOptions => {
+    const before = o.onRequest === undefined ? [] : [o.onRequest].flat();
+    return { ...o, onRequest: [...before, uploadSlot] };
+  };
   const me = (req: FastifyRequest): Principal => {
     if (!req.principal) throw new GovernanceError('unauthenticated', 'not logged in');
     return req.principal;
@@ -185,7 +264,7 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     token: string,
     expiresAt: string,
   ) => {
-    const secure = req.protocol === 'https' ? '; Secure' : '';
+    const secure = req.protocol === 'https' || opts.secureCookies ? '; Secure' : '';
     reply.header(
       'set-cookie',
       `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Expires=${new Date(expiresAt).toUTCString()}${secure}`,
@@ -199,16 +278,23 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
       body: {
         type: 'object',
         properties: {
-          email: { type: 'string', minLength: 3 },
-          password: { type: 'string', minLength: 1 },
+          email: { type: 'string', minLength: 3, maxLength: LIMITS.email },
+          password: { type: 'string', minLength: 1, maxLength: LIMITS.passwordMax },
         },
         required: ['email', 'password'],
         additionalProperties: false,
       },
-      response: { 200: sessionSchema },
+      response: {
+        200: sessionSchema,
+        429: {
+          ...errorResponses[400],
+          description:
+            'too many failed logins for the account or from the address: locked; retry after the seconds in the retry-after header',
+        },
+      },
     }),
     async (req, reply) => {
-      const s = await gov.login(req.body.email, req.body.password);
+      const s = await gov.login(req.body.email, req.body.password, { address: req.ip });
       setSession(reply, req, s.token, s.expiresAt);
       return s;
     },
@@ -230,7 +316,10 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     route('GET', '/auth/oidc/callback', {
       querystring: {
         type: 'object',
-        properties: { code: { type: 'string' }, state: { type: 'string' } },
+        properties: {
+          code: { type: 'string', maxLength: LIMITS.url },
+          state: { type: 'string', maxLength: LIMITS.url },
+        },
         additionalProperties: true,
       },
       response: { 200: sessionSchema },
@@ -269,24 +358,61 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     async (req) => me(req),
   );
 
-  app.post<{ Body: { label: string } }>(
+  app.post<{ Body: { label: string; expiresInDays?: number } }>(
     '/auth/tokens',
     route('POST', '/auth/tokens', {
       body: {
         type: 'object',
-        properties: { label: { type: 'string', minLength: 1, maxLength: 100 } },
+        properties: {
+          label: { type: 'string', minLength: 1, maxLength: LIMITS.label },
+          expiresInDays: {
+            type: 'integer',
+            minimum: 1,
+            maximum: API_TOKEN_MAX_DAYS,
+            default: API_TOKEN_DAYS,
+            description: `days until the token expires (1..${API_TOKEN_MAX_DAYS}, default ${API_TOKEN_DAYS})`,
+          },
+        },
         required: ['label'],
         additionalProperties: false,
       },
-      response: {
-        201: {
-          type: 'object',
-          properties: { token: { type: 'string' }, label: { type: 'string' } },
-        },
-      },
+      response: { 201: tokenCreatedSchema },
     }),
     async (req, reply) =>
-      reply.code(201).send(await gov.createApiToken(me(req).id, req.body.label)),
+      reply.code(201).send(
+        await gov.createApiToken(me(req).id, req.body.label, {
+          ...(req.body.expiresInDays !== undefined
+            ? { expiresInDays: req.body.expiresInDays }
+            : {}),
+        }),
+      ),
+  );
+
+  app.get(
+    '/auth/tokens',
+    route('GET', '/auth/tokens', {
+      response: {
+        200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } },
+      },
+    }),
+    async (req, reply) => {
+      const p = me(req);
+      reply.header('cache-control', 'no-store');
+      const tokens = await gov.listTokens(p.id);
+      return { tokens: tokens.map((t) => ({ ...t, current: t.id === p.tokenId })) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/auth/tokens/:id',
+    route('DELETE', '/auth/tokens/:id', {
+      params: idParams,
+      response: { 204: { type: 'null' } },
+    }),
+    async (req, reply) => {
+      await gov.revokeToken(me(req).id, req.params.id);
+      return reply.code(204).send();
+    },
   );
 
   // ------------------------------------------------------------------ organisations and users
@@ -309,10 +435,10 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
       body: {
         type: 'object',
         properties: {
-          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
-          name: { type: 'string', minLength: 1 },
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: LIMITS.id },
+          name: { type: 'string', minLength: 1, maxLength: LIMITS.name },
           role: { type: 'string', enum: ['provider', 'broker', 'board', 'consumer'] },
-          providerIds: { type: 'array', items: { type: 'string' } },
+          providerIds: idList,
         },
         required: ['id', 'name', 'role'],
         additionalProperties: false,
@@ -347,12 +473,16 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
       body: {
         type: 'object',
         properties: {
-          email: { type: 'string', minLength: 3 },
-          name: { type: 'string', minLength: 1 },
-          password: { type: 'string', minLength: 8 },
-          organisations: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          oidcIssuer: { type: 'string' },
-          oidcSubject: { type: 'string' },
+          email: { type: 'string', minLength: 3, maxLength: LIMITS.email },
+          name: { type: 'string', minLength: 1, maxLength: LIMITS.name },
+          password: {
+            type: 'string',
+            minLength: LIMITS.passwordMin,
+            maxLength: LIMITS.passwordMax,
+          },
+          organisations: { ...idList, minItems: 1 },
+          oidcIssuer: { type: 'string', maxLength: LIMITS.url },
+          oidcSubject: { type: 'string', maxLength: LIMITS.oidcSubject },
         },
         required: ['email', 'name', 'organisations'],
         additionalProperties: false,
@@ -400,16 +530,16 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
       body: {
         type: 'object',
         properties: {
-          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
-          title: { type: 'string', minLength: 1 },
-          purpose: { type: 'string', minLength: 1 },
-          legalBasis: { type: 'string', minLength: 1 },
-          parties: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          datasets: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          themes: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          indicators: { type: 'array', items: { type: 'string' } },
-          validFrom: { type: 'string', format: 'date-time' },
-          validUntil: { type: 'string', format: 'date-time' },
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: LIMITS.id },
+          title: { type: 'string', minLength: 1, maxLength: LIMITS.name },
+          purpose: { type: 'string', minLength: 1, maxLength: LIMITS.reason },
+          legalBasis: { type: 'string', minLength: 1, maxLength: LIMITS.reason },
+          parties: { ...idList, minItems: 1 },
+          datasets: { ...idList, minItems: 1 },
+          themes: { ...idList, minItems: 1 },
+          indicators: { ...idList, maxItems: LIMITS.indicatorItems },
+          validFrom: { type: 'string', format: 'date-time', maxLength: 40 },
+          validUntil: { type: 'string', format: 'date-time', maxLength: 40 },
           retentionDays: { type: 'integer', minimum: 0 },
         },
         required: [
@@ -445,7 +575,7 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
       params: idParams,
       body: {
         type: 'object',
-        properties: { organisation: { type: 'string' } },
+        properties: { organisation: { type: 'string', maxLength: LIMITS.id } },
         additionalProperties: false,
       },
       response: { 200: agreementSchema },
@@ -466,33 +596,81 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
   // ------------------------------------------------------------------ contributions
   app.put<{
     Params: { dataset: string };
-    Headers: { 'x-content-sha256': string; 'content-length'?: string };
+    Headers: {
+      'x-content-sha256': string;
+      'content-length'?: string;
+      'upload-length'?: string;
+      'upload-offset'?: string;
+    };
   }>(
     '/contributions/:dataset',
-    route('PUT', '/contributions/:dataset', {
-      params: {
-        type: 'object',
-        properties: { dataset: { type: 'string' } },
-        required: ['dataset'],
-      },
-      headers: {
-        type: 'object',
-        properties: { 'x-content-sha256': { type: 'string', pattern: '^[0-9a-fA-F]{64}$' } },
-        required: ['x-content-sha256'],
-      },
-      consumes: ['application/octet-stream', 'text/csv'],
-      response: { 201: contributionSchema, 413: errorResponses[400] },
-    }),
+    withUploadSlot(
+      route('PUT', '/contributions/:dataset', {
+        params: {
+          type: 'object',
+          properties: { dataset: { type: 'string', maxLength: LIMITS.id } },
+          required: ['dataset'],
+        },
+        headers: {
+          type: 'object',
+          properties: {
+            'x-content-sha256': { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+            'upload-length': { type: 'string', pattern: '^[0-9]{1,16}$' },
+            'upload-offset': { type: 'string', pattern: '^[0-9]{1,16}$' },
+          },
+          required: ['x-content-sha256'],
+        },
+        consumes: ['application/octet-stream', 'text/csv'],
+        response: {
+          201: contributionSchema,
+          202: uploadProgressSchema,
+          409: offsetConflictSchema,
+          413: errorResponses[400],
+          503: {
+            ...errorResponses[400],
+            description: 'every upload slot is taken: retry after the seconds in retry-after',
+          },
+        },
+      }),
+    ),
     async (req, reply) => {
       const declared = Number(req.headers['content-length'] ?? NaN);
+      const lengthHeader = req.headers['upload-length'];
+      const offsetHeader = req.headers['upload-offset'];
+      if ((lengthHeader === undefined) !== (offsetHeader === undefined)) {
+        throw new GovernanceError(
+          'invalid',
+          'a resumable upload sends both upload-length and upload-offset (or neither, for the whole file in one request)',
+        );
+      }
+      let body = req.body as Readable | undefined;
+      if (body !== undefined && typeof (body as Readable).pipe !== 'function') body = undefined;
+      if (lengthHeader !== undefined && offsetHeader !== undefined) {
+        const r = await gov.uploadContributionChunk(
+          me(req).id,
+          req.params.dataset,
+          body ?? Readable.from([]),
+          {
+            sha256: req.headers['x-content-sha256'],
+            length: Number(lengthHeader),
+            offset: Number(offsetHeader),
+            ...(Number.isFinite(declared) ? { declared } : {}),
+            maxBytes: maxUploadBytes,
+            validate: opts.validate,
+          },
+        );
+        reply.header('upload-offset', String(r.offset));
+        reply.header('upload-length', String(r.length));
+        if (!r.contribution) return reply.code(202).send({ offset: r.offset, length: r.length });
+        return reply.code(201).send(contributionJson(r.contribution));
+      }
       if (Number.isFinite(declared) && declared > maxUploadBytes) {
         throw new GovernanceError(
           'too_large',
           `upload of ${declared} bytes exceeds the limit of ${maxUploadBytes} bytes`,
         );
       }
-      const body = req.body as Readable | undefined;
-      if (!body || typeof (body as Readable).pipe !== 'function') {
+      if (!body) {
         throw new GovernanceError(
           'invalid',
           'send the file as the request body (application/octet-stream or text/csv)',
@@ -503,7 +681,29 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
         maxBytes: maxUploadBytes,
         validate: opts.validate,
       });
-      return reply.code(201).send(c);
+      return reply.code(201).send(contributionJson(c));
+    },
+  );
+
+  app.get<{ Params: { dataset: string; sha256: string } }>(
+    '/contributions/:dataset/uploads/:sha256',
+    route('GET', '/contributions/:dataset/uploads/:sha256', {
+      params: {
+        type: 'object',
+        properties: {
+          dataset: { type: 'string', maxLength: LIMITS.id },
+          sha256: { type: 'string', maxLength: 64 },
+        },
+        required: ['dataset', 'sha256'],
+      },
+      response: { 200: uploadProgressSchema },
+    }),
+    async (req, reply) => {
+      const p = await gov.partialUpload(me(req).id, req.params.dataset, req.params.sha256);
+      reply.header('upload-offset', String(p.offset));
+      reply.header('upload-length', String(p.length));
+      reply.header('cache-control', 'no-store');
+      return p;
     },
   );
 
@@ -520,11 +720,40 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     async (req) => {
       const p = me(req);
       const seesAll = p.roles.includes('broker') || p.roles.includes('board');
-      return {
-        contributions: await gov.listContributions(
-          seesAll ? {} : { organisations: p.organisations },
-        ),
-      };
+      const list = await gov.listContributions(seesAll ? {} : { organisations: p.organisations });
+      return { contributions: list.map(contributionJson) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/contributions/:id/quarantine',
+    route('GET', '/contributions/:id/quarantine', {
+      params: idParams,
+      produces: ['text/csv'],
+      response: {
+        200: {
+          type: 'string',
+          description:
+            'CSV with header row;field;reason: the source row number (data rows from 1), the field and the reason of each quarantined row; never a value',
+        },
+      },
+    }),
+    async (req, reply) => {
+      const { contribution, path } = await gov.openQuarantine(me(req).id, req.params.id);
+      try {
+        await stat(path);
+      } catch {
+        throw new GovernanceError(
+          'not_found',
+          `the quarantine report of contribution ${contribution.id} is missing on the broker`,
+        );
+      }
+      reply.header('cache-control', 'no-store');
+      reply.header(
+        'content-disposition',
+        `attachment; filename="${contribution.datasetId}-v${contribution.version}.quarantine.csv"`,
+      );
+      return reply.type('text/csv; charset=utf-8').send(createReadStream(path));
     },
   );
 
@@ -663,9 +892,10 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
         type: 'object',
         properties: {
           decision: { type: 'string', enum: ['approve', 'reject'] },
-          reason: { type: 'string' },
+          reason: { type: 'string', maxLength: LIMITS.reason },
           capacity: {
             type: 'string',
+            maxLength: LIMITS.id,
             description: "'board' or the provider organisation id you review for",
           },
           digest: {
@@ -712,7 +942,7 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
         properties: {
           after: { type: 'integer', minimum: 0 },
           limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
-          action: { type: 'string' },
+          action: { type: 'string', maxLength: LIMITS.id },
         },
         additionalProperties: false,
       },
@@ -737,4 +967,6 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     route('GET', '/audit/verify', { response: { 200: verificationSchema } }),
     async () => gov.verifyAuditTrail(),
   );
+
+  registerRunRoutes(app, { gov, runs: opts.runs ?? null, route, me });
 };

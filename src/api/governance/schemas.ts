@@ -1,4 +1,6 @@
 /** JSON schemas of the governance API (validation and OpenAPI via @fastify/swagger). */
+import { LIMITS } from '../../governance/limits.js';
+
 const str = { type: 'string' } as const;
 const nstr = { type: 'string', nullable: true } as const;
 const strs = { type: 'array', items: str } as const;
@@ -15,6 +17,33 @@ export const userSchema = {
   type: 'object',
   properties: { id: str, email: str, name: str, organisations: strs, roles: strs },
   required: ['id', 'email', 'name', 'organisations', 'roles'],
+} as const;
+
+/** One of your tokens (GET /auth/tokens): never the secret, nor its hash. */
+export const tokenSchema = {
+  type: 'object',
+  properties: {
+    id: { ...str, description: 'opaque id: revoke with DELETE /auth/tokens/{id}' },
+    kind: { type: 'string', enum: ['api', 'session'] },
+    label: str,
+    createdAt: str,
+    expiresAt: nstr,
+    lastUsedAt: { ...nstr, description: 'when it last authenticated a request (to the minute)' },
+    current: { type: 'boolean', description: 'the token of this request' },
+  },
+  required: ['id', 'kind', 'label', 'createdAt', 'expiresAt', 'lastUsedAt', 'current'],
+} as const;
+
+/** A new API token (POST /auth/tokens): the secret is in this answer only. */
+export const tokenCreatedSchema = {
+  type: 'object',
+  properties: {
+    token: { ...str, description: 'the secret: shown once, stored only as its sha256' },
+    id: str,
+    label: str,
+    expiresAt: str,
+  },
+  required: ['token', 'id', 'label', 'expiresAt'],
 } as const;
 
 export const sessionSchema = {
@@ -91,12 +120,61 @@ export const contributionSchema = {
     rows: int,
     accepted: int,
     quarantined: int,
-    reasons: counts,
-    storagePath: str,
+    reasons: { ...counts, description: 'quarantined rows per reason' },
     createdAt: str,
     purgedAt: nstr,
+    period: {
+      type: 'array',
+      items: int,
+      nullable: true,
+      description: 'the years the accepted rows cover; null for a register',
+    },
+    version: {
+      ...int,
+      description: "its place among the organisation's deliveries of the dataset (1, 2, …)",
+    },
+    quarantineUrl: {
+      ...nstr,
+      description:
+        'where the per-row quarantine report (CSV row;field;reason, no values) is read, below the broker; null when no row was quarantined',
+    },
   },
-  required: ['id', 'datasetId', 'sha256', 'rows', 'accepted', 'quarantined', 'reasons'],
+  required: [
+    'id',
+    'datasetId',
+    'sha256',
+    'rows',
+    'accepted',
+    'quarantined',
+    'reasons',
+    'period',
+    'version',
+    'quarantineUrl',
+  ],
+} as const;
+
+/** How far a resumable upload has come. */
+export const uploadProgressSchema = {
+  type: 'object',
+  properties: {
+    offset: { ...int, description: 'bytes received so far: the next chunk starts here' },
+    length: { ...int, description: 'the total length declared when the upload began' },
+  },
+  required: ['offset', 'length'],
+} as const;
+
+/** 409 of a resumable upload whose offset is not where the upload stands. */
+export const offsetConflictSchema = {
+  type: 'object',
+  properties: {
+    error: str,
+    message: str,
+    offset: {
+      ...int,
+      description: 'the bytes received so far: resume here (absent for other conflicts)',
+    },
+  },
+  required: ['error', 'message'],
 } as const;
 
 export const releaseSchema = {
@@ -250,10 +328,16 @@ export const verificationSchema = {
   required: ['ok', 'entries'],
 } as const;
 
-export const idParams = { type: 'object', properties: { id: str }, required: ['id'] } as const;
+/** Ids in paths: at most 100 characters (LIMITS.id). */
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: LIMITS.id } },
+  required: ['id'],
+} as const;
+/** A reason (revocation, withdrawal): at most 2,000 characters (LIMITS.reason). */
 export const reasonBody = {
   type: 'object',
-  properties: { reason: { type: 'string', minLength: 1 } },
+  properties: { reason: { type: 'string', minLength: 1, maxLength: LIMITS.reason } },
   required: ['reason'],
   additionalProperties: false,
 } as const;
@@ -265,3 +349,56 @@ export const errorResponses = {
   404: errorSchema,
   409: errorSchema,
 };
+
+export const runSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    state: { type: 'string', enum: ['running', 'interrupted', 'failed', 'candidate', 'refused'] },
+    startedBy: str,
+    startedAt: str,
+    finishedAt: nstr,
+    stage: { ...nstr, description: 'linkage, indicators, disclosure or release while running' },
+    progress: {
+      type: 'object',
+      nullable: true,
+      properties: { done: int, total: int, what: str },
+    },
+    indicators: {
+      type: 'array',
+      items: { type: 'object', properties: { id: str, theme: str, sources: strs } },
+    },
+    datasets: strs,
+    agreements: strs,
+    inputs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          contribution: str,
+          dataset: str,
+          sha256: str,
+          period: { type: 'array', nullable: true, items: int },
+        },
+      },
+    },
+    scope: { type: 'object', nullable: true, additionalProperties: true },
+    cellsHash: {
+      ...nstr,
+      description: 'hash of the candidate’s public cells; equal inputs give an equal hash',
+    },
+    releaseId: nstr,
+    error: nstr,
+    attempts: int,
+  },
+  required: [
+    'id',
+    'state',
+    'startedBy',
+    'startedAt',
+    'indicators',
+    'datasets',
+    'inputs',
+    'attempts',
+  ],
+} as const;

@@ -188,7 +188,7 @@ export function datasetIdentity(
       ? ''
       : map.kind === 'cbs'
         ? ` Regio-indeling ${map.year} (${map.attribution ?? 'CBS'}).`
-        : ` Synthetische regio-indeling (demo), ${map.year}.`;
+        : ` Synthetische regio-indeling (geen CBS-gegevens), ${map.year}.`;
   return {
     ...version,
     identifier: release.id,

@@ -4,13 +4,21 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadRegionSet, resolveRegionsDir, RegionsDirError } from '../../regions/index.js';
 import {
+  InstanceError,
+  instanceRegions,
+  isInstance,
+  readInstanceConfig,
+} from '../../instance/index.js';
+import {
   runDemo,
   checkDemoDir,
   DEMO_DEFAULTS,
   DEMO_STAGES,
   DEFAULT_SCOPE,
   DemoDirError,
-} from '../../pipeline/demo.js';
+  adminTokenFile,
+  isDemoDir,
+} from '../../demo/index.js';
 import { AreaError, NATIONWIDE, parseAreaSpec, selectArea } from '../../synth/index.js';
 import type { RunScope } from '../../pipeline/compute.js';
 import { CATALOGUE } from '../../engine/index.js';
@@ -195,6 +203,9 @@ export function register(program: Command): void {
       });
       process.stdout.write(`${result.releaseId}\n`);
       process.stderr.write(`      release files: ${result.releaseDir}\n`);
+      process.stderr.write(
+        `      the broker's administrator token: ${adminTokenFile(dataDir)} (e.g. samenzicht runs list --broker URL --token-file …)\n`,
+      );
       if (!o.serve) return;
       const server = await runStage(progress, 'Dashboard and API', () =>
         startServer({
@@ -213,9 +224,13 @@ export function register(program: Command): void {
 
   program
     .command('serve')
-    .description('serve the API and dashboard for an existing data directory')
+    .description(
+      'serve an instance (made by `samenzicht init`) or a demo data directory: API, runs and dashboard',
+    )
     .option('--data <DIR>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--regions <DIR>', 'directory with CBS region files')
+    .option('--database <URL>', 'PostgreSQL of the state (default $DATABASE_URL)')
+    .option('--demo', 'serve a directory made by `samenzicht demo` (its demo users and agreement)')
+    .option('--regions <DIR>', 'directory with CBS region files (an instance uses its own)')
     .option('--port <P>', 'port', String(DEFAULT_PORT))
     .option(
       '--host <ADDR>',
@@ -228,6 +243,8 @@ export function register(program: Command): void {
     .action(
       async (o: {
         data: string;
+        database?: string;
+        demo?: boolean;
         regions?: string;
         port: string;
         host?: string;
@@ -238,8 +255,39 @@ export function register(program: Command): void {
         const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
         const dataDir = resolve(o.data);
         if (!existsSync(dataDir))
-          throw new UsageError(`--data ${o.data} does not exist; run \`samenzicht demo\` first`);
-        const regions = await loadRegionSet(regionsDirFromOption(o.regions));
+          throw new UsageError(
+            `--data ${o.data} does not exist; create an instance with \`samenzicht init --data ${o.data}\` (or run \`samenzicht demo\`)`,
+          );
+        if (isDemoDir(dataDir) && !o.demo)
+          throw new UsageError(
+            `--data ${o.data} was made by \`samenzicht demo\`: its users, agreement and data are the demo's, not a broker's; serve it with --demo, or create an instance with \`samenzicht init\``,
+          );
+        const databaseUrl = o.database ?? process.env.DATABASE_URL;
+        let regions;
+        if (isInstance(dataDir)) {
+          let config;
+          try {
+            config = readInstanceConfig(dataDir);
+          } catch (err) {
+            if (err instanceof InstanceError) throw new UsageError(err.message);
+            throw err;
+          }
+          if (config.database === 'postgres' && !databaseUrl)
+            throw new UsageError(
+              `this instance keeps its state in PostgreSQL: give --database URL or set DATABASE_URL`,
+            );
+          if (config.database === 'sqlite' && databaseUrl)
+            throw new UsageError(
+              `this instance keeps its state in SQLite (${o.data}/state.sqlite); unset DATABASE_URL`,
+            );
+          if (o.regions)
+            throw new UsageError(
+              '--regions: an instance publishes on the region set of its configuration',
+            );
+          regions = await instanceRegions(dataDir, config);
+        } else {
+          regions = await loadRegionSet(regionsDirFromOption(o.regions));
+        }
         await assertPortFree(port, host);
         process.stderr.write(`region set: ${regions.source.description}\n`);
         const server = await startServer({
@@ -248,7 +296,7 @@ export function register(program: Command): void {
           port,
           host,
           publicBaseUrl,
-          databaseUrl: process.env.DATABASE_URL,
+          ...(databaseUrl ? { databaseUrl } : {}),
         });
         process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
         await server.closed;

@@ -1,201 +1,272 @@
 /**
- * Governance commands: `audit verify`, `orgs list`, `agreements list` and the airlock
- * (`releases list|verify|approve|reject|publish|withdraw`). They work on the state database of a
- * data directory (or DATABASE_URL) and its `releases/` folder, and act as the user named by
- * `--as`, with that user's rights. `releases approve` fetches the release, prints its digest and
- * signs that digest (or the one given with `--digest`) with the approval.
+ * Governance from the command line, as an authenticated client of the broker's HTTP API: every
+ * action goes over the same routes as the dashboard with the token of a real user (`samenzicht
+ * login` writes one), so that user's roles apply and the audit trail names them. No command acts
+ * "as" someone else.
+ *
+ * Here: `orgs`, `users`, `agreements`, `contributions` and `audit verify`; `login`, `whoami` and
+ * `tokens` are in login.ts, `releases` (the airlock) in airlock.ts. Only the operator's checks
+ * (`audit verify` without a broker, `releases verify`) read the state database directly.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Governance, GovernanceError, type Release } from '../../governance/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import type { Agreement, Contribution, Organisation, User } from '../../governance/index.js';
+import { BROKER_ENV } from '../../client/http.js';
 import { UsageError } from '../errors.js';
+import { registerAirlock } from './airlock.js';
+import {
+  brokerOptions,
+  print,
+  seg,
+  withBroker,
+  type BrokerCliOptions,
+} from './broker-client-options.js';
+import {
+  agreementLine,
+  agreementText,
+  contributionLine,
+  orgLine,
+  userLine,
+} from './governance-lines.js';
+import { DEFAULT_DATA_DIR, withLocalState } from './local-state.js';
+import { registerLogin } from './login.js';
+import { readPassword } from './password.js';
 
-const DEFAULT_DATA_DIR = 'data';
+const ROLES = ['provider', 'broker', 'board', 'consumer'] as const;
 
-interface DataOptions {
-  data: string;
-  json?: boolean;
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  head?: string;
+  firstBroken?: number;
+  reason?: string;
 }
 
-async function withGovernance<T>(o: DataOptions, fn: (gov: Governance) => Promise<T>): Promise<T> {
-  const dataDir = resolve(o.data);
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl && !existsSync(join(dataDir, 'state.sqlite'))) {
-    throw new UsageError(
-      `no state database at ${join(dataDir, 'state.sqlite')} (run the demo first, or pass --data DIR)`,
-    );
-  }
-  let store: Store;
-  try {
-    store = await openStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
-  } catch (err) {
-    throw new Error(`cannot open the state database: ${(err as Error).message}`);
-  }
-  try {
-    return await fn(new Governance(store));
-  } catch (err) {
-    // Governance refusals are the user's mistake or a rule; print them as one line.
-    if (err instanceof GovernanceError) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    await store.close();
-  }
-}
-
-const print = (s: string): void => {
-  process.stdout.write(`${s}\n`);
-};
-
-async function actorId(gov: Governance, email: string | undefined): Promise<string> {
-  if (!email) throw new UsageError('say who acts: --as EMAIL');
-  const user = await gov.findUserByEmail(email);
-  if (!user) throw new UsageError(`--as ${email}: no such user`);
-  return user.id;
-}
-
-function releaseLine(r: Release): string {
-  const providers = Object.entries(r.approval.providers)
-    .map(([p, s]) => `${p}:${s}`)
-    .join(' ');
-  const extra = r.state === 'withdrawn' ? ` (withdrawn: ${r.withdrawReason ?? ''})` : '';
-  return `${r.id}  ${r.state}${extra}  indicators ${r.indicators.length}  board ${r.approval.board.approvals}/${r.approval.board.required}  ${providers}`;
-}
-
-export function register(program: Command): void {
-  const dataOption = (c: Command) =>
-    c
+function registerOrgs(program: Command): void {
+  const orgs = program.command('orgs').description('organisations and their roles');
+  brokerOptions(orgs.command('list').description('list organisations')).action(
+    async (o: BrokerCliOptions) => {
+      const { organisations } = await withBroker(o, (c) =>
+        c.get<{ organisations: Organisation[] }>('/organisations'),
+      );
+      if (o.json) return print(JSON.stringify(organisations));
+      for (const x of organisations) print(orgLine(x));
+    },
+  );
+  brokerOptions(
+    orgs
+      .command('create')
+      .description('register an organisation (broker)')
+      .requiredOption('--id <ID>', 'lower-case id, e.g. gemeente-utrecht')
+      .requiredOption('--name <NAME>', 'display name')
+      .requiredOption('--role <ROLE>', `one of ${ROLES.join(', ')}`)
       .option(
-        '--data <DIR>',
-        'data directory with state.sqlite (ignored when DATABASE_URL is set)',
-        DEFAULT_DATA_DIR,
-      )
-      .option('--json', 'print JSON');
+        '--provider-ids <a,b>',
+        'the providers (data sources) a provider organisation is',
+        list,
+      ),
+  ).action(
+    async (
+      o: BrokerCliOptions & { id: string; name: string; role: string; providerIds?: string[] },
+    ) => {
+      if (!(ROLES as readonly string[]).includes(o.role))
+        throw new UsageError(`--role '${o.role}' must be one of ${ROLES.join(', ')}`);
+      const org = await withBroker(o, (c) =>
+        c.post<Organisation>('/organisations', {
+          id: o.id,
+          name: o.name,
+          role: o.role,
+          ...(o.providerIds ? { providerIds: o.providerIds } : {}),
+        }),
+      );
+      print(o.json ? JSON.stringify(org) : orgLine(org));
+    },
+  );
+}
 
+function registerUsers(program: Command): void {
+  const users = program.command('users').description('users and their organisations');
+  brokerOptions(users.command('list').description('list users (broker, board)')).action(
+    async (o: BrokerCliOptions) => {
+      const { users: all } = await withBroker(o, (c) => c.get<{ users: User[] }>('/users'));
+      if (o.json) return print(JSON.stringify(all));
+      for (const u of all) print(userLine(u));
+    },
+  );
+  brokerOptions(
+    users
+      .command('create')
+      .description('create a user with a local password and/or an OIDC identity (broker)')
+      .requiredOption('--email <EMAIL>', 'the login')
+      .requiredOption('--name <NAME>', 'display name')
+      .requiredOption(
+        '--org <ORG>',
+        'an organisation the user belongs to (repeat for more)',
+        collect,
+      )
+      .option('--password-stdin', 'read a local password (8+ characters) from stdin')
+      .option('--oidc-issuer <URL>', 'OIDC issuer of the identity (with --oidc-subject)')
+      .option('--oidc-subject <SUB>', 'OIDC subject of the identity'),
+  ).action(
+    async (
+      o: BrokerCliOptions & {
+        email: string;
+        name: string;
+        org: string[];
+        passwordStdin?: boolean;
+        oidcIssuer?: string;
+        oidcSubject?: string;
+      },
+    ) => {
+      if ((o.oidcIssuer === undefined) !== (o.oidcSubject === undefined))
+        throw new UsageError('give --oidc-issuer and --oidc-subject together');
+      // Only stdin: SAMENZICHT_PASSWORD is the caller's own password for `login`.
+      const password = await readPassword(o.passwordStdin, false, {});
+      const user = await withBroker(o, (c) =>
+        c.post<User>('/users', {
+          email: o.email,
+          name: o.name,
+          organisations: o.org,
+          ...(password !== undefined ? { password } : {}),
+          ...(o.oidcIssuer !== undefined
+            ? { oidcIssuer: o.oidcIssuer, oidcSubject: o.oidcSubject }
+            : {}),
+        }),
+      );
+      print(o.json ? JSON.stringify(user) : userLine(user));
+    },
+  );
+}
+
+function readAgreementFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function registerAgreements(program: Command): void {
+  const agreements = program.command('agreements').description('agreements (convenanten)');
+  brokerOptions(agreements.command('list').description('list agreements with their status')).action(
+    async (o: BrokerCliOptions) => {
+      const { agreements: all } = await withBroker(o, (c) =>
+        c.get<{ agreements: Agreement[] }>('/agreements'),
+      );
+      if (o.json) return print(JSON.stringify(all));
+      for (const a of all) print(agreementLine(a));
+    },
+  );
+  brokerOptions(agreements.command('show <id>').description('one agreement in full')).action(
+    async (id: string, o: BrokerCliOptions) => {
+      const a = await withBroker(o, (c) => c.get<Agreement>(`/agreements/${seg(id)}`));
+      print(o.json ? JSON.stringify(a) : agreementText(a));
+    },
+  );
+  brokerOptions(
+    agreements
+      .command('create')
+      .description('draft an agreement from a JSON file (broker)')
+      .requiredOption(
+        '--file <FILE>',
+        'JSON: {id?, title, purpose, legalBasis, parties, datasets, themes, indicators?, validFrom, validUntil, retentionDays}',
+      ),
+  ).action(async (o: BrokerCliOptions & { file: string }) => {
+    const body = readAgreementFile(o.file);
+    const a = await withBroker(o, (c) => c.post<Agreement>('/agreements', body));
+    print(o.json ? JSON.stringify(a) : agreementLine(a));
+  });
+
+  const step = (
+    name: string,
+    description: string,
+    body: (o: BrokerCliOptions & { org?: string; reason?: string }) => unknown,
+    configure: (c: Command) => Command = (c) => c,
+  ) =>
+    brokerOptions(configure(agreements.command(`${name} <id>`).description(description))).action(
+      async (id: string, o: BrokerCliOptions & { org?: string; reason?: string }) => {
+        const a = await withBroker(o, (c) =>
+          c.post<Agreement>(`/agreements/${seg(id)}/${name}`, body(o)),
+        );
+        print(o.json ? JSON.stringify(a) : agreementLine(a));
+      },
+    );
+  step('propose', 'propose a draft for signature (broker)', () => ({}));
+  step(
+    'sign',
+    'sign for your organisation',
+    (o) => (o.org !== undefined ? { organisation: o.org } : {}),
+    (c) => c.option('--org <ORG>', 'the organisation you sign for, when you belong to several'),
+  );
+  step(
+    'revoke',
+    'revoke an agreement (its contributions are purged after the retention period)',
+    (o) => ({ reason: o.reason }),
+    (c) => c.requiredOption('--reason <TEXT>', 'why (recorded in the audit trail)'),
+  );
+}
+
+function registerContributions(program: Command): void {
+  const contributions = program
+    .command('contributions')
+    .description('delivered contributions (providers see their own)');
+  brokerOptions(contributions.command('list').description('list contributions')).action(
+    async (o: BrokerCliOptions) => {
+      const { contributions: all } = await withBroker(o, (c) =>
+        c.get<{ contributions: Contribution[] }>('/contributions'),
+      );
+      if (o.json) return print(JSON.stringify(all));
+      for (const x of all) print(contributionLine(x));
+    },
+  );
+}
+
+function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit trail');
-  dataOption(
+  brokerOptions(
     audit
       .command('verify')
-      .description('check every entry of the audit trail; exit 1 when the chain is broken'),
-  ).action(async (o: DataOptions) => {
-    const v = await withGovernance(o, (gov) => gov.verifyAuditTrail());
+      .description(
+        `check every entry of the audit trail; exit 1 when the chain is broken. With --broker (or ${BROKER_ENV}) the broker checks it (broker, board); without, the state database of --data is read on this host`,
+      )
+      .option(
+        '--data <DIR>',
+        'local mode: data directory with state.sqlite (ignored when DATABASE_URL is set)',
+      ),
+  ).action(async (o: BrokerCliOptions & { data?: string }) => {
+    if (o.data !== undefined && o.broker !== undefined)
+      throw new UsageError('give --broker (ask the broker) or --data (check locally), not both');
+    // An explicit --data wins over the environment's broker: the operator asked for the file.
+    const remote = o.broker !== undefined || (o.data === undefined && !!process.env[BROKER_ENV]);
+    const v = remote
+      ? await withBroker(o, (c) => c.get<AuditVerification>('/audit/verify'))
+      : await withLocalState(o.data ?? DEFAULT_DATA_DIR, (gov) => gov.verifyAuditTrail());
     if (o.json) print(JSON.stringify(v));
     else if (v.ok) print(`audit trail intact: ${v.entries} entries, head ${v.head}`);
     else print(`audit trail BROKEN at entry ${v.firstBroken} of ${v.entries}: ${v.reason}`);
     if (!v.ok) process.exitCode = 1;
   });
+}
 
-  const orgs = program.command('orgs').description('organisations and their roles');
-  dataOption(orgs.command('list').description('list organisations')).action(
-    async (o: DataOptions) => {
-      const list = await withGovernance(o, (gov) => gov.listOrganisations());
-      if (o.json) return print(JSON.stringify(list));
-      for (const x of list)
-        print(
-          `${x.id}  ${x.role}  ${x.name}${x.providerIds.length ? `  [${x.providerIds.join(', ')}]` : ''}`,
-        );
-    },
-  );
-
-  const agreements = program.command('agreements').description('agreements (convenanten)');
-  dataOption(agreements.command('list').description('list agreements with their status')).action(
-    async (o: DataOptions) => {
-      const list = await withGovernance(o, (gov) => gov.listAgreements());
-      if (o.json) return print(JSON.stringify(list));
-      for (const a of list) {
-        const signed = a.parties.filter((p) => p.signedAt).length;
-        print(
-          `${a.id}  ${a.status}  ${a.validFrom.slice(0, 10)}..${a.validUntil.slice(0, 10)}  signed ${signed}/${a.parties.length}  datasets ${a.datasets.length}  themes ${a.themes.join(',')}`,
-        );
-      }
-    },
-  );
-
-  const releases = program
-    .command('releases')
-    .description('the airlock: candidate and published releases');
-  dataOption(releases.command('list').description('list releases with their approvals')).action(
-    async (o: DataOptions) => {
-      const list = await withGovernance(o, (gov) => gov.listReleases());
-      if (o.json) return print(JSON.stringify(list));
-      for (const r of list) print(releaseLine(r));
-    },
-  );
-
-  dataOption(
-    releases
-      .command('verify <id>')
-      .description(
-        'recompute the digest of releases/<id>/ and compare it with the recorded one; exit 1 when they differ',
-      ),
-  ).action(async (id: string, o: DataOptions) => {
-    const v = await withGovernance(o, (gov) => gov.verifyReleaseFiles(id));
-    if (o.json) print(JSON.stringify(v));
-    else if (v.ok) print(`${id}  files match digest ${v.digest}`);
-    else print(`${id}  files DO NOT MATCH: ${v.reason}`);
-    if (!v.ok) process.exitCode = 1;
-  });
-
-  type ActOptions = DataOptions & {
-    as?: string;
-    reason?: string;
-    capacity?: string;
-    digest?: string;
-  };
-  const act = (
-    name: string,
-    description: string,
-    needsReason: boolean,
-    fn: (gov: Governance, actor: string, id: string, o: ActOptions) => Promise<Release>,
-  ) => {
-    const c = releases
-      .command(`${name} <id>`)
-      .description(description)
-      .requiredOption('--as <EMAIL>', 'the user who acts (their roles apply)');
-    if (needsReason) c.requiredOption('--reason <TEXT>', 'why (recorded in the audit trail)');
-    else c.option('--reason <TEXT>', 'a note (recorded in the audit trail)');
-    if (name === 'approve' || name === 'reject') {
-      c.option('--capacity <ORG|board>', "review as 'board' or for this provider organisation");
-      c.option(
-        '--digest <SHA256>',
-        name === 'approve'
-          ? 'the digest you checked (default: the recorded one, printed before approving)'
-          : 'the digest you looked at (optional for a rejection)',
-      );
-    }
-    dataOption(c).action(async (id: string, o: ActOptions) => {
-      const r = await withGovernance(o, async (gov) => fn(gov, await actorId(gov, o.as), id, o));
-      print(o.json ? JSON.stringify(r) : releaseLine(r));
-    });
-  };
-  const review =
-    (decision: 'approve' | 'reject') =>
-    async (gov: Governance, actor: string, id: string, o: ActOptions) => {
-      let digest = o.digest;
-      if (decision === 'approve') {
-        // The approval signs the content: fetch the release and show what is being signed.
-        const release = await gov.getRelease(id, actor);
-        if (!release.digest)
-          throw new UsageError(`release ${id} has no recorded digest; it cannot be approved`);
-        digest ??= release.digest;
-        const line = `${id}  digest ${release.digest}${digest.toLowerCase() === release.digest ? '' : `  (you give ${digest})`}`;
-        if (o.json) process.stderr.write(`${line}\n`);
-        else print(line);
-      }
-      return gov.review(actor, id, {
-        decision,
-        ...(o.reason !== undefined ? { reason: o.reason } : {}),
-        ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
-        ...(digest !== undefined ? { digest } : {}),
-      });
-    };
-  act('approve', 'approve a candidate release', false, review('approve'));
-  act('reject', 'reject a candidate release', true, review('reject'));
-  act('publish', 'publish an approved candidate', false, (gov, actor, id) =>
-    gov.publish(actor, id),
-  );
-  act('withdraw', 'withdraw a published release', true, (gov, actor, id, o) =>
-    gov.withdraw(actor, id, o.reason ?? ''),
-  );
+export function register(program: Command): void {
+  registerLogin(program);
+  registerOrgs(program);
+  registerUsers(program);
+  registerAgreements(program);
+  registerContributions(program);
+  registerAirlock(program);
+  registerAudit(program);
 }

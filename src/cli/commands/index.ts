@@ -7,6 +7,9 @@ import { register as registerSdc } from './sdc.js';
 import { register as registerRelease } from './release.js';
 import { register as registerGovernance } from './governance.js';
 import { register as registerRegions } from './regions.js';
+import { register as registerInstance } from './instance.js';
+import { register as registerRuns } from './runs.js';
+import { register as registerDeliver } from './deliver.js';
 
 /** Every capability's subcommands; each module exports `register(program)`. */
 export function registerCommands(program: Command): void {
@@ -19,6 +22,9 @@ export function registerCommands(program: Command): void {
     registerRelease,
     registerGovernance,
     registerRegions,
+    registerInstance,
+    registerRuns,
+    registerDeliver,
   ]) {
     register(program);
   }

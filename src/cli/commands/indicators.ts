@@ -12,6 +12,7 @@ import {
   type ResolvedIndicator,
 } from '../../indicators/index.js';
 import { explain } from '../../engine/explain.js';
+import { DIALECT_NAMES, dialectOf } from '../../engine/dialect.js';
 import { UsageError } from '../errors.js';
 
 interface CatalogueOpts {
@@ -130,10 +131,19 @@ export function register(program: Command): void {
   const explainCmd = cmd
     .command('explain')
     .description('definition, source datasets and the generated SQL with its parameters')
-    .argument('<id>', 'indicator id, or a definition file');
-  withCatalogue(explainCmd).action((id: string, opts: CatalogueOpts) => {
+    .argument('<id>', 'indicator id, or a definition file')
+    .option(
+      '--dialect <dialect>',
+      'SQL dialect: duckdb, or postgres (PostgreSQL / Citus)',
+      'duckdb',
+    );
+  withCatalogue(explainCmd).action((id: string, opts: CatalogueOpts & { dialect: string }) => {
+    if (!(DIALECT_NAMES as readonly string[]).includes(opts.dialect))
+      throw new UsageError(
+        `--dialect must be ${DIALECT_NAMES.join(' or ')}, got '${opts.dialect}'`,
+      );
     const d = known(id, opts);
-    const e = explain(d);
+    const e = explain(d, undefined, dialectOf(opts.dialect));
     const out: string[] = [
       `${d.id}: ${d.title.nl} / ${d.title.en}`,
       `theme ${d.theme}, kind ${d.kind}, unit ${d.unit.nl}, disclosure profile ${d.disclosure}`,

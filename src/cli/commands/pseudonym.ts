@@ -33,13 +33,15 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-interface KeyFlags {
+export interface KeyFlags {
   keys?: string;
   keyholderUrl?: string;
+  /** The provider's or broker's access token file from the key holder. */
   tokenFile?: string;
 }
 
-function keyholderFrom(o: KeyFlags): KeyholderApi {
+/** The key holder of `--keyholder-url` (+ token file or SAMENZICHT_KEYHOLDER_TOKEN) or `--keys DIR`. */
+export function keyholderFrom(o: KeyFlags): KeyholderApi {
   if (o.keyholderUrl) {
     const token = o.tokenFile
       ? readAccessToken(o.tokenFile)

@@ -1,13 +1,15 @@
 /**
- * The demo's governance: seven provider bodies, the broker, a board of three and one consumer,
- * with one signed agreement covering every dataset, so the pipeline can walk the whole flow
- * (contribution → run → candidate → reviews → publication) with real checks on every step.
+ * The demo's parties set up directly on a Governance instance (no HTTP), for the unit tests of
+ * governance and its routes: seven provider bodies, the broker, a board of three and one
+ * consumer, with one signed agreement covering every dataset. The demo itself sets the same
+ * parties up over the API (src/demo/parties.ts), from the same lists.
  */
-import { DATASETS, type ProviderId } from '../ingest/contracts.js';
-import { THEMES } from '../indicators/schema.js';
-import type { Store } from '../store/index.js';
-import { Governance, type GovernanceOptions } from './governance.js';
-import type { Release, Role } from './types.js';
+import { DATASETS, type ProviderId } from '../../src/ingest/contracts.js';
+import { THEMES } from '../../src/indicators/schema.js';
+import { DEMO_PROVIDER_ORGANISATIONS } from '../../src/demo/parties.js';
+import type { Store } from '../../src/store/index.js';
+import { Governance, type GovernanceOptions } from '../../src/governance/governance.js';
+import type { Release, Role } from '../../src/governance/types.js';
 
 export interface DemoUser {
   id: string;
@@ -29,19 +31,7 @@ export interface DemoGovernance {
   providerUserFor(datasetId: string): DemoUser;
 }
 
-export const DEMO_PROVIDER_ORGANISATIONS: {
-  id: string;
-  name: string;
-  providerIds: ProviderId[];
-}[] = [
-  { id: 'gemeenten', name: 'Gemeenten (BRP, via VNG)', providerIds: ['gemeenten'] },
-  { id: 'belastingdienst', name: 'Belastingdienst', providerIds: ['belastingdienst'] },
-  { id: 'politie-om', name: 'Politie en Openbaar Ministerie', providerIds: ['politie', 'om'] },
-  { id: 'kvk', name: 'Kamer van Koophandel', providerIds: ['kvk'] },
-  { id: 'kadaster', name: 'Kadaster', providerIds: ['kadaster'] },
-  { id: 'fiu', name: 'FIU-Nederland', providerIds: ['fiu'] },
-  { id: 'uwv', name: 'UWV', providerIds: ['uwv'] },
-];
+export { DEMO_PROVIDER_ORGANISATIONS };
 
 /** Pass the store, or the pipeline's own `Governance` instance (then `now` is ignored). */
 export async function setupDemoGovernance(

@@ -1,26 +1,39 @@
 /**
- * The demo: the whole Samenzicht flow on a synthetic Netherlands, with every party in its role.
+ * The demo: the whole Samenzicht flow on a synthetic Netherlands, run as a script over the
+ * product path, each party in its role and over HTTP, as a real instance is used:
  *
- *   synthetic registers (at the providers) → governance (organisations, signed agreement)
- *   → pseudonymisation at the providers → delivery, validation and loading at the broker
- *   → purpose-bound run: linkage and indicators → disclosure control and audit
- *   → candidate release → airlock (providers + board) → publication
+ *   synthetic registers (at the providers) → `init` of a broker instance, which then serves
+ *   → organisations, users and the signed agreement through the API
+ *   → each provider pseudonymises at home (key holder service) and delivers over HTTP
+ *   → a run on the stored contributions: linkage, indicators, disclosure control and audit
+ *   → candidate release → airlock (providers + board, over HTTP) → publication
+ *
+ * Nothing outside src/demo knows about the demo.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import type { RegionSet } from '../regions/index.js';
 import { describeArea, selectArea, synthesise, type Area } from '../synth/index.js';
 import { writeIndicatorGroundTruth } from '../indicators/index.js';
-import { openBrokerDatabase } from '../engine/session.js';
-import { openStore } from '../store/index.js';
-import { setupDemoGovernance } from '../governance/index.js';
+import { BrokerClient } from '../client/http.js';
+import { deliverFile } from '../client/deliver.js';
+import { DATASETS, PROVIDERS } from '../ingest/contracts.js';
+import { initInstance } from '../instance/index.js';
+import {
+  HttpKeyholder,
+  initKeyholder,
+  readAccessToken,
+  serveKeyholder,
+} from '../pseudonym/index.js';
+import type { Run } from '../governance/index.js';
+import { createApp } from '../pipeline/serve.js';
 import { dataLayout, type DataLayout } from './layout.js';
-import { runStage, type ProgressReporter } from './progress.js';
-import { deliverAll } from './deliver.js';
-import { ingestAll } from './ingest.js';
-import { runIndicators, type RunScope } from './compute.js';
-import { passAirlock } from './airlock.js';
-import { readPublicCells } from '../release/index.js';
+import { runStage, type ProgressReporter } from '../pipeline/progress.js';
+import type { RunScope } from '../pipeline/compute.js';
+import { readPublicCells, readPublicManifest } from '../release/index.js';
+import { DEMO_ADMIN, DEMO_BROKER, reviewAndPublish, setUpParties } from './parties.js';
+import { hierarchyOf } from '../engine/fixture.js';
 
 export interface DemoOptions {
   scale: number;
@@ -106,6 +119,9 @@ export const DEMO_STAGES = 9;
 
 const DEMO_MARKER = '.samenzicht-demo';
 
+/** Whether `dir` was made by the demo (its agreement, users and data are the demo's). */
+export const isDemoDir = (dir: string): boolean => existsSync(join(dir, DEMO_MARKER));
+
 export class DemoDirError extends Error {
   override name = 'DemoDirError';
 }
@@ -138,6 +154,24 @@ export function prepareDemoDir(dir: string): void {
   );
 }
 
+/** The demo administrator's API token, for trying the CLI on the demo's broker. */
+export const adminTokenFile = (dataDir: string) => join(dataDir, 'demo-admin.token');
+
+/** Polls a run until it is no longer running, reporting its stage and progress. */
+async function followRun(
+  client: BrokerClient,
+  id: string,
+  update: (done: number, total: number, what: string) => void,
+): Promise<Run> {
+  for (;;) {
+    const run = await client.get<Run>(`/runs/${encodeURIComponent(id)}`);
+    if (run.state !== 'running') return run;
+    if (run.progress)
+      update(run.progress.done, run.progress.total, `${run.stage}: ${run.progress.what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const { progress } = opts;
   const area = selectArea(opts.regions, opts.area ?? 'NL');
@@ -146,127 +180,161 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   prepareDemoDir(layout.root);
   for (const line of describeArea(area, opts.scale)) progress.info(line);
 
-  const synth = await runStage(
+  // The broker instance first: the directory is empty but for the demo's marker.
+  const instance = await runStage(
     progress,
-    `Synthetic registers at the providers (${area.nationwide ? 'Nederland' : area.name}, scale ${opts.scale}, seed ${opts.seed})`,
-    async (stage) => {
-      const result = await synthesise({
-        scale: opts.scale,
-        seed: opts.seed,
-        outDir: join(layout.root, 'synthetic'),
-        regions,
-        onProgress: (what, done, total) => stage.update(done, total, what),
+    'Broker instance: init (state database, broker key, first administrator) and serve',
+    async () => {
+      const init = await initInstance({
+        dataDir: layout.root,
+        ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+        regions: {
+          dir: opts.regions.source.dir ?? 'synthetic',
+          year: opts.regions.year,
+          ...(area.nationwide ? {} : { area: area.spec }),
+        },
+        allowEntries: [DEMO_MARKER],
+        admin: {
+          ...DEMO_ADMIN,
+          organisationId: DEMO_BROKER.id,
+          organisationName: DEMO_BROKER.name,
+        },
       });
-      if (opts.groundTruth) {
-        await writeIndicatorGroundTruth({
-          synthDir: result.outDir,
-          regions: regions.ofLevel('buurt').map((b) => {
-            const chain = new Map(regions.ancestors(b.code).map((r) => [r.level, r.code]));
-            return {
-              buurt_code: b.code,
-              wijk_code: chain.get('wijk')!,
-              gemeente_code: chain.get('gemeente')!,
-              veiligheidsregio_code: chain.get('veiligheidsregio')!,
-            };
-          }),
-          outFile: join(layout.groundTruth, 'indicators.csv'),
-        });
-      }
-      return result;
+      const server = await createApp({
+        dataDir: layout.root,
+        regions,
+        publicBaseUrl: 'http://127.0.0.1',
+        ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+      });
+      await server.app.listen({ port: 0, host: '127.0.0.1' });
+      const port = (server.app.server.address() as AddressInfo).port;
+      const admin = new BrokerClient({ baseUrl: `http://127.0.0.1:${port}`, token: init.token });
+      // So that the demo's broker can be tried with the CLI afterwards (`--token-file`).
+      writeFileSync(adminTokenFile(layout.root), `${init.token}\n`, { mode: 0o600 });
+      return { ...init, server, admin };
     },
-    (r) =>
-      `${r.persons.toLocaleString('en')} persons, ${r.files.length} files, ${r.defects} injected defects`,
+    (i) =>
+      `${i.admin.baseUrl}, administrator ${i.config.database === 'postgres' ? 'in PostgreSQL' : 'in SQLite'}`,
   );
 
-  const store = await openStore({ dataDir: layout.root, databaseUrl: opts.databaseUrl });
-  const broker = await openBrokerDatabase(layout.brokerDatabase);
-  let keyholder: Awaited<ReturnType<typeof deliverAll>>['keyholder'] | null = null;
+  let keyholder: Awaited<ReturnType<typeof serveKeyholder>> | null = null;
   try {
-    const demo = await runStage(
+    const synth = await runStage(
       progress,
-      'Governance: organisations, board and the signed agreement',
-      () => setupDemoGovernance(store, { progress: (m) => progress.info(m) }),
-      (d) => `agreement ${d.agreementId} active`,
+      `Synthetic registers at the providers (${area.nationwide ? 'Nederland' : area.name}, scale ${opts.scale}, seed ${opts.seed})`,
+      async (stage) => {
+        const result = await synthesise({
+          scale: opts.scale,
+          seed: opts.seed,
+          outDir: join(layout.root, 'synthetic'),
+          regions,
+          onProgress: (what, done, total) => stage.update(done, total, what),
+        });
+        if (opts.groundTruth) {
+          await writeIndicatorGroundTruth({
+            synthDir: result.outDir,
+            regions: hierarchyOf(regions),
+            outFile: join(layout.groundTruth, 'indicators.csv'),
+          });
+        }
+        return result;
+      },
+      (r) =>
+        `${r.persons.toLocaleString('en')} persons, ${r.files.length} files, ${r.defects} injected defects`,
     );
 
-    const deliveries = await runStage(
+    const parties = await runStage(
       progress,
-      'Pseudonymisation at each provider (keyed HMAC-SHA256 via the key holder)',
-      (stage) => deliverAll({ layout, onProgress: (d, t, w) => stage.update(d, t, w) }),
-      (d) => `${d.files.length} contributions; ${d.rejected} rows kept back by the providers`,
+      'Governance over the API: organisations, users with their own tokens, the signed agreement',
+      () => setUpParties(instance.admin, { say: (m) => progress.info(m) }),
+      (p) => `agreement ${p.agreement.id} ${p.agreement.status}`,
     );
-    keyholder = deliveries.keyholder;
-    if (synth.files.length !== deliveries.files.length) {
-      throw new Error(
-        `${synth.files.length} registers generated but ${deliveries.files.length} delivered`,
-      );
+
+    const delivered = await runStage(
+      progress,
+      'Each provider pseudonymises at home (key holder service) and delivers over HTTP',
+      async (stage) => {
+        const keyholderDir = join(layout.keyholder, 'keyholder');
+        await initKeyholder(keyholderDir);
+        keyholder = await serveKeyholder(keyholderDir, 0);
+        const keys = new HttpKeyholder(
+          [keyholder.url],
+          readAccessToken(join(keyholderDir, 'provider-access.json')),
+        );
+        const datasets = PROVIDERS.flatMap((p) => DATASETS.filter((d) => d.provider === p));
+        let loaded = 0;
+        let quarantined = 0;
+        let keptBack = 0;
+        for (const [i, d] of datasets.entries()) {
+          stage.update(i, datasets.length, `${d.provider}: ${d.id}`);
+          const premises = join(layout.providerPremises, d.provider);
+          const report = await deliverFile({
+            client: parties.providerFor(d.id).client,
+            dataset: d.id,
+            file: join(premises, d.file),
+            keyholder: keys,
+            workDir: join(premises, 'outbox'),
+          });
+          loaded += report.loaded;
+          quarantined += report.quarantined;
+          keptBack += report.provider.keptBack;
+        }
+        stage.update(datasets.length, datasets.length, 'done');
+        return { files: datasets.length, loaded, quarantined, keptBack };
+      },
+      (d) =>
+        `${d.files} contributions; ${d.loaded.toLocaleString('en')} rows loaded, ${d.quarantined} quarantined with their reason, ${d.keptBack} kept back by the providers`,
+    );
+    if (synth.files.length !== delivered.files) {
+      throw new Error(`${synth.files.length} registers generated but ${delivered.files} delivered`);
     }
 
-    const ingest = await runStage(
-      progress,
-      'Delivery at the broker: validation, quarantine, broker pseudonyms, DuckDB',
-      (stage) =>
-        ingestAll({
-          conn: broker.conn,
-          demo,
-          regions,
-          layout,
-          deliveries,
-          onProgress: (d, t, w) => stage.update(d, t, w),
-        }),
-      (r) =>
-        `${r.loaded.toLocaleString('en')} rows loaded, ${r.quarantined} quarantined with their reason`,
-    );
-
+    const scope = areaScope(opts.scope ?? DEFAULT_SCOPE, area);
     const run = await runStage(
       progress,
       area.nationwide
-        ? 'Purpose-bound run: linkage and indicators for every region and year'
-        : `Purpose-bound run: linkage and indicators for every region of ${area.name} and year`,
-      async () => {
-        const r = await runIndicators({
-          conn: broker.conn,
-          demo,
-          layout,
-          regions,
-          ingest,
-          deliveries,
-          scope: areaScope(opts.scope ?? DEFAULT_SCOPE, area),
+        ? 'Run on the stored contributions: linkage, indicators, disclosure control and audit'
+        : `Run on the stored contributions for ${area.name}: linkage, indicators, disclosure control and audit`,
+      async (stage) => {
+        const started = await instance.admin.post<Run>('/runs', {
+          ...(scope.indicators ? { indicators: scope.indicators } : {}),
+          detail: scope.detail === 'all' ? 'all' : [...scope.detail],
+          breakdowns: scope.breakdowns ?? true,
+          ...(scope.regions ? { regions: [...scope.regions].sort() } : {}),
+          ...(scope.notes?.length ? { notes: scope.notes } : {}),
         });
-        return r;
+        const ended = await followRun(instance.admin, started.id, (d, t, w) =>
+          stage.update(d, t, w),
+        );
+        if (ended.state !== 'candidate')
+          throw new Error(`run ${ended.id} ended ${ended.state}: ${ended.error ?? ''}`);
+        return ended;
       },
-      (r) => `${r.indicators.length} indicators, ${r.cells.length.toLocaleString('en')} cells`,
+      (r) => `${r.indicators.length} indicators; candidate ${r.releaseId} in the airlock`,
     );
-
-    const candidate = await runStage(
-      progress,
-      'Disclosure control and audit; the candidate release enters the airlock',
-      () => run.protectAndWrite(),
-      (c) =>
-        `${c.published.toLocaleString('en')} figures published, ${c.suppressed.toLocaleString('en')} suppressed; audit passed`,
-    );
+    const releaseId = run.releaseId!;
 
     await runStage(
       progress,
-      'Airlock: each provider and a board quorum approve; publication',
-      () => passAirlock(demo, candidate.id),
-      (r) => `${r.approvals} approvals; ${candidate.id} published`,
+      'Airlock over the API: each provider and a board quorum approve; publication',
+      () => reviewAndPublish(parties, releaseId),
+      (r) => `${r.approvals} approvals; ${releaseId} published`,
     );
 
-    writeFileSync(join(layout.root, 'LATEST_RELEASE'), `${candidate.id}\n`);
+    writeFileSync(join(layout.root, 'LATEST_RELEASE'), `${releaseId}\n`);
+    const manifest = readPublicManifest(layout.root, releaseId);
     return {
-      releaseId: candidate.id,
-      releaseDir: candidate.dir,
+      releaseId,
+      releaseDir: join(layout.releases, releaseId),
       layout,
-      cells: candidate.cells,
-      published: candidate.published,
-      suppressed: candidate.suppressed,
+      cells: manifest.cells.count,
+      published: manifest.cells.byStatus.published ?? 0,
+      suppressed: manifest.cells.byStatus.confidential ?? 0,
       area,
     };
   } finally {
-    await keyholder?.app.close();
-    broker.close();
-    await store.close();
+    await (keyholder as Awaited<ReturnType<typeof serveKeyholder>> | null)?.app.close();
+    await instance.server.close();
   }
 }
 

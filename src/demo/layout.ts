@@ -1,6 +1,7 @@
 /**
- * The data directory of one Samenzicht installation. Provider premises and broker storage are
- * separate folders so that the privacy scan can prove no identifier crossed over.
+ * The demo's data directory: a broker instance, with the simulated provider premises and the
+ * key holder beside it. Provider premises and broker storage are separate folders so that the
+ * privacy scan can prove no identifier crossed over.
  */
 import { join } from 'node:path';
 
@@ -8,7 +9,7 @@ export interface DataLayout {
   root: string;
   /** At the providers (simulated): raw registers with real-looking BSNs, and their reject files. */
   providerPremises: string;
-  /** Ground truth of the synthetic generator (test and demo only). */
+  /** Ground truth of the synthetic generator (for the tests). */
   groundTruth: string;
   /** The key holder's secrets (mode 0600). */
   keyholder: string;

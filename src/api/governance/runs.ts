@@ -1,0 +1,101 @@
+/**
+ * Runs over HTTP: a broker starts one (202, then follows it), restarts an interrupted one; the
+ * board reads them too. The run itself happens in the server (src/pipeline/run-service.ts).
+ */
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { GovernanceError, type Governance, type Principal } from '../../governance/index.js';
+import type { RunService } from '../../pipeline/run-service.js';
+import type { RunRequest } from '../../pipeline/run.js';
+import type { Endpoint } from './access.js';
+import { idParams, runSchema } from './schemas.js';
+
+interface RunRoutesDeps {
+  gov: Governance;
+  /** Null on a server without a run service (the routes then answer 404 after the guard). */
+  runs: RunService | null;
+  route: (
+    method: Endpoint['method'],
+    path: string,
+    schema: Record<string, unknown>,
+  ) => RouteShorthandOptions;
+  me: (req: FastifyRequest) => Principal;
+}
+
+const idList = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, maxLength: 100 },
+  maxItems: 500,
+};
+
+export function registerRunRoutes(
+  app: FastifyInstance,
+  { gov, runs: service, route, me }: RunRoutesDeps,
+): void {
+  const runs = (): RunService => {
+    if (!service) throw new GovernanceError('not_found', 'this server does not run indicators');
+    return service;
+  };
+  app.post<{
+    Body: RunRequest;
+  }>(
+    '/runs',
+    route('POST', '/runs', {
+      body: {
+        type: 'object',
+        properties: {
+          indicators: idList,
+          detail: { anyOf: [{ type: 'string', enum: ['all'] }, idList] },
+          breakdowns: { type: 'boolean' },
+          years: {
+            type: 'array',
+            items: { type: 'integer', minimum: 1900, maximum: 2100 },
+            minItems: 1,
+            maxItems: 50,
+          },
+          regions: {
+            description: 'publish only these regions (a regional instance); default all',
+            type: 'array',
+            items: { type: 'string', pattern: '^[A-Z]{2}[0-9]{2,8}$' },
+            maxItems: 100_000,
+          },
+          notes: {
+            description: 'notes on the run for the release, in both languages',
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'object',
+              properties: {
+                nl: { type: 'string', minLength: 1, maxLength: 2000 },
+                en: { type: 'string', minLength: 1, maxLength: 2000 },
+              },
+              required: ['nl', 'en'],
+              additionalProperties: false,
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      response: { 202: runSchema },
+    }),
+    async (req, reply) => reply.code(202).send(await runs().start(me(req).id, req.body ?? {})),
+  );
+  app.get(
+    '/runs',
+    route('GET', '/runs', {
+      response: {
+        200: { type: 'object', properties: { runs: { type: 'array', items: runSchema } } },
+      },
+    }),
+    async () => ({ runs: await gov.listRuns() }),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/runs/:id',
+    route('GET', '/runs/:id', { params: idParams, response: { 200: runSchema } }),
+    async (req) => gov.getRun(req.params.id),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/runs/:id/restart',
+    route('POST', '/runs/:id/restart', { params: idParams, response: { 202: runSchema } }),
+    async (req, reply) => reply.code(202).send(await runs().restart(me(req).id, req.params.id)),
+  );
+}

@@ -1,0 +1,357 @@
+/**
+ * The release comparison (src/public/changes.ts) over HTTP: what changed in a published release
+ * compared with an earlier one, as JSON (summary and a paged list) and as CSV. Both come from
+ * the public cells of the two releases only, through the catalog, which verifies each release
+ * against its approved digest and never yields a candidate.
+ *
+ * `from` defaults to the published release before this one in order of publication (withdrawn
+ * releases are skipped: their figures are no longer served). A withdrawn release is 410 on
+ * either side, an unknown or unpublished one 404, as on the other release routes.
+ *
+ * Caching as for cells: an id URL is immutable content (an hour at most, a release can be
+ * withdrawn); `latest` is a 307 to the id, never cached.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CHANGE_KINDS,
+  compareReleases,
+  PUBLIC_STATUSES,
+  type CellChange,
+  type ChangeKind,
+  type ChangeSide,
+  type ReleaseComparison,
+} from '../../public/index.js';
+import { REGION_LEVELS } from '../../regions/index.js';
+import type { IndicatorMeta } from '../meta/routes.js';
+import { IMMUTABLE } from '../opendata/cache.js';
+import { Lru } from '../opendata/http.js';
+import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
+import type { PublicReleaseInfo, ReleaseCatalog } from './catalog.js';
+import { resolvePublicRelease } from './routes.js';
+
+const RELEASE_ID = '^(latest|[A-Za-z0-9][A-Za-z0-9_.-]{0,80})$';
+const FROM_ID = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$';
+export const CHANGE_PAGE = { defaultLimit: 1000, maxLimit: 10_000 };
+
+export interface ChangesRoutesOptions {
+  catalog: ReleaseCatalog;
+  indicators: readonly IndicatorMeta[];
+  /** Absolute base of public URLs (configured, never taken from the request). */
+  publicBaseUrl: string;
+}
+
+interface ChangesQuery {
+  from?: string;
+  indicator?: string;
+  kind?: ChangeKind;
+}
+
+// ── schemas ──────────────────────────────────────────────────────────────────────────────────
+
+const sideSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['status', 'value', 'numerator', 'denominator'],
+  properties: {
+    status: { type: 'string', enum: PUBLIC_STATUSES },
+    value: { type: ['number', 'null'] },
+    numerator: { type: ['number', 'null'] },
+    denominator: { type: ['number', 'null'] },
+  },
+} as const;
+
+export const cellChangeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: CHANGE_KINDS },
+    indicator_id: { type: 'string' },
+    year: { type: 'integer' },
+    region_level: { type: 'string', enum: REGION_LEVELS },
+    region_code: { type: 'string' },
+    parent_code: { type: ['string', 'null'] },
+    breakdown: { type: 'string' },
+    from: sideSchema,
+    to: sideSchema,
+    difference: { type: ['number', 'null'] },
+  },
+} as const;
+
+const COUNT_KEYS = ['cells', 'unchanged', ...CHANGE_KINDS] as const;
+const countProperties = Object.fromEntries(COUNT_KEYS.map((k) => [k, { type: 'integer' }]));
+
+/** The JSON answer (also the OpenAPI description). */
+export const changesResponseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    release: { type: 'string' },
+    from: { type: 'string' },
+    summary: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        total: { type: 'object', additionalProperties: false, properties: countProperties },
+        indicators: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { indicator: { type: 'string' }, ...countProperties },
+          },
+        },
+      },
+    },
+    changes: { type: 'array', items: cellChangeSchema },
+    page: pageSchema,
+  },
+} as const;
+
+const params = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: RELEASE_ID } },
+  required: ['id'],
+} as const;
+
+const filterProperties = {
+  from: {
+    type: 'string',
+    pattern: FROM_ID,
+    description:
+      'The earlier release to compare with (a release id). Default: the published release before this one in order of publication.',
+  },
+  indicator: {
+    type: 'string',
+    pattern: '^[a-z0-9_]{1,64}$',
+    description: 'Only the changes of this indicator',
+  },
+  kind: { type: 'string', enum: CHANGE_KINDS, description: 'Only changes of this kind' },
+} as const;
+
+const DESCRIPTION =
+  'Cells are matched by indicator, year, region and breakdown. changed: published in both and a published figure differs (difference = new value − old value); now-published: confidential before, published now; now-confidential: published before, confidential now; status-changed: to or from not-applicable; added: not in the earlier release; removed: not in this release. Unchanged cells are counted in the summary, not listed. The summary always covers the whole comparison; indicator and kind narrow the list. From the public cells of both releases only.';
+
+// ── CSV ──────────────────────────────────────────────────────────────────────────────────────
+
+export const CHANGES_CSV_COLUMNS = [
+  'release',
+  'from_release',
+  'kind',
+  'indicator_id',
+  'year',
+  'region_level',
+  'region_code',
+  'parent_code',
+  'breakdown',
+  'from_status',
+  'from_value',
+  'from_numerator',
+  'from_denominator',
+  'to_status',
+  'to_value',
+  'to_numerator',
+  'to_denominator',
+  'difference',
+] as const;
+
+function field(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** CBS symbols as in cells.csv: '.' for a confidential figure, blank where none can occur. */
+function figures(s: ChangeSide | null): string[] {
+  if (!s) return ['', '', '', ''];
+  const f = (v: number | null) => (s.status === 'confidential' ? '.' : v === null ? '' : String(v));
+  return [s.status, f(s.value), f(s.numerator), f(s.denominator)];
+}
+
+/** One row per change (UTF-8 with BOM, comma, CRLF), with both release ids on every row. */
+export function changesCsv(release: string, from: string, changes: readonly CellChange[]): string {
+  const lines = ['\uFEFF' + CHANGES_CSV_COLUMNS.join(',')];
+  for (const c of changes) {
+    lines.push(
+      [
+        field(release),
+        field(from),
+        c.kind,
+        field(c.indicator_id),
+        String(c.year),
+        c.region_level,
+        field(c.region_code),
+        field(c.parent_code ?? ''),
+        field(c.breakdown),
+        ...figures(c.from),
+        ...figures(c.to),
+        c.difference === null ? '' : String(c.difference),
+      ].join(','),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+// ── routes ───────────────────────────────────────────────────────────────────────────────────
+
+/** Published releases in order of publication (as the OData versions number them). */
+function publicationOrder(list: readonly PublicReleaseInfo[]): PublicReleaseInfo[] {
+  return list
+    .filter((r) => r.status === 'published')
+    .sort(
+      (a, b) =>
+        (a.publishedAt ?? a.createdAt).localeCompare(b.publishedAt ?? b.createdAt) ||
+        a.id.localeCompare(b.id),
+    );
+}
+
+export const changesRoutes: FastifyPluginAsync<ChangesRoutesOptions> = async (app, opts) => {
+  const { catalog } = opts;
+  // A comparison of two national releases can hold millions of changes: keep a few only.
+  const comparisons = new Lru<ReleaseComparison>(4);
+
+  /** The comparison and both ids, or null when an error or redirect was sent. */
+  const compute = async (
+    req: FastifyRequest<{ Params: { id: string }; Querystring: ChangesQuery }>,
+    reply: FastifyReply,
+  ): Promise<{ id: string; from: string; comparison: ReleaseComparison } | null> => {
+    const q = req.query;
+    if (q.from === 'latest') {
+      await reply.code(400).send({
+        error: 'bad-request',
+        message: "querystring/from: give a release id to compare with, not 'latest'",
+      });
+      return null;
+    }
+    const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
+    if (!id) return null;
+    let from = q.from;
+    if (from === undefined) {
+      const order = publicationOrder(await catalog.listPublic());
+      const at = order.findIndex((r) => r.id === id);
+      const before = at > 0 ? order[at - 1] : undefined;
+      if (!before) {
+        await reply.code(404).send({
+          error: 'not-found',
+          message: `release ${id} is the first published release: there is no earlier published release to compare it with (give from=<release id>)`,
+        });
+        return null;
+      }
+      from = before.id;
+    } else {
+      const info = await catalog.info(from);
+      if (!info) {
+        await reply.code(404).send({
+          error: 'not-found',
+          message: `querystring/from: no published release '${from}' to compare with`,
+        });
+        return null;
+      }
+      if (info.status === 'withdrawn') {
+        await reply.code(410).send({
+          error: 'withdrawn',
+          message: `querystring/from: release ${from} was withdrawn (${info.withdrawnReason ?? 'no reason recorded'}); its figures are no longer served`,
+        });
+        return null;
+      }
+    }
+    // Both verified against their approved digests on every request (cheap once indexed).
+    const [before, after] = [await catalog.cells(from), await catalog.cells(id)];
+    const key = `${from}\u0000${id}`;
+    let comparison = comparisons.get(key);
+    if (!comparison) {
+      comparison = compareReleases(before.rows, after.rows);
+      comparisons.set(key, comparison);
+    }
+    if (
+      q.indicator !== undefined &&
+      !opts.indicators.some((i) => i.id === q.indicator) &&
+      !comparison.summary.indicators.some((i) => i.indicator === q.indicator)
+    ) {
+      await reply.code(400).send({
+        error: 'bad-request',
+        message: `querystring/indicator: unknown indicator '${q.indicator}'`,
+      });
+      return null;
+    }
+    return { id, from, comparison };
+  };
+
+  const selected = (changes: readonly CellChange[], q: ChangesQuery): readonly CellChange[] =>
+    q.indicator === undefined && q.kind === undefined
+      ? changes
+      : changes.filter(
+          (c) =>
+            (q.indicator === undefined || c.indicator_id === q.indicator) &&
+            (q.kind === undefined || c.kind === q.kind),
+        );
+
+  app.get<{ Params: { id: string }; Querystring: ChangesQuery & PageQuery }>(
+    '/releases/:id/changes',
+    {
+      schema: {
+        summary:
+          'What changed in a release compared with an earlier published one: a summary per indicator and a paged list of changed cells',
+        description: DESCRIPTION,
+        tags: ['releases'],
+        params,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...filterProperties, ...pageQueryProperties(CHANGE_PAGE) },
+        },
+        response: { 200: changesResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const out = await compute(req, reply);
+      if (!out) return reply;
+      const { items, page } = paginate(
+        selected(out.comparison.changes, req.query),
+        req,
+        req.query,
+        CHANGE_PAGE,
+        opts.publicBaseUrl,
+      );
+      void reply.header('cache-control', IMMUTABLE);
+      return {
+        release: out.id,
+        from: out.from,
+        summary: out.comparison.summary,
+        changes: items,
+        page,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: ChangesQuery }>(
+    '/releases/:id/changes.csv',
+    {
+      schema: {
+        summary:
+          'What changed in a release compared with an earlier published one, as CSV (UTF-8 with BOM, comma, CRLF): one row per changed cell',
+        description: `${DESCRIPTION} Columns: ${CHANGES_CSV_COLUMNS.join(', ')}. A confidential figure is '.', a figure that cannot occur or a side without the cell (added, removed) is blank (CBS convention).`,
+        tags: ['releases'],
+        params,
+        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+      },
+    },
+    async (req, reply) => {
+      const out = await compute(req, reply);
+      if (!out) return reply;
+      const name = [
+        'samenzicht',
+        out.id,
+        'changes-from',
+        out.from,
+        req.query.indicator,
+        req.query.kind,
+      ]
+        .filter((x) => x !== undefined)
+        .join('-')
+        .replace(/[^A-Za-z0-9_.-]/g, '_');
+      return reply
+        .header('cache-control', IMMUTABLE)
+        .type('text/csv; charset=utf-8; header=present')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(changesCsv(out.id, out.from, selected(out.comparison.changes, req.query)));
+    },
+  );
+};

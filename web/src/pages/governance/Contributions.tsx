@@ -1,0 +1,105 @@
+/**
+ * Contributions with their validation report (providers see their own); the per-row quarantine
+ * report downloads with the user's token, for the delivering provider and the broker.
+ */
+import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
+import { useState, type MouseEvent } from 'react';
+import { DataTable, type Column } from '../../components/DataTable.js';
+import { formatNumber, useI18n } from '../../i18n.js';
+import { quarantineLink } from './access.js';
+import { ReadProblem, Refusal } from './parts.js';
+import { downloadWithToken, useList, useSession } from './session.js';
+import type { ContributionRow } from './types.js';
+
+function QuarantineLink({ c, url }: { c: ContributionRow; url: string }) {
+  const { t } = useI18n();
+  const { token } = useSession();
+  const [refusal, setRefusal] = useState<unknown>(null);
+  const open = async (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    setRefusal(null);
+    try {
+      await downloadWithToken(url, token, `${c.datasetId}-v${c.version ?? 1}.quarantine.csv`);
+    } catch (err) {
+      setRefusal(err);
+    }
+  };
+  return (
+    <>
+      <a href={url} onClick={(e) => void open(e)}>
+        {t('govQuarantineLink', { dataset: c.datasetId, version: c.version ?? 1 })}
+      </a>
+      <Refusal error={refusal} />
+    </>
+  );
+}
+
+export function Contributions() {
+  const { t, lang } = useI18n();
+  const { caps } = useSession();
+  const list = useList<ContributionRow>('/api/v1/contributions');
+  const rows = list.rows ?? [];
+  const anyQuarantine = rows.some((c) => c.quarantineUrl);
+  const columns: Column<ContributionRow>[] = [
+    {
+      key: 'dataset',
+      header: t('dataset'),
+      rowHeader: true,
+      cell: (c) => `${c.datasetId} ${c.organisationId ? `(${c.organisationId})` : ''}`,
+    },
+    ...(rows.some((c) => c.version !== undefined)
+      ? [
+          {
+            key: 'version',
+            header: t('govColVersion'),
+            numeric: true,
+            cell: (c: ContributionRow) => c.version ?? '',
+          },
+        ]
+      : []),
+    { key: 'rows', header: t('rows'), numeric: true, cell: (c) => formatNumber(lang, c.rows) },
+    {
+      key: 'accepted',
+      header: t('accepted'),
+      numeric: true,
+      cell: (c) => formatNumber(lang, c.accepted),
+    },
+    {
+      key: 'quarantined',
+      header: t('quarantined'),
+      numeric: true,
+      cell: (c) => formatNumber(lang, c.quarantined),
+    },
+  ];
+  if (anyQuarantine && caps.quarantineRead)
+    columns.push({
+      key: 'quarantine',
+      header: t('govColQuarantine'),
+      cell: (c) => {
+        const url = quarantineLink(c, caps);
+        return url ? <QuarantineLink c={c} url={url} /> : '';
+      },
+    });
+  return (
+    <section aria-labelledby="gov-contributions">
+      <Heading level={2} id="gov-contributions">
+        {t('govContributions')}
+      </Heading>
+      <ReadProblem error={list.problem} />
+      {list.rows &&
+        (rows.length === 0 ? (
+          <Paragraph>{t('govEmpty')}</Paragraph>
+        ) : (
+          <DataTable
+            columns={columns}
+            rows={rows}
+            rowKey={(c) => c.id}
+            labelledBy="gov-contributions"
+          />
+        ))}
+      {anyQuarantine && !caps.quarantineRead && (
+        <Paragraph className="sz-hint">{t('govQuarantineWho')}</Paragraph>
+      )}
+    </section>
+  );
+}

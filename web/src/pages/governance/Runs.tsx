@@ -1,0 +1,209 @@
+/**
+ * Runs: the broker starts one (202) and restarts an interrupted or failed one; the board reads
+ * them. A running run is followed: its stage and progress are asked for every second until it
+ * ends (as a candidate in the airlock, failed or refused).
+ */
+import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
+import { useEffect, useRef, useState } from 'react';
+import { getJson, HttpError } from '../../api.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
+import { formatNumber, useI18n } from '../../i18n.js';
+import {
+  canRestart,
+  isRunning,
+  POLL_MS,
+  progressPercent,
+  progressSubject,
+  runToFollow,
+} from './access.js';
+import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
+import { authHeaders, postJson, useList, useSession } from './session.js';
+import type { RunRow } from './types.js';
+
+const runUrl = (id: string) => `/api/v1/runs/${encodeURIComponent(id)}`;
+
+/** Stage and progress of a run in words of the page language. */
+function useProgressWords(): (run: RunRow) => string {
+  const { t, lang } = useI18n();
+  const word = useServerWord();
+  return (run) => {
+    if (!run.stage) return '';
+    const stage = word('govStage', run.stage);
+    const p = run.progress;
+    if (!p || !(p.total > 0)) return stage;
+    const what = progressSubject(p.what);
+    const text = t('govRunProgress', {
+      stage,
+      done: formatNumber(lang, p.done),
+      total: formatNumber(lang, p.total),
+    });
+    return what ? `${text} (${t('govRunProgressNow', { what })})` : text;
+  };
+}
+
+/** Follows one run: polls it every second while it runs, and says when it has ended. */
+function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void }) {
+  const { t } = useI18n();
+  const { token, lost } = useSession();
+  const word = useServerWord();
+  const progressWords = useProgressWords();
+  const [run, setRun] = useState<RunRow | null>(null);
+  const [problem, setProblem] = useState<unknown>(null);
+  const ended = useRef(onEnded);
+  useEffect(() => {
+    ended.current = onEnded;
+  });
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const r = await getJson<RunRow>(runUrl(id), { headers: authHeaders(token) });
+        if (!live) return;
+        setRun(r);
+        setProblem(null);
+        if (isRunning(r)) timer = setTimeout(() => void tick(), POLL_MS);
+        else ended.current(r);
+      } catch (err) {
+        if (!live) return;
+        if (err instanceof HttpError && err.status === 401) return lost();
+        setProblem(err);
+        // A passing network failure: keep following.
+        if (!(err instanceof HttpError)) timer = setTimeout(() => void tick(), POLL_MS);
+      }
+    };
+    void tick();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [id, token, lost]);
+  const percent = progressPercent(run?.progress);
+  const headingId = `run-follow-${id}`;
+  return (
+    <section className="sz-run-follow" aria-labelledby={headingId}>
+      <Heading level={3} id={headingId}>
+        {t('govRunFollow', { id })}
+      </Heading>
+      <div role="status" aria-live="polite">
+        <Paragraph>
+          {run ? word('govRunState', run.state) : t('govRunWaiting')}
+          {run?.stage ? ` — ${progressWords(run)}` : ''}
+        </Paragraph>
+      </div>
+      {percent !== null && (
+        <progress className="sz-run-progress" max={100} value={percent} aria-labelledby={headingId}>
+          {percent}%
+        </progress>
+      )}
+      {run?.error && <Paragraph>{t('govRunError', { error: run.error })}</Paragraph>}
+      <ReadProblem error={problem} />
+    </section>
+  );
+}
+
+export function Runs() {
+  const { t, lang } = useI18n();
+  const { token, caps, changed } = useSession();
+  const word = useServerWord();
+  const progressWords = useProgressWords();
+  const list = useList<RunRow>('/api/v1/runs');
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const runs = list.rows ?? [];
+  const follow = runToFollow(runs, chosen);
+
+  const launch = async (url: string, doneKey: 'govRunStarted' | 'govRunRestarted') => {
+    setBusy(true);
+    setDone(null);
+    setRefusal(null);
+    try {
+      const run = await postJson<RunRow>(url, token);
+      setChosen(run.id);
+      setDone(t(doneKey, { id: run.id }));
+      list.reload();
+    } catch (err) {
+      setRefusal(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onEnded = (run: RunRow) => {
+    setDone(t('govRunEnded', { id: run.id, state: word('govRunState', run.state) }));
+    // The runs list, and the airlock (a new candidate), change.
+    changed();
+  };
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
+      dateStyle: 'short',
+      timeStyle: 'short',
+    });
+
+  const columns: Column<RunRow>[] = [
+    { key: 'id', header: t('govColId'), rowHeader: true, cell: (r) => <code>{r.id}</code> },
+    { key: 'state', header: t('status'), cell: (r) => word('govRunState', r.state) },
+    { key: 'started', header: t('govColStarted'), cell: (r) => when(r.startedAt) },
+    {
+      key: 'stage',
+      header: t('govColStage'),
+      cell: (r) =>
+        r.error ? t('govRunError', { error: r.error }) : isRunning(r) ? progressWords(r) : '',
+    },
+    { key: 'release', header: t('govColRelease'), cell: (r) => r.releaseId ?? '' },
+    { key: 'attempts', header: t('govColAttempts'), numeric: true, cell: (r) => r.attempts },
+  ];
+  if (runs.some((r) => canRestart(r, caps)))
+    columns.push({
+      key: 'actions',
+      header: t('govColActions'),
+      cell: (r) =>
+        canRestart(r, caps) ? (
+          <button
+            type="button"
+            className="utrecht-button utrecht-button--secondary-action"
+            disabled={busy || follow !== null}
+            aria-label={t('govRunRestart', { id: r.id })}
+            onClick={() => void launch(`${runUrl(r.id)}/restart`, 'govRunRestarted')}
+          >
+            {t('govRunRestartShort')}
+          </button>
+        ) : (
+          ''
+        ),
+    });
+
+  return (
+    <section aria-labelledby="gov-runs">
+      <Heading level={2} id="gov-runs">
+        {t('govRuns')}
+      </Heading>
+      <Paragraph>{t('govRunsIntro')}</Paragraph>
+      {caps.runsStart ? (
+        <div className="sz-actions">
+          <button
+            type="button"
+            className="utrecht-button utrecht-button--primary-action"
+            disabled={busy || follow !== null}
+            onClick={() => void launch('/api/v1/runs', 'govRunStarted')}
+          >
+            {t('govRunStart')}
+          </button>
+        </div>
+      ) : (
+        <Paragraph className="sz-hint">{t('govRunsReadOnly')}</Paragraph>
+      )}
+      <Refusal error={refusal} />
+      <Done text={done} />
+      {follow && <RunFollow key={follow} id={follow} onEnded={onEnded} />}
+      <ReadProblem error={list.problem} />
+      {list.rows &&
+        (runs.length === 0 ? (
+          <Paragraph>{t('govRunsEmpty')}</Paragraph>
+        ) : (
+          <DataTable columns={columns} rows={runs} rowKey={(r) => r.id} labelledBy="gov-runs" />
+        ))}
+    </section>
+  );
+}
