@@ -17,6 +17,7 @@ import type { RegionSet } from '../regions/index.js';
 import { describeArea, selectArea, synthesise, type Area } from '../synth/index.js';
 import { writeIndicatorGroundTruth } from '../indicators/index.js';
 import { BrokerClient } from '../client/http.js';
+import { followRun } from '../client/runs.js';
 import { deliverFile } from '../client/deliver.js';
 import { DATASETS, PROVIDERS } from '../ingest/contracts.js';
 import { initInstance } from '../instance/index.js';
@@ -157,21 +158,6 @@ export function prepareDemoDir(dir: string): void {
 /** The demo administrator's API token, for trying the CLI on the demo's broker. */
 export const adminTokenFile = (dataDir: string) => join(dataDir, 'demo-admin.token');
 
-/** Polls a run until it is no longer running, reporting its stage and progress. */
-async function followRun(
-  client: BrokerClient,
-  id: string,
-  update: (done: number, total: number, what: string) => void,
-): Promise<Run> {
-  for (;;) {
-    const run = await client.get<Run>(`/runs/${encodeURIComponent(id)}`);
-    if (run.state !== 'running') return run;
-    if (run.progress)
-      update(run.progress.done, run.progress.total, `${run.stage}: ${run.progress.what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const { progress } = opts;
   const area = selectArea(opts.regions, opts.area ?? 'NL');
@@ -303,9 +289,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
           ...(scope.regions ? { regions: [...scope.regions].sort() } : {}),
           ...(scope.notes?.length ? { notes: scope.notes } : {}),
         });
-        const ended = await followRun(instance.admin, started.id, (d, t, w) =>
-          stage.update(d, t, w),
-        );
+        const ended = await followRun(instance.admin, started.id, {
+          intervalMs: 250,
+          onUpdate: (r) => {
+            if (r.progress)
+              stage.update(r.progress.done, r.progress.total, `${r.stage}: ${r.progress.what}`);
+          },
+        });
         if (ended.state !== 'candidate')
           throw new Error(`run ${ended.id} ended ${ended.state}: ${ended.error ?? ''}`);
         return ended;

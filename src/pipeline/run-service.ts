@@ -15,6 +15,8 @@ export interface RunServiceLog {
 
 export class RunService {
   private current: { id: string; done: Promise<CandidateRelease | null> } | null = null;
+  /** A start or restart between its check and its launch (planning awaits the database). */
+  private starting = false;
 
   constructor(
     readonly ctx: RunContext,
@@ -27,6 +29,8 @@ export class RunService {
   }
 
   private busy(): void {
+    if (this.starting)
+      throw new GovernanceError('conflict', 'a run is being started; one run at a time');
     if (this.current)
       throw new GovernanceError(
         'conflict',
@@ -53,13 +57,21 @@ export class RunService {
   }
 
   async start(actor: string, request: RunRequest): Promise<Run> {
-    this.busy();
-    return this.launch(await planRun(this.ctx, actor, request));
+    return this.exclusively(() => planRun(this.ctx, actor, request));
   }
 
   async restart(actor: string, id: string): Promise<Run> {
+    return this.exclusively(() => this.ctx.governance.restartRun(actor, id));
+  }
+
+  private async exclusively(begin: () => Promise<Run>): Promise<Run> {
     this.busy();
-    return this.launch(await this.ctx.governance.restartRun(actor, id));
+    this.starting = true;
+    try {
+      return this.launch(await begin());
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** Resolves when no run is in progress (tests; a graceful stop). */

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerClient, readTokenFile } from '../../src/client/http.js';
 import { deliverFile } from '../../src/client/deliver.js';
+import { followRun } from '../../src/client/runs.js';
 import { DATASETS } from '../../src/ingest/contracts.js';
 import {
   loadCatalogue,
@@ -108,13 +109,7 @@ async function freshDatabase(): Promise<string> {
   return url.toString();
 }
 
-async function follow(client: BrokerClient, id: string): Promise<Run> {
-  for (;;) {
-    const run = await client.get<Run>(`/runs/${id}`);
-    if (run.state !== 'running') return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const follow = (client: BrokerClient, id: string) => followRun(client, id, { intervalMs: 100 });
 
 interface PublicCells {
   cells: FigureLike[];

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { BrokerClient } from '../../client/http.js';
+import { followRun } from '../../client/runs.js';
 import type { Run } from '../../governance/index.js';
 import { UsageError } from '../errors.js';
 import {
@@ -45,26 +46,20 @@ export function runLine(r: Run): string {
   return `${r.id}  ${r.state}  indicators ${r.indicators.length}  inputs ${r.inputs.length}  ${where}`;
 }
 
-/** Polls the run until it is no longer running, showing its stage; the final state decides the exit code. */
-export async function followRun(
-  c: BrokerClient,
-  id: string,
-  opts: { intervalMs?: number; write?: (s: string) => void } = {},
-): Promise<Run> {
-  const write = opts.write ?? ((s: string) => process.stderr.write(s));
+/** Follows the run, printing each new line, to the state that decides the exit code. */
+function followPrinting(c: BrokerClient, id: string): Promise<Run> {
   let last = '';
-  for (;;) {
-    const r = await c.get<Run>(`/runs/${seg(id)}`);
-    const line = runLine(r);
-    if (line !== last) write(`${line}\n`);
-    last = line;
-    if (r.state !== 'running') return r;
-    await new Promise((res) => setTimeout(res, opts.intervalMs ?? 1000));
-  }
+  return followRun(c, id, {
+    onUpdate: (r) => {
+      const line = runLine(r);
+      if (line !== last) process.stderr.write(`${line}\n`);
+      last = line;
+    },
+  });
 }
 
 async function finish(c: BrokerClient, run: Run, o: ClientFlags & { follow: boolean }) {
-  const r = o.follow ? await withBroker(o, () => followRun(c, run.id)) : run;
+  const r = o.follow ? await withBroker(o, () => followPrinting(c, run.id)) : run;
   process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `${runLine(r)}\n`);
   if (o.follow && r.state !== 'candidate') process.exitCode = 1;
 }
