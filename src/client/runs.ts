@@ -1,19 +1,34 @@
 /**
  * Following a run on the broker: it polls `GET /api/v1/runs/:id` until the run is no longer
  * running, telling the caller each new state (the CLI prints it, the demo shows progress).
+ *
+ * While a run's disclosure stage computes, the broker can be slow to answer (its JavaScript
+ * shares the server's thread); a poll that the connection drops is retried, a refusal is not.
  */
 import type { Run } from '../governance/index.js';
-import type { BrokerClient } from './http.js';
+import { BrokerError, type BrokerClient } from './http.js';
+
+const RETRIES = 5;
 
 export async function followRun(
   client: BrokerClient,
   id: string,
   opts: { intervalMs?: number; onUpdate?: (run: Run) => void } = {},
 ): Promise<Run> {
+  const interval = opts.intervalMs ?? 1000;
+  let failures = 0;
   for (;;) {
-    const run = await client.get<Run>(`/runs/${encodeURIComponent(id)}`);
+    let run: Run;
+    try {
+      run = await client.get<Run>(`/runs/${encodeURIComponent(id)}`);
+      failures = 0;
+    } catch (err) {
+      if (!(err instanceof BrokerError) || err.status !== 0 || ++failures > RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, interval * 2 ** failures));
+      continue;
+    }
     opts.onUpdate?.(run);
     if (run.state !== 'running') return run;
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1000));
+    await new Promise((r) => setTimeout(r, interval));
   }
 }
