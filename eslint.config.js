@@ -3,6 +3,22 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/**
+ * Which module may import what (issue #18). no-restricted-imports matches the import string, so
+ * each rule is a regex over relative paths; a folder name (demo, engine, contracts) is unique in
+ * src/. Packages (node:, highs, zod, …) are not project imports and stay allowed, except in
+ * src/contracts. test/ and bench/ may import anything. test/ci/import-rules.test.ts proves each
+ * rule fires. In flat config a later block replaces a rule's options, so every block restates
+ * the demo rule.
+ */
+const DEMO = {
+  regex: '^(\\.\\./)+demo(/|$)',
+  message: 'Only src/cli may import the demo (src/demo).',
+};
+const boundaries = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns: [...patterns, DEMO] }],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'data/**', '.data/**'] },
   js.configs.recommended,
@@ -15,6 +31,41 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/demo/**'],
+    rules: boundaries(),
+  },
+  {
+    files: ['src/contracts/**/*.ts'],
+    rules: boundaries({
+      regex: '^(?!\\./(?!\\.)|zod(/|$))',
+      message: 'src/contracts imports nothing: only its own files (./x.js) and zod.',
+    }),
+  },
+  {
+    files: ['src/disclosure/**/*.ts'],
+    rules: boundaries({
+      regex: '^\\.\\./(?!contracts/)',
+      message: 'src/disclosure imports only src/contracts from the project.',
+    }),
+  },
+  {
+    // The LP worker pool starts its worker threads through the process module's entry helper
+    // (how a child finds its compiled or tsx entry): process plumbing, not a domain dependency.
+    files: ['src/disclosure/lp-pool.ts'],
+    rules: boundaries({
+      regex: '^\\.\\./(?!contracts/|process/child-entry\\.js$)',
+      message: 'src/disclosure imports only src/contracts (and ../process/child-entry.js here).',
+    }),
+  },
+  {
+    files: ['src/api/**/*.ts'],
+    rules: boundaries({
+      regex: '^(\\.\\./)+engine/(?!index\\.js$)',
+      message: 'src/api may use the engine only through src/engine/index.ts.',
+    }),
   },
   {
     files: ['web/**/*.{ts,tsx}'],

@@ -79,7 +79,7 @@ export async function run(flags: string[]): Promise<void> {
       new Map([[release.id, { status: 'published', publishedAt: release.publishedAt, digest }]]),
     ),
     webDir: DIST,
-    rateLimitPerMinute: 100_000_000,
+    rateLimits: { read: 100_000_000 },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(

@@ -10,12 +10,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadRegionSet, resolveRegionsDir } from '../src/regions/index.js';
 import { synthesise } from '../src/synth/index.js';
 import { openBrokerDatabase } from '../src/engine/session.js';
-import {
-  CATALOGUE,
-  computeIndicators,
-  hierarchyOf,
-  loadSynthAsBroker,
-} from '../src/engine/index.js';
+import { CATALOGUE, computeIndicators } from '../src/engine/index.js';
+import { hierarchyOf, loadSynthAsBroker } from '../test/support/engine-fixture.js';
 
 const YEARS = [2019, 2020, 2021, 2022, 2023];
 

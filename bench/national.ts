@@ -2,11 +2,16 @@
  * `npm run bench -- national [--scale=S] [--area=AREA] [--keep=DIR] [--seed=N] [--no-rerun]
  * [--run-memory=SIZE] [--broker-heap=MB] [--repeat=N] [--sdc-indicators=ID,…]`: the product
  * path (not the demo) at scale S (default 1.0) on the project's CBS region set (issue #20).
+ * --run-memory is the instance's run memory budget (the run process's heap and DuckDB's share,
+ * src/instance/run-memory.ts; default 20GB), --broker-heap the server's own heap (default V8's).
  *
  * Untimed: synthetic registers into DIR/providers (DIR = --keep, else a temp dir removed at the
  * end; with --keep they are reused when scale, seed and area match), a broker instance
  * (`initInstance`) served by `samenzicht serve` in a CHILD process, so that its CPU time and
- * memory are its own (/proc/<pid>), the parties and the agreement over HTTP, a key holder.
+ * memory are its own (/proc/<pid>; a run is a process of the server's own, measured apart and
+ * counted in the broker's), the parties and the agreement over HTTP, a key holder. While a run
+ * computes, a probe asks the server for /api/v1/health every 100 ms: its longest answer is the
+ * longest the server kept the API waiting.
  * Timed: deliver (pseudonymise at the provider = this process, upload, broker validation), the
  * run (split by its reported stage), review and publication. Then, on the run's database: the
  * engine against hand-written SQL, and our suppression against the smallest-sibling baseline;
@@ -33,7 +38,12 @@ import { createInterface } from 'node:readline';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadRegionSet, resolveRegionsDir, type RegionSet } from '../src/regions/index.js';
 import { YEARS, selectArea, synthesise, type Area } from '../src/synth/index.js';
-import { initInstance, brokerDatabasePath } from '../src/instance/index.js';
+import {
+  initInstance,
+  brokerDatabasePath,
+  NATIONAL_RUN_MEMORY,
+  runMemoryBudget,
+} from '../src/instance/index.js';
 import { BrokerClient, BrokerError } from '../src/client/http.js';
 import { deliverFile } from '../src/client/deliver.js';
 import { DATASETS, PROVIDERS } from '../src/ingest/contracts.js';
@@ -51,7 +61,8 @@ import { DEMO_ADMIN, DEMO_BROKER, reviewAndPublish, setUpParties } from '../src/
 import type { DemoParties } from '../src/demo/parties.js';
 import { CATALOGUE, computeIndicators, prepareRegionLookup } from '../src/engine/index.js';
 import { inScope, profilesOf } from '../src/pipeline/compute.js';
-import { protect, type ComputedCell } from '../src/disclosure/index.js';
+import type { ComputedCell } from '../src/contracts/index.js';
+import { protect } from '../src/disclosure/index.js';
 import { startBroker, type BrokerProcess } from '../test/product/broker-process.js';
 import { positiveFlag } from './_flags.js';
 import { HAND, nationalFromHand } from './engine.js';
@@ -72,6 +83,12 @@ function flag(flags: string[], name: string): string | undefined {
 }
 
 const now = () => performance.now() / 1000;
+
+/** How the run process splits its budget (src/instance/run-memory.ts). */
+function runMemoryText(limit: string): string {
+  const b = runMemoryBudget(limit);
+  return `heap ${b.heapMb} MiB, DuckDB ${b.duckdbMemoryLimit}`;
+}
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 // ---------------------------------------------------------------------------------------------
@@ -86,16 +103,38 @@ const CLK_TCK = (() => {
   }
 })();
 
-/** utime + stime of a process in seconds. Fields after `(comm)`: state is field 3, utime 14. */
+/**
+ * utime + stime of a process in seconds, with cutime + cstime: the CPU of its children that have
+ * ended (a run process, once the server has reaped it). Fields after `(comm)`: state is field 3,
+ * utime 14 … cstime 17.
+ */
 function cpuSeconds(pid: number): number {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
   } catch {
     return NaN; // the process has gone
   }
 }
+
+/** The children of a process (the server's run process), from /proc/<pid>/task/<tid>/children. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (list) out.push(...list.split(/\s+/).map(Number));
+    }
+  } catch {
+    // the process has gone
+  }
+  return out;
+}
+
+/** The CPU of a process and all its children, living and ended. */
+const treeCpuSeconds = (pid: number): number =>
+  childrenOf(pid).reduce((a, c) => a + (cpuSeconds(c) || 0), cpuSeconds(pid));
 
 /** A `Vm…` line of /proc/<pid>/status in bytes (0 when the process has gone). */
 function statusBytes(pid: number, key: 'VmHWM' | 'VmRSS'): number {
@@ -155,11 +194,67 @@ class PeakMeter {
   }
 }
 
+/**
+ * The peak RSS per stage of the server's run process, which comes and goes (a child of it). It is
+ * sampled every 200 ms (VmHWM, reset per stage by clear_refs where allowed, so a child's peak
+ * between two samples still counts); a child's last 200 ms before it ends can be missed.
+ */
+class RunProcessPeakMeter {
+  private readonly peaks = new Map<number, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(readonly parent: number) {
+    this.timer = setInterval(() => this.sample(), 200);
+    this.timer.unref();
+  }
+
+  /** The run processes among the children (under tsx the server also has an esbuild child). */
+  private runs(): number[] {
+    return childrenOf(this.parent).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('run-child');
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  private sample(): void {
+    for (const pid of this.runs()) {
+      const hwm = Math.max(statusBytes(pid, 'VmHWM'), statusBytes(pid, 'VmRSS'));
+      if (hwm > 0) this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, hwm));
+    }
+  }
+
+  /** The peak since the last call, summed over the run processes seen (one at a time). */
+  take(): number {
+    this.sample();
+    const peak = [...this.peaks.values()].reduce((a, b) => a + b, 0);
+    this.peaks.clear();
+    for (const pid of this.runs()) {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      } catch {
+        // refused, or the child has gone: its VmHWM then stays its peak since it started
+      }
+    }
+    return peak;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 interface StageRow {
   stage: string;
   wall: number;
+  /** CPU of the server and its run process. */
   brokerCpu: number;
+  /** Peak RSS of the server plus that of its run process: both are the broker's. */
   brokerPeak: number;
+  serverPeak: number;
+  runPeak: number;
   benchCpu: number;
   benchPeak: number;
 }
@@ -170,31 +265,46 @@ interface Mark {
   benchCpu: number;
 }
 
-/** Stage rows of both processes: the broker (child) and this one (the providers' side). */
+/**
+ * Stage rows of the broker (the server, a child of this process, and its run process) and of this
+ * process (the providers' side).
+ */
 class Meters {
   readonly broker: PeakMeter;
+  readonly runs: RunProcessPeakMeter;
   readonly bench: PeakMeter;
   constructor(readonly brokerPid: number) {
     this.broker = new PeakMeter(brokerPid);
+    this.runs = new RunProcessPeakMeter(brokerPid);
     this.bench = new PeakMeter(process.pid);
   }
   begin(): Mark {
     this.broker.take();
+    this.runs.take();
     this.bench.take();
-    return { t: now(), brokerCpu: cpuSeconds(this.brokerPid), benchCpu: cpuSeconds(process.pid) };
+    return {
+      t: now(),
+      brokerCpu: treeCpuSeconds(this.brokerPid),
+      benchCpu: cpuSeconds(process.pid),
+    };
   }
   end(stage: string, m: Mark): StageRow {
+    const serverPeak = this.broker.take();
+    const runPeak = this.runs.take();
     return {
       stage,
       wall: now() - m.t,
-      brokerCpu: cpuSeconds(this.brokerPid) - m.brokerCpu,
-      brokerPeak: this.broker.take(),
+      brokerCpu: treeCpuSeconds(this.brokerPid) - m.brokerCpu,
+      brokerPeak: serverPeak + runPeak,
+      serverPeak,
+      runPeak,
       benchCpu: cpuSeconds(process.pid) - m.benchCpu,
       benchPeak: this.bench.take(),
     };
   }
   stop(): void {
     this.broker.stop();
+    this.runs.stop();
     this.bench.stop();
   }
 }
@@ -206,6 +316,8 @@ function combine(stage: string, rows: readonly StageRow[]): StageRow {
     wall: rows.reduce((a, r) => a + r.wall, 0),
     brokerCpu: rows.reduce((a, r) => a + r.brokerCpu, 0),
     brokerPeak: Math.max(0, ...rows.map((r) => r.brokerPeak)),
+    serverPeak: Math.max(0, ...rows.map((r) => r.serverPeak)),
+    runPeak: Math.max(0, ...rows.map((r) => r.runPeak)),
     benchCpu: rows.reduce((a, r) => a + r.benchCpu, 0),
     benchPeak: Math.max(0, ...rows.map((r) => r.benchPeak)),
   };
@@ -218,6 +330,8 @@ function printTable(rows: readonly StageRow[]): void {
     'wall s',
     'broker CPU s',
     'broker peak RSS GiB',
+    '(server',
+    '+ run)',
     'bench peak RSS GiB',
     'bench CPU s',
   ];
@@ -230,6 +344,8 @@ function printTable(rows: readonly StageRow[]): void {
         fmt(r.wall).padStart(6),
         fmt(r.brokerCpu).padStart(12),
         fmt(r.brokerPeak / GiB, 2).padStart(19),
+        fmt(r.serverPeak / GiB, 2).padStart(7),
+        fmt(r.runPeak / GiB, 2).padStart(6),
         fmt(r.benchPeak / GiB, 2).padStart(18),
         fmt(r.benchCpu).padStart(11),
       ].join(' | '),
@@ -334,7 +450,7 @@ interface Broker {
 /** `initInstance`, then `samenzicht serve --data …` as a child process. */
 async function startInstance(
   dir: string,
-  o: { regions: RegionSet; area: Area; runMemory: string; heapMb: number },
+  o: { regions: RegionSet; area: Area; runMemory: string; heapMb: number | null },
 ): Promise<Broker> {
   const dataDir = join(dir, `instance-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const init = await initInstance({
@@ -347,11 +463,18 @@ async function startInstance(
     runMemoryLimit: o.runMemory,
     admin: { ...DEMO_ADMIN, organisationId: DEMO_BROKER.id, organisationName: DEMO_BROKER.name },
   });
-  // The broker keeps a run's cells in JS: the heap of `npm start`, not V8's default (~4 GB).
-  const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${o.heapMb}`]
+  // A run's cells live in its own process, whose heap comes from the run memory budget; the
+  // server's heap is V8's default unless --broker-heap says otherwise.
+  const nodeOptions = [
+    process.env.NODE_OPTIONS ?? '',
+    o.heapMb ? `--max-old-space-size=${o.heapMb}` : '',
+  ]
     .join(' ')
     .trim();
-  const proc = await startBroker(dataDir, { NODE_OPTIONS: nodeOptions, DATABASE_URL: undefined });
+  const proc = await startBroker(dataDir, {
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    DATABASE_URL: undefined,
+  });
   return {
     dataDir,
     process: proc,
@@ -420,9 +543,10 @@ async function deliverAll(
 }
 
 /**
- * GET /runs/:id, again after a reset connection: while the broker's event loop is busy for
- * seconds (a run's synchronous JS), its keep-alive timer fires before it reads the waiting
- * request and closes the socket under it (ECONNRESET). A GET can be repeated; count them.
+ * GET /runs/:id, again after a reset connection: when the broker's event loop is busy for
+ * seconds (it was, while runs computed in the server's thread), its keep-alive timer fires
+ * before it reads the waiting request and closes the socket under it (ECONNRESET). A GET can be
+ * repeated; count them (none are expected now that a run is a process of its own).
  */
 async function pollRun(admin: BrokerClient, id: string, polls: { resets: number }): Promise<Run> {
   for (let attempt = 1; ; attempt++) {
@@ -441,12 +565,58 @@ async function pollRun(admin: BrokerClient, id: string, polls: { resets: number 
  * indicators, disclosure, release), from the poll that first saw it. A stage that began and
  * ended between two polls counts in the one before.
  */
+interface Probe {
+  answers: number;
+  failures: number;
+  /** The longest answer in seconds, and the run's stage when it was asked. */
+  longest: number;
+  longestIn: string;
+}
+
+/**
+ * GET /api/v1/health every 100 ms (after the previous answer) until stopped: how long the server
+ * keeps the API waiting while a run computes. A failed request counts as a failure, and as an
+ * answer as long as it took.
+ */
+function probeHealth(url: string, stage: () => string) {
+  const probe: Probe = { answers: 0, failures: 0, longest: 0, longestIn: '' };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const asked = stage();
+      const t = now();
+      try {
+        const res = await fetch(`${url}/api/v1/health`);
+        await res.arrayBuffer();
+        if (res.status !== 200) probe.failures++;
+      } catch {
+        probe.failures++;
+      }
+      const took = now() - t;
+      probe.answers++;
+      if (took > probe.longest) {
+        probe.longest = took;
+        probe.longestIn = asked;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return probe;
+    },
+  };
+}
+
 async function timedRun(meters: Meters, admin: BrokerClient, label: string) {
   const rows: StageRow[] = [];
   const polls = { resets: 0, longest: 0 };
   let mark = meters.begin();
   let current = 'linkage'; // a run starts by loading its inputs
   const started = await admin.post<Run>('/runs', { detail: 'all', breakdowns: true });
+  const prober = probeHealth(admin.baseUrl, () => current);
   let run: Run = started;
   for (;;) {
     const t = now();
@@ -461,9 +631,23 @@ async function timedRun(meters: Meters, admin: BrokerClient, label: string) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  const probe = await prober.stop();
   if (run.state !== 'candidate' || !run.releaseId)
     throw new Error(`run ${run.id} ended ${run.state}: ${run.error ?? ''}`);
-  return { run, rows, total: combine(label, rows), polls };
+  return { run, rows, total: combine(label, rows), polls, probe };
+}
+
+/** The run process's own account of its memory, from the server's log (src/pipeline/run-child.ts). */
+function runMemoryLine(log: string, runId: string): string {
+  const line = log.split('\n').find((l) => l.startsWith(`samenzicht run ${runId}:`));
+  return line
+    ? `run process: ${line.slice(line.indexOf(':') + 2)}`
+    : 'run process: no memory line in the log';
+}
+
+/** The server's longest wait during a run, as the probe saw it. */
+function probeLine(p: Probe): string {
+  return `server during the run: ${p.answers} GET /api/v1/health (every 100 ms), longest answer ${fmt(p.longest * 1000, 0)} ms (in ${p.longestIn || '–'}), ${p.failures} failed`;
 }
 
 async function timedPublish(
@@ -642,9 +826,13 @@ async function sideBySide(
 export async function run(flags: string[]): Promise<void> {
   const scale = positiveFlag('national', flags, 'scale', 1);
   const seed = positiveFlag('national', flags, 'seed', DEFAULT_SEED);
-  const heapMb = positiveFlag('national', flags, 'broker-heap', 12288);
+  const heapMb = flag(flags, 'broker-heap')
+    ? positiveFlag('national', flags, 'broker-heap', 0)
+    : null;
   const repeat = positiveFlag('national', flags, 'repeat', scale >= 0.1 ? 1 : 3);
-  const runMemory = flag(flags, 'run-memory') ?? '4GB';
+  // The heap of the server's runs before they had a process of their own (--broker-heap 12288):
+  // a re-run at national scale with every level and breakdown needs more than 5.7 GB.
+  const runMemory = flag(flags, 'run-memory') ?? NATIONAL_RUN_MEMORY;
   const rerun = !flags.includes('--no-rerun');
   const family = (flag(flags, 'sdc-indicators') ?? DEFAULT_SDC_FAMILY.join(',')).split(',');
   const keep = flag(flags, 'keep');
@@ -671,7 +859,7 @@ export async function run(flags: string[]): Promise<void> {
     const parties = await setUpParties(broker.admin);
     meters = new Meters(broker.process.child.pid!);
     console.log(
-      `broker: pid ${broker.process.child.pid} (samenzicht serve, heap ${heapMb} MB, run memory ${runMemory}) at ${broker.process.url}; peak RSS per stage by ${meters.broker.mode}; CLK_TCK ${CLK_TCK}`,
+      `broker: pid ${broker.process.child.pid} (samenzicht serve, heap ${heapMb ? `${heapMb} MB` : "V8's default"}; run memory ${runMemory}: ${runMemoryText(runMemory)}) at ${broker.process.url}; peak RSS per stage by ${meters.broker.mode}; CLK_TCK ${CLK_TCK}`,
     );
 
     // Timed: deliver, run, publish.
@@ -691,8 +879,10 @@ export async function run(flags: string[]): Promise<void> {
       `\ndeliver: ${delivery.files} datasets, ${delivery.loaded.toLocaleString('en')} rows loaded, ${delivery.quarantined.toLocaleString('en')} quarantined; pseudonymised outputs ${delivery.reused === delivery.files ? 'reused' : delivery.reused === 0 ? 'made afresh' : `reused for ${delivery.reused} of ${delivery.files}`}; provider side (hash + pseudonymise) ${fmt(delivery.providerSide)} s of ${fmt(delivery.row.wall)} s`,
     );
     console.log(
-      `run ${first.run.id}: ${first.run.indicators.length} indicators; polls every 250 ms, longest answer ${fmt(first.polls.longest)} s (the broker's event loop busy), ${first.polls.resets} reset connection(s) retried`,
+      `run ${first.run.id}: ${first.run.indicators.length} indicators; polls every 250 ms, longest answer ${fmt(first.polls.longest)} s, ${first.polls.resets} reset connection(s) retried`,
     );
+    console.log(probeLine(first.probe));
+    console.log(runMemoryLine(broker.process.log(), first.run.id));
     const main = [delivery.row, ...first.rows, first.total, publish.row];
     printTable(main);
     const totals = combine('total', [delivery.row, first.total, publish.row]);
@@ -700,7 +890,7 @@ export async function run(flags: string[]): Promise<void> {
     printTable([totals]);
     const peak = Math.max(totals.brokerPeak, totals.benchPeak);
     console.log(
-      `overall peak RSS: broker ${fmt(totals.brokerPeak / GiB, 2)} GiB, bench ${fmt(totals.benchPeak / GiB, 2)} GiB`,
+      `overall peak RSS: broker ${fmt(totals.brokerPeak / GiB, 2)} GiB (server ${fmt(totals.serverPeak / GiB, 2)} + run process ${fmt(totals.runPeak / GiB, 2)}, each its own peak), bench ${fmt(totals.benchPeak / GiB, 2)} GiB`,
     );
 
     const manifest = readPublicManifest(broker.dataDir, first.run.releaseId!);
@@ -727,6 +917,8 @@ export async function run(flags: string[]): Promise<void> {
       console.log(
         `\none-dataset re-run: ${d.id} again with ${added.toLocaleString('en')} new dwellings (a full re-run today; the incremental run is future work); run ${second.run.id}: longest poll answer ${fmt(second.polls.longest)} s, ${second.polls.resets} reset connection(s) retried`,
       );
+      console.log(probeLine(second.probe));
+      console.log(runMemoryLine(broker.process.log(), second.run.id));
       printTable([again.row, ...second.rows, second.total, publish2.row]);
       console.log(
         `one-dataset re-run: ${fmt(again.row.wall + second.total.wall)} s wall (re-deliver ${fmt(again.row.wall)} s + run ${fmt(second.total.wall)} s), then publish ${fmt(publish2.row.wall)} s`,

@@ -15,16 +15,12 @@ import pg from 'pg';
 import { loadRegionSet, resolveRegionsDir } from '../src/regions/index.js';
 import { synthesise } from '../src/synth/index.js';
 import { openBrokerDatabase } from '../src/engine/session.js';
-import {
-  CATALOGUE,
-  computeIndicators,
-  hierarchyOf,
-  loadSynthAsBroker,
-  type ComputedCell,
-} from '../src/engine/index.js';
+import type { ComputedCell } from '../src/contracts/index.js';
+import { CATALOGUE, computeIndicators } from '../src/engine/index.js';
 import { computeIndicatorsOnPostgres, copyBrokerTablesToPostgres } from '../src/engine/postgres.js';
 import { startEmbeddedPostgres, type PostgresServer } from '../test/store/postgres-server.js';
 import { positiveFlag } from './_flags.js';
+import { hierarchyOf, loadSynthAsBroker } from '../test/support/engine-fixture.js';
 
 const YEARS = [2019, 2020, 2021, 2022, 2023];
 

@@ -12,8 +12,24 @@ const available = readdirSync(dir)
   .sort();
 
 const [, , ...argv] = process.argv;
-const names = argv.filter((a) => !a.startsWith('--'));
-const flags = argv.filter((a) => a.startsWith('--'));
+// `--scale 0.005` and `--scale=0.005` alike: a word after a flag without `=` is its value,
+// unless it names a benchmark. Benchmarks read flags as `--name=value`.
+const names: string[] = [];
+const flags: string[] = [];
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  const next = argv[i + 1];
+  if (!a.startsWith('--')) names.push(a);
+  else if (
+    !a.includes('=') &&
+    next !== undefined &&
+    !next.startsWith('--') &&
+    !available.includes(next)
+  ) {
+    flags.push(`${a}=${next}`);
+    i++;
+  } else flags.push(a);
+}
 const chosen = names.length > 0 ? names : available;
 for (const name of chosen) {
   if (!available.includes(name)) {

@@ -13,12 +13,8 @@
  * Each year is protected separately (no relation crosses a year), as the pipeline may do.
  */
 import { DEFAULT_MAX_COMPONENT_COLUMNS } from '../src/disclosure/audit.js';
-import {
-  DEFAULT_PROFILES,
-  protect,
-  type ComputedCell,
-  type RuleProfile,
-} from '../src/disclosure/index.js';
+import type { ComputedCell } from '../src/contracts/index.js';
+import { DEFAULT_PROFILES, protect, type RuleProfile } from '../src/disclosure/index.js';
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

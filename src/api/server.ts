@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -15,9 +15,16 @@ import { zoekgebiedenRoutes } from './releases/zoekgebieden.js';
 import { changesRoutes } from './releases/changes.js';
 import { IntegrityError, type ReleaseCatalog } from './releases/catalog.js';
 import { normaliseBaseUrl } from './http/paging.js';
-import { metaRoutes, type IndicatorMeta } from './meta/routes.js';
+import { replyWithError, type UnhandledError } from './http/errors.js';
+import { loggerOptions, newRequestId, requestLogging, type LogOptions } from './http/logging.js';
+import { RATE_LIMITS, rateLimitOptions, type RateLimits } from './http/rate-limit.js';
+import type { IndicatorMeta } from '../contracts/index.js';
+import { metaRoutes } from './meta/routes.js';
 import { canonicalV3Url } from './opendata/v3/index.js';
 import { VERSION } from '../version.js';
+
+export type { LogOptions } from './http/logging.js';
+export { RATE_LIMITS, type RateLimits } from './http/rate-limit.js';
 
 /** Mounts a capability plugin with its own typed options, e.g. `(app) => app.register(x, o)`. */
 export type ExtraPlugin = (app: FastifyInstance) => PromiseLike<unknown>;
@@ -35,8 +42,12 @@ export interface ServerOptions {
   plugins?: ExtraPlugin[];
   /** Built dashboard; served at `/` when present. */
   webDir?: string | null;
-  logger?: boolean;
-  rateLimitPerMinute?: number;
+  /** Structured request and error logs (pino JSON lines; see http/logging.ts). */
+  logger?: boolean | LogOptions;
+  /** Requests per minute per client and route; each one left out is its `RATE_LIMITS` default. */
+  rateLimits?: Partial<RateLimits>;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  https?: { key: Buffer | string; cert: Buffer | string };
   /** HTTP timeouts in milliseconds; each one left out is its `HTTP_TIMEOUTS` default. */
   timeouts?: Partial<HttpTimeouts>;
   /**
@@ -92,13 +103,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       connectionsCheckingInterval: timeouts.checkInterval,
     },
     trustProxy: opts.trustProxy ?? false,
-    logger: opts.logger
-      ? {
-          level: 'info',
-          // Query strings may carry region codes only; never log bodies or auth headers.
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-        }
-      : false,
+    ...(opts.https ? { https: opts.https } : {}),
+    logger: loggerOptions(opts.logger),
+    logController: new LogController({ disableRequestLogging: true }),
+    // The request id is ours (the error id of a 500), never taken from a request header.
+    genReqId: newRequestId,
+    requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: true, allErrors: false, removeAdditional: false } },
     // CBS matches its v3 paths in any case (clients write `ODataFeed/odata` and `ODataApi/OData`
     // alike), and cbsodata for Python asks `{base}//Datasets` when no catalogue is given.
@@ -120,7 +130,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
     },
   });
-  await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 60_000, timeWindow: '1 minute' });
+  requestLogging(app);
+  await app.register(rateLimit, rateLimitOptions({ ...RATE_LIMITS, ...opts.rateLimits }));
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -137,19 +148,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
 
-  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, req, reply) => {
-    if (err.validation) {
-      return reply.code(400).send({ error: 'bad-request', message: err.message });
-    }
+  app.setErrorHandler((err: UnhandledError, req, reply) => {
     if (err instanceof IntegrityError) {
       return reply.code(503).send({ error: 'integrity', message: err.message });
     }
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({
-      error: status >= 500 ? 'internal' : 'error',
-      message: status >= 500 ? 'internal error' : err.message,
-    });
+    return replyWithError(req, reply, err);
   });
 
   await app.register(

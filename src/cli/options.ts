@@ -89,8 +89,9 @@ export function writableDir(text: string, option = '--out'): string {
  * The absolute base of the URLs the server writes: `--public-url`, else $SAMENZICHT_PUBLIC_URL,
  * else http://localhost:<port>. Never derived from a request's Host header.
  */
-export function parsePublicUrl(text: string | undefined, port: number): string {
-  const raw = text ?? process.env.SAMENZICHT_PUBLIC_URL ?? `http://localhost:${port}`;
+export function parsePublicUrl(text: string | undefined, port: number, tls = false): string {
+  const raw =
+    text ?? process.env.SAMENZICHT_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${port}`;
   let url: URL;
   try {
     url = new URL(raw);

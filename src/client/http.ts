@@ -17,6 +17,11 @@ export class BrokerError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /**
+     * Which check refused a contribution file (e.g. `raw-identifier`, `field-length-limit`), with
+     * the field and row it names; absent on other errors.
+     */
+    readonly refusal?: { reason: string; field?: string; row?: number },
   ) {
     super(message);
   }
@@ -28,7 +33,15 @@ export interface BrokerClientOptions {
   token?: string;
   /** Extra headers on every request, e.g. the channel. */
   headers?: Record<string, string>;
+  /**
+   * How often a request refused with 429 (rate limited) is sent again after the broker's
+   * `retry-after` (at most 60 s each); default 3. Streamed bodies are never sent again.
+   */
+  rateLimitRetries?: number;
 }
+
+/** The longest `retry-after` the client waits out; beyond it the 429 is the caller's. */
+const MAX_RETRY_AFTER_S = 60;
 
 export interface RequestOptions {
   /** JSON body (objects) or a raw body (streams, buffers). */
@@ -79,34 +92,55 @@ export class BrokerClient {
       headers['content-type'] ??= 'application/octet-stream';
       body = o.body as Uint8Array;
     }
+    const replayable = body === undefined || typeof body === 'string' || body instanceof Uint8Array;
     let res: Response;
-    try {
-      res = await fetch(this.url(path, o.query), {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        ...(raw ? { duplex: 'half' } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      } as RequestInit);
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new BrokerError(
-        0,
-        'unreachable',
-        `cannot reach the broker at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
-      );
+    for (let retries = this.opts.rateLimitRetries ?? 3; ; retries--) {
+      try {
+        res = await fetch(this.url(path, o.query), {
+          method,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          ...(raw ? { duplex: 'half' } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        } as RequestInit);
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new BrokerError(
+          0,
+          'unreachable',
+          `cannot reach the broker at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+        );
+      }
+      const wait = Number(res.headers.get('retry-after'));
+      if (res.status !== 429 || retries <= 0 || !replayable || o.accept?.includes(429)) break;
+      if (!(wait >= 0 && wait <= MAX_RETRY_AFTER_S)) break;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, wait * 1000));
     }
     if (res.ok || o.accept?.includes(res.status)) return res;
     let code = 'error';
     let message = `${method} ${path}: HTTP ${res.status}`;
+    let refusal: BrokerError['refusal'];
     try {
-      const j = (await res.json()) as { error?: string; message?: string };
+      const j = (await res.json()) as {
+        error?: string;
+        message?: string;
+        reason?: string;
+        field?: string;
+        row?: number;
+      };
       if (j.error) code = j.error;
       if (j.message) message = j.message;
+      if (typeof j.reason === 'string')
+        refusal = {
+          reason: j.reason,
+          ...(typeof j.field === 'string' ? { field: j.field } : {}),
+          ...(typeof j.row === 'number' ? { row: j.row } : {}),
+        };
     } catch {
       // not JSON: keep the status line
     }
-    throw new BrokerError(res.status, code, message);
+    throw new BrokerError(res.status, code, message, refusal);
   }
 
   async json<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {

@@ -2,8 +2,8 @@
  * Following a run on the broker: it polls `GET /api/v1/runs/:id` until the run is no longer
  * running, telling the caller each new state (the CLI prints it, the demo shows progress).
  *
- * While a run's disclosure stage computes, the broker can be slow to answer (its JavaScript
- * shares the server's thread); a poll that the connection drops is retried, a refusal is not.
+ * A poll that the connection drops (a broker restarting, a proxy timing out) is retried, a
+ * refusal is not. The run computes in a process of its own, so the broker answers meanwhile.
  */
 import type { Run } from '../governance/index.js';
 import { BrokerError, type BrokerClient } from './http.js';

@@ -13,14 +13,14 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { REGION_LEVELS } from '../contracts/index.js';
 import type { RegionSet } from '../regions/index.js';
 import { describeArea, selectArea, synthesise, type Area } from '../synth/index.js';
-import { writeIndicatorGroundTruth } from '../indicators/index.js';
 import { BrokerClient } from '../client/http.js';
 import { followRun } from '../client/runs.js';
 import { deliverFile } from '../client/deliver.js';
 import { DATASETS, PROVIDERS } from '../ingest/contracts.js';
-import { initInstance } from '../instance/index.js';
+import { initInstance, NATIONAL_RUN_MEMORY } from '../instance/index.js';
 import {
   HttpKeyholder,
   initKeyholder,
@@ -34,7 +34,6 @@ import { runStage, type ProgressReporter } from '../pipeline/progress.js';
 import type { RunScope } from '../pipeline/compute.js';
 import { readPublicCells, readPublicManifest } from '../release/index.js';
 import { DEMO_ADMIN, DEMO_BROKER, reviewAndPublish, setUpParties } from './parties.js';
-import { hierarchyOf } from '../engine/fixture.js';
 
 export interface DemoOptions {
   scale: number;
@@ -51,8 +50,16 @@ export interface DemoOptions {
   progress: ProgressReporter;
   /** PostgreSQL for the governance state instead of SQLite in the data directory. */
   databaseUrl?: string;
-  /** Also write the ground truth of every indicator (tests compare against it). */
-  groundTruth?: boolean;
+  /**
+   * Also write the ground truth of every indicator (tests compare against it), once the synthetic
+   * registers are written. The computation is test support: test/support/truth's
+   * `writeDemoGroundTruth`.
+   */
+  groundTruth?: (input: {
+    synthDir: string;
+    regions: RegionSet;
+    outFile: string;
+  }) => Promise<unknown>;
   /** Which indicators to publish, and which of them per wijk and buurt. */
   scope?: RunScope;
 }
@@ -180,6 +187,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
           ...(area.nationwide ? {} : { area: area.spec }),
         },
         allowEntries: [DEMO_MARKER],
+        // The whole country with every level and breakdown needs a national budget
+        // (docs/operations.md, Runs); an area fits the default.
+        ...(area.nationwide ? { runMemoryLimit: NATIONAL_RUN_MEMORY } : {}),
         admin: {
           ...DEMO_ADMIN,
           organisationId: DEMO_BROKER.id,
@@ -217,9 +227,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
           onProgress: (what, done, total) => stage.update(done, total, what),
         });
         if (opts.groundTruth) {
-          await writeIndicatorGroundTruth({
+          await opts.groundTruth({
             synthDir: result.outDir,
-            regions: hierarchyOf(regions),
+            regions,
             outFile: join(layout.groundTruth, 'indicators.csv'),
           });
         }
@@ -379,7 +389,7 @@ export function publishedShares(
   return out;
 }
 
-const LEVEL_COLUMNS = ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'] as const;
+const LEVEL_COLUMNS = REGION_LEVELS;
 
 /**
  * The share table as text: one row per indicator, one column per level (published % of the

@@ -41,13 +41,8 @@ import type { SolveCounters, SubLp } from './lp.js';
 import { solveTasks, type LpTask, type LpTaskResult } from './lp-pool.js';
 import { peelTrees, type PeeledLp } from './peel.js';
 import { innerBoundsByForest, propagateAcyclic } from './propagate.js';
-import {
-  buildModel,
-  canonicalBreakdown,
-  cellLabel,
-  type Relation,
-  type TableModel,
-} from './model.js';
+import { cellKey, type ComputedCell } from '../contracts/index.js';
+import { buildModel, cellLabel, type Relation, type TableModel } from './model.js';
 import {
   applyPrimaryRules,
   inRangeRequired,
@@ -63,7 +58,6 @@ import type {
   AuditInterval,
   AuditReport,
   AuditRuleReport,
-  ComputedCell,
   PublishedCell,
   RuleName,
 } from './types.js';
@@ -121,13 +115,6 @@ const RULES: readonly RuleName[] = [
   'linked-denominator',
   'earlier-release',
 ];
-
-const rowKey = (r: {
-  indicator_id: string;
-  year: number;
-  region_code: string;
-  breakdown: string;
-}): string => `${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`;
 
 /**
  * Half the width of what a published figure tells about its variable: the noise bound of the cell
@@ -190,15 +177,7 @@ export async function auditModel(
   const hi = new Float64Array(nv).fill(Infinity);
   const cellIndex = new Map<string, number>();
   cells.forEach((c, i) =>
-    cellIndex.set(
-      rowKey({
-        indicator_id: c.indicatorId,
-        year: c.year,
-        region_code: c.regionCode,
-        breakdown: c.breakdown,
-      }),
-      i,
-    ),
+    cellIndex.set(cellKey(c.indicatorId, c.year, c.regionCode, c.breakdown), i),
   );
   let revised = 0;
   const publishedUnsafe: string[] = [];
@@ -233,7 +212,7 @@ export async function auditModel(
   const readRows = (rows: readonly PublishedCell[], isEarlier: boolean): void => {
     rows.forEach((r, k) => {
       const where = `${isEarlier ? 'earlier' : 'release'} row ${k + 1} (${r.indicator_id}/${r.year}/${r.region_code}${r.breakdown ? `/${r.breakdown}` : ''})`;
-      const i = cellIndex.get(rowKey(r));
+      const i = cellIndex.get(cellKey(r.indicator_id, r.year, r.region_code, r.breakdown));
       if (i === undefined) {
         if (isEarlier) return;
         throw new Error(`${where}: no computed cell for this row`);

@@ -17,10 +17,8 @@ export { cellKeyFromRecordKeys, buildPerturbationTable, perturb } from './cellke
 export { buildModel, variableId, cellLabel, type Relation } from './model.js';
 export { cellFindings } from './primary.js';
 export type {
-  ComputedCell,
   PublishedCell,
   CellStatus,
-  RegionLevel,
   RuleName,
   AuditReport,
   AuditRuleReport,

@@ -5,10 +5,8 @@
  * runs: the same LP gives the same solution in every HiGHS instance.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleEntry, startWorker } from '../process/child-entry.js';
 import { solveIntervals, type Interval, type SolveCounters, type SubLp } from './lp.js';
 
 export interface LpTask {
@@ -78,17 +76,11 @@ function workerCount(): number {
 }
 
 function startPool(n: number): PoolWorker[] {
-  // The built package runs the compiled worker directly. From the TypeScript sources (tests,
-  // benchmarks) the worker first registers the tsx loader, which worker threads do not inherit.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './lp-worker.ts' : './lp-worker.js', import.meta.url);
-  const bootstrap = fromSource
-    ? `import(${JSON.stringify(tsxApiUrl())}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`
-    : null;
+  // The compiled worker from dist; from the TypeScript sources (tests, benchmarks) its .ts file
+  // behind the tsx loader, which worker threads do not inherit.
+  const entry = moduleEntry(import.meta.url, './lp-worker.js');
   const workers = Array.from({ length: n }, (): PoolWorker => {
-    const worker = bootstrap
-      ? new Worker(bootstrap, { eval: true, stdout: false, stderr: false })
-      : new Worker(entry, { stdout: false, stderr: false });
+    const worker = startWorker(entry, { stdout: false, stderr: false });
     worker.unref();
     return { worker, job: null };
   });
@@ -130,11 +122,6 @@ function pump(): void {
     w.worker.ref();
     w.worker.postMessage({ tasks: job.tasks });
   }
-}
-
-function tsxApiUrl(): string {
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-  return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
 }
 
 /**

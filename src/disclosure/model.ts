@@ -8,7 +8,7 @@
  * parentCode names it, and a breakdown marginal equals the sum over the values of one breakdown
  * variable (`var=value`, several joined by `&`).
  */
-import type { ComputedCell } from './types.js';
+import { canonicalBreakdown, cellKey, type ComputedCell } from '../contracts/index.js';
 
 export interface Variable {
   id: string;
@@ -41,7 +41,7 @@ export function variableId(
   regionCode: string,
   breakdown: string,
 ): string {
-  return `${key}|${year}|${regionCode}|${canonicalBreakdown(breakdown)}`;
+  return cellKey(key, year, regionCode, breakdown);
 }
 
 export function cellLabel(c: {
@@ -51,16 +51,6 @@ export function cellLabel(c: {
   breakdown: string;
 }): string {
   return `${c.indicatorId}/${c.year}/${c.regionCode}${c.breakdown ? `/${c.breakdown}` : ''}`;
-}
-
-/** Breakdown parts sorted by variable name, so `a=1&b=2` and `b=2&a=1` are the same cell. */
-export function canonicalBreakdown(b: string): string {
-  if (b === '') return '';
-  return b
-    .split('&')
-    .map((p) => p.trim())
-    .sort()
-    .join('&');
 }
 
 function breakdownParts(b: string, label: () => string): { name: string; part: string }[] {

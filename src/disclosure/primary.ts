@@ -31,7 +31,8 @@ import type { RuleProfile } from './profiles.js';
 import type { TableModel } from './model.js';
 import { cellLabel } from './model.js';
 import { statusBounds } from './status.js';
-import type { ComputedCell, RuleName } from './types.js';
+import type { ComputedCell } from '../contracts/index.js';
+import type { RuleName } from './types.js';
 
 export interface PrimaryResult {
   /** The rule each cell fails (null = passes or not applicable). */

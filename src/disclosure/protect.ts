@@ -5,12 +5,13 @@
  * audit passes. Every step iterates in sorted order, so equal input gives an equal pattern.
  */
 import { auditModel, DEFAULT_MAX_COMPONENT_COLUMNS, type AuditCarry } from './audit.js';
-import { buildModel, canonicalBreakdown } from './model.js';
+import { buildModel } from './model.js';
 import { applyPrimaryRules, profileFor } from './primary.js';
 import { parseRuleProfile, type RuleProfile } from './profiles.js';
 import { publishRows } from './publish.js';
 import { runSecondary, strengthen, type SuppressionState } from './secondary.js';
-import type { ComputedCell, ProtectInput, ProtectResult } from './types.js';
+import { cellKey, type ComputedCell } from '../contracts/index.js';
+import type { ProtectInput, ProtectResult } from './types.js';
 
 const MAX_ROUNDS = 60;
 
@@ -54,14 +55,10 @@ export async function protect(input: ProtectInput): Promise<ProtectResult> {
   // Revisions never open a figure an earlier release withheld.
   if (input.earlier && input.earlier.length > 0) {
     const idx = new Map<string, number>();
-    cells.forEach((c, i) =>
-      idx.set(`${c.indicatorId}|${c.year}|${c.regionCode}|${canonicalBreakdown(c.breakdown)}`, i),
-    );
+    cells.forEach((c, i) => idx.set(cellKey(c.indicatorId, c.year, c.regionCode, c.breakdown), i));
     for (const r of input.earlier) {
       if (r.status !== 'suppressed-primary' && r.status !== 'suppressed-secondary') continue;
-      const i = idx.get(
-        `${r.indicator_id}|${r.year}|${r.region_code}|${canonicalBreakdown(r.breakdown)}`,
-      );
+      const i = idx.get(cellKey(r.indicator_id, r.year, r.region_code, r.breakdown));
       if (i === undefined) continue;
       const v = model.cellNum[i];
       if (v === null || v === undefined || state.suppressed[v]) continue;

@@ -19,7 +19,8 @@ import {
 import type { TableModel } from './model.js';
 import { profileFor } from './primary.js';
 import type { RuleProfile } from './profiles.js';
-import type { ComputedCell, PublishedCell, RuleName } from './types.js';
+import type { ComputedCell } from '../contracts/index.js';
+import type { PublishedCell, RuleName } from './types.js';
 
 export function roundTo(x: number, base: number): number {
   if (base <= 1) return x;

@@ -15,7 +15,7 @@
 import type { TableModel } from './model.js';
 import type { RuleProfile } from './profiles.js';
 import { termRanges } from './propagate.js';
-import type { ComputedCell } from './types.js';
+import type { ComputedCell } from '../contracts/index.js';
 
 /**
  * The count a row's status tells about (null: none): a ratio or mean is not-applicable exactly

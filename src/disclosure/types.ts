@@ -1,29 +1,10 @@
 /**
- * Shapes shared by the disclosure-control module. `ComputedCell` and the release row are the
- * team's contracts (see the brief); they are restated here so the module stays free of engine
- * imports.
+ * Shapes of the disclosure-control module. The cell it protects (`ComputedCell`) is a contract,
+ * declared in src/contracts.
  */
 import type { Relation } from './model.js';
 import type { RuleProfile } from './profiles.js';
-
-export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
-
-export interface ComputedCell {
-  indicatorId: string;
-  year: number;
-  regionLevel: RegionLevel;
-  regionCode: string;
-  parentCode: string | null;
-  breakdown: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  contributors: number;
-  largest: number | null;
-  secondLargest: number | null;
-  numeratorKey: string;
-  denominatorKey: string | null;
-}
+import type { ComputedCell, RegionLevel } from '../contracts/index.js';
 
 export type CellStatus =
   'published' | 'suppressed-primary' | 'suppressed-secondary' | 'not-applicable';

@@ -14,14 +14,11 @@ import {
   type ResolvedIndicator,
   type Series,
 } from '../indicators/index.js';
-import type { ComputedCell } from '../disclosure/index.js';
+import { NATIONAL_CODE, cellKey, levelRank, type ComputedCell } from '../contracts/index.js';
 import { compileSelect } from './sql.js';
 import { prepareRegionLookup } from './division.js';
 import { executorOf, type Executor } from './executor.js';
 import { BREAKDOWN_LABEL, baseOf, groupCountQuery, seriesKey, seriesQuery } from './plan.js';
-
-/** The engine's output is disclosure control's input: one shape, defined by the pure module. */
-export type { ComputedCell };
 
 export interface Region {
   level: RegionLevel;
@@ -40,14 +37,6 @@ export interface SeriesCell {
 
 const TOTAL_ONLY = [''];
 
-export const LEVEL_ORDER: readonly RegionLevel[] = [
-  'nederland',
-  'veiligheidsregio',
-  'gemeente',
-  'wijk',
-  'buurt',
-];
-
 /** The breakdown strings of an indicator: '' for the total, then each category. */
 export function breakdownKeys(breakdowns: readonly Breakdown[]): string[] {
   const keys = [''];
@@ -64,14 +53,14 @@ export async function loadRegions(conn: DuckDBConnection | Executor): Promise<Re
     'SELECT DISTINCT buurt_code, wijk_code, gemeente_code, veiligheidsregio_code FROM region_hierarchy',
   );
   const parents = new Map<string, { level: RegionLevel; parent: string | null }>();
-  parents.set('NL01', { level: 'nederland', parent: null });
+  parents.set(NATIONAL_CODE, { level: 'nederland', parent: null });
   const [bus, wks, gms, vrs] = [...result.values()] as string[][];
   for (let i = 0; i < (bus?.length ?? 0); i++) {
     const bu = bus![i]!;
     const wk = wks![i]!;
     const gm = gms![i]!;
     const vr = vrs![i]!;
-    parents.set(vr, { level: 'veiligheidsregio', parent: 'NL01' });
+    parents.set(vr, { level: 'veiligheidsregio', parent: NATIONAL_CODE });
     parents.set(gm, { level: 'gemeente', parent: vr });
     parents.set(wk, { level: 'wijk', parent: gm });
     parents.set(bu, { level: 'buurt', parent: wk });
@@ -80,8 +69,7 @@ export async function loadRegions(conn: DuckDBConnection | Executor): Promise<Re
     .map(([code, p]) => ({ level: p.level, code, parentCode: p.parent }))
     .sort(
       (a, b) =>
-        LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) ||
-        (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+        levelRank(a.level) - levelRank(b.level) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
     );
 }
 
@@ -287,9 +275,8 @@ export async function computeIndicators(
     const inLevels = regions.filter((r) => levels.has(r.level));
     for (const year of years) {
       for (const r of inLevels) {
-        const prefix = `${year}|${r.code}|`;
         for (const bd of BREAKDOWN_LEVELS.includes(r.level) ? bds : TOTAL_ONLY) {
-          const key = prefix + bd;
+          const key = cellKey(null, year, r.code, bd);
           const v = cellValue(d, numRes.get(key), denRes?.get(key));
           cells.push({
             indicatorId: d.id,

@@ -2,8 +2,8 @@
  * The computation engine: indicator definitions compiled to SQL over the broker tables, in DuckDB's
  * dialect (the default) or PostgreSQL's (for PostgreSQL / Citus, past one machine).
  */
-export { computeIndicators, loadRegions, breakdownKeys, LEVEL_ORDER } from './compute.js';
-export type { ComputedCell, ComputeOptions, Region } from './compute.js';
+export { computeIndicators, loadRegions, breakdownKeys } from './compute.js';
+export type { ComputeOptions, Region } from './compute.js';
 export { explain } from './explain.js';
 export { prepareRegionLookup, REGION_LOOKUP } from './division.js';
 export type { Explanation, ExplainedQuery } from './explain.js';
@@ -17,10 +17,3 @@ export type { Executor } from './executor.js';
 export { computeIndicatorsOnPostgres, copyBrokerTablesToPostgres } from './postgres.js';
 export type { CopyOptions, CopyReport } from './postgres.js';
 export { CATALOGUE, getIndicator } from '../indicators/index.js';
-export {
-  loadSynthAsBroker,
-  brokerFromRawTables,
-  createRegionHierarchy,
-  createRegionConversion,
-  hierarchyOf,
-} from './fixture.js';

@@ -4,6 +4,7 @@
  * (GROUPING SETS over the region hierarchy).
  */
 import { createHash } from 'node:crypto';
+import { CELL_KEY_SEPARATOR, NATIONAL_CODE, joinCellKey } from '../contracts/index.js';
 import { brokerColumnName, datasetContract, type DatasetContract } from '../ingest/contracts.js';
 import {
   AGE_GROUPS,
@@ -391,7 +392,7 @@ function aggregateLevels(
   const code = call(
     'coalesce',
     ...[...HIERARCHY_LEVELS].reverse().map((l) => col('g', `${l}_code`)),
-    param('NL01'),
+    param(NATIONAL_CODE),
   );
   const bd =
     bdCols.length === 0
@@ -403,17 +404,9 @@ function aggregateLevels(
           ]),
           param(''),
         );
-  const sep = param('|');
   return select({
     columns: [
-      {
-        expr: bin(
-          '||',
-          bin('||', bin('||', bin('||', cast(col('g', 'year'), 'VARCHAR'), sep), code), sep),
-          bd,
-        ),
-        alias: 'k',
-      },
+      { expr: cellKeyExpr(cast(col('g', 'year'), 'VARCHAR'), code, bd), alias: 'k' },
       // Counts and cent sums as DOUBLE (exact below 2^53): far cheaper to hand to JS than HUGEINT.
       ...measures.map((m) => ({
         expr:
@@ -425,6 +418,18 @@ function aggregateLevels(
     ],
     from: subqueryFrom(grouped, 'g'),
   });
+}
+
+/**
+ * `cellKey(null, year, regionCode, breakdown)` (src/contracts/cells.ts) as a SQL expression over a
+ * year as text, a region code and a canonical breakdown (one `label=value` part, or '').
+ */
+export function cellKeyExpr(year: ExprNode, regionCode: ExprNode, breakdown: ExprNode): ExprNode {
+  return joinCellKey(
+    { year, regionCode, breakdown },
+    (a, b) => bin('||', a, b),
+    param(CELL_KEY_SEPARATOR),
+  );
 }
 
 /** The canonical key of a count series: a hash of its unit node and measure (not of the years). */

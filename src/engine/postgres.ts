@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import pg, { type ClientBase } from 'pg';
 import { DATASETS, brokerColumnName, datasetContract } from '../ingest/contracts.js';
 import { computeIndicators, type ComputeOptions } from './compute.js';
-import type { ComputedCell } from '../disclosure/index.js';
+import type { ComputedCell } from '../contracts/index.js';
 import { postgresExecutor } from './executor.js';
 
 /** The region tables the engine reads besides the datasets (src/engine/division.ts). */

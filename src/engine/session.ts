@@ -14,13 +14,21 @@ export interface BrokerDatabase {
 
 export async function openBrokerDatabase(
   path = ':memory:',
-  options: { threads?: number; memoryLimit?: string; preserveInsertionOrder?: boolean } = {},
+  options: {
+    threads?: number;
+    /** DuckDB's `memory_limit` (e.g. `2GB`); beyond it DuckDB spills to `tempDirectory`. */
+    memoryLimit?: string;
+    /** Where DuckDB spills (default: `<path>.tmp` next to a file database). */
+    tempDirectory?: string;
+    preserveInsertionOrder?: boolean;
+  } = {},
 ): Promise<BrokerDatabase> {
   const config: Record<string, string> = {
     preserve_insertion_order: String(options.preserveInsertionOrder ?? true),
   };
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  if (options.tempDirectory) config.temp_directory = options.tempDirectory;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const instance = await DuckDBInstance.create(path, config);
   const conn = await instance.connect();

@@ -1,12 +1,14 @@
 /**
  * The audit trail: an append-only log where every entry carries
- * hash = sha256(prev_hash + canonical JSON of {seq, at, actor, action, subject, details}).
- * Editing, inserting or deleting any entry breaks the chain from that entry on.
+ * hash = sha256(prev_hash + canonical JSON of {seq, at, actor, channel, action, subject, details}).
+ * Editing, inserting or deleting any entry breaks the chain from that entry on. Entries written
+ * before channels were recorded have none, and their hash leaves it out.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Dialect } from '../store/index.js';
 import { canonicalJson } from './canonical.js';
+import { currentChannel, type Channel } from './channel.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -24,6 +26,7 @@ export type AuditAction =
   | 'agreement.revoke'
   | 'purge'
   | 'upload'
+  | 'contribution.refused'
   | 'run'
   | 'run.refused'
   | 'run.failed'
@@ -42,6 +45,8 @@ export interface AuditEntry {
   seq: number;
   at: string;
   actor: string;
+  /** How the action came in (see channel.ts); null on entries from before channels. */
+  channel: Channel | null;
   action: string;
   subject: string;
   details: Record<string, unknown>;
@@ -51,12 +56,21 @@ export interface AuditEntry {
 
 export function entryHash(
   prevHash: string,
-  e: { seq: number; at: string; actor: string; action: string; subject: string; details: unknown },
+  e: {
+    seq: number;
+    at: string;
+    actor: string;
+    channel: string | null;
+    action: string;
+    subject: string;
+    details: unknown;
+  },
 ): string {
   const body = canonicalJson({
     seq: e.seq,
     at: e.at,
     actor: e.actor,
+    ...(e.channel === null ? {} : { channel: e.channel }),
     action: e.action,
     subject: e.subject,
     details: e.details,
@@ -124,13 +138,17 @@ export function cappedEntry(
   };
 }
 
-/** Appends one entry. Call inside a transaction so the entry commits with the action it records. */
+/**
+ * Appends one entry. Call inside a transaction so the entry commits with the action it records.
+ * The channel is that of the request or command doing it, unless given.
+ */
 export async function appendAudit(
   trx: Transaction<Database>,
   dialect: Dialect,
   e: {
     at: Date;
     actor: string;
+    channel?: Channel;
     action: AuditAction;
     subject: string;
     details?: Record<string, unknown>;
@@ -151,6 +169,7 @@ export async function appendAudit(
     seq,
     at: e.at.toISOString(),
     actor: e.actor,
+    channel: e.channel ?? currentChannel(),
     action: e.action,
     subject,
     details,
@@ -168,6 +187,7 @@ function toEntry(r: Database['audit_log']): AuditEntry {
     seq: Number(r.seq),
     at: r.at,
     actor: r.actor,
+    channel: (r.channel ?? null) as Channel | null,
     action: r.action,
     subject: r.subject,
     details: JSON.parse(r.details) as Record<string, unknown>,
@@ -235,6 +255,7 @@ export async function verifyAuditTrail(db: Kysely<Database>): Promise<AuditVerif
       seq,
       at: r.at,
       actor: r.actor,
+      channel: r.channel ?? null,
       action: r.action,
       subject: r.subject,
       details,

@@ -6,6 +6,7 @@ export type GovernanceErrorCode =
   | 'not_found' // 404
   | 'conflict' // 409
   | 'too_large' // 413
+  | 'unprocessable' // 422: well-formed request, content that cannot be taken in (a refused file)
   | 'locked' // 429: too many failed logins; retry after `LoginLocked.retryAfterSeconds`
   | 'purpose' // 403: purpose binding refused
   | 'integrity'; // 409: the release files are not the content that was recorded and approved
@@ -43,5 +44,27 @@ export class LoginLocked extends GovernanceError {
     message: string,
   ) {
     super('locked', message);
+  }
+}
+
+/**
+ * A contribution file refused as a whole (ingest's validator): 413 over a limit, 422 otherwise,
+ * with a machine-readable `reason` (e.g. `raw-identifier`, `field-length-limit`) and where in the
+ * file: the field, the row, the limit. The message names the file by its label, never a path.
+ */
+export class ContributionRefused extends GovernanceError {
+  override name = 'ContributionRefused';
+  constructor(
+    readonly reason: string,
+    readonly status: 413 | 422,
+    message: string,
+    readonly detail: {
+      field?: string;
+      row?: number;
+      rows?: number;
+      limit?: { name: string; value: number | string };
+    } = {},
+  ) {
+    super(status === 413 ? 'too_large' : 'unprocessable', message);
   }
 }

@@ -8,8 +8,21 @@ export {
   type TokenInfo,
 } from './governance.js';
 export { LIMITS } from './limits.js';
+export {
+  POLICY,
+  ACTIONS,
+  SYSTEM_ACTOR,
+  accessOf,
+  authorize,
+  permits,
+  type Access,
+  type Action,
+  type Rule,
+} from './policy.js';
+export { transition, type GovernanceContext } from './context.js';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottle, type ThrottleRule } from './logins.js';
 export {
+  ContributionRefused,
   GovernanceError,
   LoginLocked,
   PurposeBindingError,
@@ -26,6 +39,7 @@ export {
   type AuditVerification,
 } from './audit.js';
 export { canonicalJson } from './canonical.js';
+export { CHANNELS, withChannel, currentChannel, isChannel, type Channel } from './channel.js';
 export {
   receiveUpload,
   UploadOffsetConflict,

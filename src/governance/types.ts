@@ -1,4 +1,6 @@
 /** Plain data the governance functions return (and the API serialises). */
+import type { Channel } from './channel.js';
+
 export const ROLES = ['provider', 'broker', 'board', 'consumer'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -21,6 +23,8 @@ export interface User {
 /** Who is calling: a user with the roles of the organisations they belong to. */
 export interface Principal extends User {
   via: 'api-token' | 'session' | 'internal';
+  /** The channel of its requests: `api` for a token, `dashboard` or `oidc` for a session. */
+  channel?: Channel;
   /** The id of the token of this request (`GET /auth/tokens` marks it as current). */
   tokenId?: string;
 }

@@ -1,4 +1,7 @@
-/** The indicator catalogue: declarative definitions, their validation, and their ground truth. */
+/**
+ * The indicator catalogue: declarative definitions and their validation. The ground truth that
+ * tests compare with is test support (test/support/truth).
+ */
 export * from './schema.js';
 export { THEME_TITLES, themeTitle, type ThemeTitle } from './themes.js';
 export { loadDefinitions, IndicatorDefinitionError } from './load.js';
@@ -12,16 +15,3 @@ export {
 } from './files.js';
 export { CATALOGUE, getIndicator, describeIndicator } from './catalogue.js';
 export { methodologyOf, methodologyText, type Methodology } from './methodology.js';
-export {
-  writeIndicatorGroundTruth,
-  readGroundTruth,
-  computeGroundTruth,
-  loadRawTables,
-  readFormerBuurten,
-} from './truth/index.js';
-export type {
-  TruthCell,
-  RegionHierarchyRow,
-  RawLoadReport,
-  GroundTruthOptions,
-} from './truth/index.js';

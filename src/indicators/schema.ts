@@ -7,14 +7,10 @@
  */
 import { z } from 'zod';
 
-export const REGION_LEVELS = [
-  'nederland',
-  'veiligheidsregio',
-  'gemeente',
-  'wijk',
-  'buurt',
-] as const;
-export type RegionLevel = (typeof REGION_LEVELS)[number];
+import { REGION_LEVELS, type RegionLevel } from '../contracts/index.js';
+
+// The region vocabulary is a contract (src/contracts/regions.ts); the catalogue passes it on.
+export { REGION_LEVELS, type RegionLevel };
 
 import { THEMES } from './themes.js';
 

@@ -8,16 +8,18 @@ export const REGION_TABLE = 'region_hierarchy';
  */
 export const CONVERSION_TABLE = 'region_conversion';
 
-/** Writes the buurt → wijk → gemeente → veiligheidsregio chain of a region set into DuckDB. */
-export async function writeRegionHierarchy(
-  conn: DuckDBConnection,
-  regions: RegionSet,
-): Promise<number> {
-  await conn.run(
-    `CREATE OR REPLACE TABLE ${REGION_TABLE} (buurt_code VARCHAR PRIMARY KEY, wijk_code VARCHAR NOT NULL, gemeente_code VARCHAR NOT NULL, veiligheidsregio_code VARCHAR NOT NULL)`,
-  );
-  const appender = await conn.createAppender(REGION_TABLE);
-  let n = 0;
+/**
+ * The rows of the two tables for a region set, as plain data (a validator process gets them over
+ * its IPC channel): buurt, wijk, gemeente, veiligheidsregio; and former buurt, current buurt,
+ * last year.
+ */
+export interface RegionRows {
+  hierarchy: [string, string, string, string][];
+  conversion: [string, string, number][];
+}
+
+export function regionRows(regions: RegionSet): RegionRows {
+  const hierarchy: RegionRows['hierarchy'] = [];
   for (const buurt of regions.ofLevel('buurt')) {
     const chain = new Map(regions.ancestors(buurt.code).map((r) => [r.level, r.code]));
     const wijk = chain.get('wijk');
@@ -28,28 +30,45 @@ export async function writeRegionHierarchy(
         `region set: buurt ${buurt.code} has no complete chain up to a veiligheidsregio`,
       );
     }
-    appender.appendVarchar(buurt.code);
-    appender.appendVarchar(wijk);
-    appender.appendVarchar(gemeente);
-    appender.appendVarchar(vr);
-    appender.endRow();
-    n++;
+    hierarchy.push([buurt.code, wijk, gemeente, vr]);
   }
-  appender.closeSync();
-  await writeRegionConversion(conn, regions);
-  return n;
+  const conversion: RegionRows['conversion'] = buurtConversion(regions).map((c) => [
+    c.formerBuurtCode,
+    c.currentBuurtCode,
+    c.lastYear,
+  ]);
+  return { hierarchy, conversion };
 }
 
-async function writeRegionConversion(conn: DuckDBConnection, regions: RegionSet): Promise<void> {
+/** Writes the region tables from their rows; returns the number of buurten. */
+export async function writeRegionRows(conn: DuckDBConnection, rows: RegionRows): Promise<number> {
+  await conn.run(
+    `CREATE OR REPLACE TABLE ${REGION_TABLE} (buurt_code VARCHAR PRIMARY KEY, wijk_code VARCHAR NOT NULL, gemeente_code VARCHAR NOT NULL, veiligheidsregio_code VARCHAR NOT NULL)`,
+  );
+  const appender = await conn.createAppender(REGION_TABLE);
+  for (const chain of rows.hierarchy) {
+    for (const code of chain) appender.appendVarchar(code);
+    appender.endRow();
+  }
+  appender.closeSync();
   await conn.run(
     `CREATE OR REPLACE TABLE ${CONVERSION_TABLE} (former_buurt_code VARCHAR PRIMARY KEY, current_buurt_code VARCHAR NOT NULL, last_year INTEGER NOT NULL)`,
   );
-  const appender = await conn.createAppender(CONVERSION_TABLE);
-  for (const c of buurtConversion(regions)) {
-    appender.appendVarchar(c.formerBuurtCode);
-    appender.appendVarchar(c.currentBuurtCode);
-    appender.appendInteger(c.lastYear);
-    appender.endRow();
+  const conversion = await conn.createAppender(CONVERSION_TABLE);
+  for (const [former, current, lastYear] of rows.conversion) {
+    conversion.appendVarchar(former);
+    conversion.appendVarchar(current);
+    conversion.appendInteger(lastYear);
+    conversion.endRow();
   }
-  appender.closeSync();
+  conversion.closeSync();
+  return rows.hierarchy.length;
+}
+
+/** Writes the buurt → wijk → gemeente → veiligheidsregio chain of a region set into DuckDB. */
+export async function writeRegionHierarchy(
+  conn: DuckDBConnection,
+  regions: RegionSet,
+): Promise<number> {
+  return writeRegionRows(conn, regionRows(regions));
 }

@@ -1,85 +1,92 @@
 /**
  * Validation of an upload through the API: the same contract checks as the run's ingest
- * (`loadContribution`), on a scratch in-memory DuckDB with a memory limit and one thread (the
- * broker's server shares its machine with runs), plus the per-row quarantine report and the
- * period the accepted rows cover.
+ * (`loadContribution`), plus the limits, the encoding, raw identifiers, the per-row quarantine
+ * report and the period the accepted rows cover (file-validation.ts), in a validator process with
+ * capped memory and time (validation-pool.ts): the broker's server shares its machine with runs,
+ * and no file may take it down.
  *
- * The quarantine report holds source row numbers, field names and reasons, never a value: it goes
- * back to the provider, and the broker keeps it with the contribution.
+ * A file refused as a whole is a `ContributionRefused` (413 over a limit, 422 otherwise) with a
+ * machine-readable reason, naming the file by its label, the row and the field; never a path.
  */
-import { rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { GovernanceError } from '../governance/errors.js';
+import { basename } from 'node:path';
+import { ContributionRefused } from '../governance/errors.js';
 import type { ValidateFn, ValidationCounts } from '../governance/types.js';
-import { openBrokerDatabase, queryRows, quoteIdent, quoteLiteral } from '../engine/session.js';
 import { stage1Pattern } from '../pseudonym/broker.js';
 import type { Scheme } from '../pseudonym/labels.js';
 import type { RegionSet } from '../regions/index.js';
-import { datasetContract, periodExpression } from './contracts.js';
-import { ContributionError, loadContribution, QUARANTINE_TABLE } from './load.js';
-import { REGION_TABLE, writeRegionHierarchy } from './regions-table.js';
-
-/** The scratch database's limits: a bigger file spills to a temporary directory, not to RAM. */
-export const SCRATCH_LIMITS = { memoryLimit: '1GB', threads: 1 } as const;
+import { datasetContract } from './contracts.js';
+import { scrubPath } from './file-validation.js';
+import {
+  uploadLimits,
+  validatorResources,
+  type UploadLimits,
+  type ValidatorResources,
+} from './limits.js';
+import { REFUSALS, type Refusal } from './refusal.js';
+import { regionRows, type RegionRows } from './regions-table.js';
+import { validatorPool, ValidatorLimitError, type ValidatorReport } from './validation-pool.js';
 
 /** Header of the quarantine report. */
 export const QUARANTINE_HEADER = 'row;field;reason';
+
+export interface UploadValidatorOptions {
+  /** Content limits (defaults UPLOAD_LIMITS); lower them to test or to protect a small host. */
+  limits?: Partial<UploadLimits>;
+  /** The validator process's memory, threads and time (defaults VALIDATOR_RESOURCES). */
+  resources?: Partial<ValidatorResources>;
+  /** Told how each validation went (its process, time and peak memory). */
+  onReport?: (r: ValidatorReport) => void;
+}
+
+/** The refusal as the governance layer throws it (and the API answers it). */
+export function refusalError(r: Refusal): ContributionRefused {
+  const { code, message, ...detail } = r;
+  return new ContributionRefused(code, REFUSALS[code], message, detail);
+}
 
 export function uploadValidator(
   regions: RegionSet,
   scheme: Scheme = 'keyed',
   keyVersion = 1,
+  options: UploadValidatorOptions = {},
 ): ValidateFn {
+  const limits = uploadLimits(options.limits);
+  const resources = validatorResources(options.resources);
+  const pool = validatorPool(resources);
+  let rows: RegionRows | null = null;
   return async (file, datasetId, opts = {}): Promise<ValidationCounts> => {
-    const contract = datasetContract(datasetId);
-    const scratch = await openBrokerDatabase(':memory:', SCRATCH_LIMITS);
-    // Beyond the memory limit DuckDB spills next to the upload (the broker's volume), not to
-    // the working directory; removed afterwards.
-    const spill = join(dirname(file), `${basename(file)}.spill`);
+    datasetContract(datasetId);
+    const label = opts.label ?? basename(file);
+    rows ??= regionRows(regions);
+    let result;
     try {
-      await scratch.conn.run(`SET temp_directory = ${quoteLiteral(spill)}`);
-      await writeRegionHierarchy(scratch.conn, regions);
-      let report;
-      try {
-        report = await loadContribution(scratch.conn, contract, file, {
-          regionTable: REGION_TABLE,
+      result = await pool.run(
+        {
+          file,
+          datasetId,
+          label,
+          ...(opts.quarantineFile ? { quarantineFile: opts.quarantineFile } : {}),
           pseudonymPattern: stage1Pattern(scheme, keyVersion),
+          regions: rows,
+          limits,
+          resources,
+        },
+        options.onReport,
+      );
+    } catch (err) {
+      if (err instanceof ValidatorLimitError)
+        throw refusalError({
+          code: err.limit === 'time' ? 'time-limit' : 'memory-limit',
+          message: `${label}: ${err.message}`,
+          limit:
+            err.limit === 'time'
+              ? { name: 'time', value: resources.timeoutMs }
+              : { name: 'memory', value: resources.memoryLimit },
         });
-      } catch (err) {
-        // The file as a whole does not fit the contract (columns, format): the provider's to fix.
-        if (!(err instanceof ContributionError)) throw err;
-        throw new GovernanceError(
-          'invalid',
-          err.message.replaceAll(file, opts.label ?? basename(file)),
-        );
-      }
-      if (opts.quarantineFile) {
-        await rm(opts.quarantineFile, { force: true });
-        if (report.quarantined > 0) {
-          await scratch.conn.run(
-            `COPY (SELECT row_number AS "row", field, reason FROM ${QUARANTINE_TABLE} WHERE dataset = ${quoteLiteral(contract.id)} ORDER BY row_number) ` +
-              `TO ${quoteLiteral(opts.quarantineFile)} (FORMAT csv, DELIMITER ';', HEADER true, QUOTE '"', ESCAPE '"')`,
-          );
-        }
-      }
-      const year = periodExpression(contract);
-      let period: number[] | null = null;
-      if (year) {
-        const years = await queryRows<{ y: number | bigint }>(
-          scratch.conn,
-          `SELECT DISTINCT ${year} AS y FROM ${quoteIdent(contract.id)} WHERE ${year} IS NOT NULL ORDER BY y`,
-        );
-        period = years.map((r) => Number(r.y));
-      }
-      return {
-        accepted: report.loaded,
-        quarantined: report.quarantined,
-        reasons: report.reasons,
-        period,
-      };
-    } finally {
-      scratch.close();
-      await rm(spill, { recursive: true, force: true });
+      if (err instanceof Error) err.message = scrubPath(err.message, file, label);
+      throw err;
     }
+    if (!result.ok) throw refusalError(result.refusal);
+    return result.counts;
   };
 }

@@ -58,7 +58,17 @@ export const REASONS = {
   pseudonym: 'not a pseudonym of the agreed scheme',
   oneOf: 'exactly one of the identifier columns must be filled',
   duplicate: 'duplicate key (delivered before)',
+  control: 'control character (such as NUL) in a value',
+  // Rows the CSV reader could not take apart (src/ingest/load.ts):
+  fields: 'wrong number of fields',
+  quotes: 'malformed quotes',
+  rowSize: 'row too long to read',
+  encoding: 'not UTF-8',
+  unreadable: 'unreadable row',
 } as const;
+
+/** Control bytes that text never holds (tab, line breaks and form feed excepted). */
+const CONTROL_PATTERN = String.raw`[\x00-\x08\x0b\x0e-\x1f\x7f]`;
 
 /**
  * `isPeriod`: the column is the dataset's period (a year), so a year outside DATE_RANGE is as
@@ -69,6 +79,11 @@ function columnCheck(column: ColumnContract, ctx: ValidationContext, isPeriod = 
   const raw = `NULLIF(trim(s.${quoteIdent(name)}), '')`;
   const checks: string[] = [];
   if (!column.nullable) checks.push(`WHEN ${raw} IS NULL THEN ${quoteLiteral(REASONS.missing)}`);
+  if (column.type === 'VARCHAR') {
+    checks.push(
+      `WHEN regexp_matches(${raw}, ${quoteLiteral(CONTROL_PATTERN)}) THEN ${quoteLiteral(REASONS.control)}`,
+    );
+  }
   const parsed = parseExpression(column, raw);
   const typeReason = column.type === 'DATE' ? REASONS.date : REASONS.type;
   if (column.type !== 'VARCHAR') {

@@ -9,9 +9,17 @@ import { z } from 'zod';
 import { loadCatalogue, type ResolvedIndicator } from '../indicators/index.js';
 import { loadRegionSet, resolveRegionsDir, type RegionSet } from '../regions/index.js';
 import { selectArea } from '../synth/area.js';
+import { runMemoryBudget } from './run-memory.js';
 
 export const CONFIG_FILE = 'samenzicht.json';
 export const INSTANCE_FORMAT = 'samenzicht-instance/1';
+/** A run's memory budget unless `init --run-memory` says otherwise (src/instance/run-memory.ts). */
+export const DEFAULT_RUN_MEMORY = '8GB';
+/**
+ * A national instance with every level and breakdown: a run audited against an earlier release
+ * used 7.4 GB of JavaScript heap at scale 0.005 (npm run bench -- national).
+ */
+export const NATIONAL_RUN_MEMORY = '20GB';
 
 export const instanceConfigSchema = z
   .object({
@@ -37,13 +45,21 @@ export const instanceConfigSchema = z
       .optional(),
     /** The instance's own indicator directories, added to the shipped catalogue. */
     catalogue: z.array(z.string().min(1)).default([]),
-    /** DuckDB's memory cap during a run (spills to the run's temp directory beyond it). */
+    /**
+     * The memory budget of a run's process, split between its JavaScript heap and DuckDB (which
+     * spills to the run's temp directory beyond its share): src/instance/run-memory.ts.
+     */
     runMemoryLimit: z
       .string()
       .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
-      .default('4GB'),
+      .default(DEFAULT_RUN_MEMORY),
   })
   .superRefine((c, ctx) => {
+    try {
+      runMemoryBudget(c.runMemoryLimit);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['runMemoryLimit'], message: (err as Error).message });
+    }
     if (c.scheme === 'pep' && !c.keyholder)
       ctx.addIssue({
         code: 'custom',

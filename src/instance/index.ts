@@ -1,5 +1,6 @@
 /** A broker instance: its configuration file and `init`. */
 export * from './config.js';
+export * from './run-memory.js';
 export {
   initInstance,
   brokerKeysDir,
@@ -7,3 +8,9 @@ export {
   type InitOptions,
   type InitResult,
 } from './init.js';
+export {
+  exposedPaths,
+  refuseExposedFiles,
+  ExposedFilesError,
+  type ExposedPath,
+} from './permissions.js';

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { API_TOKEN_MAX_DAYS, Governance } from '../governance/index.js';
 import { initBrokerKeys } from '../pseudonym/index.js';
 import { openStore } from '../store/index.js';
+import { runMemoryBudget } from './run-memory.js';
 import {
+  DEFAULT_RUN_MEMORY,
   INSTANCE_FORMAT,
   InstanceError,
   instanceCatalogue,
@@ -69,10 +71,15 @@ export async function initInstance(opts: InitOptions): Promise<InitResult> {
     scheme: opts.scheme ?? 'keyed',
     ...(opts.keyholder ? { keyholder: opts.keyholder } : {}),
     catalogue: opts.catalogue ?? [],
-    runMemoryLimit: opts.runMemoryLimit ?? '4GB',
+    runMemoryLimit: opts.runMemoryLimit ?? DEFAULT_RUN_MEMORY,
   };
   if (config.scheme === 'pep' && !config.keyholder)
     throw new InstanceError('--scheme pep needs --keyholder-url and --keyholder-token-file');
+  try {
+    runMemoryBudget(config.runMemoryLimit);
+  } catch (err) {
+    throw new InstanceError((err as Error).message);
+  }
   // Fail before anything is written when the region set or the catalogue cannot be read.
   const regions = await instanceRegions(dataDir, config);
   const catalogue = instanceCatalogue(dataDir, config);

@@ -1,7 +1,7 @@
 import { CATALOGUE } from '../engine/index.js';
 import { describeIndicator, type ResolvedIndicator } from '../indicators/index.js';
 import { DEFAULT_PROFILES } from '../disclosure/index.js';
-import type { IndicatorMeta } from '../api/meta/routes.js';
+import type { IndicatorMeta } from '../contracts/index.js';
 
 /** The public description of every indicator of a catalogue (API and release manifests). */
 export function indicatorMetadata(

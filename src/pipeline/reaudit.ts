@@ -4,6 +4,7 @@
  * them, together with every earlier release (revisions are a differencing attack).
  */
 import { existsSync } from 'node:fs';
+import { cellKey } from '../contracts/index.js';
 import { audit, type AuditReport, type RuleProfile } from '../disclosure/index.js';
 import { computeIndicators } from '../engine/index.js';
 import { openBrokerDatabase } from '../engine/session.js';
@@ -24,16 +25,9 @@ export async function reauditRelease(dataDir: string, id: string): Promise<Audit
   const manifest = readManifest(dataDir, id);
   const rows = readReleaseRows(dataDir, id);
   const indicators = [...new Set(rows.map((r) => r.indicator_id))];
-  const key = (c: {
-    indicatorId?: string;
-    indicator_id?: string;
-    year: number;
-    regionCode?: string;
-    region_code?: string;
-    breakdown: string;
-  }) =>
-    `${c.indicatorId ?? c.indicator_id}|${c.year}|${c.regionCode ?? c.region_code}|${c.breakdown}`;
-  const wanted = new Set(rows.map(key));
+  const wanted = new Set(
+    rows.map((r) => cellKey(r.indicator_id, r.year, r.region_code, r.breakdown)),
+  );
   const earlier = ids
     .filter((other) => other < id)
     .flatMap((other) => readReleaseRows(dataDir, other))
@@ -48,7 +42,7 @@ export async function reauditRelease(dataDir: string, id: string): Promise<Audit
         indicators: [indicator],
         years: manifest.years,
       })) {
-        if (wanted.has(key(c))) cells.push(c);
+        if (wanted.has(cellKey(c.indicatorId, c.year, c.regionCode, c.breakdown))) cells.push(c);
       }
     }
     if (cells.length !== rows.length) {

@@ -8,7 +8,7 @@
  * covers a year supplies that year; for a register without a period the newest replaces it whole.
  * Older versions stay stored (and auditable) until their agreement's retention ends.
  */
-import { chmodSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { brokerColumnName, datasetContract, periodExpression } from '../ingest/contracts.js';
@@ -27,6 +27,7 @@ import {
   type Contribution,
   type Run,
   type RunInput,
+  type RunProgress,
 } from '../governance/index.js';
 import type { ResolvedIndicator } from '../indicators/index.js';
 import type { RegionSet } from '../regions/index.js';
@@ -48,7 +49,10 @@ export interface RunContext {
   brokerKeysDir: string;
   /** The transcryptors, for PEP pseudonyms. */
   keyholder?: KeyholderApi;
-  /** DuckDB's memory cap; beyond it DuckDB spills to the run's temp directory. */
+  /**
+   * DuckDB's memory cap (its share of the run's budget, src/instance/run-memory.ts); beyond it
+   * DuckDB spills to the run's temp directory.
+   */
   memoryLimit?: string;
   threads?: number;
   /** A regional instance publishes only these regions (default: every region). */
@@ -196,6 +200,36 @@ export async function planRun(
 
 export type RunProgressFn = (stage: string, done: number, total: number, what: string) => void;
 
+/**
+ * Where a run's progress and its failure are recorded. In the server's process that is the state
+ * database (`governanceRecorder`); a run process sends both to the server, which records them the
+ * same way (src/pipeline/run-process.ts).
+ */
+export interface RunRecorder {
+  progress(stage: string, progress: RunProgress): void;
+  /** The run stopped on an error (one line, no paths); resolves once it is recorded. */
+  failed(message: string): Promise<void>;
+}
+
+/** Progress and failure in the state database, through the governance run methods. */
+export function governanceRecorder(
+  governance: Governance,
+  runId: string,
+  actor: string,
+): RunRecorder {
+  return {
+    progress: (stage, p) =>
+      void governance.reportRunProgress(runId, stage, p).catch(() => undefined),
+    failed: async (message) => {
+      await governance.failRun(actor, runId, message).catch(() => undefined);
+    },
+  };
+}
+
+/** A reason without the instance's paths (a run's error is shown to the board too). */
+export const scrubPaths = (message: string, dataDir: string) =>
+  message.replaceAll(`${dataDir}/`, '');
+
 /** The run's scratch space; removed when the run ends, so no linked microdata lingers. */
 export const runDir = (dataDir: string, runId: string) => join(dataDir, 'broker', 'runs', runId);
 
@@ -268,31 +302,34 @@ async function loadInputs(
 
 /**
  * Does a started (or restarted) run: linkage, indicators, disclosure control and the candidate.
- * A failure marks the run failed with its reason; a crash leaves it `running`, which the next
- * start-up marks `interrupted` (Governance.interruptRuns).
+ * A failure is recorded (by default: the run marked failed with its reason); a crash leaves it
+ * `running`, which the server marks failed (a run process that died) or, after its own crash,
+ * the next start-up marks `interrupted` (Governance.interruptRuns).
  */
 export async function executeRun(
   ctx: RunContext,
   runId: string,
-  opts: { onProgress?: RunProgressFn } = {},
+  opts: { onProgress?: RunProgressFn; recorder?: RunRecorder } = {},
 ): Promise<CandidateRelease> {
   const { governance } = ctx;
   const run = await governance.getRun(runId);
   if (run.state !== 'running')
     throw new GovernanceError('conflict', `run ${runId} is ${run.state}, not running`);
+  const recorder = opts.recorder ?? governanceRecorder(governance, runId, run.startedBy);
   const progress: RunProgressFn = (stage, done, total, what) => {
     opts.onProgress?.(stage, done, total, what);
-    void governance.reportRunProgress(runId, stage, { done, total, what }).catch(() => undefined);
+    recorder.progress(stage, { done, total, what });
   };
   const dir = runDir(ctx.dataDir, runId);
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 }); // linked microdata: the broker user's alone
   const db = await openBrokerDatabase(join(dir, 'broker.duckdb'), {
     memoryLimit: ctx.memoryLimit ?? '4GB',
+    tempDirectory: join(dir, 'spill'),
     ...(ctx.threads ? { threads: ctx.threads } : {}),
   });
   let closed = false;
   try {
-    await db.conn.run(`SET temp_directory = '${join(dir, 'spill').replaceAll("'", "''")}'`);
     const inputs = await loadInputs(db.conn, ctx, run, progress);
     const scope = run.scope as (RunScope & { years: number[]; regions?: string[] }) | null;
     if (!scope) throw new Error(`run ${runId} has no recorded scope`);
@@ -326,8 +363,7 @@ export async function executeRun(
     chmodSync(brokerDatabasePath(ctx.dataDir), 0o600); // pseudonymised microdata: owner only
     return candidate;
   } catch (err) {
-    const message = (err as Error).message.replaceAll(`${ctx.dataDir}/`, '');
-    await governance.failRun(run.startedBy, runId, message).catch(() => undefined);
+    await recorder.failed(scrubPaths((err as Error).message, ctx.dataDir));
     throw err;
   } finally {
     if (!closed) db.close();

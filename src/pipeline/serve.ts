@@ -2,9 +2,10 @@
  * Serves a data directory: the public API over its releases (states from governance), the open
  * data routes, the governance API and the dashboard.
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type ExtraPlugin } from '../api/server.js';
-import type { IndicatorMeta } from '../api/meta/routes.js';
+import { buildServer, type ExtraPlugin, type LogOptions, type RateLimits } from '../api/server.js';
+import type { IndicatorMeta } from '../contracts/index.js';
 import { ReleaseCatalog, type ReleaseStateLookup } from '../api/releases/catalog.js';
 import { opendataRoutes, releaseSourceFromCatalog } from '../api/opendata/index.js';
 import { governanceRoutes } from '../api/governance/index.js';
@@ -15,16 +16,15 @@ import { indicatorMetadata } from './indicator-meta.js';
 import { RunService } from './run-service.js';
 import { recoverInstance } from './recover.js';
 import { CATALOGUE, type ResolvedIndicator } from '../indicators/index.js';
-import { HttpKeyholder, readAccessToken } from '../pseudonym/index.js';
+import { instanceRunContext } from './instance-run.js';
 import {
-  brokerKeysDir,
   instanceCatalogue,
-  instanceKeyholderTokenFile,
-  instanceRegionScope,
   isInstance,
   readInstanceConfig,
+  refuseExposedFiles,
 } from '../instance/index.js';
 import { uploadValidator } from '../ingest/upload-validator.js';
+import type { UploadLimits } from '../ingest/limits.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -36,14 +36,22 @@ export interface ServeOptions {
    */
   host?: string;
   databaseUrl?: string;
-  logger?: boolean;
-  /** Absolute base of public URLs (default http://localhost:<port>). */
+  /** Request and error logs as JSON lines (pino); `samenzicht serve` writes them to stdout. */
+  logger?: boolean | LogOptions;
+  /**
+   * Serve HTTPS with this certificate and key (PEM files), e.g. when no reverse proxy
+   * terminates TLS in front of the broker.
+   */
+  tls?: { certFile: string; keyFile: string };
+  /** Absolute base of public URLs (default http(s)://localhost:<port>). */
   publicBaseUrl?: string;
   /**
    * The reverse proxy whose forwarding headers to believe (address or CIDR, several comma
    * separated): the client address of login throttling and the protocol come from them.
    */
   trustProxy?: string;
+  /** What one contribution file may hold (default UPLOAD_LIMITS, src/ingest/limits.ts). */
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface RunningServer {
@@ -71,15 +79,17 @@ export interface PublicServerOptions {
   /** Lifecycle state and approved digest of each release (governance in production). */
   stateOf: ReleaseStateLookup;
   publicBaseUrl: string;
-  logger?: boolean;
+  logger?: boolean | LogOptions;
   webDir?: string | null;
-  rateLimitPerMinute?: number;
+  rateLimits?: Partial<RateLimits>;
   /** The indicator catalogue's public metadata (default: the compiled catalogue). */
   indicators?: readonly IndicatorMeta[];
   /** Further capability plugins, e.g. the governance API. */
   plugins?: ExtraPlugin[];
   /** See `ServerOptions.trustProxy`. */
   trustProxy?: string;
+  /** See `ServerOptions.https`. */
+  https?: { key: Buffer | string; cert: Buffer | string };
 }
 
 /**
@@ -106,9 +116,8 @@ export async function buildPublicServer(opts: PublicServerOptions): Promise<Fast
     publicBaseUrl: opts.publicBaseUrl,
     logger: opts.logger,
     ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}),
-    ...(opts.rateLimitPerMinute !== undefined
-      ? { rateLimitPerMinute: opts.rateLimitPerMinute }
-      : {}),
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+    ...(opts.https ? { https: opts.https } : {}),
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     plugins: [
       (a) => a.register(opendataRoutes, { releases: source, publicBaseUrl: opts.publicBaseUrl }),
@@ -128,25 +137,12 @@ async function instanceRuns(
   governance: Governance,
   regions: RegionSet,
   catalogue: readonly ResolvedIndicator[],
+  databaseUrl: string | undefined,
 ): Promise<RunService | null> {
   if (!isInstance(dataDir)) return null;
-  const config = readInstanceConfig(dataDir);
   await recoverInstance(dataDir);
-  const tokenFile = instanceKeyholderTokenFile(dataDir, config);
-  const { published } = await instanceRegionScope(dataDir, config);
-  const service = new RunService({
-    governance,
-    published,
-    dataDir,
-    regions,
-    catalogue,
-    scheme: config.scheme,
-    brokerKeysDir: brokerKeysDir(dataDir),
-    memoryLimit: config.runMemoryLimit,
-    ...(config.keyholder && tokenFile
-      ? { keyholder: new HttpKeyholder(config.keyholder.urls, readAccessToken(tokenFile)) }
-      : {}),
-  });
+  const { ctx, budget } = await instanceRunContext(dataDir, governance, { regions, catalogue });
+  const service = new RunService(ctx, { budget, ...(databaseUrl ? { databaseUrl } : {}) });
   await service.recover();
   return service;
 }
@@ -165,7 +161,13 @@ export async function createApp(
     (isInstance(opts.dataDir)
       ? instanceCatalogue(opts.dataDir, readInstanceConfig(opts.dataDir))
       : CATALOGUE);
-  const runs = await instanceRuns(opts.dataDir, governance, opts.regions, catalogue);
+  const runs = await instanceRuns(
+    opts.dataDir,
+    governance,
+    opts.regions,
+    catalogue,
+    opts.databaseUrl,
+  );
   // Deliveries are checked against the instance's pseudonymisation scheme (keyed by default).
   const scheme = runs?.ctx.scheme ?? 'keyed';
   // Retention: contributions of agreements that ended past their retention period are purged
@@ -201,6 +203,7 @@ export async function createApp(
     stateOf,
     publicBaseUrl: opts.publicBaseUrl,
     logger: opts.logger,
+    ...(opts.tls ? { https: readTls(opts.tls) } : {}),
     indicators: indicatorMetadata(catalogue),
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     plugins: [
@@ -209,14 +212,18 @@ export async function createApp(
           prefix: '/api/v1',
           governance,
           // Behind a TLS-terminating proxy the request may arrive over http: the public URL says.
-          secureCookies: opts.publicBaseUrl.startsWith('https://'),
+          secureCookies: opts.publicBaseUrl.startsWith('https://') || opts.tls !== undefined,
           ...(runs ? { runs } : {}),
-          validate: uploadValidator(opts.regions, scheme),
+          validate: uploadValidator(opts.regions, scheme, 1, {
+            ...(opts.uploadLimits ? { limits: opts.uploadLimits } : {}),
+          }),
         }),
     ],
   });
   app.addHook('onClose', async () => {
     clearInterval(purgeTimer);
+    // The run's process first: its run is marked interrupted while the state is still open.
+    await runs?.close();
     await store.close();
   });
   return { app, close: () => app.close(), runs };
@@ -224,15 +231,32 @@ export async function createApp(
 
 export const LOOPBACK = '127.0.0.1';
 
+/** The certificate and key of `--tls-cert`/`--tls-key`, read once at start. */
+function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(
+        `cannot read the TLS ${what} ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  };
+  return { cert: read(tls.certFile, 'certificate'), key: read(tls.keyFile, 'key') };
+}
+
 /** The reverse proxy to trust when `ServeOptions.trustProxy` is not given. */
 export const TRUST_PROXY_ENV = 'SAMENZICHT_TRUST_PROXY';
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  // Before anything is opened: private files that others can read are a leak already.
+  refuseExposedFiles(opts.dataDir);
   const trustProxy = opts.trustProxy ?? process.env[TRUST_PROXY_ENV];
+  const scheme = opts.tls ? 'https' : 'http';
   const { app } = await createApp({
     ...opts,
     ...(trustProxy ? { trustProxy } : {}),
-    publicBaseUrl: opts.publicBaseUrl ?? `http://localhost:${opts.port}`,
+    publicBaseUrl: opts.publicBaseUrl ?? `${scheme}://localhost:${opts.port}`,
   });
   const host = opts.host ?? LOOPBACK;
   let resolveClosed!: () => void;
@@ -244,7 +268,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   process.once('SIGTERM', stop);
   return {
     app,
-    url: `http://localhost:${opts.port}`,
+    url: `${scheme}://localhost:${opts.port}`,
     closed,
     close: async () => {
       await app.close();

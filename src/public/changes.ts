@@ -20,6 +20,7 @@
  * Swapping the two releases swaps `now-published` and `now-confidential`, `added` and `removed`,
  * and negates every difference.
  */
+import { REGION_LEVELS, levelRank } from '../contracts/index.js';
 import type { PublicCell, PublicStatus } from './surface.js';
 
 export const CHANGE_KINDS = [
@@ -73,9 +74,6 @@ export interface ReleaseComparison {
   /** Every change, ordered by indicator, year, region level (top down), region code, breakdown. */
   changes: CellChange[];
 }
-
-/** Region levels from the top down, for the order of the list (an unknown level sorts last). */
-const LEVEL_ORDER = ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'];
 
 export function emptyCounts(): ChangeCounts {
   return {
@@ -160,9 +158,10 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function levelRank(level: string): number {
-  const i = LEVEL_ORDER.indexOf(level);
-  return i < 0 ? LEVEL_ORDER.length : i;
+/** Region levels from the top down, for the order of the list (an unknown level sorts last). */
+function levelOrder(level: string): number {
+  const i = levelRank(level);
+  return i < 0 ? REGION_LEVELS.length : i;
 }
 
 /** The order of the list: indicator, year, region level (top down), region code, breakdown. */
@@ -173,7 +172,7 @@ export function compareChanges(
   return (
     compareText(a.indicator_id, b.indicator_id) ||
     a.year - b.year ||
-    levelRank(a.region_level) - levelRank(b.region_level) ||
+    levelOrder(a.region_level) - levelOrder(b.region_level) ||
     compareText(a.region_level, b.region_level) ||
     compareText(a.region_code, b.region_code) ||
     compareText(a.breakdown, b.breakdown)

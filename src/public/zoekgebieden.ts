@@ -19,6 +19,7 @@
  *  5. score = themes with a significant excess + m / (1 + m), m = the mean over the significant
  *     signals of min(10, log2(area rate / larger reference rate)); a zoekgebied has ≥ 2 themes.
  */
+import { NATIONAL_CODE } from '../contracts/index.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../disclosure/index.js';
 import type { PublicCell } from './surface.js';
 
@@ -36,8 +37,6 @@ export const DEFAULT_FDR = 0.05;
 export const MIN_THEMES = 2;
 /** A single signal's log2 ratio counts at most this much in the excess (a reference of 0: this). */
 export const MAX_LOG2_RATIO = 10;
-
-const NATIONAL = 'NL01';
 
 export const ZOEKGEBIEDEN_CAUTION = {
   nl: 'Let op: de zoekgebieden brengen enkel een patroon in beeld. Een hoge score is geen bewijs van ondermijning en zegt niets over personen of bedrijven in het gebied. Gebruik ze als start van een gesprek met partners die het gebied kennen.',
@@ -330,7 +329,7 @@ export function findZoekgebieden(input: ZoekgebiedenInput): ZoekgebiedenResult {
   const candidates = input.indicators.filter(
     (i) => TESTED_KINDS.includes(i.kind) && !UNTESTED_THEMES.includes(i.theme),
   );
-  const nederland = publishedShares(input.cellsOf(NATIONAL), input.year);
+  const nederland = publishedShares(input.cellsOf(NATIONAL_CODE), input.year);
 
   const tests: Test[] = [];
   for (const gm of gemeentenOf(input.regions, scope)) {

@@ -7,7 +7,7 @@ import { findRegionFile, readRegionJson, readRegionText } from './files.js';
 import { BASE_YEAR, BUURT_FILE, REQUIRED_FILES, WIJK_FILE, describeDir } from './resolve.js';
 import { nederland, type GeometryProvider } from './set.js';
 import { syntheticSubAreas } from './synthetic.js';
-import type { Region, RegionLevel } from './types.js';
+import { NATIONAL_CODE, type Region, type RegionLevel } from './types.js';
 
 export interface CbsRegions {
   regions: Region[];
@@ -101,7 +101,7 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
       code,
       name: field(r, 'veiligheidsregionaam', vrFile, i + 2),
       level: 'veiligheidsregio',
-      parentCode: 'NL01',
+      parentCode: NATIONAL_CODE,
       synthetic: false,
       inhabitants: 0,
     };
@@ -142,7 +142,7 @@ export async function loadCbsRegions(dir: string): Promise<CbsRegions> {
       const m = new Map<string, Geometry>();
       if (first) {
         const geom = geometryOf(topo, first);
-        if (geom) m.set('NL01', geom);
+        if (geom) m.set(NATIONAL_CODE, geom);
       }
       return m;
     },

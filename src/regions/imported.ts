@@ -24,7 +24,7 @@ import {
 } from './resolve.js';
 import { nederland, type GeometryProvider } from './set.js';
 import { syntheticSubAreas } from './synthetic.js';
-import { RegionImportError, type Region, type RegionLevel } from './types.js';
+import { NATIONAL_CODE, RegionImportError, type Region, type RegionLevel } from './types.js';
 
 export const IMPORT_FORMAT = 'samenzicht-region-import';
 export const ATTRIBUTION = 'Bron: CBS, Kadaster';
@@ -321,7 +321,7 @@ export async function loadImportedRegions(entry: ImportedFile): Promise<Imported
           code: vr,
           name: vrName.get(vr)!,
           level: 'veiligheidsregio',
-          parentCode: 'NL01',
+          parentCode: NATIONAL_CODE,
           synthetic: false,
           inhabitants: 0,
         };
@@ -375,7 +375,7 @@ export async function loadImportedRegions(entry: ImportedFile): Promise<Imported
     return m;
   };
   const geometry: Partial<Record<RegionLevel, GeometryProvider>> = {
-    nederland: () => new Map([['NL01', union([...gmOfVr.values()].flat())]]),
+    nederland: () => new Map([[NATIONAL_CODE, union([...gmOfVr.values()].flat())]]),
     veiligheidsregio: () => new Map([...gmOfVr].map(([vr, parts]) => [vr, union(parts)])),
     gemeente: levelGeometry('gemeente'),
     wijk: levelGeometry('wijk'),

@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
 import { nederland, type GeometryProvider } from './set.js';
-import type { Region, RegionLevel } from './types.js';
+import { NATIONAL_CODE, type Region, type RegionLevel } from './types.js';
 
 /** About one buurt per this many inhabitants (CBS: ~13,800 buurten for 17.6 M residents). */
 const INHABITANTS_PER_BUURT = 1500;
@@ -116,7 +116,7 @@ export function syntheticCountry(seed: number): SyntheticCountry {
       code,
       name,
       level: 'veiligheidsregio',
-      parentCode: 'NL01',
+      parentCode: NATIONAL_CODE,
       synthetic: true,
       inhabitants: 0,
     };
@@ -142,7 +142,7 @@ export function syntheticCountry(seed: number): SyntheticCountry {
       total += inhabitants;
     }
   });
-  geo.nederland.set('NL01', rect(x0, y0, x0 + 3 * cellW, y0 + 4 * cellH));
+  geo.nederland.set(NATIONAL_CODE, rect(x0, y0, x0 + 3 * cellW, y0 + 4 * cellH));
   const nl = nederland(total, true);
   const gemeenten = regions.slice();
   const sub = gemeenten.flatMap(syntheticSubAreas);

@@ -1,18 +1,9 @@
 import type { FeatureCollection } from 'geojson';
 
-export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
+import type { RegionLevel } from '../contracts/index.js';
 
-/** Region levels from the top down; each level's parent is the one before it. */
-export const REGION_LEVELS: readonly RegionLevel[] = [
-  'nederland',
-  'veiligheidsregio',
-  'gemeente',
-  'wijk',
-  'buurt',
-] as const;
-
-/** The code of Nederland, the root of every region set (CBS: NL01). */
-export const NATIONAL_CODE = 'NL01';
+// The region vocabulary is declared once, in src/contracts; the regions barrel passes it on.
+export { REGION_LEVELS, NATIONAL_CODE, type RegionLevel } from '../contracts/index.js';
 
 export interface Region {
   code: string;

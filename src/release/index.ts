@@ -19,3 +19,4 @@ export {
 } from './store.js';
 export type { WrittenRelease, ReleaseContent } from './store.js';
 export * from './integrity.js';
+export * from './csv.js';

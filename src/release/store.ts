@@ -34,6 +34,7 @@ import {
   type ReleaseManifest,
   type ReleaseRow,
 } from './format.js';
+import { csvDocument, splitCsvLine, textFromCsv, type CsvValue } from './csv.js';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
 
@@ -45,16 +46,16 @@ export function releasesDir(dataDir: string): string {
   return join(dataDir, 'releases');
 }
 
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-function toCsv<T>(columns: readonly (keyof T & string)[], rows: readonly T[]): string {
-  const lines = [columns.join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\n')}\n`;
+/** Comma-separated, LF line ends, no byte order mark; text cells neutralised (./csv.ts). */
+function toCsv<T extends object>(
+  columns: readonly (keyof T & string)[],
+  rows: readonly T[],
+): string {
+  return csvDocument(
+    columns,
+    rows.map((row) => columns.map((c) => row[c] as CsvValue)),
+    { eol: '\n' },
+  );
 }
 
 /** The restricted cells.csv: internal rows with status and rule. */
@@ -204,28 +205,6 @@ function parseNumber(s: string): number | null {
   return s === '' ? null : Number(s);
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
-
 /** The data lines of a release CSV, after checking its header. */
 function readCsvLines(dataDir: string, id: string, file: string, columns: readonly string[]) {
   const text = readFileSync(releaseFile(dataDir, id, file), 'utf8');
@@ -239,12 +218,12 @@ function readCsvLines(dataDir: string, id: string, file: string, columns: readon
 /** The columns both row shapes share, from the fields of one CSV line. */
 function cellFields(f: readonly string[]): Omit<PublicCell, 'status'> {
   return {
-    indicator_id: f[0]!,
+    indicator_id: textFromCsv(f[0]!),
     year: Number(f[1]),
-    region_level: f[2] as PublicCell['region_level'],
-    region_code: f[3]!,
-    parent_code: f[4] === '' || f[4] === undefined ? null : f[4],
-    breakdown: f[5] ?? '',
+    region_level: textFromCsv(f[2]!) as PublicCell['region_level'],
+    region_code: textFromCsv(f[3]!),
+    parent_code: f[4] === '' || f[4] === undefined ? null : textFromCsv(f[4]),
+    breakdown: textFromCsv(f[5] ?? ''),
     value: parseNumber(f[6] ?? ''),
     numerator: parseNumber(f[7] ?? ''),
     denominator: parseNumber(f[8] ?? ''),
@@ -256,8 +235,8 @@ export function releaseRowFromCsvLine(line: string): ReleaseRow {
   const f = splitCsvLine(line.endsWith('\r') ? line.slice(0, -1) : line);
   return {
     ...cellFields(f),
-    status: f[9] as ReleaseRow['status'],
-    rule: f[10] === '' ? null : (f[10] ?? null),
+    status: textFromCsv(f[9] ?? '') as ReleaseRow['status'],
+    rule: f[10] === '' || f[10] === undefined ? null : textFromCsv(f[10]),
   };
 }
 
@@ -272,7 +251,7 @@ export function readReleaseRows(dataDir: string, id: string): ReleaseRow[] {
 export function readPublicCells(dataDir: string, id: string): PublicCell[] {
   return readCsvLines(dataDir, id, RELEASE_FILES.cellsCsv, PUBLIC_CELL_COLUMNS).map((line) => {
     const f = splitCsvLine(line);
-    const status = f[9] as PublicStatus;
+    const status = textFromCsv(f[9] ?? '') as PublicStatus;
     if (!PUBLIC_STATUSES.includes(status)) {
       throw new Error(`release ${id}: cells.csv has a status '${status}' that is not public`);
     }

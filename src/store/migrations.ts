@@ -356,5 +356,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_audit_channel': {
+      // Every audit entry records the channel (API, CLI, dashboard, OIDC, host, system) next to
+      // the user. Earlier entries keep none: their hashes were computed without it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('audit_log').addColumn('channel', 'text').execute();
+      },
+    },
   };
 }

@@ -174,6 +174,8 @@ export interface AuditTable {
   seq: number;
   at: string;
   actor: string;
+  /** api | cli | dashboard | oidc | host | system; null on entries from before migration 0005. */
+  channel: string | null;
   action: string;
   subject: string;
   details: string; // canonical JSON

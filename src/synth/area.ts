@@ -14,6 +14,7 @@
  */
 import type { Geometry } from 'geojson';
 import { buildRegionSet, type GeometryProvider } from '../regions/set.js';
+import { REGION_LEVELS } from '../contracts/index.js';
 import type { Region, RegionLevel, RegionSet } from '../regions/index.js';
 
 export class AreaError extends Error {
@@ -73,13 +74,7 @@ export interface Area {
   publishedLevels: readonly RegionLevel[];
 }
 
-const LEVELS: readonly RegionLevel[] = [
-  'nederland',
-  'veiligheidsregio',
-  'gemeente',
-  'wijk',
-  'buurt',
-];
+const LEVELS = REGION_LEVELS;
 
 const hasSyntheticSubAreas = (regions: RegionSet, gm: Region): boolean =>
   regions.childrenOf(gm.code).some((w) => w.synthetic);

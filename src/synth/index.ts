@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DATASETS, PROVIDERS, type ProviderId } from '../ingest/contracts.js';
-import { buurtConversion, type RegionSet } from '../regions/index.js';
+import { NATIONAL_CODE, buurtConversion, type RegionSet } from '../regions/index.js';
 import { macros, modelSteps } from './model.js';
 import { writeDataset, type OutputSpec } from './output.js';
 import { sha256File } from '../ingest/sha256.js';
@@ -296,7 +296,7 @@ export async function synthesise(opts: SynthOptions): Promise<SynthResult> {
         LEFT JOIN buurt_conv c ON c.former_code = r.buurtcode
         JOIN buurt b ON b.buurt_code = coalesce(c.buurt_code, r.buurtcode))
       SELECT * FROM (
-      SELECT year, 'nederland' AS region_level, 'NL01' AS region_code, count(*) AS residents FROM j GROUP BY ALL
+      SELECT year, 'nederland' AS region_level, '${NATIONAL_CODE}' AS region_code, count(*) AS residents FROM j GROUP BY ALL
       UNION ALL SELECT year, 'veiligheidsregio', vr_code, count(*) FROM j GROUP BY ALL
       UNION ALL SELECT year, 'gemeente', gm_code, count(*) FROM j GROUP BY ALL
       UNION ALL SELECT year, 'wijk', wijk_code, count(*) FROM j GROUP BY ALL

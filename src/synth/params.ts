@@ -1,7 +1,6 @@
 /** Parameters of a synthetic run and their validation. */
-export const YEARS = [2019, 2020, 2021, 2022, 2023] as const;
-export const FIRST_YEAR = YEARS[0];
-export const LAST_YEAR = YEARS[YEARS.length - 1]!;
+// The years are a contract (src/contracts/periods.ts); synth passes them on.
+export { YEARS, FIRST_YEAR, LAST_YEAR } from '../contracts/index.js';
 export const MIN_SCALE = 0.001;
 export const MAX_SCALE = 1;
 

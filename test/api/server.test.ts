@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { ReleaseCatalog } from '../../src/api/releases/catalog.js';
-import type { IndicatorMeta } from '../../src/api/meta/routes.js';
+import type { IndicatorMeta } from '../../src/contracts/index.js';
 import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
 import { releasesDir, type ReleaseRow } from '../../src/release/index.js';
 import { stateLookup, writeTestRelease, type TestState } from '../public/helpers.js';

@@ -43,6 +43,23 @@ beforeAll(async () => {
   );
   app.get('/api/v1/text', async (_req, reply) => reply.code(502).type('text/plain').send('bad'));
   app.get('/api/v1/gone', async (_req, reply) => reply.code(404).send({ error: 'not_found' }));
+  // Rate limited twice per key, then answered; `never` stays limited; `long` asks too long a wait.
+  const seen = new Map<string, number>();
+  app.post<{ Params: { key: string } }>('/api/v1/limited/:key', async (req, reply) => {
+    const n = (seen.get(req.params.key) ?? 0) + 1;
+    seen.set(req.params.key, n);
+    if (req.params.key === 'long')
+      return reply
+        .code(429)
+        .header('retry-after', '3600')
+        .send({ error: 'rate-limited', message: 'later' });
+    if (req.params.key === 'never' || n <= 2)
+      return reply
+        .code(429)
+        .header('retry-after', '0')
+        .send({ error: 'rate-limited', message: 'slow down' });
+    return { attempts: n, body: req.body };
+  });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -162,5 +179,22 @@ describe('BrokerError', () => {
     expect(down).not.toBeInstanceOf(UsageError);
     const other = new Error('x');
     expect(cliError(other, base)).toBe(other);
+  });
+});
+
+describe('rate limits', () => {
+  it('a 429 is waited out (retry-after) and the same request sent again', async () => {
+    const c = new BrokerClient({ baseUrl: base });
+    expect(await c.post('/limited/a', { x: 1 })).toEqual({ attempts: 3, body: { x: 1 } });
+  });
+
+  it("after its retries, or when the wait is too long, the 429 is the caller's", async () => {
+    const c = new BrokerClient({ baseUrl: base, rateLimitRetries: 2 });
+    await expect(c.post('/limited/never')).rejects.toMatchObject({
+      status: 429,
+      code: 'rate-limited',
+      message: 'slow down',
+    });
+    await expect(c.post('/limited/long')).rejects.toMatchObject({ status: 429, message: 'later' });
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { ComputedCell, RuleProfile } from '../../src/disclosure/index.js';
+import type { ComputedCell } from '../../src/contracts/index.js';
+import type { RuleProfile } from '../../src/disclosure/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
 
 /** The peer conformance sets, test fixtures of the project (see their README). */

@@ -3,12 +3,8 @@
  * GaussSuppression, read from the fixtures in test/fixtures/sdc-peers (see its README).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  audit,
-  protect,
-  type ComputedCell,
-  type PublishedCell,
-} from '../../src/disclosure/index.js';
+import type { ComputedCell } from '../../src/contracts/index.js';
+import { audit, protect, type PublishedCell } from '../../src/disclosure/index.js';
 import { csv, peerText, profile, table, type Spec } from './helpers.js';
 
 const label = (c: PublishedCell): string =>

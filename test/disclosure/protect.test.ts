@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
+import type { ComputedCell } from '../../src/contracts/index.js';
 import {
   audit,
   buildPerturbationTable,
@@ -10,7 +11,6 @@ import {
   parseRuleProfile,
   perturb,
   protect,
-  type ComputedCell,
   type PublishedCell,
   type RuleProfile,
 } from '../../src/disclosure/index.js';

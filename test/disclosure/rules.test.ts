@@ -3,12 +3,12 @@
  * magnitude cells, the zero policy of group disclosure, and an attacker who knows the rules.
  */
 import { describe, expect, it } from 'vitest';
+import type { ComputedCell } from '../../src/contracts/index.js';
 import {
   audit,
   DEFAULT_PROFILES,
   parseRuleProfile,
   protect,
-  type ComputedCell,
   type PublishedCell,
   type RuleProfile,
 } from '../../src/disclosure/index.js';

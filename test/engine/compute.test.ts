@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIndicators, explain, type ComputedCell } from '../../src/engine/index.js';
+import type { ComputedCell } from '../../src/contracts/index.js';
+import { computeIndicators, explain } from '../../src/engine/index.js';
 import type { BrokerDatabase } from '../../src/engine/session.js';
 import { tinyBroker } from './tiny.js';
 

@@ -8,13 +8,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRegionSet } from '../../src/regions/index.js';
 import { synthesise } from '../../src/synth/index.js';
-import { computeIndicators, hierarchyOf, loadSynthAsBroker } from '../../src/engine/index.js';
-import {
-  CATALOGUE,
-  readGroundTruth,
-  writeIndicatorGroundTruth,
-} from '../../src/indicators/index.js';
+import { computeIndicators } from '../../src/engine/index.js';
+import { CATALOGUE } from '../../src/indicators/index.js';
 import { openBrokerDatabase } from '../../src/engine/session.js';
+import { hierarchyOf, loadSynthAsBroker } from '../support/engine-fixture.js';
+import { readGroundTruth, writeIndicatorGroundTruth } from '../support/truth/index.js';
 
 const dirs: string[] = [];
 afterAll(() => {

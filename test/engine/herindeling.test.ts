@@ -10,10 +10,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buurtConversion, loadRegionSet, projectRegionsDir } from '../../src/regions/index.js';
 import { selectArea, synthesise } from '../../src/synth/index.js';
-import { computeIndicators, hierarchyOf, loadSynthAsBroker } from '../../src/engine/index.js';
-import { readGroundTruth, writeIndicatorGroundTruth } from '../../src/indicators/index.js';
+import { computeIndicators } from '../../src/engine/index.js';
 import { openBrokerDatabase } from '../../src/engine/session.js';
-import type { ComputedCell } from '../../src/disclosure/index.js';
+import type { ComputedCell } from '../../src/contracts/index.js';
+import { hierarchyOf, loadSynthAsBroker } from '../support/engine-fixture.js';
+import { readGroundTruth, writeIndicatorGroundTruth } from '../support/truth/index.js';
 
 const YEARS = [2019, 2020, 2021, 2022, 2023];
 const PARTS: Record<string, { year: number; former: string[] }> = {

@@ -14,15 +14,8 @@ import { main } from '../../src/cli/main.js';
 import { capture } from '../indicators/capture.js';
 import { buurtConversion, loadRegionSet, projectRegionsDir } from '../../src/regions/index.js';
 import { selectArea, synthesise } from '../../src/synth/index.js';
-import type { RegionHierarchyRow } from '../../src/indicators/index.js';
-import {
-  CATALOGUE,
-  computeIndicators,
-  explain,
-  hierarchyOf,
-  loadSynthAsBroker,
-  type ComputedCell,
-} from '../../src/engine/index.js';
+import type { ComputedCell } from '../../src/contracts/index.js';
+import { CATALOGUE, computeIndicators, explain } from '../../src/engine/index.js';
 import { openBrokerDatabase, type BrokerDatabase } from '../../src/engine/session.js';
 import {
   computeIndicatorsOnPostgres,
@@ -34,6 +27,8 @@ import { duckdbExecutor, postgresExecutor } from '../../src/engine/executor.js';
 import { bin, call, cast, col, param, select, table } from '../../src/engine/nodes.js';
 import { postgresUrl } from '../store/backends.js';
 import { tinyBroker } from './tiny.js';
+import { hierarchyOf, loadSynthAsBroker } from '../support/engine-fixture.js';
+import { type RegionHierarchyRow } from '../support/truth/index.js';
 
 const YEARS = [2019, 2020, 2021, 2022, 2023];
 const dirs: string[] = [];

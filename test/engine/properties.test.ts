@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIndicators, explain, type ComputedCell } from '../../src/engine/index.js';
+import type { ComputedCell } from '../../src/contracts/index.js';
+import { computeIndicators, explain } from '../../src/engine/index.js';
 import { compileSelect } from '../../src/engine/sql.js';
 import { seriesQuery } from '../../src/engine/plan.js';
 import {

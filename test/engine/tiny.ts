@@ -1,7 +1,7 @@
 /** A hand-made broker database: every contract table (empty unless filled) plus region_hierarchy. */
 import { DATASETS, brokerColumnName } from '../../src/ingest/contracts.js';
 import { openBrokerDatabase, type BrokerDatabase } from '../../src/engine/session.js';
-import { createRegionHierarchy } from '../../src/engine/fixture.js';
+import { createRegionHierarchy } from '../support/engine-fixture.js';
 
 export const HIERARCHY = [
   {

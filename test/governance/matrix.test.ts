@@ -1,6 +1,7 @@
 /**
  * The full authorisation matrix: every governance endpoint × every role (and anonymous), generated
- * from the access table that docs/governance.md shows.
+ * from the route table (src/api/governance/access.ts), whose access is the policy's
+ * (src/governance/policy.ts) for each route's action, and that docs/governance.md shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -12,8 +13,10 @@ import {
   CALLERS,
   ENDPOINTS,
   governanceRoutes,
+  ROUTES,
   type Caller,
 } from '../../src/api/governance/index.js';
+import { ACTIONS, POLICY } from '../../src/governance/index.js';
 import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
 import { backends } from '../store/backends.js';
 import { smallValidator, writeTestRelease } from './helpers.js';
@@ -63,6 +66,15 @@ describe('authorisation matrix', () => {
   it('every registered route is in the access table, and every table entry is a route', () => {
     const table = ENDPOINTS.map((e) => `${e.method} /api/v1${e.path}`).sort();
     expect([...routes].sort()).toEqual(table);
+  });
+
+  it('each route is written once and its access is the policy’s for its action', () => {
+    const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const e of ENDPOINTS)
+      expect(e.access, `${e.method} ${e.path}`).toEqual(POLICY[e.action].who);
+    // Every action of the policy is reachable over the API.
+    expect([...new Set(ROUTES.map((r) => r.action))].sort()).toEqual([...ACTIONS].sort());
   });
 
   it('every endpoint is documented in OpenAPI with its summary and access', () => {

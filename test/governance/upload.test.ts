@@ -409,6 +409,8 @@ describe('resumable upload (PUT with upload-length and upload-offset)', () => {
 describe('quarantine, period and version of a contribution', () => {
   const BAD_REGION = 'BU31415926';
   const BAD_SEX = 'QZX';
+  // A raw BSN is not quarantined but refuses the whole file (test/api/upload-corpus.test.ts).
+  const OTHER_KEY = 'ZS1:keyed:k9v1:';
 
   it('bad rows are quarantined; the CSV report (no values) is for its provider and the broker only', async () => {
     const good = brp('quarantine', 6, [2022, 2023]).toString().trimEnd().split('\n');
@@ -418,7 +420,7 @@ describe('quarantine, period and version of a contribution', () => {
       ...good.slice(3, 6), // rows 4..6
       `2023;${pseudonym('q-bad-2')};${buurten[0]};31-02-1980;V;Hq2`, // row 7: impossible date
       `2023;${pseudonym('q-bad-3')};${buurten[0]};01-01-1980;${BAD_SEX};Hq3`, // row 8: bad value
-      `2023;123456782;${buurten[0]};01-01-1980;V;Hq4`, // row 9: a raw BSN
+      `2023;${OTHER_KEY}${'A'.repeat(43)};${buurten[0]};01-01-1980;V;Hq4`, // row 9: another K1 version
       ...good.slice(6), // rows 10..16
       `3021;${pseudonym('q-bad-5')};${buurten[0]};01-01-1980;V;Hq5`, // row 17: impossible year
       good[1]!, // row 18: a duplicate of row 1
@@ -477,7 +479,7 @@ describe('quarantine, period and version of a contribution', () => {
     for (const value of [
       BAD_REGION,
       BAD_SEX,
-      '123456782',
+      OTHER_KEY,
       '31-02-1980',
       '3021',
       PSEUDONYM_PREFIX,
@@ -544,16 +546,18 @@ describe('quarantine, period and version of a contribution', () => {
   });
 
   it('a file that does not fit the contract is refused naming the upload and the columns, never a server path', async () => {
-    const wrong = Buffer.from('peiljaar;bsn;buurtcode\n2021;123456782;BU1\n');
+    const wrong = Buffer.from(`peiljaar;bsn_pseudonym;buurtcode\n2021;${pseudonym('w')};BU1\n`);
     const res = await put(b, 'brp_personen', wrong, {
       'x-content-sha256': sha(wrong),
       'upload-length': String(wrong.length),
       'upload-offset': '0',
     });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(422);
     expect(res.json()).toEqual({
-      error: 'invalid',
-      message: `the upload of brp_personen (sha256 ${sha(wrong).slice(0, 12)}): dataset brp_personen lacks column(s) bsn_pseudonym, geboortedatum, geslacht, huishoudnummer (found: peiljaar, bsn, buurtcode)`,
+      error: 'unprocessable',
+      reason: 'missing-columns',
+      field: 'geboortedatum',
+      message: `the upload of brp_personen (sha256 ${sha(wrong).slice(0, 12)}): dataset brp_personen lacks column(s) geboortedatum, geslacht, huishoudnummer (found: peiljaar, bsn_pseudonym, buurtcode)`,
     });
     expect(res.body).not.toContain(b.store.dataDir);
     expect(incomingFiles(b)).toEqual([]);

@@ -2,10 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { openBrokerDatabase, queryRows, type BrokerDatabase } from '../../src/engine/session.js';
 import {
   ContributionError,
   datasetContract,
+  QUARANTINE_TABLE,
   loadContribution,
   REASONS,
 } from '../../src/ingest/index.js';
@@ -113,14 +115,95 @@ describe('loadContribution', () => {
 
   it('refuses a file whose columns differ from the contract, naming file and columns', async () => {
     const file = join(dir, 'bad.csv');
-    writeFileSync(file, 'peiljaar;bsn;buurtcode\n2021;123456782;BU00010001\n');
+    writeFileSync(file, 'peiljaar;bsn_pseudonym;buurtcode\n2021;ps1:0000000a;BU00010001\n');
     await expect(
       loadContribution(db.conn, datasetContract('brp_personen'), file, ctx),
     ).rejects.toThrow(ContributionError);
     await expect(
       loadContribution(db.conn, datasetContract('brp_personen'), file, ctx),
     ).rejects.toThrow(
-      /bad\.csv: dataset brp_personen lacks column\(s\) bsn_pseudonym, geboortedatum/,
+      /bad\.csv: dataset brp_personen lacks column\(s\) geboortedatum, geslacht, huishoudnummer \(found: peiljaar, bsn_pseudonym, buurtcode\)$/,
+    );
+  });
+});
+
+describe('loadContribution of a CSV file with rows DuckDB cannot take apart', () => {
+  const HEADER = 'peiljaar;bsn_pseudonym;buurtcode;geboortedatum;geslacht;huishoudnummer';
+  const row = (i: number, household: string) =>
+    `2021;ps1:${i.toString(16).padStart(8, '0')};BU00010001;01-02-1980;M;${household}`;
+  type Item = 'ok' | 'quoted-break' | 'short' | 'long' | 'empty';
+
+  it('quarantines each ragged row under its own row number; every other row loads', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Item>('ok', 'ok', 'quoted-break', 'short', 'long', 'empty'), {
+          minLength: 1,
+          maxLength: 15,
+        }),
+        fc.constantFrom('\n', '\r\n'),
+        async (items, eol) => {
+          const lines = [HEADER];
+          const ragged: number[] = [];
+          let r = 0;
+          for (const item of items) {
+            if (item === 'empty') {
+              lines.push('');
+              continue;
+            }
+            r++;
+            if (item === 'short') ragged.push(r);
+            if (item === 'long') ragged.push(r);
+            lines.push(
+              item === 'ok'
+                ? row(r, `H${r}`)
+                : item === 'quoted-break'
+                  ? row(r, `"H${eol}${r}"`)
+                  : item === 'short'
+                    ? row(r, `H${r}`).split(';').slice(0, 4).join(';')
+                    : `${row(r, `H${r}`)};extra`,
+            );
+          }
+          const file = join(dir, `ragged-${run++}.csv`);
+          writeFileSync(file, `${lines.join(eol)}${eol}`);
+          if (r === 0) {
+            await expect(
+              loadContribution(db.conn, datasetContract('brp_personen'), file, ctx),
+            ).rejects.toThrow('the file has a header but no data rows');
+            return;
+          }
+          const report = await loadContribution(
+            db.conn,
+            datasetContract('brp_personen'),
+            file,
+            ctx,
+          );
+          expect(report).toMatchObject({
+            rowsIn: r,
+            loaded: r - ragged.length,
+            quarantined: ragged.length,
+          });
+          const q = await queryRows<{ row_number: bigint; field: string; reason: string }>(
+            db.conn,
+            `SELECT row_number, field, reason FROM ${QUARANTINE_TABLE} WHERE dataset = 'brp_personen' ORDER BY row_number`,
+          );
+          expect(q.map((x) => [Number(x.row_number), x.reason])).toEqual(
+            ragged.map((n) => [n, REASONS.fields]),
+          );
+          // The loaded rows are the others, each with its own values.
+          const loaded = await queryRows<{ h: string }>(
+            db.conn,
+            `SELECT replace(huishoudnummer, chr(13), '') AS h FROM brp_personen ORDER BY bsn_pseudonym`,
+          );
+          const expected = items
+            .filter((i) => i !== 'empty')
+            .flatMap((item, k) =>
+              item === 'ok' ? [`H${k + 1}`] : item === 'quoted-break' ? [`H\n${k + 1}`] : [],
+            );
+          expect(loaded.map((x) => x.h)).toEqual(expected);
+        },
+      ),
+      { numRuns: 40, seed: 2015 },
     );
   });
 });

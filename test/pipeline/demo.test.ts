@@ -13,7 +13,6 @@ import { RecordingProgress } from '../../src/pipeline/progress.js';
 import { brokerSide } from '../../src/demo/layout.js';
 import { reauditRelease } from '../../src/pipeline/reaudit.js';
 import { loadRegionSet } from '../../src/regions/index.js';
-import { readGroundTruth } from '../../src/indicators/index.js';
 import {
   readManifest,
   readReleaseRows,
@@ -22,7 +21,11 @@ import {
 } from '../../src/release/index.js';
 import { PUBLIC_CELL_COLUMNS } from '../../src/public/index.js';
 import { CATALOGUE } from '../../src/engine/index.js';
-import { expectPublishedWithinRounding } from '../support/truth.js';
+import {
+  expectPublishedWithinRounding,
+  readGroundTruth,
+  writeDemoGroundTruth,
+} from '../support/truth/index.js';
 import { openBrokerDatabase, queryRows } from '../../src/engine/session.js';
 
 let result: DemoResult;
@@ -38,7 +41,7 @@ beforeAll(async () => {
     dataDir,
     regions,
     progress,
-    groundTruth: true,
+    groundTruth: writeDemoGroundTruth,
     // Every kind of indicator (count, rate, percentage, sum, mean, median); three down to buurt.
     scope: {
       indicators: [

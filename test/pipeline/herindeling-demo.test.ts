@@ -12,9 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '../../src/demo/index.js';
 import { RecordingProgress } from '../../src/pipeline/progress.js';
 import { loadRegionSet, resolveRegionsDir } from '../../src/regions/index.js';
-import { readGroundTruth } from '../../src/indicators/index.js';
 import { readManifest, readPublicManifest, readReleaseRows } from '../../src/release/index.js';
 import { REASONS } from '../../src/ingest/validate.js';
+import { readGroundTruth, writeDemoGroundTruth } from '../support/truth/index.js';
 
 const PURMEREND = 'GM0439';
 const BEEMSTER = 'GM0370';
@@ -30,7 +30,7 @@ beforeAll(async () => {
     regions: await loadRegionSet(resolveRegionsDir({}).dir),
     area: PURMEREND,
     progress: new RecordingProgress(),
-    groundTruth: true,
+    groundTruth: writeDemoGroundTruth,
     scope: { indicators: ['inwoners', 'drugsverdachten_per_1000'], detail: [], breakdowns: false },
   });
 }, 600_000);

@@ -3,6 +3,8 @@
  * test can stop it, or kill it mid-run as a crash would, and start it again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { BrokerClient } from '../../src/client/http.js';
+import type { DemoParties } from '../../src/demo/parties.js';
 import { freePort } from '../support/net.js';
 import { fileURLToPath } from 'node:url';
 
@@ -78,5 +80,22 @@ export async function startBroker(
     log: () => log,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
+  };
+}
+
+/** The same parties, with the same tokens, at the broker's new address (after a restart). */
+export function rebindParties(p: DemoParties, url: string): DemoParties {
+  const move = <T extends { client: BrokerClient }>(x: T): T => ({
+    ...x,
+    client: new BrokerClient({ baseUrl: url, token: x.client.token! }),
+  });
+  const providers = Object.fromEntries(Object.entries(p.providers).map(([k, v]) => [k, move(v)]));
+  return {
+    ...p,
+    broker: move(p.broker),
+    board: p.board.map(move),
+    consumer: move(p.consumer),
+    providers,
+    providerFor: (id) => move(p.providerFor(id)),
   };
 }

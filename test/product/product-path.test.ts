@@ -15,11 +15,7 @@ import { BrokerClient, readTokenFile } from '../../src/client/http.js';
 import { deliverFile } from '../../src/client/deliver.js';
 import { followRun } from '../../src/client/runs.js';
 import { DATASETS } from '../../src/ingest/contracts.js';
-import {
-  loadCatalogue,
-  readGroundTruth,
-  writeIndicatorGroundTruth,
-} from '../../src/indicators/index.js';
+import { loadCatalogue } from '../../src/indicators/index.js';
 import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
 import { synthesise } from '../../src/synth/index.js';
 import {
@@ -33,9 +29,15 @@ import type { AuditEntry, Release, Run, User } from '../../src/governance/index.
 import { readManifest } from '../../src/release/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
 import { postgresUrl } from '../store/backends.js';
-import { expectPublishedWithinRounding, truthKey, type FigureLike } from '../support/truth.js';
-import { runCli, startBroker, type BrokerProcess } from './broker-process.js';
-import { hierarchyOf } from '../../src/engine/fixture.js';
+import {
+  expectPublishedWithinRounding,
+  truthKey,
+  type FigureLike,
+  readGroundTruth,
+  writeIndicatorGroundTruth,
+} from '../support/truth/index.js';
+import { rebindParties, runCli, startBroker, type BrokerProcess } from './broker-process.js';
+import { hierarchyOf } from '../support/engine-fixture.js';
 
 /** An indicator an analyst adds as a file: residents of 65 and over, per region. */
 const OUDEREN = {
@@ -198,7 +200,7 @@ describe.each(['sqlite', 'postgres'] as const)('the product path on %s', (backen
     await broker.kill();
     broker = await startBroker(dataDir, env);
     admin = new BrokerClient({ baseUrl: broker.url, token: admin.token! });
-    parties = rebind(parties, broker.url);
+    parties = rebindParties(parties, broker.url);
     const interrupted = await admin.get<Run>(`/runs/${started.id}`);
     await admin.post(`/runs/${started.id}/restart`);
     crashed = { before: interrupted.state, after: await follow(admin, started.id) };
@@ -329,7 +331,7 @@ describe.each(['sqlite', 'postgres'] as const)('the product path on %s', (backen
     expect(input.map((i) => i.contribution)).toEqual([report.contribution]);
     const manifest = readManifest(dataDir, second.releaseId!);
     expect(manifest.previousRelease).toBe(release1.id);
-    const release2 = (await reviewAndPublish(rebind(parties, broker.url), second.releaseId!))
+    const release2 = (await reviewAndPublish(rebindParties(parties, broker.url), second.releaseId!))
       .release;
     expect(release2.state).toBe('published');
 
@@ -356,20 +358,3 @@ describe.each(['sqlite', 'postgres'] as const)('the product path on %s', (backen
     expect(changed('inwoners')).toBe(0);
   }, 600_000);
 });
-
-/** The parties' clients pointed at the restarted broker (a new port), same tokens. */
-function rebind(p: DemoParties, url: string): DemoParties {
-  const move = <T extends { client: BrokerClient }>(x: T): T => ({
-    ...x,
-    client: new BrokerClient({ baseUrl: url, token: x.client.token! }),
-  });
-  const providers = Object.fromEntries(Object.entries(p.providers).map(([k, v]) => [k, move(v)]));
-  return {
-    ...p,
-    broker: move(p.broker),
-    board: p.board.map(move),
-    consumer: move(p.consumer),
-    providers,
-    providerFor: (id) => move(p.providerFor(id)),
-  };
-}

@@ -22,8 +22,17 @@ export interface CrawlContext {
   fromReleaseId?: string;
 }
 
-/** Headers that vary per request by design (not derived from data). */
-const VOLATILE = new Set(['date', 'x-ratelimit-reset', 'x-ratelimit-remaining', 'connection']);
+/**
+ * Headers that vary per request by design (not derived from data); the request id is random
+ * per request.
+ */
+const VOLATILE = new Set([
+  'date',
+  'x-ratelimit-reset',
+  'x-ratelimit-remaining',
+  'x-request-id',
+  'connection',
+]);
 
 async function get(app: FastifyInstance, url: string): Promise<Fetched> {
   const res: LightMyRequestResponse = await app.inject({ method: 'GET', url });

@@ -4,7 +4,8 @@
  * digest of the files as they were approved.
  */
 import { openBrokerDatabase } from '../../src/engine/session.js';
-import type { ReleaseState, ReleaseStateLookup } from '../../src/api/releases/catalog.js';
+import type { ReleaseState } from '../../src/contracts/index.js';
+import type { ReleaseStateLookup } from '../../src/api/releases/catalog.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../../src/disclosure/index.js';
 import {
   releaseDigest,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndicatorMeta } from '../../src/api/meta/routes.js';
+import type { IndicatorMeta } from '../../src/contracts/index.js';
 import { ZOEKGEBIEDEN_CSV_COLUMNS, zoekgebiedenCsv } from '../../src/api/releases/zoekgebieden.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../../src/disclosure/index.js';
 import { roundTo } from '../../src/disclosure/publish.js';
@@ -30,6 +30,7 @@ import { buildRegionSet } from '../../src/regions/set.js';
 import type { Region, RegionSet } from '../../src/regions/index.js';
 import { rng } from '../pseudonym/helpers.js';
 import { stateLookup, writeTestRelease, type TestState } from './helpers.js';
+import { parseRfc4180 } from '../support/csv.js';
 
 // ── exact references ─────────────────────────────────────────────────────────────────────────
 
@@ -606,35 +607,6 @@ function meta(i: { id: string; theme: string; kind: string }): IndicatorMeta {
   };
 }
 
-/** Minimal RFC 4180 reader (quoted fields with commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cur);
-      cur = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cur);
-      rows.push(row);
-      row = [];
-      cur = '';
-      i++;
-    } else cur += ch;
-  }
-  return rows;
-}
-
 const ALLOWED_KEYS = new Set([
   'release',
   'year',
@@ -800,7 +772,7 @@ describe('GET /api/v1/releases/{id}/zoekgebieden(.csv)', () => {
     expect(res.body.startsWith('\uFEFF')).toBe(true);
     expect(res.body.endsWith('\r\n')).toBe(true);
     expect(res.body.replace(/\r\n/g, '')).not.toContain('\n');
-    const table = parseCsv(res.body.slice(1));
+    const table = parseRfc4180(res.body.slice(1));
     expect(table[0]).toEqual([...ZOEKGEBIEDEN_CSV_COLUMNS]);
     expect(table[0]!.at(-1)).toBe('let_op');
     const data = table.slice(1);
@@ -820,7 +792,7 @@ describe('GET /api/v1/releases/{id}/zoekgebieden(.csv)', () => {
     expect(data.some((r) => r[col('flagged')] === 'false')).toBe(true);
 
     const en = await get(`/api/v1/releases/r2/zoekgebieden.csv?gemeente=${GM}&lang=en`);
-    const enTable = parseCsv(en.body.slice(1));
+    const enTable = parseRfc4180(en.body.slice(1));
     expect(enTable[0]).toEqual([...ZOEKGEBIEDEN_CSV_COLUMNS]);
     for (const row of enTable.slice(1)) expect(row.at(-1)).toBe(ZOEKGEBIEDEN_CAUTION.en);
   });

@@ -25,12 +25,19 @@ function newest(path: string): number {
   return max;
 }
 
+/** Modules outside web/ that the dashboard bundles (pure, shared with the broker). */
+export const SHARED_SOURCES = [
+  join(ROOT, 'src', 'release', 'csv.ts'),
+  join(ROOT, 'src', 'contracts'),
+];
+
 function fresh(): boolean {
   const built = join(DIST, 'index.html');
   const sources = Math.max(
     newest(join(WEB, 'src')),
     newest(join(WEB, 'index.html')),
     newest(join(WEB, 'vite.config.ts')),
+    ...SHARED_SOURCES.map(newest),
   );
   return existsSync(built) && statSync(built).mtimeMs >= sources;
 }

@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { ensureDashboardBuilt, DIST, ROOT } from './build.js';
 import { RULE_NAMES } from '../../web/src/words.js';
 import { buildFixture, latestPublished } from './fixture.js';
-import { startFixtureServer, TEST_TOKEN, type FixtureServer } from './server.js';
+import {
+  startFixtureServer,
+  TEST_SESSION_COOKIE,
+  TEST_TOKEN,
+  type FixtureServer,
+} from './server.js';
 import { startRealServer } from './real-server.js';
 import { FORBIDDEN } from './forbidden.js';
 import { launchChromium } from './browser.js';
@@ -460,11 +465,18 @@ describe('dashboard', () => {
     await page.getByLabel('E-mailadres').fill('bestuur@example.nl');
     await page.getByLabel('Wachtwoord').fill('fout');
     await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.waitForSelector('text=Uw token is niet geldig');
+    await page.waitForSelector('text=Het e-mailadres of het wachtwoord klopt niet');
     await page.getByLabel('Wachtwoord').fill('geheim');
     await page.getByRole('button', { name: 'Aanmelden' }).click();
     await page.waitForSelector('text=Zicht op Ondermijning 2026');
-    expect(await page.evaluate('sessionStorage.getItem("samenzicht-token")')).toBe(TEST_TOKEN);
+    // The session is the HttpOnly cookie only: no token in the page's storage or cookies.
+    const cookie = (await context.cookies(server.url)).find((c) => c.name === TEST_SESSION_COOKIE);
+    expect(cookie).toMatchObject({ value: TEST_TOKEN, httpOnly: true, sameSite: 'Strict' });
+    const stored =
+      (await page.evaluate(`JSON.stringify([sessionStorage, localStorage].flatMap((s) =>
+      Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))])))`)) as string;
+    expect(stored).not.toContain(TEST_TOKEN);
+    expect(await page.evaluate('document.cookie')).not.toContain(TEST_SESSION_COOKIE);
     expect(await page.locator('main').innerText()).toContain('politie_verdachten (politie)');
     const form = page.getByRole('form', { name: 'Beoordelingen r2026-05' });
     // The reviewer sees what an approval signs: the candidate's digest.
@@ -482,7 +494,7 @@ describe('dashboard', () => {
       digest: candidate.digest,
     });
     await page.waitForSelector('text=u1 (bestuur): goedgekeurd — Gecontroleerd');
-    // The restricted report, downloaded with the reviewer's token.
+    // The restricted report, downloaded in the reviewer's session.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: /Beperkt rapport van r2026-05/ }).click(),
@@ -509,7 +521,11 @@ describe('dashboard', () => {
 
   it('raised no script errors, and no failed requests but the wrong password', () => {
     expect(pageErrors).toEqual([]);
-    expect(failedRequests).toEqual(['401 /api/v1/auth/login']);
+    // Signed out, the governance page asks who is signed in (401: nobody; twice where React's
+    // strict mode runs its effect twice), then the wrong password.
+    const probe = '401 /api/v1/auth/me';
+    expect(failedRequests).toContain(probe);
+    expect(failedRequests.filter((r) => r !== probe)).toEqual(['401 /api/v1/auth/login']);
     // The real server derives comparable gemeenten from published `inwoners` (and context)
     // figures, which the fixture has not: it answers 404 (no comparable gemeenten), which the
     // profile shows without peers. Nothing else failed.

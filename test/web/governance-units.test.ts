@@ -28,8 +28,10 @@ import {
   sections,
   signableFor,
   userBody,
+  waitWords,
   type Action,
 } from '../../web/src/pages/governance/access.js';
+import { retryAfterSeconds } from '../../web/src/api.js';
 import type { AgreementRow } from '../../web/src/pages/governance/types.js';
 import { DICTIONARIES } from '../../web/src/texts.js';
 import { PROVIDER_NAMES } from '../../web/src/words.js';
@@ -253,16 +255,39 @@ describe('forms and refusals', () => {
   });
 
   it('words a refusal by its status', () => {
-    expect([400, 401, 403, 404, 409, 413, 500, undefined].map(problemKind)).toEqual([
+    expect([400, 401, 403, 404, 409, 413, 429, 500, undefined].map(problemKind)).toEqual([
       'invalid',
       'unauthenticated',
       'forbidden',
       'notFound',
       'conflict',
       'tooLarge',
+      'tooMany',
       'other',
       'other',
     ]);
+  });
+
+  it('reads retry-after as seconds or a date, and words the wait', () => {
+    const now = Date.parse('2026-03-01T10:00:00Z');
+    expect(retryAfterSeconds('30', now)).toBe(30);
+    expect(retryAfterSeconds(' 0 ', now)).toBe(0);
+    expect(retryAfterSeconds('Sun, 01 Mar 2026 10:02:30 GMT', now)).toBe(150);
+    expect(retryAfterSeconds('Sun, 01 Mar 2026 09:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds(null, now)).toBeNull();
+    expect(retryAfterSeconds('soon', now)).toBeNull();
+    expect([0, 1, 30, 119, 120, 600, 601].map(waitWords)).toEqual([
+      { key: 'govWaitSecond', n: 1 },
+      { key: 'govWaitSecond', n: 1 },
+      { key: 'govWaitSeconds', n: 30 },
+      { key: 'govWaitSeconds', n: 119 },
+      { key: 'govWaitMinutes', n: 2 },
+      { key: 'govWaitMinutes', n: 10 },
+      { key: 'govWaitMinutes', n: 11 },
+    ]);
+    for (const lang of ['nl', 'en'] as const)
+      for (const k of ['govLoginLocked', 'govRetryIn', 'govRetryLater', 'govSessionLost'])
+        expect(DICTIONARIES[lang], `${lang} ${k}`).toHaveProperty(k);
   });
 
   it('has a word in both languages for every value the server sends', () => {
@@ -279,6 +304,7 @@ describe('forms and refusals', () => {
         'notFound',
         'conflict',
         'tooLarge',
+        'tooMany',
         'other',
       ].map((k) => `govProblem${k}`),
     ];

@@ -7,8 +7,11 @@
  * provider signs for its organisation, downloads the quarantine report of its delivery and gets
  * no runs; a board member reads runs and users but gets no start button and no forms. No run is
  * computed: following a running run, restarting a failed one and publishing an approved candidate
- * run on answers stubbed in the browser (`page.route`), each test saying so. axe on every view,
- * no sideways scrolling at 320 px, one language per page.
+ * run on answers stubbed in the browser (`page.route`), each test saying so. The session is the
+ * HttpOnly cookie only: no token in the page's storage, cookies or request headers; a reload
+ * keeps it, an ended session sends the page back to the login form, and a 429 (stubbed) says how
+ * long to wait in the page language. axe on every view, no sideways scrolling at 320 px, one
+ * language per page.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initInstance, instanceRegions, readInstanceConfig } from '../../src/instance/index.js';
+import { SESSION_COOKIE } from '../../src/api/governance/index.js';
 import { createApp } from '../../src/pipeline/serve.js';
 import type { RegionSet } from '../../src/regions/index.js';
 import { freePort } from '../support/net.js';
@@ -40,6 +44,9 @@ let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 const failed: string[] = [];
+/** Every API request of the page, with all its headers (also the browser's cookie). */
+const apiRequests: Promise<{ method: string; path: string; headers: Record<string, string> }>[] =
+  [];
 
 /** The API as the administrator (the CLI's part: what the page leaves to it). */
 async function api(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -102,6 +109,11 @@ beforeAll(async () => {
     if (r.status() >= 400)
       failed.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
   });
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/api/'))
+      apiRequests.push(r.allHeaders().then((headers) => ({ method: r.method(), path, headers })));
+  });
 });
 
 afterAll(async () => {
@@ -153,6 +165,138 @@ async function tableRows(heading: string): Promise<string[][]> {
 }
 
 describe('governance page on a real broker', () => {
+  it('keeps the session in the HttpOnly cookie only, and handles 429 and an ended session', async () => {
+    await signIn(BROKER);
+    const session = (await context.cookies(url)).find((c) => c.name === SESSION_COOKIE);
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    const token = decodeURIComponent(session!.value);
+    expect(token.length).toBeGreaterThan(20);
+    // Nothing of the token in the page's storage, and the cookie is out of the page's reach.
+    const stored = async () =>
+      (await page.evaluate(`JSON.stringify([sessionStorage, localStorage].flatMap((s) =>
+        Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))])))`)) as string;
+    expect(await stored()).not.toContain(token);
+    expect(await stored()).not.toContain(session!.value);
+    expect(await stored()).not.toMatch(/token/i);
+    const pageCookies = (await page.evaluate('document.cookie')) as string;
+    expect(pageCookies).not.toContain(SESSION_COOKIE);
+    expect(pageCookies).not.toContain(token);
+    // The cookie alone keeps the session over a reload: the page asks the server who it is.
+    await page.reload();
+    await page.waitForSelector('text=Aangemeld als');
+
+    // A governance action works on the cookie session.
+    const orgForm = page.getByRole('form', { name: 'Organisatie registreren' });
+    await orgForm.getByLabel('Id (kleine letters, cijfers en -)').fill('gemeente-zandvoort');
+    await orgForm.getByLabel('Naam').fill('Gemeente Zandvoort');
+    await orgForm.getByRole('checkbox', { name: 'Gemeenten' }).check();
+    await orgForm.getByRole('button', { name: 'Registreren' }).click();
+    await page.waitForSelector('text=Organisatie gemeente-zandvoort is geregistreerd.');
+    await expect
+      .poll(async () => (await api('GET', '/organisations')) as { organisations: { id: string }[] })
+      .toMatchObject({
+        organisations: expect.arrayContaining([
+          expect.objectContaining({ id: 'gemeente-zandvoort' }),
+        ]),
+      });
+
+    // Too many requests (429, stubbed): the wait, in the page language only.
+    await page.route('**/api/v1/organisations', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 429,
+            headers: { 'retry-after': '30' },
+            contentType: 'application/json',
+            body: JSON.stringify({
+              error: 'rate-limited',
+              message:
+                'too many requests to this route: at most 120 a minute; try again in 30 seconds',
+            }),
+          })
+        : route.fallback(),
+    );
+    try {
+      await orgForm.getByLabel('Id (kleine letters, cijfers en -)').fill('gemeente-bloemendaal');
+      await orgForm.getByLabel('Naam').fill('Gemeente Bloemendaal');
+      await orgForm.getByRole('button', { name: 'Registreren' }).click();
+      const refusal = orgForm.getByRole('alert');
+      await refusal.waitFor();
+      expect(await refusal.innerText()).toBe(
+        'Te veel verzoeken in korte tijd. Probeer het over 30 seconden opnieuw.',
+      );
+      await page.getByRole('button', { name: 'Switch to English' }).click();
+      await page.waitForSelector('text=Too many requests in a short time.');
+      // The form's name is English now: the page's one alert.
+      expect(await page.getByRole('alert').innerText()).toBe(
+        'Too many requests in a short time. Please try again in 30 seconds.',
+      );
+      expect(await words(page)).not.toMatch(/Probeer|seconden|verzoeken|Aangemeld|Afmelden/);
+      await page.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+      await page.waitForSelector('text=Te veel verzoeken in korte tijd.');
+    } finally {
+      await page.unrouteAll();
+    }
+
+    // The session ends on the server (as when it expires): the next action is refused with 401
+    // and the page goes back to the login form, saying why.
+    const revoked = await fetch(`${url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(revoked.status).toBe(204);
+    await orgForm.getByRole('button', { name: 'Registreren' }).click();
+    await page.waitForSelector('text=Uw sessie is verlopen of ingetrokken. Meld u opnieuw aan.');
+    expect(await page.getByLabel('Wachtwoord').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Afmelden' }).count()).toBe(0);
+    await check('governance-session-ended');
+
+    // A locked login (429, stubbed): how long to wait, and nothing of the server's English.
+    await page.route('**/api/v1/auth/login', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '600' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'locked', message: 'too many failed logins; locked' }),
+      }),
+    );
+    try {
+      await page.getByLabel('E-mailadres').fill(BROKER.email);
+      await page.getByLabel('Wachtwoord').fill(BROKER.password);
+      await page.getByRole('button', { name: 'Aanmelden' }).click();
+      await page.waitForSelector(
+        'text=Te veel mislukte aanmeldpogingen. Probeer het over 10 minuten opnieuw.',
+      );
+      expect(await page.locator('main').innerText()).not.toContain('locked');
+    } finally {
+      await page.unrouteAll();
+    }
+
+    // Signed in again, then out through the logout route, which ends the cookie too.
+    await page.getByLabel('Wachtwoord').fill(BROKER.password);
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.waitForSelector('text=Aangemeld als');
+    const second = (await context.cookies(url)).find((c) => c.name === SESSION_COOKIE);
+    expect(decodeURIComponent(second!.value)).not.toBe(token);
+    const loggedOut = page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/v1/auth/logout'),
+    );
+    await signOut();
+    await loggedOut;
+    expect((await context.cookies(url)).some((c) => c.name === SESSION_COOKIE)).toBe(false);
+    await page.reload();
+    await page.waitForSelector('text=Meld u aan');
+
+    // No request of the page carried a token; each carried the cookie instead, as the dashboard.
+    const requests = await Promise.all(apiRequests);
+    expect(requests.length).toBeGreaterThan(10);
+    for (const r of requests) {
+      expect(r.headers['authorization'], `${r.method} ${r.path}`).toBeUndefined();
+      if (r.method !== 'GET')
+        expect(r.headers['x-samenzicht-channel'], `${r.method} ${r.path}`).toBe('dashboard');
+    }
+    expect(requests.some((r) => r.headers['cookie']?.includes(`${SESSION_COOKIE}=`))).toBe(true);
+  });
+
   it('lets the broker register an organisation and a user, and shows the server’s refusals', async () => {
     await signIn(BROKER);
     expect(await page.locator('main').innerText()).toContain(
@@ -572,7 +716,13 @@ describe('governance page on a real broker', () => {
 
   it('raised no script errors; the only failed requests are the refusals the page showed', () => {
     expect(pageErrors).toEqual([]);
-    expect(failed).toEqual([
+    // A signed-out page asks who is signed in, and is told: nobody (401).
+    const probe = '401 GET /api/v1/auth/me';
+    expect(failed.filter((f) => f === probe).length).toBeGreaterThanOrEqual(2);
+    expect(failed.filter((f) => f !== probe)).toEqual([
+      '429 POST /api/v1/organisations',
+      '401 POST /api/v1/organisations',
+      '429 POST /api/v1/auth/login',
       '409 POST /api/v1/organisations',
       '400 POST /api/v1/users',
       '400 POST /api/v1/runs',

@@ -24,6 +24,8 @@ const LEVELS = new Set(['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'bu
 /** Levels whose boundaries are served per gemeente only (`within` required). */
 const GEO_WITHIN_REQUIRED = new Set(['wijk', 'buurt']);
 export const TEST_TOKEN = 'test-token-board';
+/** The session cookie of the imitation, named as the broker's. */
+export const TEST_SESSION_COOKIE = 'samenzicht_session';
 
 /** The contract's page bounds: default and largest `limit` of each list. */
 export const PAGE_BOUNDS = {
@@ -243,7 +245,10 @@ export async function startFixtureServer(
   const reviews = new Map<string, FixtureReview[]>(
     f.releases.map((r) => [r.id, r.state === 'candidate' ? [] : r.reviews]),
   );
-  const authed = (auth: string | undefined): boolean => auth === `Bearer ${TEST_TOKEN}`;
+  // Cookie sessions as the broker's (src/api/governance): the login sets an HttpOnly,
+  // SameSite=Strict cookie, and only that cookie authenticates the dashboard's requests.
+  const authed = (cookie: string | undefined): boolean =>
+    (cookie ?? '').split(';').some((c) => c.trim() === `${TEST_SESSION_COOKIE}=${TEST_TOKEN}`);
   const me = {
     id: 'u1',
     email: 'bestuur@example.nl',
@@ -254,8 +259,13 @@ export async function startFixtureServer(
   app.post<{ Body: { email?: string; password?: string } }>(
     '/api/v1/auth/login',
     async (req, reply) => {
-      if (req.body?.email === me.email && req.body.password === 'geheim')
+      if (req.body?.email === me.email && req.body.password === 'geheim') {
+        void reply.header(
+          'set-cookie',
+          `${TEST_SESSION_COOKIE}=${TEST_TOKEN}; Path=/; HttpOnly; SameSite=Strict`,
+        );
         return { token: TEST_TOKEN, expiresAt: '2099-01-01T00:00:00Z', user: me };
+      }
       return reply.code(401).send({ error: 'unauthorized', message: 'wrong email or password' });
     },
   );
@@ -265,12 +275,18 @@ export async function startFixtureServer(
       /^\/api\/v1\/(auth\/me|agreements|contributions|airlock|organisations|users|runs)/.test(
         path,
       ) &&
-      !authed(req.headers.authorization)
+      !authed(req.headers.cookie)
     ) {
       return reply.code(401).send({ error: 'unauthorized', message: 'log in first' });
     }
   });
   app.get('/api/v1/auth/me', async () => me);
+  app.post('/api/v1/auth/logout', async (_req, reply) =>
+    reply
+      .header('set-cookie', `${TEST_SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
+      .code(204)
+      .send(),
+  );
   // The board reads organisations, users and runs (the page asks for what the role may read).
   app.get('/api/v1/organisations', async () => ({
     organisations: [

@@ -9,8 +9,10 @@
 import { useEffect, useState } from 'react';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { Lang } from './texts.js';
+import type { PublicReleaseState, RegionLevel } from '../../src/contracts/index.js';
 
-export type RegionLevel = 'nederland' | 'veiligheidsregio' | 'gemeente' | 'wijk' | 'buurt';
+// The region vocabulary and release states are the server's contracts (src/contracts).
+export type { RegionLevel } from '../../src/contracts/index.js';
 export type CellStatus = 'published' | 'confidential' | 'not-applicable';
 export type Text = { nl: string; en: string };
 
@@ -74,7 +76,7 @@ export interface Review {
 
 export interface ReleaseInfo {
   id: string;
-  status: 'published' | 'withdrawn';
+  status: PublicReleaseState;
   createdAt: string;
   publishedAt: string | null;
   withdrawnReason: string | null;
@@ -221,9 +223,45 @@ export class HttpError extends Error {
     message: string,
     /** The `error` code of a governance answer (`{error, message}`), when it has one. */
     readonly code?: string,
+    /** Seconds to wait before asking again (`retry-after` of a 429 or 503), when given. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
+}
+
+/** `retry-after` in whole seconds from now: delta-seconds or an HTTP date; null when absent. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
+  if (header === null || header.trim() === '') return null;
+  const v = header.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** The refusal of an answer that is not ok: the server's message and code, and retry-after. */
+export async function httpError(res: Response): Promise<HttpError> {
+  let message = `${res.status} ${res.statusText}`;
+  let code: string | undefined;
+  try {
+    const body = (await res.json()) as {
+      message?: string;
+      error?: { message?: string } | string;
+    };
+    message =
+      typeof body.error === 'object' && body.error?.message
+        ? body.error.message
+        : (body.message ?? message);
+    if (typeof body.error === 'string') code = body.error;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new HttpError(
+    res.status,
+    message,
+    code,
+    retryAfterSeconds(res.headers.get('retry-after')),
+  );
 }
 
 export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
@@ -231,24 +269,7 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
     ...init,
     headers: { accept: 'application/json', ...(init?.headers ?? {}) },
   });
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
-    let code: string | undefined;
-    try {
-      const body = (await res.json()) as {
-        message?: string;
-        error?: { message?: string } | string;
-      };
-      message =
-        typeof body.error === 'object' && body.error?.message
-          ? body.error.message
-          : (body.message ?? message);
-      if (typeof body.error === 'string') code = body.error;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new HttpError(res.status, message, code);
-  }
+  if (!res.ok) throw await httpError(res);
   return (await res.json()) as T;
 }
 

@@ -1,25 +1,14 @@
 /**
  * Runs over HTTP: a broker starts one (202, then follows it), restarts an interrupted one; the
- * board reads them too. The run itself happens in the server (src/pipeline/run-service.ts).
+ * board reads them too. The run itself happens in a process of the server's own
+ * (src/pipeline/run-service.ts).
  */
-import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
-import { GovernanceError, type Governance, type Principal } from '../../governance/index.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { GovernanceError } from '../../governance/index.js';
 import type { RunService } from '../../pipeline/run-service.js';
 import type { RunRequest } from '../../pipeline/run.js';
-import type { Endpoint } from './access.js';
+import type { GovernanceRouteDeps } from './routing.js';
 import { idParams, runSchema } from './schemas.js';
-
-interface RunRoutesDeps {
-  gov: Governance;
-  /** Null on a server without a run service (the routes then answer 404 after the guard). */
-  runs: RunService | null;
-  route: (
-    method: Endpoint['method'],
-    path: string,
-    schema: Record<string, unknown>,
-  ) => RouteShorthandOptions;
-  me: (req: FastifyRequest) => Principal;
-}
 
 const idList = {
   type: 'array',
@@ -27,19 +16,19 @@ const idList = {
   maxItems: 500,
 };
 
-export function registerRunRoutes(
-  app: FastifyInstance,
-  { gov, runs: service, route, me }: RunRoutesDeps,
-): void {
+/** Runs: started and restarted by the broker, read by the broker and the board. */
+export const runRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, deps) => {
+  const { gov, me, runs: service } = deps;
+  const r = deps.routes(app);
   const runs = (): RunService => {
     if (!service) throw new GovernanceError('not_found', 'this server does not run indicators');
     return service;
   };
-  app.post<{
+  r.post<{
     Body: RunRequest;
   }>(
     '/runs',
-    route('POST', '/runs', {
+    {
       body: {
         type: 'object',
         properties: {
@@ -76,26 +65,26 @@ export function registerRunRoutes(
         additionalProperties: false,
       },
       response: { 202: runSchema },
-    }),
+    },
     async (req, reply) => reply.code(202).send(await runs().start(me(req).id, req.body ?? {})),
   );
-  app.get(
+  r.get(
     '/runs',
-    route('GET', '/runs', {
+    {
       response: {
         200: { type: 'object', properties: { runs: { type: 'array', items: runSchema } } },
       },
-    }),
+    },
     async () => ({ runs: await gov.listRuns() }),
   );
-  app.get<{ Params: { id: string } }>(
+  r.get<{ Params: { id: string } }>(
     '/runs/:id',
-    route('GET', '/runs/:id', { params: idParams, response: { 200: runSchema } }),
+    { params: idParams, response: { 200: runSchema } },
     async (req) => gov.getRun(req.params.id),
   );
-  app.post<{ Params: { id: string } }>(
+  r.post<{ Params: { id: string } }>(
     '/runs/:id/restart',
-    route('POST', '/runs/:id/restart', { params: idParams, response: { 202: runSchema } }),
+    { params: idParams, response: { 202: runSchema } },
     async (req, reply) => reply.code(202).send(await runs().restart(me(req).id, req.params.id)),
   );
-}
+};

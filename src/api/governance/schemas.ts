@@ -1,5 +1,6 @@
 /** JSON schemas of the governance API (validation and OpenAPI via @fastify/swagger). */
 import { LIMITS } from '../../governance/limits.js';
+import { CHANNELS } from '../../governance/channel.js';
 
 const str = { type: 'string' } as const;
 const nstr = { type: 'string', nullable: true } as const;
@@ -10,6 +11,24 @@ const counts = { type: 'object', additionalProperties: { type: 'integer' } } as 
 export const errorSchema = {
   type: 'object',
   properties: { error: str, message: str },
+  required: ['error', 'message'],
+} as const;
+
+/** A contribution file refused as a whole (413, 422): which check, and where in the file. */
+export const refusalSchema = {
+  type: 'object',
+  properties: {
+    error: str,
+    reason: { ...str, description: 'machine-readable: which check refused the file' },
+    message: str,
+    field: { ...str, description: 'the column (as delivered) the refusal is about' },
+    row: { ...int, description: 'the data row (from 1; the header is not a row)' },
+    rows: { ...int, description: 'rows the refusal counts (never their values)' },
+    limit: {
+      type: 'object',
+      properties: { name: str, value: { anyOf: [{ type: 'integer' }, { type: 'string' }] } },
+    },
+  },
   required: ['error', 'message'],
 } as const;
 
@@ -307,13 +326,20 @@ export const auditEntrySchema = {
     seq: int,
     at: str,
     actor: str,
+    channel: {
+      type: 'string',
+      nullable: true,
+      enum: [...CHANNELS, null],
+      description:
+        'how the action came in: api, cli, dashboard, oidc, host (on the broker itself) or system; null before channels were recorded',
+    },
     action: str,
     subject: str,
     details: { type: 'object', additionalProperties: true },
     prevHash: str,
     hash: str,
   },
-  required: ['seq', 'at', 'actor', 'action', 'subject', 'details', 'prevHash', 'hash'],
+  required: ['seq', 'at', 'actor', 'channel', 'action', 'subject', 'details', 'prevHash', 'hash'],
 } as const;
 
 export const verificationSchema = {

@@ -1,5 +1,6 @@
 /** Health, indicator catalogue and region routes of the v1 API. */
 import type { FastifyPluginAsync } from 'fastify';
+import type { IndicatorMeta } from '../../contracts/index.js';
 import { REGION_LEVELS, type RegionLevel, type RegionSet } from '../../regions/index.js';
 import { VERSION } from '../../version.js';
 import { CBS_ATTRIBUTION } from '../../public/index.js';
@@ -13,25 +14,6 @@ const GEO_WITHIN_REQUIRED: readonly RegionLevel[] = ['wijk', 'buurt'];
 const REGION_CODE = '^(NL01|VR\\d{2}|GM\\d{4}|WK\\d{6}|BU\\d{8})$';
 
 /** What the API tells about an indicator (the definition's public part). */
-export interface IndicatorMeta {
-  id: string;
-  title: { nl: string; en: string };
-  description: { nl: string; en: string };
-  theme: string;
-  kind: string;
-  /** Unit in Dutch (the dashboard's default); `units` has both languages. */
-  unit: string;
-  units: { nl: string; en: string };
-  /** Which buurt a unit is counted in. */
-  regionBasis: { nl: string; en: string };
-  sources: { dataset: string; provider: string }[];
-  methodology: { nl: string; en: string };
-  levels: string[];
-  years: number[];
-  breakdowns?: string[];
-  disclosure: unknown;
-}
-
 export interface MetaRoutesOptions {
   regions: RegionSet;
   indicators: readonly IndicatorMeta[];

@@ -1,6 +1,6 @@
 /** Adapts the public ReleaseCatalog (public release files + governance state) to the plugin's ReleaseSource. */
 import type { RegionSet } from '../../regions/index.js';
-import type { IndicatorMeta } from '../meta/routes.js';
+import type { IndicatorMeta } from '../../contracts/index.js';
 import type { ReleaseCatalog } from '../releases/catalog.js';
 import type { IndicatorSummary, ReleaseSource, ReleaseSummary } from './types.js';
 

@@ -22,14 +22,12 @@ import {
   releasesDir,
   RELEASE_FILES,
 } from '../../release/index.js';
-import type { ReleaseState } from '../../governance/index.js';
-
-export type { ReleaseState };
+import type { PublicReleaseState, ReleaseState } from '../../contracts/index.js';
 
 /** A release as the public sees it. */
 export interface PublicReleaseInfo {
   id: string;
-  status: 'published' | 'withdrawn';
+  status: PublicReleaseState;
   createdAt: string;
   publishedAt: string | null;
   withdrawnReason: string | null;

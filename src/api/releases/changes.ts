@@ -22,7 +22,8 @@ import {
   type ReleaseComparison,
 } from '../../public/index.js';
 import { REGION_LEVELS } from '../../regions/index.js';
-import type { IndicatorMeta } from '../meta/routes.js';
+import { csvDocument, type CsvValue } from '../../release/csv.js';
+import type { IndicatorMeta } from '../../contracts/index.js';
 import { IMMUTABLE } from '../opendata/cache.js';
 import { Lru } from '../opendata/http.js';
 import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
@@ -154,39 +155,36 @@ export const CHANGES_CSV_COLUMNS = [
   'difference',
 ] as const;
 
-function field(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
 /** CBS symbols as in cells.csv: '.' for a confidential figure, blank where none can occur. */
-function figures(s: ChangeSide | null): string[] {
-  if (!s) return ['', '', '', ''];
-  const f = (v: number | null) => (s.status === 'confidential' ? '.' : v === null ? '' : String(v));
+function figures(s: ChangeSide | null): CsvValue[] {
+  if (!s) return [null, null, null, null];
+  const f = (v: number | null): CsvValue => (s.status === 'confidential' ? '.' : v);
   return [s.status, f(s.value), f(s.numerator), f(s.denominator)];
 }
 
-/** One row per change (UTF-8 with BOM, comma, CRLF), with both release ids on every row. */
+/**
+ * One row per change (UTF-8 with BOM, comma, CRLF), with both release ids on every row; cells
+ * written by the one CSV owner (src/release/csv.ts).
+ */
 export function changesCsv(release: string, from: string, changes: readonly CellChange[]): string {
-  const lines = ['\uFEFF' + CHANGES_CSV_COLUMNS.join(',')];
-  for (const c of changes) {
-    lines.push(
-      [
-        field(release),
-        field(from),
-        c.kind,
-        field(c.indicator_id),
-        String(c.year),
-        c.region_level,
-        field(c.region_code),
-        field(c.parent_code ?? ''),
-        field(c.breakdown),
-        ...figures(c.from),
-        ...figures(c.to),
-        c.difference === null ? '' : String(c.difference),
-      ].join(','),
-    );
-  }
-  return lines.join('\r\n') + '\r\n';
+  return csvDocument(
+    CHANGES_CSV_COLUMNS,
+    changes.map((c) => [
+      release,
+      from,
+      c.kind,
+      c.indicator_id,
+      c.year,
+      c.region_level,
+      c.region_code,
+      c.parent_code,
+      c.breakdown,
+      ...figures(c.from),
+      ...figures(c.to),
+      c.difference,
+    ]),
+    { bom: true },
+  );
 }
 
 // ── routes ───────────────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@
  * for an hour at most. `latest` is a redirect to the id, never cached.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC_RELEASE_STATES } from '../../contracts/index.js';
 import { PUBLIC_STATUSES } from '../../public/index.js';
 import { REGION_LEVELS } from '../../regions/index.js';
 import { toCsv } from '../opendata/csv.js';
@@ -40,7 +41,7 @@ const releaseInfoSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
-    status: { type: 'string', enum: ['published', 'withdrawn'] },
+    status: { type: 'string', enum: [...PUBLIC_RELEASE_STATES] },
     createdAt: { type: 'string' },
     publishedAt: { type: ['string', 'null'] },
     withdrawnReason: { type: ['string', 'null'] },

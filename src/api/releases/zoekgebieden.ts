@@ -17,7 +17,8 @@ import {
   type ZoekgebiedenResult,
   type ZoekgebiedLevel,
 } from '../../public/zoekgebieden.js';
-import type { IndicatorMeta } from '../meta/routes.js';
+import type { IndicatorMeta } from '../../contracts/index.js';
+import { csvDocument, type CsvValue } from '../../release/csv.js';
 import { IMMUTABLE } from '../opendata/cache.js';
 import type { ReleaseCatalog } from './catalog.js';
 import { resolvePublicRelease } from './routes.js';
@@ -177,64 +178,55 @@ export const ZOEKGEBIEDEN_CSV_COLUMNS = [
   'let_op',
 ] as const;
 
-function field(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 /** One row per signal, the area's score on each, and the caution on every row. */
 export function zoekgebiedenCsv(release: string, r: ZoekgebiedenResult, lang: 'nl' | 'en'): string {
   const caution = ZOEKGEBIEDEN_CAUTION[lang];
-  const lines = ['\uFEFF' + ZOEKGEBIEDEN_CSV_COLUMNS.join(',')];
+  const lines: CsvValue[][] = [];
   r.areas.forEach((a, i) => {
     for (const s of a.signals) {
-      lines.push(
-        [
-          release,
-          r.year,
-          r.scope.code,
-          r.q,
-          i + 1,
-          a.code,
-          a.name,
-          a.level,
-          a.parent,
-          a.gemeente,
-          a.score,
-          a.themeCount,
-          a.themes.join(';'),
-          a.excess,
-          a.flagged,
-          s.indicator,
-          s.theme,
-          s.value,
-          s.numerator,
-          s.denominator,
-          s.gemeenteValue,
-          s.nederlandValue,
-          s.ratio,
-          s.pValue,
-          s.qValue,
-          s.significant,
-          caution,
-        ]
-          .map(field)
-          .join(','),
-      );
+      lines.push([
+        release,
+        r.year,
+        r.scope.code,
+        r.q,
+        i + 1,
+        a.code,
+        a.name,
+        a.level,
+        a.parent,
+        a.gemeente,
+        a.score,
+        a.themeCount,
+        a.themes.join(';'),
+        a.excess,
+        a.flagged,
+        s.indicator,
+        s.theme,
+        s.value,
+        s.numerator,
+        s.denominator,
+        s.gemeenteValue,
+        s.nederlandValue,
+        s.ratio,
+        s.pValue,
+        s.qValue,
+        s.significant,
+        caution,
+      ]);
     }
   });
   // No testable area: one row of the scope alone, so that the file still carries the caution.
-  if (lines.length === 1) {
-    const row: (string | number)[] = ZOEKGEBIEDEN_CSV_COLUMNS.map(() => '');
+  if (lines.length === 0) {
+    const row: CsvValue[] = ZOEKGEBIEDEN_CSV_COLUMNS.map(() => null);
     row[0] = release;
     row[1] = r.year;
     row[2] = r.scope.code;
     row[3] = r.q;
     row[row.length - 1] = caution;
-    lines.push(row.map(field).join(','));
+    lines.push(row);
   }
-  return lines.join('\r\n') + '\r\n';
+  // Area names come from the operator's region set: the one CSV owner neutralises formulas.
+  return csvDocument(ZOEKGEBIEDEN_CSV_COLUMNS, lines, { bom: true });
 }
 
 // ── routes ───────────────────────────────────────────────────────────────────────────────────

@@ -16,10 +16,11 @@ import {
   withBroker,
   type BrokerCliOptions,
 } from './broker-client-options.js';
+import { RELEASE_STATES } from '../../contracts/index.js';
 import { releaseLine, releaseText } from './governance-lines.js';
 import { DEFAULT_DATA_DIR, withLocalState } from './local-state.js';
 
-const STATES = ['candidate', 'rejected', 'published', 'withdrawn'] as const;
+const STATES = RELEASE_STATES;
 
 type ActOptions = BrokerCliOptions & { reason?: string; capacity?: string; digest?: string };
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadRegionSet, resolveRegionsDir, RegionsDirError } from '../../regions/index.js';
 import {
+  ExposedFilesError,
   InstanceError,
   instanceRegions,
   isInstance,
@@ -23,7 +24,10 @@ import { AreaError, NATIONWIDE, parseAreaSpec, selectArea } from '../../synth/in
 import type { RunScope } from '../../pipeline/compute.js';
 import { CATALOGUE } from '../../engine/index.js';
 import { ConsoleProgress, runStage } from '../../pipeline/progress.js';
-import { startServer } from '../../pipeline/serve.js';
+import { LOOPBACK, startServer, TRUST_PROXY_ENV } from '../../pipeline/serve.js';
+
+/** pino levels `serve --log-level` takes. */
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 import { UsageError } from '../errors.js';
 import {
   assertPortFree,
@@ -238,7 +242,14 @@ export function register(program: Command): void {
     )
     .option(
       '--public-url <URL>',
-      'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http://localhost:<port>)',
+      'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http(s)://localhost:<port>)',
+    )
+    .option('--tls-cert <FILE>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <FILE>', 'the private key of --tls-cert (PEM)')
+    .option(
+      '--log-level <LEVEL>',
+      'request and error logs on stdout, one JSON line each: info, warn, error or silent',
+      'info',
     )
     .action(
       async (o: {
@@ -249,10 +260,21 @@ export function register(program: Command): void {
         port: string;
         host?: string;
         publicUrl?: string;
+        tlsCert?: string;
+        tlsKey?: string;
+        logLevel: string;
       }) => {
         const port = parsePort(o.port);
         const host = parseHost(o.host);
-        const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
+        if (!o.tlsCert !== !o.tlsKey)
+          throw new UsageError('--tls-cert and --tls-key go together: give both, or neither');
+        const tls =
+          o.tlsCert && o.tlsKey
+            ? { certFile: resolve(o.tlsCert), keyFile: resolve(o.tlsKey) }
+            : undefined;
+        if (!LOG_LEVELS.includes(o.logLevel))
+          throw new UsageError(`--log-level '${o.logLevel}': use ${LOG_LEVELS.join(', ')}`);
+        const publicBaseUrl = parsePublicUrl(o.publicUrl, port, tls !== undefined);
         const dataDir = resolve(o.data);
         if (!existsSync(dataDir))
           throw new UsageError(
@@ -290,14 +312,26 @@ export function register(program: Command): void {
         }
         await assertPortFree(port, host);
         process.stderr.write(`region set: ${regions.source.description}\n`);
-        const server = await startServer({
-          dataDir,
-          regions,
-          port,
-          host,
-          publicBaseUrl,
-          ...(databaseUrl ? { databaseUrl } : {}),
-        });
+        if (!tls && host !== LOOPBACK && !process.env[TRUST_PROXY_ENV])
+          process.stderr.write(
+            `warning: serving plain HTTP on ${host}: put a TLS-terminating reverse proxy in front (docs/operations.md) or give --tls-cert and --tls-key\n`,
+          );
+        let server;
+        try {
+          server = await startServer({
+            dataDir,
+            regions,
+            port,
+            host,
+            publicBaseUrl,
+            ...(databaseUrl ? { databaseUrl } : {}),
+            ...(tls ? { tls } : {}),
+            logger: o.logLevel === 'silent' ? false : { level: o.logLevel },
+          });
+        } catch (err) {
+          if (err instanceof ExposedFilesError) throw new UsageError(err.message);
+          throw err;
+        }
         process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
         await server.closed;
       },

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { GovernanceError } from '../../governance/index.js';
+import { GovernanceError, withChannel } from '../../governance/index.js';
 import { initInstance, InstanceError } from '../../instance/index.js';
 import { CatalogueFileError, IndicatorDefinitionError } from '../../indicators/index.js';
 import { RegionsDirError } from '../../regions/index.js';
@@ -64,11 +64,15 @@ export function register(program: Command): void {
     .option('--organisation <ID>', 'id of the broker organisation', 'broker')
     .option('--organisation-name <NAME>', 'its name', 'Broker (neutral party)')
     .option('--token-file <FILE>', 'write the token to FILE (mode 0600) instead of printing it')
-    .option('--run-memory <SIZE>', "DuckDB's memory cap in a run, e.g. 4GB", '4GB')
+    .option(
+      '--run-memory <SIZE>',
+      "a run's memory budget, its JavaScript heap and DuckDB's (which spills beyond its share) together (default 8GB)",
+    )
     .action(async (o: InitFlags) => {
       const dataDir = resolve(o.data);
       if (o.scheme !== 'keyed' && o.scheme !== 'pep')
         throw new UsageError(`--scheme '${o.scheme}': use keyed or pep`);
+      const scheme = o.scheme;
       if (o.tokenFile && existsSync(o.tokenFile))
         throw new UsageError(
           `--token-file ${o.tokenFile} exists; the token is written to a new file`,
@@ -84,32 +88,35 @@ export function register(program: Command): void {
       const databaseUrl = o.database ?? process.env.DATABASE_URL;
       let result;
       try {
-        result = await initInstance({
-          dataDir,
-          ...(databaseUrl ? { databaseUrl } : {}),
-          regions: {
-            dir: regionsDir,
-            ...(year !== undefined ? { year } : {}),
-            ...(o.area ? { area: o.area } : {}),
-          },
-          scheme: o.scheme,
-          ...(o.keyholderUrl && o.keyholderTokenFile
-            ? {
-                keyholder: {
-                  urls: o.keyholderUrl.split(',').map((s) => s.trim()),
-                  tokenFile: resolve(o.keyholderTokenFile),
-                },
-              }
-            : {}),
-          catalogue: o.catalogue.map((d) => resolve(d)),
-          ...(o.runMemory ? { runMemoryLimit: o.runMemory } : {}),
-          admin: {
-            email: o.adminEmail,
-            name: o.adminName ?? 'Administrator',
-            organisationId: o.organisation ?? 'broker',
-            organisationName: o.organisationName ?? 'Broker (neutral party)',
-          },
-        });
+        // Done on the broker's host, not through its API: the audit trail says so.
+        result = await withChannel('host', () =>
+          initInstance({
+            dataDir,
+            ...(databaseUrl ? { databaseUrl } : {}),
+            regions: {
+              dir: regionsDir,
+              ...(year !== undefined ? { year } : {}),
+              ...(o.area ? { area: o.area } : {}),
+            },
+            scheme,
+            ...(o.keyholderUrl && o.keyholderTokenFile
+              ? {
+                  keyholder: {
+                    urls: o.keyholderUrl.split(',').map((s) => s.trim()),
+                    tokenFile: resolve(o.keyholderTokenFile),
+                  },
+                }
+              : {}),
+            catalogue: o.catalogue.map((d) => resolve(d)),
+            ...(o.runMemory ? { runMemoryLimit: o.runMemory } : {}),
+            admin: {
+              email: o.adminEmail,
+              name: o.adminName ?? 'Administrator',
+              organisationId: o.organisation ?? 'broker',
+              organisationName: o.organisationName ?? 'Broker (neutral party)',
+            },
+          }),
+        );
       } catch (err) {
         if (
           err instanceof InstanceError ||

@@ -19,11 +19,11 @@ import {
   protect,
   variableId,
   type AuditReport,
-  type ComputedCell,
   type PublishedCell,
   type Relation,
   type RuleProfile,
 } from '../../disclosure/index.js';
+import type { ComputedCell } from '../../contracts/index.js';
 import { UsageError } from '../errors.js';
 
 interface CheckOptions {

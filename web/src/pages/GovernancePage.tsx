@@ -14,7 +14,7 @@ import {
   type ComponentType,
   type FormEvent,
 } from 'react';
-import { getJson, HttpError } from '../api.js';
+import { HttpError } from '../api.js';
 import { Message } from '../components/Message.js';
 import { useI18n } from '../i18n.js';
 import { capabilities, sections, type Section } from './governance/access.js';
@@ -22,13 +22,11 @@ import { Agreements } from './governance/Agreements.js';
 import { Airlock } from './governance/Airlock.js';
 import { Contributions } from './governance/Contributions.js';
 import { Organisations } from './governance/Organisations.js';
-import { useServerWord } from './governance/parts.js';
+import { useServerWord, useTooManyText } from './governance/parts.js';
 import { Runs } from './governance/Runs.js';
-import { authHeaders, SessionContext, type GovSession } from './governance/session.js';
+import { govGet, govPost, SessionContext, type GovSession } from './governance/session.js';
 import type { Me } from './governance/types.js';
 import { Users } from './governance/Users.js';
-
-const TOKEN_KEY = 'samenzicht-token';
 
 const SECTIONS: Record<Section, ComponentType> = {
   agreements: Agreements,
@@ -39,34 +37,41 @@ const SECTIONS: Record<Section, ComponentType> = {
   users: Users,
 };
 
-type Problem = 'unavailable' | 'unauthorized' | 'lost' | Error;
+/** What the page says above the login form; a 429 carries its wait. */
+type Problem = 'unavailable' | 'unauthorized' | 'lost' | HttpError | Error;
 
+const isTooMany = (p: Problem | null): p is HttpError => p instanceof HttpError && p.status === 429;
+
+/**
+ * The session is the broker's HttpOnly cookie only: the login route sets it, `/auth/me` says who
+ * it belongs to, the logout route ends it. The page keeps no token anywhere (the login answer's
+ * token is not read), and sends none.
+ */
 export function GovernancePage() {
   const { t } = useI18n();
   const word = useServerWord();
-  const [token, setToken] = useState<string | null>(() => window.sessionStorage.getItem(TOKEN_KEY));
+  const tooMany = useTooManyText();
   const [me, setMe] = useState<Me | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoading] = useState(true);
   const [version, setVersion] = useState(0);
-  const ids = { email: useId(), password: useId(), token: useId() };
+  const ids = { email: useId(), password: useId() };
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [tokenInput, setTokenInput] = useState('');
 
-  const load = useCallback(async (tok: string) => {
+  /** Who the session cookie belongs to; no cookie (401) is simply signed out. */
+  const load = useCallback(async (afterLogin: boolean) => {
     setLoading(true);
-    setProblem(null);
     try {
-      const body = await getJson<Me | { user: Me }>('/api/v1/auth/me', {
-        headers: authHeaders(tok),
-      });
+      const body = await govGet<Me | { user: Me }>('/api/v1/auth/me');
       setMe('user' in body ? body.user : body);
+      setProblem(null);
     } catch (e) {
       setMe(null);
       if (e instanceof HttpError && e.status === 404) setProblem('unavailable');
-      else if (e instanceof HttpError && (e.status === 401 || e.status === 403))
-        setProblem('unauthorized');
+      else if (e instanceof HttpError && e.status === 401)
+        setProblem(afterLogin ? 'unauthorized' : null);
+      else if (e instanceof HttpError && e.status === 403) setProblem('unauthorized');
       else setProblem(e as Error);
     } finally {
       setLoading(false);
@@ -74,50 +79,39 @@ export function GovernancePage() {
   }, []);
 
   useEffect(() => {
-    if (token) void load(token);
-  }, [token, load]);
+    void load(false);
+  }, [load]);
 
   const signIn = async (e: FormEvent) => {
     e.preventDefault();
-    let tok = tokenInput.trim();
-    if (!tok) {
-      try {
-        // Also sets the HttpOnly session cookie; the page sends the token itself, which works
-        // the same for a pasted API token.
-        const session = await getJson<{ token: string }>('/api/v1/auth/login', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password }),
-        });
-        tok = session.token;
-      } catch (err) {
-        setProblem(
-          err instanceof HttpError && err.status === 404
-            ? 'unavailable'
-            : err instanceof HttpError && [400, 401, 403].includes(err.status)
-              ? 'unauthorized'
-              : (err as Error),
-        );
-        return;
-      }
+    setProblem(null);
+    try {
+      // Sets the HttpOnly session cookie; the token in the answer is for the CLI, not read here.
+      await govPost<unknown>('/api/v1/auth/login', { email, password });
+    } catch (err) {
+      setProblem(
+        err instanceof HttpError && err.status === 404
+          ? 'unavailable'
+          : err instanceof HttpError && [400, 401, 403].includes(err.status)
+            ? 'unauthorized'
+            : (err as Error),
+      );
+      return;
     }
     setPassword('');
-    setTokenInput('');
-    window.sessionStorage.setItem(TOKEN_KEY, tok);
-    setToken(tok);
+    await load(true);
   };
   const forget = useCallback(() => {
-    window.sessionStorage.removeItem(TOKEN_KEY);
-    setToken(null);
     setMe(null);
   }, []);
-  const signOut = () => {
-    // Ends a login session on the server too (and clears its cookie). A pasted API token is only
-    // forgotten here: POST /auth/logout would revoke it, also for the CLI that uses it.
-    if (token && me?.via === 'session')
-      void getJson('/api/v1/auth/logout', { method: 'POST', headers: authHeaders(token) }).catch(
-        () => undefined,
-      );
+  const signOut = async () => {
+    // Ends the session on the server, which also clears its cookie.
+    try {
+      await govPost<void>('/api/v1/auth/logout');
+    } catch {
+      // Gone already, or the server is away: the page forgets it either way.
+    }
+    setProblem(null);
     forget();
   };
   const lost = useCallback(() => {
@@ -127,9 +121,8 @@ export function GovernancePage() {
   const changed = useCallback(() => setVersion((v) => v + 1), []);
 
   const session = useMemo<GovSession | null>(
-    () =>
-      token && me ? { token, me, caps: capabilities(me.roles), version, changed, lost } : null,
-    [token, me, version, changed, lost],
+    () => (me ? { me, caps: capabilities(me.roles), version, changed, lost } : null),
+    [me, version, changed, lost],
   );
   const visible = session ? sections(session.caps) : [];
 
@@ -143,10 +136,19 @@ export function GovernancePage() {
       {problem === 'unauthorized' && (
         <Paragraph className="sz-status">{t('govUnauthorized')}</Paragraph>
       )}
-      {problem === 'lost' && <Paragraph className="sz-status">{t('govSessionLost')}</Paragraph>}
-      {problem instanceof Error && <Message kind="error" error={problem} />}
+      {problem === 'lost' && (
+        <Paragraph className="sz-status" role="status">
+          {t('govSessionLost')}
+        </Paragraph>
+      )}
+      {isTooMany(problem) && (
+        <Paragraph className="sz-status" role="alert">
+          {tooMany(problem)}
+        </Paragraph>
+      )}
+      {problem instanceof Error && !isTooMany(problem) && <Message kind="error" error={problem} />}
       {loading && <Message kind="loading" />}
-      {!session && (
+      {!session && !loading && (
         <>
           <Paragraph>{t('govSignedOut')}</Paragraph>
           <form className="sz-form" onSubmit={(e) => void signIn(e)}>
@@ -176,19 +178,6 @@ export function GovernancePage() {
                 onChange={(e) => setPassword(e.target.value)}
               />
             </div>
-            <div className="sz-field">
-              <label className="utrecht-form-label" htmlFor={ids.token}>
-                {t('govToken')}
-              </label>
-              <input
-                id={ids.token}
-                className="utrecht-textbox"
-                type="password"
-                autoComplete="off"
-                value={tokenInput}
-                onChange={(e) => setTokenInput(e.target.value)}
-              />
-            </div>
             <button type="submit" className="utrecht-button utrecht-button--primary-action">
               {t('govSignIn')}
             </button>
@@ -208,7 +197,7 @@ export function GovernancePage() {
             <button
               type="button"
               className="utrecht-button utrecht-button--secondary-action"
-              onClick={signOut}
+              onClick={() => void signOut()}
             >
               {t('govSignOut')}
             </button>

@@ -1,6 +1,7 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useMemo } from 'react';
 import { unitOf, useCells, useIndicators } from '../api.js';
+import { NATIONAL_CODE } from '../../../src/contracts/index.js';
 import { Message } from '../components/Message.js';
 import { SeriesBasis } from '../components/SeriesBasis.js';
 import { TrendChart } from '../components/TrendChart.js';
@@ -12,7 +13,7 @@ import { providerName } from '../words.js';
 export function IndicatorPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const indicators = useIndicators();
-  const nl = useCells('latest', { indicator: id, region: 'NL01' });
+  const nl = useCells('latest', { indicator: id, region: NATIONAL_CODE });
   const ind = indicators.data?.indicators.find((i) => i.id === id);
   const series = useMemo(
     () => (nl.data?.cells ?? []).filter((c) => c.breakdown === '').sort((a, b) => a.year - b.year),

@@ -12,6 +12,7 @@ import {
   type Comparable,
   type Indicator,
 } from '../api.js';
+import { NATIONAL_CODE } from '../../../src/contracts/index.js';
 import { parseChosen, profileRows, type ProfileRow } from '../compare.js';
 import { ComparisonPicker } from '../components/ComparisonPicker.js';
 import { DataTable, type Column } from '../components/DataTable.js';
@@ -232,7 +233,7 @@ export function ProfilePage({ code, params }: { code: string; params: URLSearchP
   const regions = useRegions({ level: 'gemeente' });
   const indicators = useIndicators();
   const own = useCells('latest', { region: code });
-  const national = useCells('latest', { region: 'NL01' });
+  const national = useCells('latest', { region: NATIONAL_CODE });
   const chosen = parseChosen(params.get('vergelijk'), code);
   const comparable = useJson<Comparable>(`/api/v1/regions/${encodeURIComponent(code)}/comparable`);
   const auto = comparable.data?.peers ?? [];

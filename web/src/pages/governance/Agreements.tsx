@@ -9,12 +9,13 @@ import { useI18n } from '../../i18n.js';
 import { capacityName } from '../../words.js';
 import { canPropose, signableFor } from './access.js';
 import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
-import { postJson, useList, useSession } from './session.js';
+import { useGovApi, useList, useSession } from './session.js';
 import type { AgreementRow, OrganisationRow } from './types.js';
 
 export function Agreements() {
   const { t, lang } = useI18n();
-  const { token, me, caps, changed } = useSession();
+  const { me, caps, changed } = useSession();
+  const api = useGovApi();
   const word = useServerWord();
   const list = useList<AgreementRow>('/api/v1/agreements');
   // Parties by name (every role that reads agreements reads the organisations too).
@@ -30,7 +31,7 @@ export function Agreements() {
     setRefusal(null);
     setBusy(true);
     try {
-      await postJson(path, token, body);
+      await api.post(path, body);
       setDone(doneText);
       changed();
     } catch (err) {

@@ -5,17 +5,16 @@
  */
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, useState, type MouseEvent } from 'react';
-import { getJson } from '../../api.js';
 import { useI18n } from '../../i18n.js';
 import { capacityName } from '../../words.js';
 import { canPublish, canReview } from './access.js';
 import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
-import { authHeaders, postJson, saveBlob, useList, useSession } from './session.js';
+import { saveBlob, useGovApi, useList, useSession } from './session.js';
 import type { AirlockRelease } from './types.js';
 
 function ReviewForm({ release, onDone }: { release: AirlockRelease; onDone: () => void }) {
   const { t, lang } = useI18n();
-  const { token } = useSession();
+  const api = useGovApi();
   const reasonId = useId();
   const digestId = useId();
   const digest = release.digest ?? null;
@@ -29,7 +28,7 @@ function ReviewForm({ release, onDone }: { release: AirlockRelease; onDone: () =
     setRefusal(null);
     try {
       // The digest binds the review to the exact files the reviewer saw.
-      await postJson(`/api/v1/airlock/releases/${encodeURIComponent(release.id)}/reviews`, token, {
+      await api.post(`/api/v1/airlock/releases/${encodeURIComponent(release.id)}/reviews`, {
         decision,
         reason,
         ...(capacity ? { capacity } : {}),
@@ -111,17 +110,17 @@ function ReviewForm({ release, onDone }: { release: AirlockRelease; onDone: () =
   );
 }
 
-/** Downloads the restricted report with the reviewer's token (a plain link would lack it). */
+/** Downloads the restricted report in the reviewer's session, as a JSON file. */
 function ReportLink({ id }: { id: string }) {
   const { t } = useI18n();
-  const { token } = useSession();
+  const api = useGovApi();
   const url = `/api/v1/airlock/releases/${encodeURIComponent(id)}/report`;
   const [refusal, setRefusal] = useState<unknown>(null);
   const open = async (e: MouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
     setRefusal(null);
     try {
-      const body = await getJson<unknown>(url, { headers: authHeaders(token) });
+      const body = await api.get<unknown>(url);
       const blob = new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
       saveBlob(blob, `samenzicht-${id}-report.json`);
     } catch (err) {
@@ -143,14 +142,14 @@ function ReportLink({ id }: { id: string }) {
 /** Publishes an approved candidate; on success the release leaves the candidates (and this button). */
 function PublishButton({ id, onPublished }: { id: string; onPublished: (id: string) => void }) {
   const { t } = useI18n();
-  const { token } = useSession();
+  const api = useGovApi();
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<unknown>(null);
   const publish = async () => {
     setBusy(true);
     setRefusal(null);
     try {
-      await postJson(`/api/v1/airlock/releases/${encodeURIComponent(id)}/publish`, token);
+      await api.post(`/api/v1/airlock/releases/${encodeURIComponent(id)}/publish`);
       onPublished(id);
     } catch (err) {
       setRefusal(err);

@@ -1,6 +1,6 @@
 /**
  * Contributions with their validation report (providers see their own); the per-row quarantine
- * report downloads with the user's token, for the delivering provider and the broker.
+ * report downloads in the user's session, for the delivering provider and the broker.
  */
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useState, type MouseEvent } from 'react';
@@ -8,18 +8,18 @@ import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import { quarantineLink } from './access.js';
 import { ReadProblem, Refusal } from './parts.js';
-import { downloadWithToken, useList, useSession } from './session.js';
+import { useGovApi, useList, useSession } from './session.js';
 import type { ContributionRow } from './types.js';
 
 function QuarantineLink({ c, url }: { c: ContributionRow; url: string }) {
   const { t } = useI18n();
-  const { token } = useSession();
+  const api = useGovApi();
   const [refusal, setRefusal] = useState<unknown>(null);
   const open = async (e: MouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
     setRefusal(null);
     try {
-      await downloadWithToken(url, token, `${c.datasetId}-v${c.version ?? 1}.quarantine.csv`);
+      await api.download(url, `${c.datasetId}-v${c.version ?? 1}.quarantine.csv`);
     } catch (err) {
       setRefusal(err);
     }

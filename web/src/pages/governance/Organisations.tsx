@@ -7,12 +7,12 @@ import { useI18n } from '../../i18n.js';
 import { PROVIDER_NAMES, providerName } from '../../words.js';
 import { organisationBody, ROLES } from './access.js';
 import { CheckboxGroup, Done, ReadProblem, Refusal, TextField, useServerWord } from './parts.js';
-import { postJson, useList, useSession } from './session.js';
+import { useGovApi, useList, useSession } from './session.js';
 import type { OrganisationRow } from './types.js';
 
 function CreateOrganisation({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
-  const { token } = useSession();
+  const api = useGovApi();
   const word = useServerWord();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
@@ -27,9 +27,8 @@ function CreateOrganisation({ onCreated }: { onCreated: () => void }) {
     setDone(null);
     setBusy(true);
     try {
-      const created = await postJson<OrganisationRow>(
+      const created = await api.post<OrganisationRow>(
         '/api/v1/organisations',
-        token,
         organisationBody({ id, name, role, providerIds }),
       );
       setId('');

@@ -5,7 +5,7 @@
  */
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useEffect, useRef, useState } from 'react';
-import { getJson, HttpError } from '../../api.js';
+import { HttpError } from '../../api.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import {
@@ -17,7 +17,7 @@ import {
   runToFollow,
 } from './access.js';
 import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
-import { authHeaders, postJson, useList, useSession } from './session.js';
+import { govGet, useGovApi, useList, useSession } from './session.js';
 import type { RunRow } from './types.js';
 
 const runUrl = (id: string) => `/api/v1/runs/${encodeURIComponent(id)}`;
@@ -44,7 +44,7 @@ function useProgressWords(): (run: RunRow) => string {
 /** Follows one run: polls it every second while it runs, and says when it has ended. */
 function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void }) {
   const { t } = useI18n();
-  const { token, lost } = useSession();
+  const { lost } = useSession();
   const word = useServerWord();
   const progressWords = useProgressWords();
   const [run, setRun] = useState<RunRow | null>(null);
@@ -58,7 +58,7 @@ function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
       try {
-        const r = await getJson<RunRow>(runUrl(id), { headers: authHeaders(token) });
+        const r = await govGet<RunRow>(runUrl(id));
         if (!live) return;
         setRun(r);
         setProblem(null);
@@ -77,7 +77,7 @@ function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void
       live = false;
       clearTimeout(timer);
     };
-  }, [id, token, lost]);
+  }, [id, lost]);
   const percent = progressPercent(run?.progress);
   const headingId = `run-follow-${id}`;
   return (
@@ -104,7 +104,8 @@ function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void
 
 export function Runs() {
   const { t, lang } = useI18n();
-  const { token, caps, changed } = useSession();
+  const { caps, changed } = useSession();
+  const api = useGovApi();
   const word = useServerWord();
   const progressWords = useProgressWords();
   const list = useList<RunRow>('/api/v1/runs');
@@ -120,7 +121,7 @@ export function Runs() {
     setDone(null);
     setRefusal(null);
     try {
-      const run = await postJson<RunRow>(url, token);
+      const run = await api.post<RunRow>(url);
       setChosen(run.id);
       setDone(t(doneKey, { id: run.id }));
       list.reload();

@@ -5,12 +5,12 @@ import { DataTable, type Column } from '../../components/DataTable.js';
 import { useI18n } from '../../i18n.js';
 import { userBody } from './access.js';
 import { CheckboxGroup, Done, ReadProblem, Refusal, TextField, useServerWord } from './parts.js';
-import { postJson, useList, useSession } from './session.js';
+import { useGovApi, useList, useSession } from './session.js';
 import type { OrganisationRow, UserRow } from './types.js';
 
 function CreateUser({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
-  const { token } = useSession();
+  const api = useGovApi();
   const organisations = useList<OrganisationRow>('/api/v1/organisations');
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -25,9 +25,8 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
     setDone(null);
     setBusy(true);
     try {
-      const created = await postJson<UserRow>(
+      const created = await api.post<UserRow>(
         '/api/v1/users',
-        token,
         userBody({ email, name, password, organisations: orgs }),
       );
       setEmail('');

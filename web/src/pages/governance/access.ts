@@ -170,7 +170,14 @@ export function progressPercent(p: { done: number; total: number } | null | unde
 
 /** How the page words a refusal of the server, by its status. */
 export type ProblemKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'notFound' | 'conflict' | 'tooLarge' | 'other';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'tooLarge'
+  | 'tooMany'
+  | 'other';
 
 export function problemKind(status: number | undefined): ProblemKind {
   switch (status) {
@@ -186,6 +193,8 @@ export function problemKind(status: number | undefined): ProblemKind {
       return 'conflict';
     case 413:
       return 'tooLarge';
+    case 429:
+      return 'tooMany';
     default:
       return 'other';
   }
@@ -217,4 +226,14 @@ export function userBody(form: {
     organisations: [...form.organisations],
   };
   return form.password ? { ...body, password: form.password } : body;
+}
+
+/** A wait of `seconds` in words: seconds below two minutes, else whole minutes (rounded up). */
+export function waitWords(seconds: number): {
+  key: 'govWaitSecond' | 'govWaitSeconds' | 'govWaitMinutes';
+  n: number;
+} {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 120) return { key: s === 1 ? 'govWaitSecond' : 'govWaitSeconds', n: s };
+  return { key: 'govWaitMinutes', n: Math.ceil(s / 60) };
 }

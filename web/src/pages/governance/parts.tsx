@@ -4,7 +4,7 @@ import { useId, type ReactNode } from 'react';
 import { HttpError } from '../../api.js';
 import { Message } from '../../components/Message.js';
 import { DICTIONARIES, useI18n, type Key } from '../../i18n.js';
-import { problemKind, type ProblemKind } from './access.js';
+import { problemKind, waitWords, type ProblemKind } from './access.js';
 
 const PROBLEM_KEYS: Record<ProblemKind, Key> = {
   invalid: 'govProbleminvalid',
@@ -13,6 +13,7 @@ const PROBLEM_KEYS: Record<ProblemKind, Key> = {
   notFound: 'govProblemnotFound',
   conflict: 'govProblemconflict',
   tooLarge: 'govProblemtooLarge',
+  tooMany: 'govProblemtooMany',
   other: 'govProblemother',
 };
 
@@ -26,14 +27,41 @@ export function useServerWord(): (prefix: string, value: string) => string {
 }
 
 /**
+ * "Too many" (429) in the page language only, with the wait the server asks for (`retry-after`):
+ * the server's own words are English, so they are left out. `locked`: the login lockout.
+ */
+export function useTooManyText(): (error: HttpError) => string {
+  const { t } = useI18n();
+  return (error) => {
+    const what = t(error.code === 'locked' ? 'govLoginLocked' : 'govProblemtooMany');
+    if (error.retryAfter === null) return `${what} ${t('govRetryLater')}`;
+    const wait = waitWords(error.retryAfter);
+    return `${what} ${t('govRetryIn', { wait: t(wait.key, { n: wait.n }) })}`;
+  };
+}
+
+/**
  * A refusal of the server next to the form or button that caused it: what kind of refusal in the
  * page language, then the server's own message (`{error, message}`; the code is on the element).
+ * Too many requests (429) says only how long to wait, in the page language.
  */
 export function Refusal({ error }: { error: unknown }) {
   const { t } = useI18n();
+  const tooMany = useTooManyText();
   if (!error) return null;
   const status = error instanceof HttpError ? error.status : undefined;
   const code = error instanceof HttpError ? error.code : undefined;
+  if (error instanceof HttpError && problemKind(status) === 'tooMany') {
+    return (
+      <p
+        role="alert"
+        className="utrecht-form-field-error-message sz-refusal"
+        data-error={code ?? 'tooMany'}
+      >
+        {tooMany(error)}
+      </p>
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   return (
     <p
@@ -59,7 +87,10 @@ export function Done({ text }: { text: string | null }) {
 /** A list that could not be read: no access (403) is said calmly, anything else is an error. */
 export function ReadProblem({ error }: { error: unknown }) {
   const { t } = useI18n();
+  const tooMany = useTooManyText();
   if (!error) return null;
+  if (error instanceof HttpError && error.status === 429)
+    return <Paragraph className="sz-status">{tooMany(error)}</Paragraph>;
   if (error instanceof HttpError && (error.status === 403 || error.status === 401))
     return <Paragraph className="sz-status">{t('govNoAccess')}</Paragraph>;
   return <Message kind="error" error={error instanceof Error ? error : new Error(String(error))} />;

@@ -1,21 +1,23 @@
 /**
  * The signed-in session of the governance page, shared by its sections, and the calls they make
- * with it: every request carries the user's token (the login also sets the session cookie; a
- * pasted API token has none), a 401 ends the session on the page.
+ * with it. The session is the broker's HttpOnly, SameSite=Strict cookie and nothing else: the
+ * page never keeps or sends a token (no Authorization header, nothing in sessionStorage or
+ * localStorage). Every request goes to the page's own origin with `credentials: 'same-origin'`,
+ * so the browser adds the cookie, and names the dashboard as its channel for the audit trail. A
+ * 401 ends the session on the page (back to the login form); a 429 is shown with its wait.
  */
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
-import { getJson, HttpError } from '../../api.js';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { HttpError, httpError } from '../../api.js';
 import type { Capabilities } from './access.js';
 import type { Me } from './types.js';
 
 export interface GovSession {
-  token: string;
   me: Me;
   caps: Capabilities;
   /** Bumped when something changed that other sections show (a new organisation, a candidate). */
   version: number;
   changed: () => void;
-  /** The token stopped working (401): back to the login form. */
+  /** The session stopped working (401): back to the login form. */
   lost: () => void;
 }
 
@@ -27,17 +29,86 @@ export function useSession(): GovSession {
   return s;
 }
 
-export const authHeaders = (token: string): Record<string, string> => ({
-  authorization: `Bearer ${token}`,
-});
+/** The header by which the broker records the dashboard as the channel of an action. */
+export const CHANNEL_HEADERS: Readonly<Record<string, string>> = {
+  'x-samenzicht-channel': 'dashboard',
+};
 
-/** POST with a JSON body (`{}` when there is none: the server refuses an empty JSON body). */
-export function postJson<T>(url: string, token: string, body: unknown = {}): Promise<T> {
-  return getJson<T>(url, {
+/**
+ * One governance request: same origin, the session cookie, never a token. Answers the response
+ * when it is ok; throws an HttpError (with retry-after) when not.
+ */
+export async function govFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(url, {
+    ...init,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...CHANNEL_HEADERS, ...(init.headers ?? {}) },
+  });
+  if (!res.ok) throw await httpError(res);
+  return res;
+}
+
+/** GET of a governance JSON answer. */
+export async function govGet<T>(url: string): Promise<T> {
+  return (await (await govFetch(url)).json()) as T;
+}
+
+/**
+ * POST with a JSON body (`{}` when there is none: the server refuses an empty JSON body); the
+ * answer's JSON, or undefined for 204 No Content.
+ */
+export async function govPost<T>(url: string, body: unknown = {}): Promise<T> {
+  const res = await govFetch(url, {
     method: 'POST',
-    headers: { ...authHeaders(token), 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** Offers a blob as a file download. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** Downloads a file the server gives only to the signed-in user, under the server's file name. */
+export async function govDownload(url: string, fallbackName: string): Promise<void> {
+  const res = await govFetch(url, { headers: { accept: '*/*' } });
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+  saveBlob(await res.blob(), name);
+}
+
+export interface GovApi {
+  get: <T>(url: string) => Promise<T>;
+  post: <T>(url: string, body?: unknown) => Promise<T>;
+  download: (url: string, fallbackName: string) => Promise<void>;
+}
+
+/** The governance calls of a section: a 401 (session expired or revoked) ends the session. */
+export function useGovApi(): GovApi {
+  const { lost } = useSession();
+  return useMemo(() => {
+    const watch = async <T>(p: Promise<T>): Promise<T> => {
+      try {
+        return await p;
+      } catch (e) {
+        if (e instanceof HttpError && e.status === 401) lost();
+        throw e;
+      }
+    };
+    return {
+      get: <T>(url: string) => watch(govGet<T>(url)),
+      post: <T>(url: string, body?: unknown) => watch(govPost<T>(url, body)),
+      download: (url: string, fallbackName: string) => watch(govDownload(url, fallbackName)),
+    };
+  }, [lost]);
 }
 
 /** Governance endpoints answer either a bare list or `{ <name>: [...] }`. */
@@ -58,7 +129,8 @@ export interface ListState<T> {
 
 /** A list of the governance API, read again whenever the session says something changed. */
 export function useList<T>(url: string | null): ListState<T> {
-  const { token, version, lost } = useSession();
+  const { version } = useSession();
+  const api = useGovApi();
   const [state, setState] = useState<{ rows: T[] | null; problem: unknown }>({
     rows: null,
     problem: null,
@@ -67,58 +139,18 @@ export function useList<T>(url: string | null): ListState<T> {
   useEffect(() => {
     if (!url) return;
     let live = true;
-    getJson<unknown>(url, { headers: authHeaders(token) }).then(
+    api.get<unknown>(url).then(
       (body) => {
         if (live) setState({ rows: listOf<T>(body), problem: null });
       },
       (e: unknown) => {
-        if (!live) return;
-        if (e instanceof HttpError && e.status === 401) lost();
-        setState({ rows: null, problem: e });
+        if (live) setState({ rows: null, problem: e });
       },
     );
     return () => {
       live = false;
     };
-  }, [url, token, version, tick, lost]);
+  }, [url, version, tick, api]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };
-}
-
-/** Offers a blob as a file download. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-/**
- * Downloads a file the server gives only to the signed-in user (a plain link would lack a pasted
- * token), under the server's file name when it sends one.
- */
-export async function downloadWithToken(
-  url: string,
-  token: string,
-  fallbackName: string,
-): Promise<void> {
-  const res = await fetch(url, { headers: authHeaders(token) });
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
-    let code: string | undefined;
-    try {
-      const body = (await res.json()) as { error?: unknown; message?: unknown };
-      if (typeof body.message === 'string') message = body.message;
-      if (typeof body.error === 'string') code = body.error;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new HttpError(res.status, message, code);
-  }
-  const disposition = res.headers.get('content-disposition') ?? '';
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
-  saveBlob(await res.blob(), name);
 }

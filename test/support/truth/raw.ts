@@ -18,7 +18,11 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DATASETS, type ColumnContract, type DatasetContract } from '../../ingest/contracts.js';
+import {
+  DATASETS,
+  type ColumnContract,
+  type DatasetContract,
+} from '../../../src/ingest/contracts.js';
 
 export const DATE_RANGE = { from: '1900-01-01', to: '2030-12-31' } as const;
 

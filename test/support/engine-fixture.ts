@@ -4,13 +4,13 @@
  * and renamed `*_pseudonym`, plus `region_hierarchy`. Production data arrive through ingest instead.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DATASETS, brokerColumnName } from '../ingest/contracts.js';
+import { DATASETS, brokerColumnName } from '../../src/ingest/contracts.js';
 import {
   loadRawTables,
   readFormerBuurten,
   type RawLoadReport,
   type RegionHierarchyRow,
-} from '../indicators/index.js';
+} from './truth/ground-truth.js';
 
 const id = (s: string) => `"${s.replaceAll('"', '""')}"`;
 

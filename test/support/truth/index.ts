@@ -4,8 +4,24 @@
  * € 100; sums exact). Used by the demo's and the product path's end-to-end tests.
  */
 import { expect } from 'vitest';
-import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
-import { readGroundTruth, type ResolvedIndicator } from '../../src/indicators/index.js';
+import { DEFAULT_PROFILES } from '../../../src/disclosure/index.js';
+import type { ResolvedIndicator } from '../../../src/indicators/index.js';
+import type { RegionSet } from '../../../src/regions/index.js';
+import { hierarchyOf } from '../engine-fixture.js';
+import { readGroundTruth, writeIndicatorGroundTruth } from './ground-truth.js';
+
+/** The ground truth of every indicator, computed independently of the engine from the raw files. */
+export {
+  writeIndicatorGroundTruth,
+  readGroundTruth,
+  computeGroundTruth,
+  loadRawTables,
+  readFormerBuurten,
+  type TruthCell,
+  type RegionHierarchyRow,
+  type RawLoadReport,
+  type GroundTruthOptions,
+} from './ground-truth.js';
 
 export interface FigureLike {
   indicator_id: string;
@@ -73,4 +89,17 @@ export function expectPublishedWithinRounding(
     checked++;
   }
   return checked;
+}
+
+/** The demo's `groundTruth` hook: the ground truth of the demo's synthetic registers. */
+export async function writeDemoGroundTruth(input: {
+  synthDir: string;
+  regions: RegionSet;
+  outFile: string;
+}): Promise<void> {
+  await writeIndicatorGroundTruth({
+    synthDir: input.synthDir,
+    regions: hierarchyOf(input.regions),
+    outFile: input.outFile,
+  });
 }

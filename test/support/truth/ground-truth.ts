@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadRawTables, type RawLoadReport } from './raw.js';
 import { computeGroundTruth, type RegionHierarchyRow, type TruthCell } from './compute.js';
-import type { RegionLevel } from '../schema.js';
+import { YEARS, type RegionLevel } from '../../../src/contracts/index.js';
 
 export { loadRawTables, computeGroundTruth };
 // readFormerBuurten is exported where it is defined, below.
@@ -110,7 +110,7 @@ export async function writeIndicatorGroundTruth(
     const cells = await computeGroundTruth(
       conn,
       hierarchy,
-      opts.years ?? [2019, 2020, 2021, 2022, 2023],
+      opts.years ?? [...YEARS],
       formerBuurten,
     );
     mkdirSync(dirname(opts.outFile), { recursive: true });

@@ -4,9 +4,10 @@
  * a loop over the rows as its methodology text says. The engine must agree with it exactly.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { AGE_GROUPS, BREAKDOWN_LEVELS, type RegionLevel } from '../schema.js';
-import { CATALOGUE } from '../catalogue.js';
-import { WITWASGEVOELIGE_SBI, ZORG_SBI } from '../sbi.js';
+import { NATIONAL_CODE } from '../../../src/contracts/index.js';
+import { AGE_GROUPS, BREAKDOWN_LEVELS, type RegionLevel } from '../../../src/indicators/schema.js';
+import { CATALOGUE } from '../../../src/indicators/catalogue.js';
+import { WITWASGEVOELIGE_SBI, ZORG_SBI } from '../../../src/indicators/sbi.js';
 
 export interface RegionHierarchyRow {
   buurt_code: string;
@@ -116,7 +117,7 @@ export async function computeGroundTruth(
   const codesOf = new Map<string, string[]>();
   for (const h of hierarchy)
     codesOf.set(h.buurt_code, [
-      'NL01',
+      NATIONAL_CODE,
       h.veiligheidsregio_code,
       h.gemeente_code,
       h.wijk_code,
@@ -363,7 +364,9 @@ export async function computeGroundTruth(
   };
 
   // Regions, parents first.
-  const regions: { level: RegionLevel; code: string }[] = [{ level: 'nederland', code: 'NL01' }];
+  const regions: { level: RegionLevel; code: string }[] = [
+    { level: 'nederland', code: NATIONAL_CODE },
+  ];
   const levelCodes: [RegionLevel, keyof RegionHierarchyRow][] = [
     ['veiligheidsregio', 'veiligheidsregio_code'],
     ['gemeente', 'gemeente_code'],

@@ -1,0 +1,349 @@
+/**
+ * A run in a process of its own (issue #20): the broker (`samenzicht serve`, a process of its
+ * own as operators run it) keeps answering while its run computes, a run process killed
+ * mid-run (as the kernel kills one that runs out of memory) fails the run with the reason and
+ * leaves the server serving, the restarted run gives the same cells, and a run process never
+ * outlives its server.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrokerClient } from '../../src/client/http.js';
+import { deliverFile } from '../../src/client/deliver.js';
+import { followRun } from '../../src/client/runs.js';
+import { setUpParties, type DemoParties } from '../../src/demo/parties.js';
+import type { Run } from '../../src/governance/index.js';
+import { DATASETS } from '../../src/ingest/contracts.js';
+import { initInstance, instanceConfigSchema, runMemoryBudget } from '../../src/instance/index.js';
+import { moduleEntry, nodeFlagsFor } from '../../src/process/child-entry.js';
+import { crashReason } from '../../src/pipeline/run-process.js';
+import {
+  HttpKeyholder,
+  initKeyholder,
+  readAccessToken,
+  serveKeyholder,
+} from '../../src/pseudonym/index.js';
+import { loadRegionSet } from '../../src/regions/index.js';
+import { synthesise } from '../../src/synth/index.js';
+import { startBroker, type BrokerProcess } from '../product/broker-process.js';
+
+/** Indicators of several kinds and sources, to every level: a run of some seconds. */
+const INDICATORS = [
+  'inwoners',
+  'drugsverdachten_per_1000',
+  'hennepkwekerijen',
+  'problematische_schulden',
+  'mediaan_verzamelinkomen',
+];
+const COMPUTING = new Set(['linkage', 'indicators', 'disclosure']);
+
+let root: string;
+let dataDir: string;
+let broker: BrokerProcess;
+let admin: BrokerClient;
+let parties: DemoParties;
+let keyholder: Awaited<ReturnType<typeof serveKeyholder>>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The live (not zombie) children of a process, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (list) out.push(...list.split(/\s+/).map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return out.filter(alive);
+}
+
+/** Whether a process exists and is not a zombie (one nobody has reaped is gone in all but name). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The run process of the broker (under tsx the server has an esbuild child too). */
+const runProcess = () =>
+  until(
+    'the run process',
+    () =>
+      childrenOf(broker.child.pid!).find((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('run-child'),
+      ) ?? null,
+    30_000,
+  );
+
+async function health(): Promise<{ status: number; ms: number }> {
+  const t = performance.now();
+  const res = await fetch(`${broker.url}/api/v1/health`);
+  await res.arrayBuffer();
+  return { status: res.status, ms: performance.now() - t };
+}
+
+/** Until the run is in one of `stages`; a run that ends first fails the test with what was seen. */
+async function untilStage(id: string, stages: readonly string[]): Promise<Run> {
+  const t0 = Date.now();
+  const seen: string[] = [];
+  return until(`run ${id} in ${stages.join(' or ')}`, async () => {
+    const r = await admin.get<Run>(`/runs/${id}`);
+    const now = `${r.state}/${r.stage ?? '-'}`;
+    if (seen.at(-1)?.endsWith(` ${now}`) !== true) seen.push(`${Date.now() - t0} ms ${now}`);
+    if (r.state !== 'running')
+      throw new Error(`run ${id} ended ${r.state} (${r.error ?? ''}); seen: ${seen.join(', ')}`);
+    return r.stage && stages.includes(r.stage) ? r : null;
+  });
+}
+
+const startRun = () =>
+  admin.post<Run>('/runs', { indicators: INDICATORS, detail: 'all', breakdowns: true });
+
+describe('a run in its own process', () => {
+  let first: Run;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'samenzicht-run-process-'));
+    const regions = await loadRegionSet(null);
+    const synth = join(root, 'providers');
+    await synthesise({ scale: 0.004, seed: 43, outDir: synth, regions });
+    dataDir = join(root, 'instance');
+    const init = await initInstance({
+      dataDir,
+      regions: { dir: 'synthetic' },
+      admin: { email: 'beheer@broker.test', name: 'Beheerder' },
+    });
+    broker = await startBroker(dataDir, { DATABASE_URL: '' });
+    admin = new BrokerClient({ baseUrl: broker.url, token: init.token });
+    parties = await setUpParties(admin);
+    const khDir = join(root, 'keyholder');
+    await initKeyholder(khDir);
+    keyholder = await serveKeyholder(khDir, 0);
+    const keys = new HttpKeyholder(
+      [keyholder.url],
+      readAccessToken(join(khDir, 'provider-access.json')),
+    );
+    for (const d of DATASETS) {
+      await deliverFile({
+        client: parties.providerFor(d.id).client,
+        dataset: d.id,
+        file: join(synth, 'providers', d.provider, d.file),
+        keyholder: keys,
+        workDir: join(root, 'outbox', d.provider),
+      });
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    if (broker && process.env.SAMENZICHT_TEST_BROKER_LOG) process.stderr.write(broker.log());
+    await keyholder?.app.close();
+    await broker?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('leaves the server answering while the run computes, and reports its stages', async () => {
+    const started = await startRun();
+    const pid = await runProcess();
+    expect(pid).not.toBe(broker.child.pid);
+    const stages = new Set<string>();
+    const answers: { status: number; ms: number; stage: string }[] = [];
+    let run = started;
+    while (run.state === 'running') {
+      const [h, r] = await Promise.all([health(), admin.get<Run>(`/runs/${started.id}`)]);
+      run = r;
+      if (r.state === 'running' && r.stage) {
+        stages.add(r.stage);
+        answers.push({ ...h, stage: r.stage });
+      }
+      await sleep(20);
+    }
+    first = run;
+    const longest = Math.max(...answers.map((a) => a.ms));
+    console.log(
+      `run ${run.id}: stages ${[...stages].join(' → ')}; ${answers.length} health answers while it ran, the longest in ${longest.toFixed(0)} ms`,
+    );
+    expect(first.state, first.error ?? '').toBe('candidate');
+    expect(first.cellsHash).toMatch(/^[0-9a-f]{64}$/);
+    // Progress came through from the run process, stage after stage.
+    expect(stages.size, [...stages].join(', ')).toBeGreaterThanOrEqual(3);
+    // The API answered during the computing stages, every time.
+    const computing = answers.filter((a) => COMPUTING.has(a.stage));
+    expect(computing.length).toBeGreaterThan(5);
+    expect(computing.every((a) => a.status === 200)).toBe(true);
+    // The run process has ended with its run; its scratch folder (linked microdata) is gone.
+    await until('the run process to end', () => (alive(pid) ? null : true), 10_000);
+    expect(existsSync(join(dataDir, 'broker', 'runs', started.id))).toBe(false);
+  });
+
+  it('a run process killed mid-run fails the run with the reason; the server serves on and the restart gives the same cells', async () => {
+    const started = await startRun();
+    const pid = await runProcess();
+    await untilStage(started.id, ['indicators', 'disclosure']);
+    process.kill(pid, 'SIGKILL');
+    const failed = await until('the run to fail', async () => {
+      const r = await admin.get<Run>(`/runs/${started.id}`);
+      return r.state === 'running' ? null : r;
+    });
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(/^the run process was killed \(SIGKILL\): out of memory\?/);
+    expect((await health()).status).toBe(200);
+    expect(existsSync(join(dataDir, 'broker', 'runs', started.id))).toBe(false);
+    const { entries } = await admin.get<{ entries: { action: string; subject: string }[] }>(
+      '/audit',
+      { limit: 10000 },
+    );
+    expect(entries.some((e) => e.action === 'run.failed' && e.subject === started.id)).toBe(true);
+
+    await admin.post(`/runs/${started.id}/restart`);
+    const again = await followRun(admin, started.id, { intervalMs: 100 });
+    expect(again.state, again.error ?? '').toBe('candidate');
+    expect(again.attempts).toBe(2);
+    expect(again.cellsHash).toBe(first.cellsHash);
+  });
+
+  it('a run process does not outlive its server: kill -9 the broker, the run process goes too', async () => {
+    const started = await startRun();
+    const pid = await runProcess();
+    // Killed while its run process computes (whatever stage it has reported on a loaded machine).
+    expect((await admin.get<Run>(`/runs/${started.id}`)).state).toBe('running');
+    expect(alive(pid)).toBe(true);
+    await broker.kill();
+    await until('the orphaned run process to exit', () => (alive(pid) ? null : true), 5_000);
+    // The next start marks the run interrupted, as after any crash.
+    broker = await startBroker(dataDir, { DATABASE_URL: '' });
+    admin = new BrokerClient({ baseUrl: broker.url, token: admin.token! });
+    expect((await admin.get<Run>(`/runs/${started.id}`)).state).toBe('interrupted');
+  });
+
+  it('stopping the server stops its run and marks it interrupted', async () => {
+    const started = await startRun();
+    const pid = await runProcess();
+    await broker.stop();
+    expect(alive(pid)).toBe(false);
+    broker = await startBroker(dataDir, { DATABASE_URL: '' });
+    admin = new BrokerClient({ baseUrl: broker.url, token: admin.token! });
+    const run = await admin.get<Run>(`/runs/${started.id}`);
+    expect(run.state).toBe('interrupted');
+    const { entries } = await admin.get<{
+      entries: { action: string; subject: string; actor: string }[];
+    }>('/audit', { limit: 10000 });
+    expect(
+      entries.filter((e) => e.action === 'run.interrupted' && e.subject === started.id),
+    ).toEqual([expect.objectContaining({ actor: 'system' })]);
+  });
+});
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+describe('exitWithParent', () => {
+  // A tiny parent forks a child that installs the guard, then either idles or blocks its main
+  // thread (as the disclosure stage does); the parent prints the child's pid, then is killed -9.
+  it.each(['idle', 'busy'])(
+    'a %s child exits within seconds of its parent being killed',
+    async (mode) => {
+      const parent = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(FIXTURES, 'orphan-parent.ts'), mode],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const pid = await until(
+        'the child pid',
+        () => Number(/child (\d+)/.exec(out)?.[1]) || null,
+        30_000,
+      );
+      expect(alive(pid)).toBe(true);
+      parent.kill('SIGKILL');
+      await until('the child to exit', () => (alive(pid) ? null : true), 5_000);
+    },
+  );
+});
+
+describe('the run memory budget', () => {
+  it('splits the budget: 60 % for the heap, 25 % for DuckDB, the rest as headroom', () => {
+    expect(runMemoryBudget('8GB')).toEqual({
+      limit: '8GB',
+      bytes: 8e9,
+      heapMb: 4577,
+      duckdbMemoryLimit: '1907MiB',
+    });
+    expect(runMemoryBudget('4GiB')).toMatchObject({ heapMb: 2457, duckdbMemoryLimit: '1024MiB' });
+  });
+
+  it('refuses a budget a run cannot work in, also in the instance configuration', () => {
+    expect(() => runMemoryBudget('512MB')).toThrow(/too small: a run needs at least 1GiB/);
+    expect(() => runMemoryBudget('lots')).toThrow(/give a size such as 8GB/);
+    const config = {
+      format: 'samenzicht-instance/1',
+      createdAt: '2026-01-01T00:00:00Z',
+      database: 'sqlite',
+      regions: { dir: 'synthetic' },
+      scheme: 'keyed',
+    };
+    expect(instanceConfigSchema.parse(config).runMemoryLimit).toBe('8GB');
+    expect(instanceConfigSchema.safeParse({ ...config, runMemoryLimit: '900MB' }).success).toBe(
+      false,
+    );
+  });
+});
+
+describe('why a run process ended', () => {
+  const budget = runMemoryBudget('4GB');
+  it('names a kill, a full heap and an error', () => {
+    expect(crashReason(null, 'SIGKILL', '', budget)).toBe(
+      'the run process was killed (SIGKILL): out of memory? (run memory budget 4GB)',
+    );
+    expect(
+      crashReason(
+        null,
+        'SIGABRT',
+        'FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory\n',
+        budget,
+      ),
+    ).toMatch(/^the run process ran out of JavaScript heap \(2288 MiB, .*runMemoryLimit/);
+    expect(
+      crashReason(
+        1,
+        null,
+        'file:///x.js:1\n\nTypeError: x is not a function\n    at y\n\nNode.js v20',
+        budget,
+      ),
+    ).toBe('the run process exited with code 1: TypeError: x is not a function');
+  });
+});
+
+describe('moduleEntry', () => {
+  it('is the .ts source under tsx and the compiled .js from dist', () => {
+    const src = moduleEntry('file:///app/src/pipeline/run-process.ts', './run-child.js');
+    expect(src).toMatchObject({ path: '/app/src/pipeline/run-child.ts', typescript: true });
+    expect(nodeFlagsFor(src, ['--max-old-space-size=100'])).toEqual([
+      '--import',
+      expect.stringMatching(/^file:.*tsx\/dist\/loader\.mjs$/),
+      '--max-old-space-size=100',
+    ]);
+    const dist = moduleEntry('file:///app/dist/pipeline/run-process.js', './run-child.js');
+    expect(dist).toMatchObject({ path: '/app/dist/pipeline/run-child.js', typescript: false });
+    expect(nodeFlagsFor(dist)).toEqual([]);
+    expect(() => moduleEntry(import.meta.url, 'run-child')).toThrow(/relative path ending in .js/);
+  });
+});
