@@ -147,7 +147,8 @@ export async function refuseRawIdentifiers(
   }
   for (const column of dataset.columns.filter((c) => !c.identifier && c.type === 'VARCHAR')) {
     const name = brokerColumnName(column);
-    // Only short values can be identifiers; longer ones are sampled as a placeholder.
+    // Only short values can be identifiers: a longer one is sampled as 'x', so it still counts
+    // against the share of identifier-like values without being read in full.
     const sample = await queryRows<{ v: string }>(
       conn,
       `SELECT v FROM (

@@ -2,6 +2,8 @@
  * The governance CLI as a client of a real broker: `createApp` on a temp data dir, listening on a
  * loopback port, and the commands run through the CLI's own entry (`main`) with the tokens of
  * different demo users. Every action is that user's: their roles apply and the audit names them.
+ * `tokens create|list|revoke`: a token is created with its expiry, listed by id without its
+ * secret, revoked by id, and then refused.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -496,5 +498,45 @@ describe('governance CLI over the broker API', () => {
     expect(refused(await cli(['audit', 'verify', '--data', join(dir, 'nope')]))).toBe(
       `samenzicht: no state database at ${join(dir, 'nope', 'state.sqlite')} (run the demo first, or pass --data DIR)`,
     );
+  });
+});
+
+describe('samenzicht tokens', () => {
+  const asUser = (args: string[], token: string) => cli(b(...args), { token });
+
+  it('create (with --expires-in-days), list and revoke by id', async () => {
+    const me = demo.board[0]!.token;
+    const created = await asUser(
+      ['tokens', 'create', '--label', 'nightly', '--expires-in-days', '30', '--json'],
+      me,
+    );
+    expect(created.code).toBe(0);
+    const t = JSON.parse(created.out) as { token: string; id: string; expiresAt: string };
+    expect(t.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Date(t.expiresAt).getTime() - Date.now()).toBeGreaterThan(29.9 * 86_400_000);
+    expect(new Date(t.expiresAt).getTime() - Date.now()).toBeLessThan(30.1 * 86_400_000);
+
+    const listed = await asUser(['tokens', 'list'], me);
+    expect(listed.code).toBe(0);
+    const lines = listed.out.trim().split('\n');
+    expect(lines).toHaveLength(2); // the demo token and the new one
+    expect(lines.find((l) => l.startsWith(`${t.id}  api  nightly  created `))).toContain(
+      `expires ${t.expiresAt}`,
+    );
+    expect(lines.find((l) => l.includes('  demo  '))).toMatch(/ \(this token\)$/);
+    expect(listed.out).not.toContain(t.token);
+
+    const bad = await asUser(['tokens', 'create', '--label', 'x', '--expires-in-days', '366'], me);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--expires-in-days 366: a whole number from 1 to 365');
+
+    const revoked = await asUser(['tokens', 'revoke', t.id], me);
+    expect(revoked).toMatchObject({ code: 0, out: `token ${t.id} revoked\n` });
+    const refused = await asUser(['whoami'], t.token);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('unknown, expired or revoked token');
+    const again = await asUser(['tokens', 'revoke', t.id], me);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain(`you have no valid token with id ${t.id}`);
   });
 });
