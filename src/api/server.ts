@@ -89,10 +89,10 @@ export const HTTP_TIMEOUTS: HttpTimeouts = {
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  const publicBaseUrl = normaliseBaseUrl(opts.publicBaseUrl);
+/** Fastify's own options: timeouts, TLS, proxies, logs, request ids, validation and URLs. */
+function fastifyOptions(opts: ServerOptions) {
   const timeouts = { ...HTTP_TIMEOUTS, ...opts.timeouts };
-  const app = Fastify({
+  return {
     // Slow clients (slowloris, a stalled upload) are cut off: no request or connection is
     // allowed to stay open without end.
     requestTimeout: timeouts.request,
@@ -108,45 +108,100 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logController: new LogController({ disableRequestLogging: true }),
     // The request id is ours (the error id of a 500), never taken from a request header.
     genReqId: newRequestId,
-    requestIdHeader: false,
+    requestIdHeader: false as const,
     ajv: { customOptions: { coerceTypes: true, allErrors: false, removeAdditional: false } },
     // CBS matches its v3 paths in any case (clients write `ODataFeed/odata` and `ODataApi/OData`
     // alike), and cbsodata for Python asks `{base}//Datasets` when no catalogue is given.
-    rewriteUrl: (req) => canonicalV3Url(req.url ?? '/'),
+    rewriteUrl: (req: { url?: string }) => canonicalV3Url(req.url ?? '/'),
     routerOptions: { ignoreDuplicateSlashes: true },
-  });
+  };
+}
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        // Helmet's default upgrades every request to https, which breaks a server that is
-        // reached over plain http (the demo, a broker behind a TLS-terminating proxy on
-        // loopback): the dashboard's fetches after a redirect would go to https://host:port.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    scriptSrc: ["'self'"],
+    // Helmet's default upgrades every request to https, which breaks a server that is
+    // reached over plain http (the demo, a broker behind a TLS-terminating proxy on
+    // loopback): the dashboard's fetches after a redirect would go to https://host:port.
+    upgradeInsecureRequests: null,
+  },
+};
+
+const OPENAPI = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Samenzicht API',
+    version: VERSION,
+    description:
+      'Released indicators per region and year. A confidential figure is null in JSON and "." in CSV; every list is paged.',
+  },
+  tags: [
+    { name: 'meta', description: 'Health, indicators, regions' },
+    { name: 'releases', description: 'Published releases and their cells' },
+  ],
+};
+
+/** The core routes below `/api/v1`: meta, releases, zoekgebieden, changes and the OpenAPI document. */
+function v1Routes(app: FastifyInstance, opts: ServerOptions, publicBaseUrl: string) {
+  return async (v1: FastifyInstance) => {
+    await v1.register(metaRoutes, {
+      regions: opts.regions,
+      indicators: opts.indicators,
+      latestRelease: () => opts.catalog.latestPublishedId(),
+      refusedReleases: () => opts.catalog.refused(),
+      comparable: (code) => opts.catalog.comparable(code),
+      publicBaseUrl,
+    });
+    await v1.register(releaseRoutes, {
+      catalog: opts.catalog,
+      knownIndicator: (id) => opts.indicators.some((i) => i.id === id),
+      publicBaseUrl,
+    });
+    await v1.register(zoekgebiedenRoutes, {
+      catalog: opts.catalog,
+      indicators: opts.indicators,
+      regions: opts.regions,
+      publicBaseUrl,
+    });
+    await v1.register(changesRoutes, {
+      catalog: opts.catalog,
+      indicators: opts.indicators,
+      publicBaseUrl,
+    });
+    v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  };
+}
+
+/**
+ * Before accepting requests: check every published release against its approved digest (a
+ * mismatch is refused, logged and shown in /health), and index the latest one, so the first
+ * visitors do not pay for reading its cells.
+ */
+async function verifyReleases(catalog: ReleaseCatalog): Promise<void> {
+  for (const r of await catalog.listPublic()) {
+    if (r.status !== 'published') continue;
+    await catalog.verify(r.id).catch((err: unknown) => {
+      if (!(err instanceof IntegrityError)) throw err;
+    });
+  }
+  const latest = await catalog.latestPublishedId();
+  if (latest) {
+    await catalog.cells(latest).catch((err: unknown) => {
+      if (!(err instanceof IntegrityError)) throw err;
+    });
+  }
+}
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const publicBaseUrl = normaliseBaseUrl(opts.publicBaseUrl);
+  const app = Fastify(fastifyOptions(opts));
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   requestLogging(app);
   await app.register(rateLimit, rateLimitOptions({ ...RATE_LIMITS, ...opts.rateLimits }));
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Samenzicht API',
-        version: VERSION,
-        description:
-          'Released indicators per region and year. A confidential figure is null in JSON and "." in CSV; every list is paged.',
-      },
-      tags: [
-        { name: 'meta', description: 'Health, indicators, regions' },
-        { name: 'releases', description: 'Published releases and their cells' },
-      ],
-    },
-  });
+  await app.register(swagger, { openapi: OPENAPI });
 
   app.setErrorHandler((err: UnhandledError, req, reply) => {
     if (err instanceof IntegrityError) {
@@ -155,56 +210,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return replyWithError(req, reply, err);
   });
 
-  await app.register(
-    async (v1) => {
-      await v1.register(metaRoutes, {
-        regions: opts.regions,
-        indicators: opts.indicators,
-        latestRelease: () => opts.catalog.latestPublishedId(),
-        refusedReleases: () => opts.catalog.refused(),
-        comparable: (code) => opts.catalog.comparable(code),
-        publicBaseUrl,
-      });
-      await v1.register(releaseRoutes, {
-        catalog: opts.catalog,
-        knownIndicator: (id) => opts.indicators.some((i) => i.id === id),
-        publicBaseUrl,
-      });
-      await v1.register(zoekgebiedenRoutes, {
-        catalog: opts.catalog,
-        indicators: opts.indicators,
-        regions: opts.regions,
-        publicBaseUrl,
-      });
-      await v1.register(changesRoutes, {
-        catalog: opts.catalog,
-        indicators: opts.indicators,
-        publicBaseUrl,
-      });
-      v1.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    },
-    { prefix: '/api/v1' },
-  );
-
+  await app.register(v1Routes(app, opts, publicBaseUrl), { prefix: '/api/v1' });
   for (const mount of opts.plugins ?? []) await mount(app);
-
-  // Before accepting requests: check every published release against its approved digest (a
-  // mismatch is refused, logged and shown in /health), and index the latest one, so the first
-  // visitors do not pay for reading its cells.
-  app.addHook('onReady', async () => {
-    for (const r of await opts.catalog.listPublic()) {
-      if (r.status !== 'published') continue;
-      await opts.catalog.verify(r.id).catch((err: unknown) => {
-        if (!(err instanceof IntegrityError)) throw err;
-      });
-    }
-    const latest = await opts.catalog.latestPublishedId();
-    if (latest) {
-      await opts.catalog.cells(latest).catch((err: unknown) => {
-        if (!(err instanceof IntegrityError)) throw err;
-      });
-    }
-  });
+  app.addHook('onReady', () => verifyReleases(opts.catalog));
 
   const webDir = opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir;
   if (webDir && existsSync(webDir)) {

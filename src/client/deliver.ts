@@ -10,7 +10,7 @@
  * so a resumed delivery does not pseudonymise again and uploads the same bytes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { datasetContract, type DatasetContract } from '../ingest/contracts.js';
 import { sha256File } from '../ingest/sha256.js';
@@ -22,13 +22,11 @@ import {
   type PseudonymiseManifest,
   type Scheme,
 } from '../pseudonym/index.js';
-import { BrokerError, type BrokerClient } from './http.js';
+import type { ContributionView } from '../contracts/index.js';
+import type { BrokerClient } from './http.js';
+import { brokerOffset, ChunkedUpload, DEFAULT_CHUNK_BYTES } from './upload.js';
 
-/** Chunk size of the upload: 8 MiB. */
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
-
-/** How long to wait for a broker that is still validating the complete file. */
-const VALIDATION_PATIENCE_MS = 3_600_000;
+export { DEFAULT_CHUNK_BYTES };
 
 export type DeliveryPhase = 'hash' | 'pseudonymise' | 'upload' | 'validate';
 
@@ -52,22 +50,8 @@ export interface DeliverOptions {
   onProgress?: (phase: DeliveryPhase, done: number, total: number) => void;
 }
 
-/** The contribution as the broker's API shows it. */
-export interface ContributionJson {
-  id: string;
-  datasetId: string;
-  organisationId: string;
-  sha256: string;
-  bytes: number;
-  rows: number;
-  accepted: number;
-  quarantined: number;
-  reasons: Record<string, number>;
-  period: number[] | null;
-  version: number;
-  quarantineUrl: string | null;
-  createdAt: string;
-}
+/** The contribution as the broker's API shows it (its one shape is in src/contracts). */
+export type ContributionJson = ContributionView;
 
 export interface DeliveryReport {
   dataset: string;
@@ -122,9 +106,6 @@ interface DeliveryManifest {
   rejectFile: string;
   pseudonymise: PseudonymiseManifest;
 }
-
-const seg = encodeURIComponent;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function contractOf(dataset: string): DatasetContract {
   try {
@@ -199,33 +180,6 @@ async function pseudonymised(
   return { manifest, reused: false };
 }
 
-/** The broker's offset of a partial upload of this file by this user (0 when none). */
-async function brokerOffset(client: BrokerClient, dataset: string, sha256: string) {
-  const res = await client.request('GET', `/contributions/${seg(dataset)}/uploads/${sha256}`, {
-    accept: [404],
-  });
-  const body = (await res.json()) as { offset?: number };
-  return res.status === 404 ? 0 : (body.offset ?? 0);
-}
-
-const retryable = (err: unknown) =>
-  err instanceof BrokerError && (err.status === 0 || err.status >= 500);
-
-/** The contribution the broker already holds for this file, when the refusal says so. */
-async function alreadyDelivered(
-  client: BrokerClient,
-  err: unknown,
-  dataset: string,
-  sha256: string,
-): Promise<ContributionJson | null> {
-  if (!(err instanceof BrokerError) || err.status !== 409) return null;
-  if (!/already delivered as contribution/.test(err.message)) return null;
-  const { contributions } = await client.get<{ contributions: ContributionJson[] }>(
-    '/contributions',
-  );
-  return contributions.find((c) => c.datasetId === dataset && c.sha256 === sha256) ?? null;
-}
-
 /** Delivers one file; see the module comment. */
 export async function deliverFile(opts: DeliverOptions): Promise<DeliveryReport> {
   const contract = contractOf(opts.dataset);
@@ -237,109 +191,15 @@ export async function deliverFile(opts: DeliverOptions): Promise<DeliveryReport>
   // May this user deliver this dataset at all? Asked before any work (a refusal names why).
   await brokerOffset(opts.client, contract.id, '0'.repeat(64));
   const { manifest, reused } = await pseudonymised(opts, contract);
-  const progress = opts.onProgress ?? (() => undefined);
-  const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const attempts = opts.attempts ?? 4;
-  const delay = opts.retryDelayMs ?? ((n: number) => 250 * 2 ** (n - 1));
-  const { client } = opts;
   const sha256 = manifest.output.sha256;
   const outFile = join(opts.workDir, manifest.output.file);
   const size = (await stat(outFile)).size;
   if (size !== manifest.output.bytes)
     throw new DeliveryError(`${outFile} changed since it was pseudonymised; remove it and retry`);
-  const path = `/contributions/${seg(contract.id)}`;
 
-  let contribution: ContributionJson | null = null;
-  let already = false;
-  let bytesSent = 0;
-  let chunks = 0;
-  let offset = await brokerOffset(client, contract.id, sha256);
-  const resumedFrom = offset;
-  let validatingSince: number | null = null;
-  progress('upload', offset, size);
-  const fh = await open(outFile, 'r');
-  try {
-    let failures = 0;
-    while (!contribution) {
-      const n = Math.min(chunkBytes, size - offset);
-      const chunk = Buffer.alloc(n);
-      if (n > 0) await fh.read(chunk, 0, n, offset);
-      const last = offset + n === size;
-      if (last) {
-        // The last chunk's answer comes after the broker has validated every row.
-        progress('upload', size, size);
-        progress('validate', 0, 1);
-      }
-      let res: Response;
-      try {
-        res = await client.request('PUT', path, {
-          body: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
-          headers: {
-            'content-type': 'application/octet-stream',
-            'x-content-sha256': sha256,
-            'upload-length': String(size),
-            'upload-offset': String(offset),
-          },
-          accept: [409],
-        });
-      } catch (err) {
-        const existing = await alreadyDelivered(client, err, contract.id, sha256);
-        if (existing) {
-          contribution = existing;
-          already = true;
-          break;
-        }
-        if (!retryable(err) || ++failures >= attempts) throw err;
-        await sleep(delay(failures));
-        // The broker keeps what arrived of the failed chunk: continue from its offset.
-        offset = await brokerOffset(client, contract.id, sha256);
-        continue;
-      }
-      const body = (await res.json()) as {
-        offset?: number;
-        error?: string;
-        message?: string;
-      } & Partial<ContributionJson>;
-      if (res.status === 409) {
-        if (typeof body.offset !== 'number') {
-          const err = new BrokerError(409, body.error ?? 'conflict', body.message ?? 'conflict');
-          const existing = await alreadyDelivered(client, err, contract.id, sha256);
-          if (!existing) throw err;
-          contribution = existing;
-          already = true;
-          break;
-        }
-        // Another request on this file is still running (e.g. the broker has not yet noticed a
-        // broken one), or the offset moved: wait when it did not move, then go on from it.
-        if (body.offset === size) {
-          // The broker holds the whole file and is still validating it (our answer was lost,
-          // e.g. a timeout while it validated): wait for it, then its record answers.
-          validatingSince ??= Date.now();
-          if (Date.now() > validatingSince + VALIDATION_PATIENCE_MS)
-            throw new BrokerError(409, body.error ?? 'conflict', body.message ?? 'conflict');
-          await sleep(1000);
-        } else if (body.offset === offset) {
-          if (++failures >= attempts)
-            throw new BrokerError(409, body.error ?? 'conflict', body.message ?? 'conflict');
-          await sleep(delay(failures));
-        }
-        offset = body.offset;
-        continue;
-      }
-      failures = 0;
-      bytesSent += n;
-      chunks++;
-      if (res.status === 201) {
-        contribution = body as ContributionJson;
-        break;
-      }
-      offset = body.offset ?? offset + n;
-      progress('upload', offset, size);
-    }
-  } finally {
-    await fh.close();
-  }
-  progress('validate', 1, 1);
+  const upload = new ChunkedUpload(opts, contract.id, sha256, size);
+  const contribution = await upload.run(outFile);
+  upload.progress('validate', 1, 1);
   const p = manifest.pseudonymise;
   return {
     dataset: contract.id,
@@ -353,7 +213,7 @@ export async function deliverFile(opts: DeliverOptions): Promise<DeliveryReport>
     period: contribution.period,
     // The API's URLs are below the broker's base (they start with /api/v1).
     quarantineUrl: contribution.quarantineUrl
-      ? `${client.baseUrl}${contribution.quarantineUrl}`
+      ? `${opts.client.baseUrl}${contribution.quarantineUrl}`
       : null,
     provider: {
       rowsIn: p.rowsIn,
@@ -363,6 +223,11 @@ export async function deliverFile(opts: DeliverOptions): Promise<DeliveryReport>
       pseudonymisedFile: outFile,
       reused,
     },
-    upload: { resumedFrom, bytesSent, chunks, alreadyDelivered: already },
+    upload: {
+      resumedFrom: upload.resumedFrom,
+      bytesSent: upload.bytesSent,
+      chunks: upload.chunks,
+      alreadyDelivered: upload.alreadyDelivered,
+    },
   };
 }

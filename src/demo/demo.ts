@@ -10,10 +10,9 @@
  *
  * Nothing outside src/demo knows about the demo.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { REGION_LEVELS } from '../contracts/index.js';
 import type { RegionSet } from '../regions/index.js';
 import { describeArea, selectArea, synthesise, type Area } from '../synth/index.js';
 import { BrokerClient } from '../client/http.js';
@@ -30,10 +29,17 @@ import {
 import type { Run } from '../governance/index.js';
 import { createApp } from '../pipeline/serve.js';
 import { dataLayout, type DataLayout } from './layout.js';
-import { runStage, type ProgressReporter } from '../pipeline/progress.js';
+import { runStage, type ProgressReporter, type StageHandle } from '../pipeline/progress.js';
 import type { RunScope } from '../pipeline/compute.js';
-import { readPublicCells, readPublicManifest } from '../release/index.js';
-import { DEMO_ADMIN, DEMO_BROKER, reviewAndPublish, setUpParties } from './parties.js';
+import { readPublicManifest } from '../release/index.js';
+import {
+  DEMO_ADMIN,
+  DEMO_BROKER,
+  reviewAndPublish,
+  setUpParties,
+  type DemoParties,
+} from './parties.js';
+import { adminTokenFile, DEMO_MARKER, prepareDemoDir } from './directory.js';
 
 export interface DemoOptions {
   scale: number;
@@ -125,116 +131,151 @@ export function areaScope(scope: RunScope, area: Area): RunScope {
 /** Stages of `samenzicht demo`, counting the region set before and the server after the run. */
 export const DEMO_STAGES = 9;
 
-const DEMO_MARKER = '.samenzicht-demo';
+type Broker = Awaited<ReturnType<typeof startBroker>>;
+type ServedKeyholder = Awaited<ReturnType<typeof serveKeyholder>>;
 
-/** Whether `dir` was made by the demo (its agreement, users and data are the demo's). */
-export const isDemoDir = (dir: string): boolean => existsSync(join(dir, DEMO_MARKER));
-
-export class DemoDirError extends Error {
-  override name = 'DemoDirError';
+/** `init` of a broker instance on the demo's directory, then its API on a free local port. */
+async function startBroker(opts: DemoOptions, area: Area, layout: DataLayout) {
+  const init = await initInstance({
+    dataDir: layout.root,
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    regions: {
+      dir: opts.regions.source.dir ?? 'synthetic',
+      year: opts.regions.year,
+      ...(area.nationwide ? {} : { area: area.spec }),
+    },
+    allowEntries: [DEMO_MARKER],
+    // The whole country with every level and breakdown needs a national budget
+    // (docs/operations.md, Runs); an area fits the default.
+    ...(area.nationwide ? { runMemoryLimit: NATIONAL_RUN_MEMORY } : {}),
+    admin: {
+      ...DEMO_ADMIN,
+      organisationId: DEMO_BROKER.id,
+      organisationName: DEMO_BROKER.name,
+    },
+  });
+  const server = await createApp({
+    dataDir: layout.root,
+    regions: area.regions,
+    publicBaseUrl: 'http://127.0.0.1',
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+  });
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (server.app.server.address() as AddressInfo).port;
+  const admin = new BrokerClient({ baseUrl: `http://127.0.0.1:${port}`, token: init.token });
+  // So that the demo's broker can be tried with the CLI afterwards (`--token-file`).
+  writeFileSync(adminTokenFile(layout.root), `${init.token}\n`, { mode: 0o600 });
+  return { ...init, server, admin };
 }
 
-/**
- * Whether the demo may use `dir` (created if missing): empty, or made by an earlier demo. Clears
- * nothing, so the command can check it before any other work. Returns the entries.
- */
-export function checkDemoDir(dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const entries = readdirSync(dir);
-  if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
-    throw new DemoDirError(
-      `${dir} is not empty and was not made by the demo; choose an empty directory with --out`,
-    );
+/** The registers at the providers' premises, and the ground truth when asked for. */
+async function synthesiseRegisters(
+  opts: DemoOptions,
+  area: Area,
+  layout: DataLayout,
+  stage: StageHandle,
+) {
+  const result = await synthesise({
+    scale: opts.scale,
+    seed: opts.seed,
+    outDir: join(layout.root, 'synthetic'),
+    regions: area.regions,
+    onProgress: (what, done, total) => stage.update(done, total, what),
+  });
+  if (opts.groundTruth) {
+    await opts.groundTruth({
+      synthDir: result.outDir,
+      regions: area.regions,
+      outFile: join(layout.groundTruth, 'indicators.csv'),
+    });
   }
-  return entries;
+  return result;
 }
 
-/**
- * The demo starts from a clean data directory: one it made before is cleared (keys, state and
- * releases of a demo are throwaway); any other non-empty directory is refused, never deleted.
- */
-export function prepareDemoDir(dir: string): void {
-  const entries = checkDemoDir(dir);
-  for (const entry of entries) rmSync(join(dir, entry), { recursive: true, force: true });
-  writeFileSync(
-    join(dir, DEMO_MARKER),
-    'Made by `samenzicht demo`; the next demo run clears it.\n',
+/** A key holder of its own, served over HTTP, and the providers' access to it. */
+async function startKeyholder(layout: DataLayout) {
+  const keyholderDir = join(layout.keyholder, 'keyholder');
+  await initKeyholder(keyholderDir);
+  const served = await serveKeyholder(keyholderDir, 0);
+  const keys = new HttpKeyholder(
+    [served.url],
+    readAccessToken(join(keyholderDir, 'provider-access.json')),
   );
+  return { served, keys };
 }
 
-/** The demo administrator's API token, for trying the CLI on the demo's broker. */
-export const adminTokenFile = (dataDir: string) => join(dataDir, 'demo-admin.token');
+/** Each provider delivers each of its datasets, pseudonymised at home, over HTTP. */
+async function deliverAll(
+  parties: DemoParties,
+  keys: HttpKeyholder,
+  layout: DataLayout,
+  stage: StageHandle,
+) {
+  const datasets = PROVIDERS.flatMap((p) => DATASETS.filter((d) => d.provider === p));
+  let loaded = 0;
+  let quarantined = 0;
+  let keptBack = 0;
+  for (const [i, d] of datasets.entries()) {
+    stage.update(i, datasets.length, `${d.provider}: ${d.id}`);
+    const premises = join(layout.providerPremises, d.provider);
+    const report = await deliverFile({
+      client: parties.providerFor(d.id).client,
+      dataset: d.id,
+      file: join(premises, d.file),
+      keyholder: keys,
+      workDir: join(premises, 'outbox'),
+    });
+    loaded += report.loaded;
+    quarantined += report.quarantined;
+    keptBack += report.provider.keptBack;
+  }
+  stage.update(datasets.length, datasets.length, 'done');
+  return { files: datasets.length, loaded, quarantined, keptBack };
+}
+
+/** A run of the scope through the API, followed until its candidate release is in the airlock. */
+async function runToCandidate(broker: Broker, scope: RunScope, stage: StageHandle): Promise<Run> {
+  const started = await broker.admin.post<Run>('/runs', {
+    ...(scope.indicators ? { indicators: scope.indicators } : {}),
+    detail: scope.detail === 'all' ? 'all' : [...scope.detail],
+    breakdowns: scope.breakdowns ?? true,
+    ...(scope.regions ? { regions: [...scope.regions].sort() } : {}),
+    ...(scope.notes?.length ? { notes: scope.notes } : {}),
+  });
+  const ended = await followRun(broker.admin, started.id, {
+    intervalMs: 250,
+    onUpdate: (r) => {
+      if (r.progress)
+        stage.update(r.progress.done, r.progress.total, `${r.stage}: ${r.progress.what}`);
+    },
+  });
+  if (ended.state !== 'candidate')
+    throw new Error(`run ${ended.id} ended ${ended.state}: ${ended.error ?? ''}`);
+  return ended;
+}
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const { progress } = opts;
   const area = selectArea(opts.regions, opts.area ?? 'NL');
-  const regions = area.regions;
   const layout = dataLayout(opts.dataDir);
   prepareDemoDir(layout.root);
   for (const line of describeArea(area, opts.scale)) progress.info(line);
 
   // The broker instance first: the directory is empty but for the demo's marker.
-  const instance = await runStage(
+  const broker = await runStage(
     progress,
     'Broker instance: init (state database, broker key, first administrator) and serve',
-    async () => {
-      const init = await initInstance({
-        dataDir: layout.root,
-        ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
-        regions: {
-          dir: opts.regions.source.dir ?? 'synthetic',
-          year: opts.regions.year,
-          ...(area.nationwide ? {} : { area: area.spec }),
-        },
-        allowEntries: [DEMO_MARKER],
-        // The whole country with every level and breakdown needs a national budget
-        // (docs/operations.md, Runs); an area fits the default.
-        ...(area.nationwide ? { runMemoryLimit: NATIONAL_RUN_MEMORY } : {}),
-        admin: {
-          ...DEMO_ADMIN,
-          organisationId: DEMO_BROKER.id,
-          organisationName: DEMO_BROKER.name,
-        },
-      });
-      const server = await createApp({
-        dataDir: layout.root,
-        regions,
-        publicBaseUrl: 'http://127.0.0.1',
-        ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
-      });
-      await server.app.listen({ port: 0, host: '127.0.0.1' });
-      const port = (server.app.server.address() as AddressInfo).port;
-      const admin = new BrokerClient({ baseUrl: `http://127.0.0.1:${port}`, token: init.token });
-      // So that the demo's broker can be tried with the CLI afterwards (`--token-file`).
-      writeFileSync(adminTokenFile(layout.root), `${init.token}\n`, { mode: 0o600 });
-      return { ...init, server, admin };
-    },
+    () => startBroker(opts, area, layout),
     (i) =>
       `${i.admin.baseUrl}, administrator ${i.config.database === 'postgres' ? 'in PostgreSQL' : 'in SQLite'}`,
   );
 
-  let keyholder: Awaited<ReturnType<typeof serveKeyholder>> | null = null;
+  let keyholder: ServedKeyholder | null = null;
   try {
     const synth = await runStage(
       progress,
       `Synthetic registers at the providers (${area.nationwide ? 'Nederland' : area.name}, scale ${opts.scale}, seed ${opts.seed})`,
-      async (stage) => {
-        const result = await synthesise({
-          scale: opts.scale,
-          seed: opts.seed,
-          outDir: join(layout.root, 'synthetic'),
-          regions,
-          onProgress: (what, done, total) => stage.update(done, total, what),
-        });
-        if (opts.groundTruth) {
-          await opts.groundTruth({
-            synthDir: result.outDir,
-            regions,
-            outFile: join(layout.groundTruth, 'indicators.csv'),
-          });
-        }
-        return result;
-      },
+      (stage) => synthesiseRegisters(opts, area, layout, stage),
       (r) =>
         `${r.persons.toLocaleString('en')} persons, ${r.files.length} files, ${r.defects} injected defects`,
     );
@@ -242,7 +283,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const parties = await runStage(
       progress,
       'Governance over the API: organisations, users with their own tokens, the signed agreement',
-      () => setUpParties(instance.admin, { say: (m) => progress.info(m) }),
+      () => setUpParties(broker.admin, { say: (m) => progress.info(m) }),
       (p) => `agreement ${p.agreement.id} ${p.agreement.status}`,
     );
 
@@ -250,33 +291,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       progress,
       'Each provider pseudonymises at home (key holder service) and delivers over HTTP',
       async (stage) => {
-        const keyholderDir = join(layout.keyholder, 'keyholder');
-        await initKeyholder(keyholderDir);
-        keyholder = await serveKeyholder(keyholderDir, 0);
-        const keys = new HttpKeyholder(
-          [keyholder.url],
-          readAccessToken(join(keyholderDir, 'provider-access.json')),
-        );
-        const datasets = PROVIDERS.flatMap((p) => DATASETS.filter((d) => d.provider === p));
-        let loaded = 0;
-        let quarantined = 0;
-        let keptBack = 0;
-        for (const [i, d] of datasets.entries()) {
-          stage.update(i, datasets.length, `${d.provider}: ${d.id}`);
-          const premises = join(layout.providerPremises, d.provider);
-          const report = await deliverFile({
-            client: parties.providerFor(d.id).client,
-            dataset: d.id,
-            file: join(premises, d.file),
-            keyholder: keys,
-            workDir: join(premises, 'outbox'),
-          });
-          loaded += report.loaded;
-          quarantined += report.quarantined;
-          keptBack += report.provider.keptBack;
-        }
-        stage.update(datasets.length, datasets.length, 'done');
-        return { files: datasets.length, loaded, quarantined, keptBack };
+        const started = await startKeyholder(layout);
+        keyholder = started.served;
+        return deliverAll(parties, started.keys, layout, stage);
       },
       (d) =>
         `${d.files} contributions; ${d.loaded.toLocaleString('en')} rows loaded, ${d.quarantined} quarantined with their reason, ${d.keptBack} kept back by the providers`,
@@ -291,25 +308,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       area.nationwide
         ? 'Run on the stored contributions: linkage, indicators, disclosure control and audit'
         : `Run on the stored contributions for ${area.name}: linkage, indicators, disclosure control and audit`,
-      async (stage) => {
-        const started = await instance.admin.post<Run>('/runs', {
-          ...(scope.indicators ? { indicators: scope.indicators } : {}),
-          detail: scope.detail === 'all' ? 'all' : [...scope.detail],
-          breakdowns: scope.breakdowns ?? true,
-          ...(scope.regions ? { regions: [...scope.regions].sort() } : {}),
-          ...(scope.notes?.length ? { notes: scope.notes } : {}),
-        });
-        const ended = await followRun(instance.admin, started.id, {
-          intervalMs: 250,
-          onUpdate: (r) => {
-            if (r.progress)
-              stage.update(r.progress.done, r.progress.total, `${r.stage}: ${r.progress.what}`);
-          },
-        });
-        if (ended.state !== 'candidate')
-          throw new Error(`run ${ended.id} ended ${ended.state}: ${ended.error ?? ''}`);
-        return ended;
-      },
+      (stage) => runToCandidate(broker, scope, stage),
       (r) => `${r.indicators.length} indicators; candidate ${r.releaseId} in the airlock`,
     );
     const releaseId = run.releaseId!;
@@ -333,84 +332,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       area,
     };
   } finally {
-    await (keyholder as Awaited<ReturnType<typeof serveKeyholder>> | null)?.app.close();
-    await instance.server.close();
+    await (keyholder as ServedKeyholder | null)?.app.close();
+    await broker.server.close();
   }
-}
-
-/**
- * What the default demo must show (checked by test/pipeline/demo-default.test.ts and printed by
- * `npm run bench -- demo`): the share of published figures among the figures that can occur
- * (published + confidential; not-applicable left out), of the totals (no breakdown), per
- * indicator and level.
- */
-export const DEMO_TARGETS: readonly {
-  indicator: string;
-  level: 'gemeente' | 'buurt';
-  min: number;
-}[] = [
-  { indicator: 'inwoners', level: 'gemeente', min: 0.9 },
-  { indicator: 'drugsverdachten_per_1000', level: 'gemeente', min: 0.9 },
-  { indicator: 'onverklaarbare_woningaankopen', level: 'gemeente', min: 0.9 },
-  { indicator: 'problematische_schulden', level: 'gemeente', min: 0.9 },
-  { indicator: 'inwoners', level: 'buurt', min: 0.9 },
-  { indicator: 'problematische_schulden', level: 'buurt', min: 0.9 },
-];
-
-export interface ShareCount {
-  published: number;
-  confidential: number;
-  notApplicable: number;
-}
-
-/** published / (published + confidential); null when no figure can occur. */
-export const shareOf = (c: ShareCount): number | null =>
-  c.published + c.confidential === 0 ? null : c.published / (c.published + c.confidential);
-
-/**
- * Counts by status per `indicator|level` from a release's public cells.csv: of the totals, or
- * (`breakdowns: true`) of the breakdown cells only.
- */
-export function publishedShares(
-  releaseDir: string,
-  opts: { breakdowns?: boolean } = {},
-): Map<string, ShareCount> {
-  const out = new Map<string, ShareCount>();
-  const cells = readPublicCells(dirname(dirname(releaseDir)), basename(releaseDir));
-  for (const cell of cells) {
-    if ((cell.breakdown !== '') !== (opts.breakdowns ?? false)) continue;
-    const key = `${cell.indicator_id}|${cell.region_level}`;
-    const c = out.get(key) ?? { published: 0, confidential: 0, notApplicable: 0 };
-    if (cell.status === 'published') c.published++;
-    else if (cell.status === 'confidential') c.confidential++;
-    else c.notApplicable++;
-    out.set(key, c);
-  }
-  return out;
-}
-
-const LEVEL_COLUMNS = REGION_LEVELS;
-
-/**
- * The share table as text: one row per indicator, one column per level (published % of the
- * totals, '–' where the level has no figure); targets marked with their minimum.
- */
-export function formatShareTable(
-  shares: Map<string, ShareCount>,
-  indicators: readonly string[],
-): string {
-  const levels = LEVEL_COLUMNS.filter((l) => indicators.some((i) => shares.has(`${i}|${l}`)));
-  const width = Math.max(...indicators.map((i) => i.length), 'indicator'.length);
-  const cell = (i: string, l: string) => {
-    const c = shares.get(`${i}|${l}`);
-    const s = c ? shareOf(c) : null;
-    const target = DEMO_TARGETS.find((t) => t.indicator === i && t.level === l);
-    const text = s === null ? '–' : `${(100 * s).toFixed(1)}%`;
-    return `${text}${target ? (s !== null && s >= target.min ? ' ✓' : ' ✗') : '  '}`.padStart(
-      Math.max(l.length, 9),
-    );
-  };
-  const head = ['indicator'.padEnd(width), ...levels.map((l) => l.padStart(Math.max(l.length, 9)))];
-  const rows = indicators.map((i) => [i.padEnd(width), ...levels.map((l) => cell(i, l))]);
-  return [head, ...rows].map((r) => r.join('  ')).join('\n');
 }

@@ -68,6 +68,13 @@ function breakdownParts(b: string, label: () => string): { name: string; part: s
     });
 }
 
+/** Each cell's index by its identity (`cellKey`), to find the cell of a release row. */
+export function cellIndex(cells: readonly ComputedCell[]): Map<string, number> {
+  const index = new Map<string, number>();
+  cells.forEach((c, i) => index.set(cellKey(c.indicatorId, c.year, c.regionCode, c.breakdown), i));
+  return index;
+}
+
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** An explicit additive relation between variables (ids as from `variableId`): total = Σ parts. */
@@ -76,10 +83,15 @@ export interface Relation {
   parts: string[];
 }
 
-export function buildModel(
-  cells: readonly ComputedCell[],
-  relations: readonly Relation[] = [],
-): TableModel {
+/** Variables by id: the truth and the cells that publish each; each cell's numerator and denominator id. */
+interface VariableIds {
+  truths: Map<string, { truth: number; cells: number[] }>;
+  cellNumId: (string | null)[];
+  cellDenId: (string | null)[];
+}
+
+/** Validates each cell and names the variables behind it; linked cells must agree on a truth. */
+function collectVariables(cells: readonly ComputedCell[]): VariableIds {
   const truths = new Map<string, { truth: number; cells: number[] }>();
   const cellNumId: (string | null)[] = [];
   const cellDenId: (string | null)[] = [];
@@ -120,46 +132,75 @@ export function buildModel(
       note(id, c.denominator, i);
     } else cellDenId.push(null);
   });
+  return { truths, cellNumId, cellDenId };
+}
 
-  const ids = [...truths.keys()].sort(cmp);
-  const index = new Map<string, number>();
-  const vars: Variable[] = ids.map((id, k) => {
-    index.set(id, k);
-    const t = truths.get(id) as { truth: number; cells: number[] };
-    return { id, truth: t.truth, cells: t.cells.sort((a, b) => a - b) };
+/** Cell indices grouped by `key`, groups in sorted key order. */
+function groupCells(
+  cells: readonly ComputedCell[],
+  key: (c: ComputedCell) => string | null,
+): number[][] {
+  const groups = new Map<string, number[]>();
+  cells.forEach((c, i) => {
+    const k = key(c);
+    if (k === null) return;
+    const list = groups.get(k);
+    if (list) list.push(i);
+    else groups.set(k, [i]);
   });
-  const cellNum = cellNumId.map((id) => (id === null ? null : (index.get(id) as number)));
-  const cellDen = cellDenId.map((id) => (id === null ? null : (index.get(id) as number)));
+  return [...groups.keys()].sort(cmp).map((k) => groups.get(k) as number[]);
+}
 
-  const equations: Equation[] = [];
-  const seen = new Set<string>();
-  let nonAdditive = 0;
-  const addEquation = (parent: number | null, children: (number | null)[]): void => {
+/** The equations of a model under construction; duplicates and non-additive relations are skipped. */
+class EquationSet {
+  readonly equations: Equation[] = [];
+  /** Relations skipped because the cells' truths do not add up. */
+  nonAdditive = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly vars: readonly Variable[],
+    private readonly cellNum: readonly (number | null)[],
+    private readonly cellDen: readonly (number | null)[],
+  ) {}
+
+  add(parent: number | null, children: (number | null)[]): void {
     if (parent === null || children.length === 0 || children.some((c) => c === null)) return;
     const kids = [...new Set(children as number[])].sort((a, b) => a - b);
     if (kids.length !== children.length || kids.includes(parent)) return;
     const key = `${parent}:${kids.join(',')}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const sum = kids.reduce((s, k) => s + (vars[k] as Variable).truth, 0);
-    const p = (vars[parent] as Variable).truth;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const sum = kids.reduce((s, k) => s + (this.vars[k] as Variable).truth, 0);
+    const p = (this.vars[parent] as Variable).truth;
     if (Math.abs(sum - p) > 1e-6 * Math.max(1, Math.abs(p))) {
-      nonAdditive++;
+      this.nonAdditive++;
       return;
     }
-    equations.push({ parent, children: kids, residual: p - sum });
-  };
+    this.equations.push({ parent, children: kids, residual: p - sum });
+  }
 
-  // Region hierarchy: per (indicator, year, breakdown), parentCode → children.
-  const byTable = new Map<string, number[]>();
-  cells.forEach((c, i) => {
-    const k = `${c.indicatorId}\u0000${c.year}\u0000${canonicalBreakdown(c.breakdown)}`;
-    const list = byTable.get(k);
-    if (list) list.push(i);
-    else byTable.set(k, [i]);
-  });
-  for (const k of [...byTable.keys()].sort(cmp)) {
-    const list = byTable.get(k) as number[];
+  /** Cell `p` is the sum of cells `members`: for numerators, and for denominators. */
+  addCells(p: number, members: readonly number[]): void {
+    const { cellNum, cellDen } = this;
+    this.add(
+      cellNum[p] ?? null,
+      members.map((i) => cellNum[i] ?? null),
+    );
+    this.add(
+      cellDen[p] ?? null,
+      members.map((i) => cellDen[i] ?? null),
+    );
+  }
+}
+
+/** Region hierarchy: per (indicator, year, breakdown), parentCode → children. */
+function addRegionRelations(cells: readonly ComputedCell[], eqs: EquationSet): void {
+  const tables = groupCells(
+    cells,
+    (c) => `${c.indicatorId}\u0000${c.year}\u0000${canonicalBreakdown(c.breakdown)}`,
+  );
+  for (const list of tables) {
     const byCode = new Map<string, number>();
     const kids = new Map<string, number[]>();
     for (const i of list) {
@@ -177,31 +218,24 @@ export function buildModel(
       const ch = (kids.get(parentCode) as number[]).sort((a, b) =>
         cmp((cells[a] as ComputedCell).regionCode, (cells[b] as ComputedCell).regionCode),
       );
-      addEquation(
-        cellNum[p] ?? null,
-        ch.map((i) => cellNum[i] ?? null),
-      );
-      addEquation(
-        cellDen[p] ?? null,
-        ch.map((i) => cellDen[i] ?? null),
-      );
+      eqs.addCells(p, ch);
     }
   }
+}
 
-  // Breakdown marginals: per (indicator, year, region), marginal = Σ over one variable's values.
-  // Only indicators published with a breakdown can have such relations.
+/**
+ * Breakdown marginals: per (indicator, year, region), marginal = Σ over one variable's values.
+ * Only indicators published with a breakdown can have such relations.
+ */
+function addBreakdownRelations(cells: readonly ComputedCell[], eqs: EquationSet): void {
   const withBreakdown = new Set<string>();
   for (const c of cells) if (c.breakdown !== '') withBreakdown.add(c.indicatorId);
-  const byRegion = new Map<string, number[]>();
-  cells.forEach((c, i) => {
-    if (!withBreakdown.has(c.indicatorId)) return;
-    const k = `${c.indicatorId}\u0000${c.year}\u0000${c.regionCode}`;
-    const list = byRegion.get(k);
-    if (list) list.push(i);
-    else byRegion.set(k, [i]);
-  });
-  for (const k of [...byRegion.keys()].sort(cmp)) {
-    const list = byRegion.get(k) as number[];
+  const regions = groupCells(cells, (c) =>
+    withBreakdown.has(c.indicatorId)
+      ? `${c.indicatorId}\u0000${c.year}\u0000${c.regionCode}`
+      : null,
+  );
+  for (const list of regions) {
     const byBreakdown = new Map<string, number>();
     const groups = new Map<string, { marginal: string; members: number[] }>();
     for (const i of list) {
@@ -224,36 +258,58 @@ export function buildModel(
       const g = groups.get(gk) as { marginal: string; members: number[] };
       const p = byBreakdown.get(g.marginal);
       if (p === undefined) continue;
-      addEquation(
-        cellNum[p] ?? null,
-        g.members.map((i) => cellNum[i] ?? null),
-      );
-      addEquation(
-        cellDen[p] ?? null,
-        g.members.map((i) => cellDen[i] ?? null),
-      );
+      eqs.addCells(p, g.members);
     }
   }
+}
 
+/** Explicit relations: each must resolve to published variables and add up. */
+function addExplicitRelations(
+  relations: readonly Relation[],
+  index: ReadonlyMap<string, number>,
+  eqs: EquationSet,
+): void {
   relations.forEach((r, k) => {
     const resolve = (id: string): number => {
       const v = index.get(id);
       if (v === undefined) throw new Error(`relation ${k + 1}: no cell publishes '${id}'`);
       return v;
     };
-    const before = nonAdditive;
-    addEquation(resolve(r.total), r.parts.map(resolve));
-    if (nonAdditive > before) {
+    const before = eqs.nonAdditive;
+    eqs.add(resolve(r.total), r.parts.map(resolve));
+    if (eqs.nonAdditive > before) {
       throw new Error(
         `relation ${k + 1}: '${r.total}' is not the sum of its ${r.parts.length} parts`,
       );
     }
   });
+}
 
+export function buildModel(
+  cells: readonly ComputedCell[],
+  relations: readonly Relation[] = [],
+): TableModel {
+  const { truths, cellNumId, cellDenId } = collectVariables(cells);
+  const ids = [...truths.keys()].sort(cmp);
+  const index = new Map<string, number>();
+  const vars: Variable[] = ids.map((id, k) => {
+    index.set(id, k);
+    const t = truths.get(id) as { truth: number; cells: number[] };
+    return { id, truth: t.truth, cells: t.cells.sort((a, b) => a - b) };
+  });
+  const cellNum = cellNumId.map((id) => (id === null ? null : (index.get(id) as number)));
+  const cellDen = cellDenId.map((id) => (id === null ? null : (index.get(id) as number)));
+
+  const eqs = new EquationSet(vars, cellNum, cellDen);
+  addRegionRelations(cells, eqs);
+  addBreakdownRelations(cells, eqs);
+  addExplicitRelations(relations, index, eqs);
+
+  const { equations } = eqs;
   const varEquations: number[][] = vars.map(() => []);
   equations.forEach((e, q) => {
     (varEquations[e.parent] as number[]).push(q);
     for (const c of e.children) (varEquations[c] as number[]).push(q);
   });
-  return { vars, equations, varEquations, cellNum, cellDen, nonAdditive };
+  return { vars, equations, varEquations, cellNum, cellDen, nonAdditive: eqs.nonAdditive };
 }

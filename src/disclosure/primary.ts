@@ -120,105 +120,107 @@ export function profileFor(profiles: Record<string, RuleProfile>, c: ComputedCel
   return p;
 }
 
+/** The frequency and zero rules on a count `n` whose confidential range starts at `from`. */
+function countFindings(p: RuleProfile, n: number, from: number): Finding[] {
+  const out: Finding[] = [];
+  /** What a frequency (or zero) finding on a count reveals: the rule's own range. */
+  const countRange = (lo: number): readonly [number, number] => [
+    lo,
+    Math.max(lo, p.minFrequency - 1),
+  ];
+  if (n === 0 && p.zeroPolicy === 'unsafe')
+    out.push({
+      rule: 'zero',
+      required: p.minRange,
+      protectsVariable: true,
+      range: countRange(0),
+    });
+  if (n > 0 && n < p.minFrequency)
+    out.push({
+      rule: 'frequency',
+      required: safetyWidth(p, n),
+      protectsVariable: true,
+      range: countRange(from),
+    });
+  return out;
+}
+
+/** The width a frequency-unsafe figure of size `n` needs. */
+function safetyWidth(p: RuleProfile, n: number): number {
+  return Math.max(p.minRange, (p.safetyRange / 100) * n);
+}
+
+function ratioFindings(c: ComputedCell, p: RuleProfile): Finding[] {
+  const zeroUnsafe = p.zeroPolicy === 'unsafe';
+  const n = c.numerator ?? 0;
+  const d = c.denominator ?? 0;
+  const out = countFindings(p, n, zeroUnsafe ? 0 : 1);
+  // 100% tells every member of the group has the attribute; 0% that none has it, which is
+  // disclosive only where a zero count is (zeroPolicy 'unsafe'): a count indicator of the
+  // same numerator publishes that zero otherwise, so withholding it here would protect nothing.
+  const share = n === d || (n === 0 && zeroUnsafe);
+  if (p.groupDisclosure !== null && d > 0 && d < p.groupDisclosure && share) {
+    out.push({
+      rule: 'group-disclosure',
+      required: Math.max(p.minRange, 1),
+      protectsVariable: true,
+      range: null,
+    });
+  }
+  if (p.minDenominator !== null && d < p.minDenominator) {
+    out.push({ rule: 'min-denominator', required: 0, protectsVariable: false, range: null });
+  }
+  return out;
+}
+
+/** Magnitude rules protect the amount (not a count): none reveals a range of it. */
+function magnitudeFindings(c: ComputedCell, p: RuleProfile, value: number): Finding[] {
+  const out: Finding[] = [];
+  const total = c.numerator ?? value;
+  if (total < 0)
+    throw new Error(
+      `cell ${cellLabel(c)}: magnitude rules need non-negative amounts, got ${total}`,
+    );
+  const needsTop = p.nk !== null || p.pPercent !== null;
+  if (needsTop && c.contributors > 0 && c.largest === null) {
+    throw new Error(
+      `cell ${cellLabel(c)}: magnitude rules need 'largest' (the largest contribution)`,
+    );
+  }
+  const x1 = c.largest ?? 0;
+  const x2 = c.secondLargest ?? 0;
+  const pBound = p.pPercent !== null ? (p.pPercent / 100) * x1 : 0;
+  const finding = (rule: RuleName, required: number): Finding => ({
+    rule,
+    required,
+    protectsVariable: true,
+    range: null,
+  });
+  if (c.contributors === 0 && p.zeroPolicy === 'unsafe') out.push(finding('zero', p.minRange));
+  // Too few contributors: the amount (not a count) is protected; the rule reveals no range of it.
+  if (c.contributors > 0 && c.contributors < p.minFrequency)
+    out.push(finding('frequency', Math.max(safetyWidth(p, total), pBound)));
+  if (p.nk !== null && total > 0) {
+    const top = p.nk.n === 1 ? x1 : x1 + x2;
+    if (top > (p.nk.k / 100) * total)
+      out.push(finding('nk-dominance', (100 / p.nk.k) * top - total));
+  }
+  if (p.pPercent !== null && total > 0 && total - x1 - x2 < pBound)
+    out.push(finding('p-percent', pBound - (total - x1 - x2)));
+  return out;
+}
+
 /** The rules one cell fails, strongest requirement first. */
 export function cellFindings(c: ComputedCell, p: RuleProfile): Finding[] {
   if (p.method === 'cell-key' || c.value === null) return [];
-  const out: Finding[] = [];
-  const range = (n: number): number => Math.max(p.minRange, (p.safetyRange / 100) * n);
   const zeroUnsafe = p.zeroPolicy === 'unsafe';
-  /** What a frequency (or zero) finding on a count reveals: the rule's own range. */
-  const countRange = (from: number): readonly [number, number] => [
-    from,
-    Math.max(from, p.minFrequency - 1),
-  ];
-  const countRules = (n: number, from: number): void => {
-    if (n === 0 && zeroUnsafe)
-      out.push({
-        rule: 'zero',
-        required: p.minRange,
-        protectsVariable: true,
-        range: countRange(0),
-      });
-    if (n > 0 && n < p.minFrequency)
-      out.push({
-        rule: 'frequency',
-        required: range(n),
-        protectsVariable: true,
-        range: countRange(from),
-      });
-  };
-  if (p.kind === 'frequency') {
-    countRules(c.numerator ?? c.value, zeroUnsafe ? 0 : 1);
-  } else if (p.kind === 'ratio') {
-    const n = c.numerator ?? 0;
-    const d = c.denominator ?? 0;
-    countRules(n, zeroUnsafe ? 0 : 1);
-    // 100% tells every member of the group has the attribute; 0% that none has it, which is
-    // disclosive only where a zero count is (zeroPolicy 'unsafe'): a count indicator of the
-    // same numerator publishes that zero otherwise, so withholding it here would protect nothing.
-    const share = n === d || (n === 0 && zeroUnsafe);
-    if (p.groupDisclosure !== null && d > 0 && d < p.groupDisclosure && share) {
-      out.push({
-        rule: 'group-disclosure',
-        required: Math.max(p.minRange, 1),
-        protectsVariable: true,
-        range: null,
-      });
-    }
-    if (p.minDenominator !== null && d < p.minDenominator) {
-      out.push({ rule: 'min-denominator', required: 0, protectsVariable: false, range: null });
-    }
-  } else if (p.kind === 'median') {
-    // The number of units is the model variable (a count, additive); the median itself is not.
-    // n = 0 has no median (not-applicable, public), so a confidential median has n ≥ 1.
-    countRules(c.numerator ?? c.contributors, 1);
-  } else {
-    const total = c.numerator ?? c.value;
-    if (total < 0)
-      throw new Error(
-        `cell ${cellLabel(c)}: magnitude rules need non-negative amounts, got ${total}`,
-      );
-    const needsTop = p.nk !== null || p.pPercent !== null;
-    if (needsTop && c.contributors > 0 && c.largest === null) {
-      throw new Error(
-        `cell ${cellLabel(c)}: magnitude rules need 'largest' (the largest contribution)`,
-      );
-    }
-    const x1 = c.largest ?? 0;
-    const x2 = c.secondLargest ?? 0;
-    const pBound = p.pPercent !== null ? (p.pPercent / 100) * x1 : 0;
-    if (c.contributors === 0 && zeroUnsafe) {
-      out.push({ rule: 'zero', required: p.minRange, protectsVariable: true, range: null });
-    }
-    // Too few contributors: the amount (not a count) is protected; the rule reveals no range of it.
-    if (c.contributors > 0 && c.contributors < p.minFrequency) {
-      out.push({
-        rule: 'frequency',
-        required: Math.max(range(total), pBound),
-        protectsVariable: true,
-        range: null,
-      });
-    }
-    if (p.nk !== null && total > 0) {
-      const top = p.nk.n === 1 ? x1 : x1 + x2;
-      if (top > (p.nk.k / 100) * total) {
-        out.push({
-          rule: 'nk-dominance',
-          required: (100 / p.nk.k) * top - total,
-          protectsVariable: true,
-          range: null,
-        });
-      }
-    }
-    if (p.pPercent !== null && total > 0 && total - x1 - x2 < pBound) {
-      out.push({
-        rule: 'p-percent',
-        required: pBound - (total - x1 - x2),
-        protectsVariable: true,
-        range: null,
-      });
-    }
-  }
+  let out: Finding[];
+  if (p.kind === 'frequency') out = countFindings(p, c.numerator ?? c.value, zeroUnsafe ? 0 : 1);
+  else if (p.kind === 'ratio') out = ratioFindings(c, p);
+  // The number of units is the model variable (a count, additive); the median itself is not.
+  // n = 0 has no median (not-applicable, public), so a confidential median has n ≥ 1.
+  else if (p.kind === 'median') out = countFindings(p, c.numerator ?? c.contributors, 1);
+  else out = magnitudeFindings(c, p, c.value);
   return out.sort((a, b) => b.required - a.required);
 }
 

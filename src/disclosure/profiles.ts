@@ -183,3 +183,10 @@ export function parseRuleProfile(indicatorId: string, raw: unknown): RuleProfile
   }
   return r.data;
 }
+
+/** Validates the profiles of every indicator, in sorted order (the first invalid one throws). */
+export function parseRuleProfiles(raw: Record<string, unknown>): Record<string, RuleProfile> {
+  const profiles: Record<string, RuleProfile> = {};
+  for (const id of Object.keys(raw).sort()) profiles[id] = parseRuleProfile(id, raw[id]);
+  return profiles;
+}

@@ -78,25 +78,19 @@ export function publishRows(
     const hidden = { value: null, numerator: null, denominator: null };
     if (c.value === null) return { ...row, ...hidden, status: 'not-applicable', rule: null };
     if (p.method === 'cell-key' && p.cellKey) {
-      let t = ptables.get(p);
-      if (!t) {
-        t = buildPerturbationTable(p.cellKey);
-        ptables.set(p, t);
-      }
-      const table = t;
-      const noisy = (v: number | null, x: number | null): number | null => {
-        if (v === null || x === null) return x;
-        const id = (model.vars[v] as { id: string }).id;
-        return perturb(table, x, cellKeys?.get(id) ?? fallbackCellKey(id));
+      return {
+        ...row,
+        ...cellKeyFigures(
+          { ...c, value: c.value },
+          p,
+          p.cellKey,
+          model,
+          num,
+          den,
+          ptables,
+          cellKeys,
+        ),
       };
-      const n = noisy(num, c.numerator);
-      const d = noisy(den, c.denominator);
-      let value = c.value;
-      if (p.kind === 'frequency') value = n ?? value;
-      else if (p.kind === 'ratio') value = d && n !== null ? round2((ratioScale(c) * n) / d) : 0;
-      else if (p.kind === 'median') value = roundValue(c.value, p.valueRoundingBase);
-      else if (n !== null && d) value = c.value === c.numerator ? n : round2(n / d);
-      return { ...row, value, numerator: n, denominator: d, status: 'published', rule: 'cell-key' };
     }
     const own = cellRule[i] ?? null;
     if (own !== null) return { ...row, ...hidden, status: 'suppressed-primary', rule: own };
@@ -142,4 +136,36 @@ export function publishRows(
     else value = d ? round2((ratioScale(c) * (n ?? 0)) / d) : b > 1 ? null : c.value;
     return { ...row, value, numerator: n, denominator: d, status: 'published', rule: null };
   });
+}
+
+/** A published row's figures under the cell-key method: each count perturbed by its cell key. */
+function cellKeyFigures(
+  c: ComputedCell & { value: number },
+  p: RuleProfile,
+  cellKey: NonNullable<RuleProfile['cellKey']>,
+  model: TableModel,
+  num: number | null,
+  den: number | null,
+  ptables: Map<RuleProfile, PerturbationTable>,
+  cellKeys: ReadonlyMap<string, number> | undefined,
+): Pick<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'> {
+  let t = ptables.get(p);
+  if (!t) {
+    t = buildPerturbationTable(cellKey);
+    ptables.set(p, t);
+  }
+  const table = t;
+  const noisy = (v: number | null, x: number | null): number | null => {
+    if (v === null || x === null) return x;
+    const id = (model.vars[v] as { id: string }).id;
+    return perturb(table, x, cellKeys?.get(id) ?? fallbackCellKey(id));
+  };
+  const n = noisy(num, c.numerator);
+  const d = noisy(den, c.denominator);
+  let value = c.value;
+  if (p.kind === 'frequency') value = n ?? value;
+  else if (p.kind === 'ratio') value = d && n !== null ? round2((ratioScale(c) * n) / d) : 0;
+  else if (p.kind === 'median') value = roundValue(c.value, p.valueRoundingBase);
+  else if (n !== null && d) value = c.value === c.numerator ? n : round2(n / d);
+  return { value, numerator: n, denominator: d, status: 'published', rule: 'cell-key' };
 }

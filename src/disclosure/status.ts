@@ -45,28 +45,7 @@ export function statusBounds(
   const truth = (v: number): number => (model.vars[v] as { truth: number }).truth;
   const lower = new Float64Array(nv);
   const upper = new Float64Array(nv).fill(Infinity);
-  const seeds: number[] = [];
-  cells.forEach((c, i) => {
-    const p = profileOf(c);
-    const role = statusCount(p, c);
-    if (role === null) return;
-    const v = (role === 'numerator' ? model.cellNum[i] : model.cellDen[i]) ?? null;
-    if (v === null) return;
-    // The same readings as the audit's (audit.ts, readRows), from the row each cell gives.
-    if (c.value === null) {
-      if (truth(v) !== 0) return;
-      if ((upper[v] as number) !== 0) seeds.push(v);
-      upper[v] = 0;
-      const num = model.cellNum[i] ?? null;
-      if (p.kind === 'magnitude' && num !== null && truth(num) === 0) {
-        if ((upper[num] as number) !== 0) seeds.push(num);
-        upper[num] = 0;
-      }
-    } else if (truth(v) >= 1 && (lower[v] as number) < 1) {
-      lower[v] = 1;
-      seeds.push(v);
-    }
-  });
+  const seeds = seedStatusBounds(cells, profileOf, model, lower, upper);
   if (seeds.length === 0) return null;
 
   const queued = new Uint8Array(model.equations.length);
@@ -124,4 +103,41 @@ export function statusBounds(
     if ((upper[v] as number) < x) upper[v] = x;
   }
   return { lower, upper };
+}
+
+/**
+ * What each row's status says of its own variables, written into `lower`/`upper`; returns the
+ * variables it bounded, from which the relations carry the bounds on.
+ */
+function seedStatusBounds(
+  cells: readonly ComputedCell[],
+  profileOf: (c: ComputedCell) => RuleProfile,
+  model: TableModel,
+  lower: Float64Array,
+  upper: Float64Array,
+): number[] {
+  const truth = (v: number): number => (model.vars[v] as { truth: number }).truth;
+  const seeds: number[] = [];
+  cells.forEach((c, i) => {
+    const p = profileOf(c);
+    const role = statusCount(p, c);
+    if (role === null) return;
+    const v = (role === 'numerator' ? model.cellNum[i] : model.cellDen[i]) ?? null;
+    if (v === null) return;
+    // The same readings as the audit's (audit.ts, readRows), from the row each cell gives.
+    if (c.value === null) {
+      if (truth(v) !== 0) return;
+      if ((upper[v] as number) !== 0) seeds.push(v);
+      upper[v] = 0;
+      const num = model.cellNum[i] ?? null;
+      if (p.kind === 'magnitude' && num !== null && truth(num) === 0) {
+        if ((upper[num] as number) !== 0) seeds.push(num);
+        upper[num] = 0;
+      }
+    } else if (truth(v) >= 1 && (lower[v] as number) < 1) {
+      lower[v] = 1;
+      seeds.push(v);
+    }
+  });
+  return seeds;
 }

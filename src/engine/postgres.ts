@@ -13,6 +13,7 @@ import { DATASETS, brokerColumnName, datasetContract } from '../ingest/contracts
 import { computeIndicators, type ComputeOptions } from './compute.js';
 import type { ComputedCell } from '../contracts/index.js';
 import { postgresExecutor } from './executor.js';
+import { namedPredicateLookups } from '../indicators/predicates/index.js';
 
 /** The region tables the engine reads besides the datasets (src/engine/division.ts). */
 const REGION_TABLES = ['region_hierarchy', 'region_conversion'] as const;
@@ -34,10 +35,8 @@ const PG_TYPE: Record<string, string> = {
   TIMESTAMP: 'TIMESTAMP',
 };
 
-/** Beyond each dataset's key and identifier columns: the household lookup of unexplainedPurchase. */
-const EXTRA_INDEXES: Record<string, string[][]> = {
-  brp_personen: [['peiljaar', 'huishoudnummer']],
-};
+/** Beyond each dataset's key and identifier columns: the lookups of the named predicates. */
+const EXTRA_INDEXES: Record<string, string[][]> = namedPredicateLookups();
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 function q(name: string): string {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { datasetContract } from '../ingest/contracts.js';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { nonEmpty, parseList, toIso, transition, type GovernanceContext } from './context.js';
 import { GovernanceError } from './errors.js';
@@ -74,12 +75,9 @@ export async function agreementView(
   };
 }
 
-export async function agreementRow(ctx: GovernanceContext, id: string): Promise<AgreementRow> {
-  const row = await ctx.db
-    .selectFrom('agreements')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+/** The agreement's row (from the store or inside a transaction); 404 when there is none. */
+export async function agreementRow(db: Kysely<Database>, id: string): Promise<AgreementRow> {
+  const row = await db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
   return row;
 }
@@ -89,7 +87,7 @@ export async function getAgreement(
   id: string,
   at: Date = ctx.now(),
 ): Promise<Agreement> {
-  return agreementView(ctx, await agreementRow(ctx, id), at);
+  return agreementView(ctx, await agreementRow(ctx.db, id), at);
 }
 
 export async function listAgreements(
@@ -100,15 +98,8 @@ export async function listAgreements(
   return Promise.all(rows.map((r) => agreementView(ctx, r, at)));
 }
 
-/** A draft agreement. Every dataset's provider must be among the parties. */
-export async function createAgreement(
-  ctx: GovernanceContext,
-  actor: string,
-  input: AgreementInput,
-): Promise<Agreement> {
-  checkAgreementLengths(input);
-  await authorize(ctx, actor, 'agreement.create');
-  const id = input.id ?? `agr-${randomUUID().slice(0, 8)}`;
+/** A draft's validity, retention, datasets and themes; its validity as ISO timestamps. */
+function checkDraft(input: AgreementInput, id: string) {
   const validFrom = toIso(input.validFrom, 'validFrom');
   const validUntil = toIso(input.validUntil, 'validUntil');
   if (validUntil <= validFrom)
@@ -123,7 +114,16 @@ export async function createAgreement(
     throw new GovernanceError('invalid', `agreement ${id}: no datasets`);
   if (input.themes.length === 0)
     throw new GovernanceError('invalid', `agreement ${id}: no allowed themes`);
-  const parties = [...new Set(input.parties)];
+  return { validFrom, validUntil };
+}
+
+/** Every party is an organisation, and every dataset's provider is among the parties. */
+async function checkProvidersAreParties(
+  ctx: GovernanceContext,
+  id: string,
+  parties: readonly string[],
+  datasets: readonly string[],
+): Promise<void> {
   const orgs = await listOrganisations(ctx);
   const partyOrgs = parties.map((p) => {
     const o = orgs.find((x) => x.id === p);
@@ -131,7 +131,7 @@ export async function createAgreement(
       throw new GovernanceError('not_found', `agreement ${id}: party ${p} is not an organisation`);
     return o;
   });
-  for (const ds of input.datasets) {
+  for (const ds of datasets) {
     let provider: string;
     try {
       provider = datasetContract(ds).provider;
@@ -145,6 +145,65 @@ export async function createAgreement(
       );
     }
   }
+}
+
+type User = Awaited<ReturnType<typeof getUser>>;
+type PartyRow = { organisation_id: string; signed_at: string | null };
+
+/** The party the user signs for: the one named, else their only unsigned one. */
+function signingParty<P extends PartyRow>(
+  user: User,
+  id: string,
+  parties: P[],
+  organisationId: string | undefined,
+): P {
+  const mine = parties.filter(
+    (p) => user.organisations.includes(p.organisation_id) && p.signed_at === null,
+  );
+  let party = mine[0];
+  if (organisationId !== undefined) {
+    party = parties.find((p) => p.organisation_id === organisationId);
+    if (!party || !user.organisations.includes(organisationId)) {
+      throw new GovernanceError(
+        'forbidden',
+        `${user.email} cannot sign agreement ${id} for ${organisationId}`,
+      );
+    }
+    if (party.signed_at !== null)
+      throw new GovernanceError('conflict', `${organisationId} already signed agreement ${id}`);
+  } else if (mine.length === 0) {
+    const signedAlready = parties.some((p) => user.organisations.includes(p.organisation_id));
+    throw signedAlready
+      ? new GovernanceError(
+          'conflict',
+          `${user.email}'s organisation already signed agreement ${id}`,
+        )
+      : new GovernanceError(
+          'forbidden',
+          `${user.email} is not a member of a party to agreement ${id}`,
+        );
+  } else if (mine.length > 1) {
+    throw new GovernanceError(
+      'invalid',
+      `${user.email} belongs to several parties of ${id}: say which organisation signs`,
+    );
+  }
+  if (!party) throw new GovernanceError('forbidden', `${user.email} cannot sign agreement ${id}`);
+  return party;
+}
+
+/** A draft agreement. Every dataset's provider must be among the parties. */
+export async function createAgreement(
+  ctx: GovernanceContext,
+  actor: string,
+  input: AgreementInput,
+): Promise<Agreement> {
+  checkAgreementLengths(input);
+  await authorize(ctx, actor, 'agreement.create');
+  const id = input.id ?? `agr-${randomUUID().slice(0, 8)}`;
+  const { validFrom, validUntil } = checkDraft(input, id);
+  const parties = [...new Set(input.parties)];
+  await checkProvidersAreParties(ctx, id, parties, input.datasets);
   await ctx.tx(async (trx) => {
     if (await trx.selectFrom('agreements').select('id').where('id', '=', id).executeTakeFirst()) {
       throw new GovernanceError('conflict', `agreement ${id} already exists`);
@@ -221,12 +280,7 @@ export async function signAgreement(
 ): Promise<Agreement> {
   const user = await getUser(ctx, actor);
   await ctx.tx(async (trx) => {
-    const row = await trx
-      .selectFrom('agreements')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
+    const row = await agreementRow(trx, id);
     if (row.state !== 'proposed') {
       throw new GovernanceError(
         'conflict',
@@ -238,38 +292,7 @@ export async function signAgreement(
       .selectAll()
       .where('agreement_id', '=', id)
       .execute();
-    const mine = parties.filter(
-      (p) => user.organisations.includes(p.organisation_id) && p.signed_at === null,
-    );
-    let party = mine[0];
-    if (organisationId !== undefined) {
-      party = parties.find((p) => p.organisation_id === organisationId);
-      if (!party || !user.organisations.includes(organisationId)) {
-        throw new GovernanceError(
-          'forbidden',
-          `${user.email} cannot sign agreement ${id} for ${organisationId}`,
-        );
-      }
-      if (party.signed_at !== null)
-        throw new GovernanceError('conflict', `${organisationId} already signed agreement ${id}`);
-    } else if (mine.length === 0) {
-      const signedAlready = parties.some((p) => user.organisations.includes(p.organisation_id));
-      throw signedAlready
-        ? new GovernanceError(
-            'conflict',
-            `${user.email}'s organisation already signed agreement ${id}`,
-          )
-        : new GovernanceError(
-            'forbidden',
-            `${user.email} is not a member of a party to agreement ${id}`,
-          );
-    } else if (mine.length > 1) {
-      throw new GovernanceError(
-        'invalid',
-        `${user.email} belongs to several parties of ${id}: say which organisation signs`,
-      );
-    }
-    if (!party) throw new GovernanceError('forbidden', `${user.email} cannot sign agreement ${id}`);
+    const party = signingParty(user, id, parties, organisationId);
     checkPolicy(user, 'agreement.sign');
     const at = ctx.now().toISOString();
     await trx
@@ -310,12 +333,7 @@ export async function revokeAgreement(
   const user = await getUser(ctx, actor);
   const why = nonEmpty(reason, 'reason');
   await ctx.tx(async (trx) => {
-    const row = await trx
-      .selectFrom('agreements')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new GovernanceError('not_found', `agreement ${id} does not exist`);
+    const row = await agreementRow(trx, id);
     const parties = await trx
       .selectFrom('agreement_parties')
       .select('organisation_id')

@@ -45,6 +45,66 @@ export interface CandidateInput {
   cellsHash?: string;
 }
 
+/** The run whose candidate this is: running, submitted by its runner, within its purpose. */
+async function submittableRun(ctx: GovernanceContext, actor: string, runId: string) {
+  const run = await getRun(ctx, runId);
+  if (run.startedBy !== actor) {
+    throw new GovernanceError(
+      'forbidden',
+      `run ${run.id} was started by another user; only its runner submits its candidate`,
+    );
+  }
+  if (run.state !== 'running')
+    throw new GovernanceError('conflict', `run ${run.id} is ${run.state}, not running`);
+  try {
+    await assertPurpose(ctx, run.indicators, ctx.now());
+  } catch (err) {
+    if (err instanceof PurposeBindingError) await refuseRun(ctx, actor, run.id, err, run.id);
+    throw err;
+  }
+  return run;
+}
+
+/** The provider organisations whose data the datasets are: they approve the candidate. */
+async function providerOrganisations(
+  ctx: GovernanceContext,
+  datasets: readonly string[],
+): Promise<string[]> {
+  const providerIds = new Set(datasets.map((d) => datasetContract(d).provider as string));
+  return (await listOrganisations(ctx))
+    .filter((o) => o.role === 'provider' && o.providerIds.some((p) => providerIds.has(p)))
+    .map((o) => o.id);
+}
+
+/**
+ * The files of the release folder when it is already on disk, after checking that their digest
+ * is the submitted one (a mismatch is audited and refused); null when the folder comes later.
+ */
+async function checkFolderDigest(
+  ctx: GovernanceContext,
+  actor: string,
+  id: string,
+  runId: string,
+  digest: string,
+): Promise<ReleaseFileDigest[] | null> {
+  const dir = releaseDir(ctx, id);
+  if (!existsSync(dir)) return null;
+  const files = await releaseFileDigestsAsync(dir);
+  const actual = digestOfFiles(files);
+  if (actual !== digest) {
+    const reason = `the files of releases/${id}/ have digest ${short(actual)}, not the submitted ${short(digest)}`;
+    await ctx.logAudit(actor, 'integrity.refused', id, {
+      stage: 'candidate',
+      run: runId,
+      digest,
+      actual,
+      reason,
+    });
+    throw new GovernanceError('integrity', `candidate ${id} refused: ${reason}`);
+  }
+  return files;
+}
+
 /**
  * The run's output enters the airlock. Purpose binding is checked again now: an agreement that
  * expired or was revoked during the run refuses the candidate.
@@ -67,47 +127,14 @@ export async function createCandidate(
       `release id '${input.releaseId}': use letters, digits, '.', '_' and '-' (at most 81), starting with a letter or digit`,
     );
   }
-  const run = await getRun(ctx, input.runId);
-  if (run.startedBy !== actor) {
-    throw new GovernanceError(
-      'forbidden',
-      `run ${run.id} was started by another user; only its runner submits its candidate`,
-    );
-  }
-  if (run.state !== 'running')
-    throw new GovernanceError('conflict', `run ${run.id} is ${run.state}, not running`);
-  try {
-    await assertPurpose(ctx, run.indicators, ctx.now());
-  } catch (err) {
-    if (err instanceof PurposeBindingError) await refuseRun(ctx, actor, run.id, err, run.id);
-    throw err;
-  }
-  const providerIds = new Set(run.datasets.map((d) => datasetContract(d).provider as string));
-  const providerOrgs = (await listOrganisations(ctx))
-    .filter((o) => o.role === 'provider' && o.providerIds.some((p) => providerIds.has(p)))
-    .map((o) => o.id);
+  const run = await submittableRun(ctx, actor, input.runId);
+  const providerOrgs = await providerOrganisations(ctx, run.datasets);
   const id =
     input.releaseId ?? `rel-${ctx.now().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
   if (await ctx.db.selectFrom('releases').select('id').where('id', '=', id).executeTakeFirst()) {
     throw new GovernanceError('conflict', `release ${id} already exists`);
   }
-  let files: ReleaseFileDigest[] | null = null;
-  const dir = releaseDir(ctx, id);
-  if (existsSync(dir)) {
-    files = await releaseFileDigestsAsync(dir);
-    const actual = digestOfFiles(files);
-    if (actual !== digest) {
-      const reason = `the files of releases/${id}/ have digest ${short(actual)}, not the submitted ${short(digest)}`;
-      await ctx.logAudit(actor, 'integrity.refused', id, {
-        stage: 'candidate',
-        run: run.id,
-        digest,
-        actual,
-        reason,
-      });
-      throw new GovernanceError('integrity', `candidate ${id} refused: ${reason}`);
-    }
-  }
+  const files = await checkFolderDigest(ctx, actor, id, run.id, digest);
   const at = ctx.now().toISOString();
   const verification = await verifyAuditTrail(ctx.db);
   await ctx.tx(async (trx) => {

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Dialect } from '../store/index.js';
 import { canonicalJson } from './canonical.js';
-import { currentChannel, type Channel } from './channel.js';
+import type { AuditEntry, AuditVerification, Channel } from '../contracts/index.js';
+import { currentChannel } from './channel.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -41,18 +42,8 @@ export type AuditAction =
   | 'integrity.refused'
   | 'report.read';
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  /** How the action came in (see channel.ts); null on entries from before channels. */
-  channel: Channel | null;
-  action: string;
-  subject: string;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+// The entry and the verification as they are read are contracts (src/contracts/audit.ts).
+export type { AuditEntry, AuditVerification };
 
 export function entryHash(
   prevHash: string,
@@ -206,16 +197,6 @@ export async function listAudit(
   if (opts.limit !== undefined) q = q.limit(opts.limit);
   return (await q.execute()).map(toEntry);
 }
-
-export type AuditVerification =
-  | { ok: true; entries: number; head: string }
-  | {
-      ok: false;
-      entries: number;
-      /** Sequence number of the first entry that does not fit the chain. */
-      firstBroken: number;
-      reason: string;
-    };
 
 /**
  * Walks the chain from the start. Deleting the newest entries cannot be seen from the chain

@@ -11,8 +11,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-export const CHANNELS = ['api', 'cli', 'dashboard', 'oidc', 'host', 'system'] as const;
-export type Channel = (typeof CHANNELS)[number];
+import { CHANNELS, type Channel } from '../contracts/index.js';
+
+export { CHANNELS, type Channel };
 
 const current = new AsyncLocalStorage<{ channel: Channel }>();
 

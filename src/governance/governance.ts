@@ -48,6 +48,7 @@ import type {
   Principal,
   Release,
   ReleaseState,
+  ReviewInput,
   Run,
   RunProgress,
   User,
@@ -355,11 +356,7 @@ export class Governance {
   }
 
   /** Approve or reject a candidate (see reviews.ts). */
-  async review(
-    actor: string,
-    releaseId: string,
-    input: { decision: 'approve' | 'reject'; reason?: string; capacity?: string; digest?: string },
-  ): Promise<Release> {
+  async review(actor: string, releaseId: string, input: ReviewInput): Promise<Release> {
     return review(this.context, actor, releaseId, input);
   }
 

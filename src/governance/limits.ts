@@ -3,30 +3,11 @@
  * numbers as `maxLength`, and the governance functions check them again, so a direct caller (the
  * CLI's local commands, the demo, a script) cannot store more than the API accepts either.
  */
+import { LIMITS } from '../contracts/index.js';
 import { GovernanceError } from './errors.js';
 
-export const LIMITS = {
-  /** RFC 5321: a forward path holds at most 254 characters. */
-  email: 254,
-  /** Names of people and organisations, agreement titles. */
-  name: 200,
-  /** Reasons (rejection, revocation, withdrawal), an agreement's purpose and legal basis. */
-  reason: 2_000,
-  /** Token labels. */
-  label: 100,
-  /** Ids of organisations, agreements, releases, datasets, themes, indicators, capacities. */
-  id: 100,
-  passwordMin: 8,
-  passwordMax: 1_024,
-  /** An OIDC issuer is a URL. */
-  url: 2_048,
-  /** OpenID Connect Core: `sub` is at most 255 ASCII characters. */
-  oidcSubject: 255,
-  /** Items of a list input (parties, datasets, themes, memberships, provider ids). */
-  listItems: 100,
-  /** An agreement may list every indicator of a large catalogue. */
-  indicatorItems: 1_000,
-} as const;
+/** The caps are a contract (src/contracts/limits.ts): the request schemas use the same numbers. */
+export { LIMITS };
 
 /** Refuses a string longer than `max` characters (400 `invalid`); returns it unchanged. */
 export function capped(s: string, field: string, max: number): string {

@@ -19,28 +19,20 @@ import { getUser } from './organisations.js';
 import { SYSTEM_ACTOR } from './policy.js';
 import { checkPassword, newToken, secretsEqual, tokenHash } from './secrets.js';
 import type { Principal, User } from './types.js';
+import { API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, type TokenInfo } from '../contracts/index.js';
 
 const SESSION_HOURS = 12;
 const DAY_MS = 86_400_000;
-/** API tokens expire after this many days unless the creator asks for fewer or more … */
-export const API_TOKEN_DAYS = 90;
-/** … but never more than this. */
-export const API_TOKEN_MAX_DAYS = 365;
+/**
+ * API tokens expire after API_TOKEN_DAYS unless the creator asks for fewer or more, but never
+ * more than API_TOKEN_MAX_DAYS (contracts: the token request's schema says so too).
+ */
+export { API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, type TokenInfo };
 /** `last_used_at` of a token is written at most this often (it costs a write per request). */
 const TOKEN_USE_RESOLUTION_MS = 60_000;
 
 /** A token's opaque id: the first 16 hex of its sha256 (listed and revoked by it). */
 const tokenId = (hash: string) => hash.slice(0, 16);
-
-/** One of your tokens as `listTokens` shows it: never the secret, nor its hash. */
-export interface TokenInfo {
-  id: string;
-  kind: 'api' | 'session';
-  label: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
 
 /** `label`: how the user logged in (`session` for a password, `oidc`), the session's channel. */
 export async function newSession(

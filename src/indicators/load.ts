@@ -16,6 +16,7 @@ import {
   type Series,
   type SeriesOrRef,
 } from './schema.js';
+import { namedPredicateOf, type NamedPredicateCall } from './predicates/index.js';
 
 export class IndicatorDefinitionError extends Error {
   override name = 'IndicatorDefinitionError';
@@ -116,23 +117,9 @@ class Checker {
       return;
     }
     if ('anyOf' in p) return this.predicates(p.anyOf, d, outer, person, `${field}.anyOf`);
-    if ('unexplainedPurchase' in p) {
-      const u = p.unexplainedPurchase;
-      this.column(d, u.price, `${field}.unexplainedPurchase.price`, [
-        'DOUBLE',
-        'INTEGER',
-        'BIGINT',
-      ]);
-      this.column(d, u.buyer, `${field}.unexplainedPurchase.buyer`);
-      if (d.columns.find((c) => c.name === u.buyer)?.identifier !== 'bsn') {
-        this.fail(`${field}.unexplainedPurchase.buyer`, `field '${u.buyer}' is not a BSN`);
-      }
-      this.dataset('brp_personen', `${field}.unexplainedPurchase`);
-      this.dataset('bd_inkomen', `${field}.unexplainedPurchase`);
-      return;
-    }
     if ('exists' in p) return this.link(p.exists, d, `${field}.exists`);
     if ('notExists' in p) return this.link(p.notExists, d, `${field}.notExists`);
+    if (!('col' in p)) return this.named(p, d, field);
     const dateOps = ['inYear', 'beforeYear', 'notBeforeYear', 'byYearEnd'];
     const type = dateOps.includes(p.op)
       ? ['DATE']
@@ -144,6 +131,18 @@ class Checker {
       if (!outer) this.fail(`${field}.op`, `'${p.op}' is only allowed inside a link`);
       this.column(outer, p.outer, `${field}.outer`);
     }
+  }
+
+  /** A named predicate checks its own arguments, through this checker. */
+  named(p: NamedPredicateCall, d: DatasetContract, field: string): void {
+    const named = namedPredicateOf(p, field);
+    if (!named) this.fail(field, 'unknown predicate');
+    named.check({
+      dataset: d,
+      column: (col, f, type) => this.column(d, col, f, type),
+      uses: (id, f) => this.dataset(id, f),
+      fail: (f, detail) => this.fail(f, detail),
+    });
   }
 
   link(l: Link, outer: DatasetContract, field: string): void {
@@ -206,20 +205,12 @@ const MEASURE_OF_KIND = {
   sum: 'sum',
 } as const;
 
-/**
- * Validates raw definitions and resolves references; throws IndicatorDefinitionError. `files[i]`,
- * when given, names where `raw[i]` came from, and errors then name that file.
- */
-export function loadDefinitions(
+/** Zod validation of each raw definition; an error names the definition's id (or index) and file. */
+function parseDefinitions(
   raw: readonly unknown[],
-  files: readonly string[] = [],
-): ResolvedIndicator[] {
-  const fileOf = new Map<string, string>();
-  const fail = (id: string, field: string, detail: string): never => {
-    throw new IndicatorDefinitionError(id, field, detail, fileOf.get(id));
-  };
-
-  const parsed: IndicatorDefinition[] = raw.map((r, i) => {
+  files: readonly string[],
+): IndicatorDefinition[] {
+  return raw.map((r, i) => {
     const res = indicatorSchema.safeParse(r);
     if (!res.success) {
       const id =
@@ -231,8 +222,12 @@ export function loadDefinitions(
     }
     return res.data;
   });
+}
 
+/** The definitions by id, and the file each came from; a second definition of an id fails. */
+function indexDefinitions(parsed: readonly IndicatorDefinition[], files: readonly string[]) {
   const byId = new Map<string, IndicatorDefinition>();
+  const fileOf = new Map<string, string>();
   parsed.forEach((d, i) => {
     if (byId.has(d.id)) {
       const first = fileOf.get(d.id);
@@ -247,71 +242,112 @@ export function loadDefinitions(
     const file = files[i];
     if (file) fileOf.set(d.id, file);
   });
+  return { byId, fileOf };
+}
 
-  // Resolve `{ref}` chains depth first; a revisit on the current path is a cycle.
-  const resolved = new Map<string, Series>();
-  const resolveNumerator = (id: string, path: string[]): Series => {
-    const done = resolved.get(id);
+/** Resolves `{ref}` chains depth first; a revisit on the current path is a cycle. */
+class RefResolver {
+  private readonly resolved = new Map<string, Series>();
+  constructor(
+    private readonly byId: ReadonlyMap<string, IndicatorDefinition>,
+    private readonly fileOf: ReadonlyMap<string, string>,
+  ) {}
+
+  private fail(id: string, field: string, detail: string): never {
+    throw new IndicatorDefinitionError(id, field, detail, this.fileOf.get(id));
+  }
+
+  private numerator(id: string, path: string[]): Series {
+    const done = this.resolved.get(id);
     if (done) return done;
-    const d = byId.get(id);
-    if (!d) return fail(path[path.length - 1] ?? id, 'numerator.ref', `unknown indicator '${id}'`);
+    const d = this.byId.get(id);
+    if (!d)
+      return this.fail(path[path.length - 1] ?? id, 'numerator.ref', `unknown indicator '${id}'`);
     if (path.includes(id)) {
-      fail(id, 'numerator.ref', `cycle: ${[...path.slice(path.indexOf(id)), id].join(' -> ')}`);
+      this.fail(
+        id,
+        'numerator.ref',
+        `cycle: ${[...path.slice(path.indexOf(id)), id].join(' -> ')}`,
+      );
     }
-    const s = isRef(d.numerator) ? resolveNumerator(d.numerator.ref, [...path, id]) : d.numerator;
-    resolved.set(id, s);
+    const s = isRef(d.numerator) ? this.numerator(d.numerator.ref, [...path, id]) : d.numerator;
+    this.resolved.set(id, s);
     return s;
-  };
-  const resolveRef = (owner: string, s: SeriesOrRef, field: string): Series => {
-    if (!isRef(s)) return s;
-    if (!byId.has(s.ref)) fail(owner, `${field}.ref`, `unknown indicator '${s.ref}'`);
-    if (s.ref === owner) fail(owner, `${field}.ref`, `cycle: ${owner} -> ${owner}`);
-    return resolveNumerator(s.ref, [owner]);
-  };
+  }
 
+  /** The series `s` of indicator `owner` at `field`, with a reference resolved. */
+  series(owner: string, s: SeriesOrRef, field: string): Series {
+    if (!isRef(s)) return s;
+    if (!this.byId.has(s.ref)) this.fail(owner, `${field}.ref`, `unknown indicator '${s.ref}'`);
+    if (s.ref === owner) this.fail(owner, `${field}.ref`, `cycle: ${owner} -> ${owner}`);
+    return this.numerator(s.ref, [owner]);
+  }
+}
+
+/** The kind against the disclosure profile, the numerator's measure and the denominator. */
+function checkKind(
+  ck: Checker,
+  d: IndicatorDefinition,
+  numerator: Series,
+  denominator: Series | null,
+): void {
+  if (PROFILE_OF_KIND[d.kind] !== d.disclosure) {
+    ck.fail(
+      'disclosure',
+      `kind '${d.kind}' needs disclosure profile '${PROFILE_OF_KIND[d.kind]}', not '${d.disclosure}'`,
+    );
+  }
+  const allowed: readonly string[] = [MEASURE_OF_KIND[d.kind]].flat();
+  if (!allowed.includes(numerator.measure.type)) {
+    ck.fail(
+      'numerator.measure',
+      `kind '${d.kind}' needs a '${allowed.join("' or '")}' measure, not '${numerator.measure.type}'`,
+    );
+  }
+  const needsDenominator = ['percentage', 'rate_per_1000', 'rate_per_10000'].includes(d.kind);
+  if (needsDenominator && !denominator)
+    ck.fail('denominator', `kind '${d.kind}' needs a denominator`);
+  if (!needsDenominator && denominator)
+    ck.fail('denominator', `kind '${d.kind}' takes no denominator`);
+  if (denominator && denominator.measure.type !== 'count') {
+    ck.fail('denominator.measure', `a denominator counts units, not '${denominator.measure.type}'`);
+  }
+}
+
+/** Listed sources are optional; when given they must agree with the derived ones. */
+function checkListedSources(ck: Checker, sources: readonly string[] | undefined): void {
+  if (!sources) return;
+  const listed = new Set(sources);
+  sources.forEach((s, i) => {
+    if (!contracts.has(s)) ck.fail(`sources[${i}]`, `unknown dataset '${s}'`);
+  });
+  for (const u of ck.used) {
+    if (!listed.has(u)) ck.fail('sources', `uses dataset '${u}' but does not list it`);
+  }
+  for (const s of listed) {
+    if (!ck.used.has(s)) ck.fail('sources', `lists dataset '${s}' but does not use it`);
+  }
+}
+
+/**
+ * Validates raw definitions and resolves references; throws IndicatorDefinitionError. `files[i]`,
+ * when given, names where `raw[i]` came from, and errors then name that file.
+ */
+export function loadDefinitions(
+  raw: readonly unknown[],
+  files: readonly string[] = [],
+): ResolvedIndicator[] {
+  const parsed = parseDefinitions(raw, files);
+  const { byId, fileOf } = indexDefinitions(parsed, files);
+  const refs = new RefResolver(byId, fileOf);
   return parsed.map((d): ResolvedIndicator => {
-    const numerator = resolveRef(d.id, d.numerator, 'numerator');
-    const denominator = d.denominator ? resolveRef(d.id, d.denominator, 'denominator') : null;
+    const numerator = refs.series(d.id, d.numerator, 'numerator');
+    const denominator = d.denominator ? refs.series(d.id, d.denominator, 'denominator') : null;
     const ck = new Checker(d.id, fileOf.get(d.id));
-    if (PROFILE_OF_KIND[d.kind] !== d.disclosure) {
-      ck.fail(
-        'disclosure',
-        `kind '${d.kind}' needs disclosure profile '${PROFILE_OF_KIND[d.kind]}', not '${d.disclosure}'`,
-      );
-    }
-    const allowed: readonly string[] = [MEASURE_OF_KIND[d.kind]].flat();
-    if (!allowed.includes(numerator.measure.type)) {
-      ck.fail(
-        'numerator.measure',
-        `kind '${d.kind}' needs a '${allowed.join("' or '")}' measure, not '${numerator.measure.type}'`,
-      );
-    }
-    const needsDenominator = ['percentage', 'rate_per_1000', 'rate_per_10000'].includes(d.kind);
-    if (needsDenominator && !denominator)
-      ck.fail('denominator', `kind '${d.kind}' needs a denominator`);
-    if (!needsDenominator && denominator)
-      ck.fail('denominator', `kind '${d.kind}' takes no denominator`);
-    if (denominator && denominator.measure.type !== 'count') {
-      ck.fail(
-        'denominator.measure',
-        `a denominator counts units, not '${denominator.measure.type}'`,
-      );
-    }
+    checkKind(ck, d, numerator, denominator);
     ck.series(numerator, 'numerator', d.breakdowns);
     if (denominator) ck.series(denominator, 'denominator', d.breakdowns);
-    // Listed sources are optional; when given they must agree with the derived ones.
-    if (d.sources) {
-      const listed = new Set(d.sources);
-      d.sources.forEach((s, i) => {
-        if (!contracts.has(s)) ck.fail(`sources[${i}]`, `unknown dataset '${s}'`);
-      });
-      for (const u of ck.used) {
-        if (!listed.has(u)) ck.fail('sources', `uses dataset '${u}' but does not list it`);
-      }
-      for (const s of listed) {
-        if (!ck.used.has(s)) ck.fail('sources', `lists dataset '${s}' but does not use it`);
-      }
-    }
+    checkListedSources(ck, d.sources);
     if (new Set(d.levels).size !== d.levels.length) ck.fail('levels', 'duplicate level');
     return Object.freeze({ ...d, numerator, denominator, sources: [...ck.used] });
   });

@@ -13,6 +13,10 @@ import { REGION_LEVELS, type RegionLevel } from '../contracts/index.js';
 export { REGION_LEVELS, type RegionLevel };
 
 import { THEMES } from './themes.js';
+import { columnName } from './names.js';
+import { NAMED_PREDICATE_SCHEMAS, type NamedPredicateCall } from './predicates/index.js';
+
+export type { UnexplainedPurchase } from './predicates/index.js';
 
 export { THEMES, type Theme } from './themes.js';
 
@@ -66,7 +70,6 @@ export const AGE_GROUPS: readonly (readonly [string, number, number])[] = [
 export const SEXES = ['M', 'V'] as const;
 
 const text = z.object({ nl: z.string().min(1), en: z.string().min(1) }).strict();
-const columnName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a column name in lower snake case');
 const literal = z.union([z.string(), z.number(), z.boolean()]);
 
 export type Literal = z.infer<typeof literal>;
@@ -74,7 +77,7 @@ export type Literal = z.infer<typeof literal>;
 /**
  * A condition on the rows of a dataset. `inYear`, `beforeYear` and `byYearEnd` compare a date with
  * the reference year; the `*Outer` operators (only inside a link) compare with the row the link
- * starts from.
+ * starts from. A domain rule is a named predicate (`./predicates/`), called by its name.
  */
 export type Predicate =
   | { col: string; op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'; value: Literal }
@@ -87,21 +90,9 @@ export type Predicate =
   | { col: string; op: 'lteOuter' | 'ltOuter' | 'gteOuter'; outer: string }
   | { age: { min: number; max: number } }
   | { anyOf: Predicate[] }
-  | { unexplainedPurchase: UnexplainedPurchase }
+  | NamedPredicateCall
   | { exists: Link }
   | { notExists: Link };
-
-/**
- * "Onverklaarbare woningaankoop": price − (incomeMultiple × household income + household wealth)
- * exceeds the threshold. The household is the buyer's BRP household (same huishoudnummer, peiljaar =
- * year); income and wealth are the members' bd_inkomen of that year, in whole cents.
- */
-export interface UnexplainedPurchase {
-  price: string;
-  buyer: string;
-  incomeMultiple: number;
-  threshold: number;
-}
 
 export interface Link {
   dataset: string;
@@ -156,18 +147,7 @@ const predicate: z.ZodType<Predicate> = z.lazy(() =>
       })
       .strict(),
     z.object({ anyOf: z.array(predicate).min(1) }).strict(),
-    z
-      .object({
-        unexplainedPurchase: z
-          .object({
-            price: columnName,
-            buyer: columnName,
-            incomeMultiple: z.number().positive(),
-            threshold: z.number().min(0),
-          })
-          .strict(),
-      })
-      .strict(),
+    ...NAMED_PREDICATE_SCHEMAS,
     z.object({ exists: link }).strict(),
     z.object({ notExists: link }).strict(),
   ]),

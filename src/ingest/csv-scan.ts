@@ -20,7 +20,7 @@ import {
   SNIFF_BYTES,
 } from './encoding.js';
 import { formatBytes, UPLOAD_LIMITS, type UploadLimits } from './limits.js';
-import { ContributionError } from './refusal.js';
+import { ContributionError, type RefusalCode } from './refusal.js';
 
 export interface CsvScan {
   /** The header's column names (trimmed, quotes removed, without a byte-order mark). */
@@ -56,197 +56,280 @@ const STOP_QUOTED = new Uint8Array(256);
 for (const c of [DELIM, LF, CR]) STOP_UNQUOTED[c] = 1;
 for (const c of [QUOTE, LF, CR]) STOP_QUOTED[c] = 1;
 
-export async function scanCsv(file: string, opts: CsvScanOptions = {}): Promise<CsvScan> {
-  const limits = opts.limits ?? UPLOAD_LIMITS;
-  const refuse = (
-    code: ConstructorParameters<typeof ContributionError>[1],
-    detail: string,
-    info = {},
-  ) => new ContributionError(file, code, detail, info);
+/** `feedQuoted` read the value's closing quote: the byte after it is read as unquoted. */
+const CLOSED = -1;
 
+/**
+ * The scanner's state machine: position, the current record and field, quotes, and the header
+ * as it is read. Fed chunk by chunk; `finish` checks the end of the file.
+ */
+class CsvScanner {
   // Position
-  let line = 1; // physical line
-  let record = 0; // records read so far after the header (empty lines counted); 0 = the header
-  let rows = 0;
-  const emptyLines: number[] = [];
+  line = 1; // physical line
+  record = 0; // records read so far after the header (empty lines counted); 0 = the header
+  rows = 0;
+  readonly emptyLines: number[] = [];
   // Current record and field
-  let fieldIndex = 0;
-  let fieldBytes = 0;
-  let fieldStart = true;
-  let recordBytes = 0;
-  let lineBytes = 0;
+  fieldIndex = 0;
+  fieldBytes = 0;
+  fieldStart = true;
+  recordBytes = 0;
+  lineBytes = 0;
   // Quotes
-  let inQuotes = false;
-  let quotePending = false; // a `"` inside a quoted value: escaped (`""`) or closing
-  let quoteLine = 0;
-  let crPending = false;
+  inQuotes = false;
+  quotePending = false; // a `"` inside a quoted value: escaped (`""`) or closing
+  quoteLine = 0;
+  crPending = false;
   // The header's fields, as bytes of the current one and names of the finished ones.
-  let header: string[] | null = null;
-  const names: string[] = [];
-  let nameBytes: number[] = [];
-  const decoder = new TextDecoder('utf-8');
+  header: string[] | null = null;
+  readonly names: string[] = [];
+  nameBytes: number[] = [];
+  readonly decoder = new TextDecoder('utf-8');
 
-  const row = () => rows + 1;
-  const fieldName = () =>
-    header
-      ? (header[fieldIndex] ?? `column ${fieldIndex + 1}`)
-      : `column ${fieldIndex + 1} of the header`;
-  const where = () => (record === 0 ? 'the header' : `row ${row()}`);
-  const rowInfo = () => (record === 0 ? {} : { row: row() });
+  constructor(
+    readonly file: string,
+    readonly limits: UploadLimits,
+    readonly onHeader?: (names: string[]) => void,
+  ) {}
 
-  const tooLongField = () => {
+  refuse(code: RefusalCode, detail: string, info = {}): ContributionError {
+    return new ContributionError(this.file, code, detail, info);
+  }
+
+  row(): number {
+    return this.rows + 1;
+  }
+  fieldName(): string {
+    return this.header
+      ? (this.header[this.fieldIndex] ?? `column ${this.fieldIndex + 1}`)
+      : `column ${this.fieldIndex + 1} of the header`;
+  }
+  where(): string {
+    return this.record === 0 ? 'the header' : `row ${this.row()}`;
+  }
+  rowInfo(): { row?: number } {
+    return this.record === 0 ? {} : { row: this.row() };
+  }
+
+  tooLongField(): ContributionError {
+    const { limits } = this;
     const open =
-      inQuotes && quoteLine < line
-        ? `; the value opens with a quote in line ${quoteLine} that is not closed: is a quote unbalanced?`
+      this.inQuotes && this.quoteLine < this.line
+        ? `; the value opens with a quote in line ${this.quoteLine} that is not closed: is a quote unbalanced?`
         : '';
-    return refuse(
+    return this.refuse(
       'field-length-limit',
-      `${where()}, field ${fieldName()}: a value longer than ${formatBytes(limits.fieldBytes)} (the field length limit)${open}`,
+      `${this.where()}, field ${this.fieldName()}: a value longer than ${formatBytes(limits.fieldBytes)} (the field length limit)${open}`,
       {
-        ...rowInfo(),
-        ...(header ? { field: fieldName() } : {}),
+        ...this.rowInfo(),
+        ...(this.header ? { field: this.fieldName() } : {}),
         limit: { name: 'fieldBytes', value: limits.fieldBytes },
       },
     );
-  };
-  const tooLongLine = () =>
-    refuse(
+  }
+  tooLongLine(): ContributionError {
+    const { limits } = this;
+    return this.refuse(
       'line-length-limit',
-      `line ${line} (${where()}) is longer than ${formatBytes(limits.lineBytes)} (the line length limit)`,
-      { ...rowInfo(), limit: { name: 'lineBytes', value: limits.lineBytes } },
+      `line ${this.line} (${this.where()}) is longer than ${formatBytes(limits.lineBytes)} (the line length limit)`,
+      { ...this.rowInfo(), limit: { name: 'lineBytes', value: limits.lineBytes } },
     );
+  }
+  notUtf8(byte: number): ContributionError {
+    return this.refuse(
+      'not-utf8',
+      `${describeEncoding('Latin-1', false)}: line ${this.line} (${this.where()}) has the byte ${hexByte(byte)}, which is not UTF-8 there`,
+      this.rowInfo(),
+    );
+  }
 
-  const endField = () => {
-    if (record === 0) {
-      names.push(decoder.decode(Uint8Array.from(nameBytes)).trim());
-      nameBytes = [];
-      if (names.length >= limits.columns)
-        throw refuse(
+  /** The header's current field is finished: one more name. */
+  endName(): void {
+    this.names.push(this.decoder.decode(Uint8Array.from(this.nameBytes)).trim());
+    this.nameBytes = [];
+  }
+
+  endField(): void {
+    if (this.record === 0) {
+      this.endName();
+      const { columns } = this.limits;
+      if (this.names.length >= columns)
+        throw this.refuse(
           'column-limit',
-          `the header has more than ${limits.columns.toLocaleString('en-US')} columns (the column limit)`,
-          { limit: { name: 'columns', value: limits.columns } },
+          `the header has more than ${columns.toLocaleString('en-US')} columns (the column limit)`,
+          { limit: { name: 'columns', value: columns } },
         );
     }
-    fieldIndex++;
-    fieldBytes = 0;
-    fieldStart = true;
-  };
+    this.fieldIndex++;
+    this.fieldBytes = 0;
+    this.fieldStart = true;
+  }
 
-  const endRecord = () => {
-    if (record === 0) {
-      names.push(decoder.decode(Uint8Array.from(nameBytes)).trim());
-      nameBytes = [];
-      if (names.length === 1 && names[0] === '' && recordBytes === 0)
-        throw refuse(
+  endRecord(): void {
+    if (this.record === 0) {
+      this.endName();
+      if (this.names.length === 1 && this.names[0] === '' && this.recordBytes === 0)
+        throw this.refuse(
           'missing-header',
           'the first line is empty; a delivery starts with its header row',
         );
-      header = names;
-      opts.onHeader?.(header);
-    } else if (recordBytes === 0) {
-      if (emptyLines.length >= MAX_EMPTY_LINES)
-        throw refuse(
+      this.header = this.names;
+      this.onHeader?.(this.header);
+    } else if (this.recordBytes === 0) {
+      if (this.emptyLines.length >= MAX_EMPTY_LINES)
+        throw this.refuse(
           'unreadable',
           `the file has more than ${MAX_EMPTY_LINES.toLocaleString('en-US')} empty lines`,
         );
-      emptyLines.push(record);
-    } else if (++rows > limits.rows) {
-      throw refuse(
+      this.emptyLines.push(this.record);
+    } else if (++this.rows > this.limits.rows) {
+      const { rows } = this.limits;
+      throw this.refuse(
         'row-limit',
-        `the file has more than ${limits.rows.toLocaleString('en-US')} rows (the row limit)`,
-        { row: rows, limit: { name: 'rows', value: limits.rows } },
+        `the file has more than ${rows.toLocaleString('en-US')} rows (the row limit)`,
+        { row: this.rows, limit: { name: 'rows', value: rows } },
       );
     }
-    record++;
-    fieldIndex = 0;
-    fieldBytes = 0;
-    fieldStart = true;
-    recordBytes = 0;
-  };
+    this.record++;
+    this.fieldIndex = 0;
+    this.fieldBytes = 0;
+    this.fieldStart = true;
+    this.recordBytes = 0;
+  }
+
+  /**
+   * Reads `b[i]` inside a quoted value (and the run of value bytes after it): returns the index
+   * of the last byte read, or CLOSED when `b[i]` follows the closing quote and is unquoted.
+   */
+  feedQuoted(b: Uint8Array, i: number, to: number): number {
+    const fieldMax = this.limits.fieldBytes;
+    const lineMax = this.limits.lineBytes;
+    const c = b[i]!;
+    if (this.quotePending) {
+      this.quotePending = false;
+      if (c !== QUOTE) {
+        this.inQuotes = false; // the value's closing quote
+        return CLOSED;
+      }
+      // `""`: one quote in the value
+      if (++this.fieldBytes > fieldMax) throw this.tooLongField();
+      if (++this.lineBytes > lineMax) throw this.tooLongLine();
+      this.recordBytes++;
+      if (this.record === 0) this.nameBytes.push(c);
+      return i;
+    }
+    if (c === QUOTE) {
+      this.quotePending = true;
+      if (++this.lineBytes > lineMax) throw this.tooLongLine();
+      this.recordBytes++;
+      return i;
+    }
+    if (c === LF || c === CR) {
+      // a line break inside a quoted value
+      this.line++;
+      this.lineBytes = 0;
+      if (c === CR) this.crPending = true;
+      if (++this.fieldBytes > fieldMax) throw this.tooLongField();
+      this.recordBytes++;
+      if (this.record === 0) this.nameBytes.push(c);
+      return i;
+    }
+    // a run of the value's bytes, up to the next quote or line break
+    let j = i + 1;
+    while (j < to && STOP_QUOTED[b[j]!] === 0) j++;
+    const run = j - i;
+    this.recordBytes += run;
+    if ((this.lineBytes += run) > lineMax) throw this.tooLongLine();
+    if ((this.fieldBytes += run) > fieldMax) throw this.tooLongField();
+    if (this.record === 0) for (let k = i; k < j; k++) this.nameBytes.push(b[k]!);
+    return j - 1;
+  }
 
   /** Runs the state machine over `b[from, to)`. */
-  const feed = (b: Uint8Array, from: number, to: number) => {
-    const fieldMax = limits.fieldBytes;
-    const lineMax = limits.lineBytes;
+  feed(b: Uint8Array, from: number, to: number): void {
+    const fieldMax = this.limits.fieldBytes;
+    const lineMax = this.limits.lineBytes;
     for (let i = from; i < to; i++) {
       const c = b[i]!;
-      if (crPending) {
-        crPending = false;
+      if (this.crPending) {
+        this.crPending = false;
         if (c === LF) continue; // CRLF: the CR already ended the line
       }
-      if (inQuotes) {
-        if (quotePending) {
-          quotePending = false;
-          if (c === QUOTE) {
-            // `""`: one quote in the value
-            if (++fieldBytes > fieldMax) throw tooLongField();
-            if (++lineBytes > lineMax) throw tooLongLine();
-            recordBytes++;
-            if (record === 0) nameBytes.push(c);
-            continue;
-          }
-          inQuotes = false; // the value's closing quote; `c` is read as unquoted below
-        } else if (c === QUOTE) {
-          quotePending = true;
-          if (++lineBytes > lineMax) throw tooLongLine();
-          recordBytes++;
-          continue;
-        } else if (c === LF || c === CR) {
-          // a line break inside a quoted value
-          line++;
-          lineBytes = 0;
-          if (c === CR) crPending = true;
-          if (++fieldBytes > fieldMax) throw tooLongField();
-          recordBytes++;
-          if (record === 0) nameBytes.push(c);
-          continue;
-        } else {
-          // a run of the value's bytes, up to the next quote or line break
-          let j = i + 1;
-          while (j < to && STOP_QUOTED[b[j]!] === 0) j++;
-          const run = j - i;
-          recordBytes += run;
-          if ((lineBytes += run) > lineMax) throw tooLongLine();
-          if ((fieldBytes += run) > fieldMax) throw tooLongField();
-          if (record === 0) for (let k = i; k < j; k++) nameBytes.push(b[k]!);
-          i = j - 1;
+      if (this.inQuotes) {
+        const last = this.feedQuoted(b, i, to);
+        if (last !== CLOSED) {
+          i = last;
           continue;
         }
       }
       if (c === DELIM) {
-        endField();
-        if (++lineBytes > lineMax) throw tooLongLine();
-        recordBytes++;
+        this.endField();
+        if (++this.lineBytes > lineMax) throw this.tooLongLine();
+        this.recordBytes++;
         continue;
       }
       if (c === LF || c === CR) {
-        endRecord();
-        line++;
-        lineBytes = 0;
-        if (c === CR) crPending = true;
+        this.endRecord();
+        this.line++;
+        this.lineBytes = 0;
+        if (c === CR) this.crPending = true;
         continue;
       }
-      if (++lineBytes > lineMax) throw tooLongLine();
-      recordBytes++;
-      if (c === QUOTE && fieldStart) {
-        inQuotes = true;
-        quoteLine = line;
-        fieldStart = false;
+      if (++this.lineBytes > lineMax) throw this.tooLongLine();
+      this.recordBytes++;
+      if (c === QUOTE && this.fieldStart) {
+        this.inQuotes = true;
+        this.quoteLine = this.line;
+        this.fieldStart = false;
         continue;
       }
-      fieldStart = false;
+      this.fieldStart = false;
       // a run of unquoted bytes (a quote inside one is a character), up to a delimiter or break
       let j = i + 1;
       while (j < to && STOP_UNQUOTED[b[j]!] === 0) j++;
       const run = j - i;
-      recordBytes += run - 1;
-      if ((lineBytes += run - 1) > lineMax) throw tooLongLine();
-      if ((fieldBytes += run) > fieldMax) throw tooLongField();
-      if (record === 0) for (let k = i; k < j; k++) nameBytes.push(b[k]!);
+      this.recordBytes += run - 1;
+      if ((this.lineBytes += run - 1) > lineMax) throw this.tooLongLine();
+      if ((this.fieldBytes += run) > fieldMax) throw this.tooLongField();
+      if (this.record === 0) for (let k = i; k < j; k++) this.nameBytes.push(b[k]!);
       i = j - 1;
     }
-  };
+  }
 
+  /** The end of the file: a quote left open, the last record without a line break, no rows. */
+  finish(): void {
+    if (this.inQuotes && !this.quotePending) {
+      const quoted = this.fieldName();
+      throw this.refuse(
+        'unbalanced-quote',
+        `${this.where()}, field ${quoted}: the quote that opens the value in line ${this.quoteLine} is never closed`,
+        { ...this.rowInfo(), ...(this.header ? { field: quoted } : {}) },
+      );
+    }
+    if (this.recordBytes > 0 || this.fieldIndex > 0 || this.record === 0) this.endRecord();
+    if (this.rows === 0) throw this.refuse('no-rows', 'the file has a header but no data rows');
+  }
+}
+
+/**
+ * The first chunk's encoding: binary data and encodings other than UTF-8 are refused; a UTF-8
+ * byte-order mark is dropped. Latin-1 is found later, chunk by chunk, with the line it is in.
+ */
+function sniffFirstChunk(scanner: CsvScanner, buf: Buffer): { buf: Buffer; bom: boolean } {
+  const sniffed = sniffEncoding(buf.subarray(0, SNIFF_BYTES), buf.length < SNIFF_BYTES);
+  if (sniffed.kind === 'binary')
+    throw scanner.refuse(
+      'binary',
+      `the file is ${sniffed.format ?? 'binary data'}, not CSV text${sniffed.format ? '' : ` (control bytes such as ${hexByte(buf[sniffed.offset]!)} from byte ${sniffed.offset + 1})`}`,
+    );
+  if (sniffed.kind === 'encoding' && sniffed.encoding !== 'Latin-1')
+    throw scanner.refuse('not-utf8', describeEncoding(sniffed.encoding, sniffed.bom));
+  if (sniffed.kind === 'utf-8' && sniffed.bom) return { buf: buf.subarray(3), bom: true };
+  return { buf, bom: false };
+}
+
+export async function scanCsv(file: string, opts: CsvScanOptions = {}): Promise<CsvScan> {
+  const scanner = new CsvScanner(file, opts.limits ?? UPLOAD_LIMITS, opts.onHeader);
   let first = true;
   let bom = false;
   let carry: Buffer = Buffer.alloc(0);
@@ -258,57 +341,28 @@ export async function scanCsv(file: string, opts: CsvScanOptions = {}): Promise<
       total += chunk.length;
       if (first) {
         first = false;
-        const sniffed = sniffEncoding(buf.subarray(0, SNIFF_BYTES), buf.length < SNIFF_BYTES);
-        if (sniffed.kind === 'binary')
-          throw refuse(
-            'binary',
-            `the file is ${sniffed.format ?? 'binary data'}, not CSV text${sniffed.format ? '' : ` (control bytes such as ${hexByte(buf[sniffed.offset]!)} from byte ${sniffed.offset + 1})`}`,
-          );
-        if (sniffed.kind === 'encoding' && sniffed.encoding !== 'Latin-1')
-          throw refuse('not-utf8', describeEncoding(sniffed.encoding, sniffed.bom));
-        if (sniffed.kind === 'utf-8' && sniffed.bom) {
-          bom = true;
-          buf = buf.subarray(3);
-        }
-        // Latin-1 is found below, chunk by chunk, with the line it is in.
+        ({ buf, bom } = sniffFirstChunk(scanner, buf));
       }
       const tail = incompleteTail(buf);
       const body = tail > 0 ? buf.subarray(0, buf.length - tail) : buf;
       carry = tail > 0 ? Buffer.from(buf.subarray(buf.length - tail)) : Buffer.alloc(0);
       if (!isUtf8(body)) {
         const bad = firstInvalidUtf8(body);
-        feed(body, 0, bad); // up to the bad byte, so that its line and row are known
-        throw notUtf8(body[bad]!);
+        scanner.feed(body, 0, bad); // up to the bad byte, so that its line and row are known
+        throw scanner.notUtf8(body[bad]!);
       }
-      feed(body, 0, body.length);
+      scanner.feed(body, 0, body.length);
     }
   } finally {
     stream.destroy();
   }
-  if (carry.length > 0) throw notUtf8(carry[0]!);
-
-  function notUtf8(byte: number) {
-    return refuse(
-      'not-utf8',
-      `${describeEncoding('Latin-1', false)}: line ${line} (${where()}) has the byte ${hexByte(byte)}, which is not UTF-8 there`,
-      rowInfo(),
-    );
-  }
-
+  if (carry.length > 0) throw scanner.notUtf8(carry[0]!);
   if (total === 0 || (bom && total === 3))
-    throw refuse(
+    throw scanner.refuse(
       'empty-file',
       'the file is empty; a delivery is a header row and at least one data row',
     );
-  if (inQuotes && !quotePending) {
-    const quoted = fieldName();
-    throw refuse(
-      'unbalanced-quote',
-      `${where()}, field ${quoted}: the quote that opens the value in line ${quoteLine} is never closed`,
-      { ...rowInfo(), ...(header ? { field: quoted } : {}) },
-    );
-  }
-  if (recordBytes > 0 || fieldIndex > 0 || record === 0) endRecord();
-  if (rows === 0) throw refuse('no-rows', 'the file has a header but no data rows');
+  scanner.finish();
+  const { header, names, rows, emptyLines } = scanner;
   return { header: header ?? names, rows, emptyLines, bom };
 }

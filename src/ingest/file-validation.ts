@@ -10,6 +10,7 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import type { ValidationCounts } from '../governance/types.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openBrokerDatabase, queryRows, quoteIdent, quoteLiteral } from '../engine/session.js';
 import { brokerColumnName, datasetContract, periodExpression } from './contracts.js';
 import { refuseRawIdentifiers } from './identifiers.js';
@@ -45,6 +46,76 @@ export function scrubPath(message: string, file: string, label: string): string 
   return message.replaceAll(spillDirOf(file), label).replaceAll(file, label);
 }
 
+type Contract = ReturnType<typeof datasetContract>;
+
+/** What the file holds before a row is read: Parquet's metadata, a CSV file's size. */
+async function checkBeforeReading(
+  conn: DuckDBConnection,
+  contract: Contract,
+  file: string,
+  limits: UploadLimits,
+): Promise<void> {
+  if (contract.format === 'parquet') {
+    await checkParquet(conn, file, limits);
+    return;
+  }
+  const { size } = await stat(file);
+  if (size > limits.decompressedBytes)
+    throw new ContributionError(
+      file,
+      'decompressed-size-limit',
+      `the file is ${size.toLocaleString('en-US')} bytes, more than ${formatBytes(limits.decompressedBytes)} (the decompressed size limit)`,
+      { limit: { name: 'decompressedBytes', value: limits.decompressedBytes } },
+    );
+}
+
+/** The per-row quarantine report (CSV `row;field;reason`), written when a row is quarantined. */
+async function writeQuarantineReport(
+  conn: DuckDBConnection,
+  contract: Contract,
+  quarantineFile: string,
+  quarantined: number,
+): Promise<void> {
+  await rm(quarantineFile, { force: true });
+  if (quarantined === 0) return;
+  await conn.run(
+    `COPY (SELECT row_number AS "row", field, reason FROM ${QUARANTINE_TABLE} WHERE dataset = ${quoteLiteral(contract.id)} ORDER BY row_number) ` +
+      `TO ${quoteLiteral(quarantineFile)} (FORMAT csv, DELIMITER ';', HEADER true, QUOTE '"', ESCAPE '"')`,
+  );
+}
+
+/** The years the accepted rows cover; null for a dataset without a period (a register). */
+async function periodOf(conn: DuckDBConnection, contract: Contract): Promise<number[] | null> {
+  const year = periodExpression(contract);
+  if (!year) return null;
+  const years = await queryRows<{ y: number | bigint }>(
+    conn,
+    `SELECT DISTINCT ${year} AS y FROM ${quoteIdent(contract.id)} WHERE ${year} IS NOT NULL ORDER BY y`,
+  );
+  return years.map((r) => Number(r.y));
+}
+
+/** A refusal of the file as a whole, or (any other error) null. */
+function refusalOf(err: unknown, req: ValidationRequest): Refusal | null {
+  const { file, label } = req;
+  if (err instanceof ContributionError) {
+    return {
+      code: err.code,
+      message: scrubPath(`${label}: ${err.detail}`, file, label),
+      ...err.info,
+    };
+  }
+  // DuckDB over its memory limit (or its spill space): the file costs more than it may.
+  if (isOutOfMemory(err)) {
+    return {
+      code: 'memory-limit',
+      message: `${label}: validating the file needs more than the validator's memory (${req.resources.memoryLimit}) and spill space (${req.resources.maxTempSize})`,
+      limit: { name: 'memory', value: req.resources.memoryLimit },
+    };
+  }
+  return null;
+}
+
 export async function validateFile(req: ValidationRequest): Promise<ValidationResult> {
   const { file, label, limits } = req;
   const contract = datasetContract(req.datasetId);
@@ -59,18 +130,7 @@ export async function validateFile(req: ValidationRequest): Promise<ValidationRe
       `SET max_temp_directory_size = ${quoteLiteral(req.resources.maxTempSize)}`,
     );
     await writeRegionRows(scratch.conn, req.regions);
-    if (contract.format === 'parquet') {
-      await checkParquet(scratch.conn, file, limits);
-    } else {
-      const { size } = await stat(file);
-      if (size > limits.decompressedBytes)
-        throw new ContributionError(
-          file,
-          'decompressed-size-limit',
-          `the file is ${size.toLocaleString('en-US')} bytes, more than ${formatBytes(limits.decompressedBytes)} (the decompressed size limit)`,
-          { limit: { name: 'decompressedBytes', value: limits.decompressedBytes } },
-        );
-    }
+    await checkBeforeReading(scratch.conn, contract, file, limits);
     const report = await loadContribution(scratch.conn, contract, file, {
       regionTable: REGION_TABLE,
       pseudonymPattern: req.pseudonymPattern,
@@ -93,56 +153,21 @@ export async function validateFile(req: ValidationRequest): Promise<ValidationRe
         );
       },
     });
-    if (req.quarantineFile) {
-      await rm(req.quarantineFile, { force: true });
-      if (report.quarantined > 0) {
-        await scratch.conn.run(
-          `COPY (SELECT row_number AS "row", field, reason FROM ${QUARANTINE_TABLE} WHERE dataset = ${quoteLiteral(contract.id)} ORDER BY row_number) ` +
-            `TO ${quoteLiteral(req.quarantineFile)} (FORMAT csv, DELIMITER ';', HEADER true, QUOTE '"', ESCAPE '"')`,
-        );
-      }
-    }
-    const year = periodExpression(contract);
-    let period: number[] | null = null;
-    if (year) {
-      const years = await queryRows<{ y: number | bigint }>(
-        scratch.conn,
-        `SELECT DISTINCT ${year} AS y FROM ${quoteIdent(contract.id)} WHERE ${year} IS NOT NULL ORDER BY y`,
-      );
-      period = years.map((r) => Number(r.y));
-    }
+    if (req.quarantineFile)
+      await writeQuarantineReport(scratch.conn, contract, req.quarantineFile, report.quarantined);
     return {
       ok: true,
       counts: {
         accepted: report.loaded,
         quarantined: report.quarantined,
         reasons: report.reasons,
-        period,
+        period: await periodOf(scratch.conn, contract),
       },
     };
   } catch (err) {
-    if (err instanceof ContributionError) {
-      return {
-        ok: false,
-        refusal: {
-          code: err.code,
-          message: scrubPath(`${label}: ${err.detail}`, file, label),
-          ...err.info,
-        },
-      };
-    }
+    const refusal = refusalOf(err, req);
+    if (refusal) return { ok: false, refusal };
     const message = err instanceof Error ? err.message : String(err);
-    // DuckDB over its memory limit (or its spill space): the file costs more than it may.
-    if (isOutOfMemory(err)) {
-      return {
-        ok: false,
-        refusal: {
-          code: 'memory-limit',
-          message: `${label}: validating the file needs more than the validator's memory (${req.resources.memoryLimit}) and spill space (${req.resources.maxTempSize})`,
-          limit: { name: 'memory', value: req.resources.memoryLimit },
-        },
-      };
-    }
     throw new Error(scrubPath(message, file, label), { cause: err });
   } finally {
     scratch.close();

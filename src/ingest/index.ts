@@ -1,5 +1,6 @@
 export * from './contracts.js';
-export { loadContribution, checkColumns, ContributionError, QUARANTINE_TABLE } from './load.js';
+export { loadContribution, ContributionError, QUARANTINE_TABLE } from './load.js';
+export { checkColumns } from './stage.js';
 export { sha256File } from './sha256.js';
 export type { IngestReport, LoadOptions } from './load.js';
 export { REASONS, DATE_RANGE } from './validate.js';

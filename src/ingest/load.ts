@@ -8,10 +8,9 @@ import { brokerColumnName, type DatasetContract } from './contracts.js';
 import { parseExpression, REASONS, validationSelect, type ValidationContext } from './validate.js';
 import { queryRows, quoteIdent, quoteLiteral } from '../engine/session.js';
 import { CONVERSION_TABLE } from './regions-table.js';
-import { scanCsv } from './csv-scan.js';
-import { directIdentifierKind } from './identifiers.js';
+import { stageCsv, stageParquet } from './stage.js';
 import { UPLOAD_LIMITS, type UploadLimits } from './limits.js';
-import { ContributionError, isOutOfMemory } from './refusal.js';
+import { ContributionError } from './refusal.js';
 
 export { ContributionError };
 
@@ -63,260 +62,16 @@ async function withConversion(conn: DuckDBConnection, options: LoadOptions): Pro
   return Number(found[0]?.n ?? 0) > 0 ? { ...options, conversionTable: CONVERSION_TABLE } : options;
 }
 
-const DELIMITERS: [string, string][] = [
-  [',', 'commas'],
-  ['\t', 'tabs'],
-  ['|', 'vertical bars'],
-];
-
 /**
- * The delivered columns against the contract: a header that is one field because the file uses
- * another delimiter, then direct identifiers (by name), then missing, repeated and extra
- * columns. Throws ContributionError naming the columns.
+ * The verdict per row of `staging`, as table `verdicts_<id>` (`source_row`, `field`, `reason`;
+ * no reason for a row that is loaded).
  */
-export function checkColumns(
-  dataset: DatasetContract,
-  names: readonly string[],
-  file: string,
-): void {
-  const expected = dataset.columns.map(brokerColumnName);
-  const refuse = (code: ContributionError['code'], detail: string, field?: string) =>
-    new ContributionError(file, code, detail, field ? { field } : {});
-  if (names.length === 1 && expected.length > 1) {
-    const used = DELIMITERS.find(([d]) => names[0]!.includes(d));
-    if (used)
-      throw refuse(
-        'wrong-delimiter',
-        `the header is one field: the file is separated by ${used[1]}, not by semicolons (;) as dataset ${dataset.id} is delivered`,
-      );
-  }
-  const direct = names
-    .filter((n) => !expected.includes(n))
-    .map((n) => ({ n, kind: directIdentifierKind(n) }))
-    .filter((d): d is { n: string; kind: string } => d.kind !== null);
-  if (direct.length > 0) {
-    const raw = direct.filter((d) => d.kind === 'a raw identifier').map((d) => d.n);
-    throw refuse(
-      'direct-identifier',
-      `column(s) ${direct.map((d) => `${d.n} (${d.kind})`).join(', ')} are direct identifiers, which the broker never receives: ${
-        raw.length === 0
-          ? 'remove them from the file'
-          : `deliver ${raw.join(', ')} pseudonymised (samenzicht deliver does)${raw.length < direct.length ? ', and remove the others' : ''}`
-      }`,
-      direct[0]!.n,
-    );
-  }
-  const missing = expected.filter((n) => !names.includes(n));
-  if (missing.length > 0) {
-    throw refuse(
-      'missing-columns',
-      `dataset ${dataset.id} lacks column(s) ${missing.join(', ')} (found: ${names.join(', ')})`,
-      missing[0],
-    );
-  }
-  const repeated = names.filter((n, i) => names.indexOf(n) !== i);
-  if (repeated.length > 0) {
-    throw refuse(
-      'duplicate-columns',
-      `column(s) ${[...new Set(repeated)].join(', ')} appear more than once in the header`,
-      repeated[0],
-    );
-  }
-  const unexpected = names.filter((n) => !expected.includes(n));
-  if (unexpected.length > 0) {
-    throw refuse(
-      'unexpected-columns',
-      `dataset ${dataset.id} has column(s) not in its contract: ${unexpected.join(', ')}`,
-      unexpected[0],
-    );
-  }
-}
-
-/** The columns of a Parquet file, checked against the contract. */
-async function parquetColumns(
+async function judgeRows(
   conn: DuckDBConnection,
   dataset: DatasetContract,
-  file: string,
-): Promise<string[]> {
-  let names: string[];
-  try {
-    const rows = await queryRows<{ column_name: string }>(
-      conn,
-      `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`,
-    );
-    names = rows.map((r) => r.column_name);
-  } catch (err) {
-    if (isOutOfMemory(err)) throw err;
-    throw new ContributionError(
-      file,
-      'unreadable',
-      `cannot read as parquet (${err instanceof Error ? err.message.split('\n')[0] : err})`,
-    );
-  }
-  checkColumns(dataset, names, file);
-  return names;
-}
-
-/** DuckDB's reasons for a CSV row it could not read, as quarantine reasons. */
-const REJECT_REASONS: Record<string, string> = {
-  'MISSING COLUMNS': REASONS.fields,
-  'TOO MANY COLUMNS': REASONS.fields,
-  'UNQUOTED VALUE': REASONS.quotes,
-  'LINE SIZE OVER MAXIMUM': REASONS.rowSize,
-  'INVALID ENCODING': REASONS.encoding,
-  'INVALID UNICODE': REASONS.encoding,
-};
-
-/**
- * Stages a CSV file as `staging` (`source_row` and every column as VARCHAR): the rows DuckDB
- * reads, numbered as the file numbers them, and `rejected` (`source_row`, `field`, `reason`) for
- * those it cannot take apart (a ragged row, a stray quote), which are quarantined, not fatal.
- * The scan's row count must equal both together.
- */
-async function stageCsv(
-  conn: DuckDBConnection,
-  dataset: DatasetContract,
-  file: string,
-  limits: UploadLimits,
-  staging: string,
-  rejected: string,
-): Promise<number> {
-  const scan = await scanCsv(file, { limits, onHeader: (n) => checkColumns(dataset, n, file) });
-  const id = dataset.id;
-  const read = quoteIdent(`read_${id}`);
-  const rejects = quoteIdent(`rejects_${id}`);
-  const rejectScans = quoteIdent(`reject_scans_${id}`);
-  const empty = quoteIdent(`empty_lines_${id}`);
-  const columns = `{${scan.header.map((n) => `${quoteLiteral(n)}: 'VARCHAR'`).join(', ')}}`;
-  const drop = `DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejectScans}; DROP TABLE IF EXISTS ${read}; DROP TABLE IF EXISTS ${empty};`;
-  await conn.run(drop);
-  try {
-    try {
-      await conn.run(
-        `CREATE TEMP TABLE ${read} AS SELECT row_number() OVER () AS k, * FROM read_csv(${quoteLiteral(file)}, ` +
-          `delim = ';', quote = '"', escape = '"', header = true, auto_detect = false, columns = ${columns}, ` +
-          `compression = 'none', null_padding = false, store_rejects = true, ` +
-          `rejects_table = ${quoteLiteral(`rejects_${id}`)}, rejects_scan = ${quoteLiteral(`reject_scans_${id}`)})`,
-      );
-    } catch (err) {
-      if (isOutOfMemory(err)) throw err;
-      throw new ContributionError(
-        file,
-        'unreadable',
-        `cannot read as csv-semicolon (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
-      );
-    }
-    // DuckDB numbers a rejected row by its line, the header and empty lines counted (a line
-    // break inside a quoted value is not); the file's row numbers count neither.
-    await conn.run(`CREATE TEMP TABLE ${empty} (r BIGINT)`);
-    if (scan.emptyLines.length > 0) {
-      const appender = await conn.createAppender(`empty_lines_${id}`);
-      for (const r of scan.emptyLines) {
-        appender.appendBigInt(BigInt(r));
-        appender.endRow();
-      }
-      appender.closeSync();
-    }
-    const reasons = Object.entries(REJECT_REASONS)
-      .map(([type, reason]) => `WHEN ${quoteLiteral(type)} THEN ${quoteLiteral(reason)}`)
-      .join(' ');
-    await conn.run(`
-      CREATE OR REPLACE TEMP TABLE ${quoteIdent(rejected)} AS
-      WITH lines AS (
-        SELECT line - 1 AS r, arg_min(coalesce(column_name, '(row)'), column_idx) AS field, arg_min(error_type, column_idx) AS error_type
-        FROM ${rejects} GROUP BY line
-      )
-      SELECT r - (SELECT count(*) FROM ${empty} e WHERE e.r < lines.r) AS source_row, field,
-        CASE error_type ${reasons} ELSE ${quoteLiteral(REASONS.unreadable)} END AS reason
-      FROM lines`);
-    const [n] = await queryRows<{ staged: bigint; rejected: bigint }>(
-      conn,
-      `SELECT (SELECT count(*) FROM ${read}) AS staged, (SELECT count(*) FROM ${quoteIdent(rejected)}) AS rejected`,
-    );
-    const staged = Number(n!.staged);
-    const bad = Number(n!.rejected);
-    if (staged + bad !== scan.rows) {
-      throw new ContributionError(
-        file,
-        'unreadable',
-        `the file has ${scan.rows} rows, but ${staged} could be read and ${bad} could not be taken apart: check its quotes and line breaks`,
-      );
-    }
-    await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
-    await conn.run(
-      bad === 0
-        ? // Every row read: they are numbered as the file numbers them already.
-          `ALTER TABLE ${read} RENAME COLUMN k TO source_row; ALTER TABLE ${read} RENAME TO ${quoteIdent(staging)};`
-        : `CREATE TEMP TABLE ${quoteIdent(staging)} AS
-           WITH ok AS (
-             SELECT range AS source_row, row_number() OVER (ORDER BY range) AS k FROM range(1, ${scan.rows + 1})
-             WHERE range NOT IN (SELECT source_row FROM ${quoteIdent(rejected)})
-           )
-           SELECT ok.source_row, s.* EXCLUDE (k) FROM ${read} s JOIN ok USING (k) ORDER BY ok.source_row`,
-    );
-    return scan.rows;
-  } finally {
-    await conn.run(drop);
-  }
-}
-
-/**
- * Loads `file` as dataset `dataset.id`, replacing an earlier load of the same dataset.
- * Row numbers in the quarantine count data rows from 1 (the header is not a row, nor is an empty
- * line). A CSV row that cannot be taken apart (a ragged row) is quarantined with its reason.
- */
-export async function loadContribution(
-  conn: DuckDBConnection,
-  dataset: DatasetContract,
-  file: string,
   options: LoadOptions,
-): Promise<IngestReport> {
-  const sha256 = await sha256File(file);
-  options = await withConversion(conn, options);
-  await ensureQuarantineTable(conn);
-  const staging = `staging_${dataset.id}`;
-  const rejected = `rejected_${dataset.id}`;
-  let rowsIn: number;
-  if (dataset.format === 'parquet') {
-    const names = await parquetColumns(conn, dataset, file);
-    const textColumns = names.map((n) => `CAST(${quoteIdent(n)} AS VARCHAR) AS ${quoteIdent(n)}`);
-    try {
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(staging)} AS SELECT file_row_number + 1 AS source_row, ${textColumns.join(', ')} FROM read_parquet(${quoteLiteral(file)}, file_row_number = true)`,
-      );
-    } catch (err) {
-      if (isOutOfMemory(err)) throw err;
-      throw new ContributionError(
-        file,
-        'unreadable',
-        err instanceof Error ? err.message.split('\n')[0]! : String(err),
-      );
-    }
-    await conn.run(
-      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(rejected)} (source_row BIGINT, field VARCHAR, reason VARCHAR)`,
-    );
-    const [n] = await queryRows<{ n: bigint }>(
-      conn,
-      `SELECT count(*) AS n FROM ${quoteIdent(staging)}`,
-    );
-    rowsIn = Number(n!.n);
-  } else {
-    rowsIn = await stageCsv(
-      conn,
-      dataset,
-      file,
-      options.limits ?? UPLOAD_LIMITS,
-      staging,
-      rejected,
-    );
-  }
-  try {
-    await options.inspect?.(conn, staging, rowsIn);
-  } catch (err) {
-    await conn.run(`DROP TABLE ${quoteIdent(staging)}; DROP TABLE ${quoteIdent(rejected)};`);
-    throw err;
-  }
-
+  staging: string,
+): Promise<string> {
   // Verdict per row: the first failing field, then duplicate keys among the valid rows (all but
   // the first row of a key). The first row per key is a grouped minimum, not a window: a file of
   // ten million rows with one key (a decompression bomb) is then one group, which DuckDB keeps
@@ -342,7 +97,20 @@ export async function loadContribution(
       CASE WHEN c.failure IS NOT NULL THEN c.failure.reason WHEN f.source_row IS NULL THEN ${quoteLiteral(REASONS.duplicate)} END AS reason
     FROM ${quoteIdent(checked)} c LEFT JOIN firsts f USING (source_row)`);
   await conn.run(`DROP TABLE ${quoteIdent(checked)}`);
+  return verdicts;
+}
 
+/**
+ * The dataset's quarantine (the rows judged unfit and those DuckDB could not take apart) and its
+ * table of the rows loaded, parsed to their types; the work tables are dropped.
+ */
+async function quarantineAndLoad(
+  conn: DuckDBConnection,
+  dataset: DatasetContract,
+  file: string,
+  tables: { staging: string; verdicts: string; rejected: string },
+): Promise<{ loaded: number; reasons: Record<string, number> }> {
+  const { staging, verdicts, rejected } = tables;
   await conn.run(`DELETE FROM ${QUARANTINE_TABLE} WHERE dataset = $1`, [dataset.id]);
   await conn.run(
     `INSERT INTO ${QUARANTINE_TABLE} SELECT $1, $2, source_row, field, reason FROM ${quoteIdent(verdicts)} WHERE reason IS NOT NULL ` +
@@ -373,10 +141,46 @@ export async function loadContribution(
   await conn.run(
     `DROP TABLE ${quoteIdent(staging)}; DROP TABLE ${quoteIdent(verdicts)}; DROP TABLE ${quoteIdent(rejected)};`,
   );
+  return {
+    loaded: Number(counts!.loaded),
+    reasons: Object.fromEntries(reasonRows.map((r) => [r.reason, Number(r.n)])),
+  };
+}
 
-  const reasons = Object.fromEntries(reasonRows.map((r) => [r.reason, Number(r.n)]));
+/**
+ * Loads `file` as dataset `dataset.id`, replacing an earlier load of the same dataset.
+ * Row numbers in the quarantine count data rows from 1 (the header is not a row, nor is an empty
+ * line). A CSV row that cannot be taken apart (a ragged row) is quarantined with its reason.
+ */
+export async function loadContribution(
+  conn: DuckDBConnection,
+  dataset: DatasetContract,
+  file: string,
+  options: LoadOptions,
+): Promise<IngestReport> {
+  const sha256 = await sha256File(file);
+  options = await withConversion(conn, options);
+  await ensureQuarantineTable(conn);
+  const staging = `staging_${dataset.id}`;
+  const rejected = `rejected_${dataset.id}`;
+  const rowsIn =
+    dataset.format === 'parquet'
+      ? await stageParquet(conn, dataset, file, staging, rejected)
+      : await stageCsv(conn, dataset, file, options.limits ?? UPLOAD_LIMITS, staging, rejected);
+  try {
+    await options.inspect?.(conn, staging, rowsIn);
+  } catch (err) {
+    await conn.run(`DROP TABLE ${quoteIdent(staging)}; DROP TABLE ${quoteIdent(rejected)};`);
+    throw err;
+  }
+
+  const verdicts = await judgeRows(conn, dataset, options, staging);
+  const { loaded, reasons } = await quarantineAndLoad(conn, dataset, file, {
+    staging,
+    verdicts,
+    rejected,
+  });
   const quarantined = Object.values(reasons).reduce((a, b) => a + b, 0);
-  const loaded = Number(counts!.loaded);
   if (loaded + quarantined !== rowsIn) {
     // Would mean a row was lost between staging and the table: never acceptable.
     throw new Error(

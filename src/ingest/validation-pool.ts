@@ -169,31 +169,7 @@ export class ValidatorPool {
         if (settled) return;
         finish();
         report('killed', null);
-        if (killedForTime) {
-          reject(
-            new ValidatorLimitError(
-              'time',
-              `validating the file took longer than ${seconds(this.resources.timeoutMs)} (the validation time limit)`,
-            ),
-          );
-        } else if (
-          /heap out of memory|Allocation failed|out of memory/i.test(child.stderr) ||
-          signal === 'SIGKILL'
-        ) {
-          // V8 past --max-old-space-size aborts; the kernel's OOM killer sends SIGKILL.
-          reject(
-            new ValidatorLimitError(
-              'memory',
-              `validating the file needs more memory than the validator may use (heap ${this.resources.heapMb} MB, DuckDB ${this.resources.memoryLimit})`,
-            ),
-          );
-        } else {
-          reject(
-            new Error(
-              `the upload validator exited (${signal ?? `code ${code}`}) before it answered${child.stderr ? `: ${child.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
-            ),
-          );
-        }
+        reject(this.exitError(child, killedForTime, code, signal));
       };
       child.proc.on('message', onMessage);
       child.proc.on('exit', onExit);
@@ -206,6 +182,32 @@ export class ValidatorPool {
         }
       });
     });
+  }
+
+  /** Why a child exited before it answered: over its time, over its memory, or otherwise. */
+  private exitError(
+    child: Child,
+    killedForTime: boolean,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+  ): Error {
+    if (killedForTime)
+      return new ValidatorLimitError(
+        'time',
+        `validating the file took longer than ${seconds(this.resources.timeoutMs)} (the validation time limit)`,
+      );
+    if (
+      /heap out of memory|Allocation failed|out of memory/i.test(child.stderr) ||
+      signal === 'SIGKILL'
+    )
+      // V8 past --max-old-space-size aborts; the kernel's OOM killer sends SIGKILL.
+      return new ValidatorLimitError(
+        'memory',
+        `validating the file needs more memory than the validator may use (heap ${this.resources.heapMb} MB, DuckDB ${this.resources.memoryLimit})`,
+      );
+    return new Error(
+      `the upload validator exited (${signal ?? `code ${code}`}) before it answered${child.stderr ? `: ${child.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+    );
   }
 
   /** Ends the idle children (a busy one ends with its validation). */

@@ -20,6 +20,7 @@ import {
 } from './keystore.js';
 import { type Scheme } from './labels.js';
 import { pepCiphertext, pepDecrypter } from './pep.js';
+import { lit, q } from './sql.js';
 
 export interface BrokerPseudonymiser {
   scheme: Scheme;
@@ -114,9 +115,6 @@ export async function brokerPseudonymiser(opts: {
 
 export const VAULT_TABLE = 'pseudonym_vault';
 export const VAULT_COLUMNS_TABLE = 'pseudonym_columns';
-
-const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 async function countRows(conn: DuckDBConnection, table: string): Promise<number> {
   return Number(

@@ -13,12 +13,14 @@ import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { datasetsOfProvider, type ProviderId } from '../ingest/contracts.js';
 import { detectIdentifierColumns, UndeclaredIdentifierError } from './detect.js';
-import { normaliseIdentifier, type IdentifierKind, type Normalised } from './identifiers.js';
-import { keyedStage1Batch } from './keyed.js';
+import { PseudonymiseError } from './errors.js';
+import { normaliseIdentifier, type IdentifierKind } from './identifiers.js';
+import { buildIdMap, IDMAP_TABLE } from './idmap.js';
 import type { KeyholderApi } from './keyholder.js';
 import type { Scheme } from './labels.js';
 import { sha256File } from '../ingest/sha256.js';
-import { pepEncrypter, pepStage1 } from './pep.js';
+import { lit, q, rows } from './sql.js';
+import { stage1For } from './stage1.js';
 
 export type FileFormat = 'csv-semicolon' | 'parquet';
 
@@ -69,12 +71,7 @@ export interface PseudonymiseManifest {
   createdAt: string;
 }
 
-export class PseudonymiseError extends Error {
-  override name = 'PseudonymiseError';
-}
-
-const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+export { PseudonymiseError } from './errors.js';
 
 export function formatOf(file: string): FileFormat {
   return file.toLowerCase().endsWith('.parquet') ? 'parquet' : 'csv-semicolon';
@@ -95,8 +92,144 @@ function writer(format: FileFormat): string {
 /** Rows sampled per column by the identifier detector (all rows for smaller files). */
 export const DETECTOR_SAMPLE_ROWS = 50_000;
 
-async function rows<T>(conn: DuckDBConnection, sql: string): Promise<T[]> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
+/** One provider file being pseudonymised: the options resolved, and the in-memory database. */
+interface Job {
+  opts: PseudonymiseOptions;
+  file: string;
+  format: FileFormat;
+  drop: string[];
+  nullable: Set<string>;
+  kinds: IdentifierKind[];
+  conn: DuckDBConnection;
+}
+
+/** Reads the file into table `src`; its column names. */
+async function readSource(job: Job): Promise<string[]> {
+  const { conn, file, format } = job;
+  try {
+    await conn.run(`CREATE TABLE src AS SELECT * FROM ${reader(file, format)}`);
+  } catch (e) {
+    throw new PseudonymiseError(
+      `${file}: cannot read as ${format}: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
+  return (await rows<{ column_name: string }>(conn, 'DESCRIBE src')).map((r) => r.column_name);
+}
+
+function checkColumns(job: Job, columns: string[]): void {
+  const { file, drop, opts } = job;
+  for (const c of [...opts.idColumns, ...drop]) {
+    if (!columns.includes(c)) {
+      throw new PseudonymiseError(
+        `${file}: column '${c}' not found (columns: ${columns.join(', ')})`,
+      );
+    }
+  }
+  for (const c of opts.idColumns) {
+    if (drop.includes(c))
+      throw new PseudonymiseError(`${file}: column '${c}' is both an id column and dropped`);
+    if (columns.includes(`${c}_pseudonym`)) {
+      throw new PseudonymiseError(
+        `${file}: column '${c}_pseudonym' already exists next to id column '${c}'`,
+      );
+    }
+  }
+}
+
+/** Refuse before writing anything when an undeclared column still holds identifiers. */
+async function refuseUndeclaredIdentifiers(job: Job, columns: string[]): Promise<void> {
+  const { opts, drop } = job;
+  const undeclared = columns.filter((c) => !opts.idColumns.includes(c) && !drop.includes(c));
+  if (undeclared.length === 0) return;
+  const sample = await job.conn.runAndReadAll(
+    `SELECT ${undeclared.map((c) => `CAST(${q(c)} AS VARCHAR)`).join(', ')} FROM src ` +
+      `USING SAMPLE reservoir(${DETECTOR_SAMPLE_ROWS} ROWS) REPEATABLE (7)`,
+  );
+  const cols = sample.getColumnsJS() as (string | null)[][];
+  const findings = detectIdentifierColumns(
+    undeclared.map((name, i) => ({ name, values: cols[i] ?? [] })),
+  );
+  if (findings.length > 0) throw new UndeclaredIdentifierError(job.file, findings);
+}
+
+/**
+ * Table `ps`: per row of `src`, the pseudonym of each id column, and the reason of the first
+ * failing id column; returns the rejected rows per reason.
+ */
+async function mapRows(job: Job): Promise<Record<string, number>> {
+  const { opts, kinds, nullable, conn } = job;
+  const joins = opts.idColumns.map(
+    (c, i) =>
+      `LEFT JOIN ${IDMAP_TABLE} m${i} ON m${i}.kind = ${lit(kinds[i] as string)} AND m${i}.raw = CAST(src.${q(c)} AS VARCHAR)`,
+  );
+  const reasonOf = (c: string, i: number): string => {
+    const raw = `CAST(src.${q(c)} AS VARCHAR)`;
+    const empty = nullable.has(c) ? `${raw} IS NULL OR m${i}.blank` : 'false';
+    const missing = nullable.has(c)
+      ? 'NULL'
+      : lit(
+          `${c}: ${(normaliseIdentifier(kinds[i] as IdentifierKind, null) as { reason: string }).reason}`,
+        );
+    return `CASE WHEN ${empty} THEN NULL WHEN ${raw} IS NULL THEN ${missing} WHEN m${i}.reason IS NOT NULL THEN ${lit(`${c}: `)} || m${i}.reason END`;
+  };
+  const reason = opts.idColumns.length
+    ? `COALESCE(${opts.idColumns.map(reasonOf).join(', ')})`
+    : 'CAST(NULL AS VARCHAR)';
+  await conn.run(
+    `CREATE TABLE ps AS SELECT src.rowid AS rid, ${opts.idColumns
+      .map((_, i) => `m${i}.pseudonym AS p${i}, `)
+      .join('')}${reason} AS reason FROM src ${joins.join(' ')}`,
+  );
+  return Object.fromEntries(
+    (
+      await rows<{ reason: string; n: bigint }>(
+        conn,
+        'SELECT reason, count(*) AS n FROM ps WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason',
+      )
+    ).map((r) => [r.reason, Number(r.n)]),
+  );
+}
+
+/** Rows read and rejected; every row read must have been mapped. */
+async function countRows(job: Job): Promise<{ rowsIn: number; rowsRejected: number }> {
+  const [counts] = await rows<{ rows_in: bigint; mapped: bigint; rejected: bigint }>(
+    job.conn,
+    `SELECT (SELECT count(*) FROM src) AS rows_in, (SELECT count(*) FROM ps) AS mapped, (SELECT count(*) FROM ps WHERE reason IS NOT NULL) AS rejected`,
+  );
+  const rowsIn = Number(counts?.rows_in ?? 0);
+  const rowsRejected = Number(counts?.rejected ?? 0);
+  if (Number(counts?.mapped ?? 0) !== rowsIn) {
+    throw new PseudonymiseError(
+      `${job.file}: ${rowsIn} rows read but ${Number(counts?.mapped ?? 0)} mapped to pseudonyms; nothing written`,
+    );
+  }
+  return { rowsIn, rowsRejected };
+}
+
+/** The output without dropped columns and with pseudonyms for ids; the rejects as read. */
+async function writeOutputs(job: Job, columns: string[]): Promise<void> {
+  const { opts, drop, conn, format } = job;
+  const select = columns
+    .filter((c) => !drop.includes(c))
+    .map((c) => {
+      const i = opts.idColumns.indexOf(c);
+      return i >= 0 ? `ps.p${i} AS ${q(`${c}_pseudonym`)}` : `src.${q(c)}`;
+    });
+  mkdirSync(dirname(opts.outFile), { recursive: true });
+  mkdirSync(dirname(opts.rejectFile), { recursive: true });
+  try {
+    await conn.run(
+      `COPY (SELECT ${select.join(', ')} FROM src JOIN ps ON src.rowid = ps.rid WHERE ps.reason IS NULL ORDER BY src.rowid) ` +
+        `TO ${lit(opts.outFile)} ${writer(format)}`,
+    );
+    await conn.run(
+      `COPY (SELECT src.*, ps.reason AS reject_reason FROM src JOIN ps ON src.rowid = ps.rid WHERE ps.reason IS NOT NULL ORDER BY src.rowid) ` +
+        `TO ${lit(opts.rejectFile)} ${writer(format)}`,
+    );
+  } catch (e) {
+    rmSync(opts.outFile, { force: true });
+    throw e;
+  }
 }
 
 export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<PseudonymiseManifest> {
@@ -109,201 +242,21 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
 
   const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true' });
   const conn = await instance.connect();
+  const job: Job = { opts, file, format, drop, nullable, kinds, conn };
   try {
-    try {
-      await conn.run(`CREATE TABLE src AS SELECT * FROM ${reader(file, format)}`);
-    } catch (e) {
-      throw new PseudonymiseError(
-        `${file}: cannot read as ${format}: ${(e as Error).message.split('\n')[0]}`,
-      );
-    }
-    const columns = (await rows<{ column_name: string }>(conn, 'DESCRIBE src')).map(
-      (r) => r.column_name,
-    );
-    for (const c of [...opts.idColumns, ...drop]) {
-      if (!columns.includes(c)) {
-        throw new PseudonymiseError(
-          `${file}: column '${c}' not found (columns: ${columns.join(', ')})`,
-        );
-      }
-    }
-    for (const c of opts.idColumns) {
-      if (drop.includes(c))
-        throw new PseudonymiseError(`${file}: column '${c}' is both an id column and dropped`);
-      if (columns.includes(`${c}_pseudonym`)) {
-        throw new PseudonymiseError(
-          `${file}: column '${c}_pseudonym' already exists next to id column '${c}'`,
-        );
-      }
-    }
-
-    // Refuse before writing anything when an undeclared column still holds identifiers.
-    const undeclared = columns.filter((c) => !opts.idColumns.includes(c) && !drop.includes(c));
-    if (undeclared.length > 0) {
-      const sample = await conn.runAndReadAll(
-        `SELECT ${undeclared.map((c) => `CAST(${q(c)} AS VARCHAR)`).join(', ')} FROM src ` +
-          `USING SAMPLE reservoir(${DETECTOR_SAMPLE_ROWS} ROWS) REPEATABLE (7)`,
-      );
-      const cols = sample.getColumnsJS() as (string | null)[][];
-      const findings = detectIdentifierColumns(
-        undeclared.map((name, i) => ({ name, values: cols[i] ?? [] })),
-      );
-      if (findings.length > 0) throw new UndeclaredIdentifierError(file, findings);
-    }
-
-    // A batch of normalised ids to stage-1 values (PEP needs a round trip through the
-    // transcryptors; keyed is a local HMAC).
-    let keyVersion: number;
-    let batch: (kind: IdentifierKind, ids: string[]) => Promise<string[]>;
-    if (opts.scheme === 'keyed') {
-      const k1 = await opts.keys.k1(opts.keyVersion);
-      keyVersion = k1.version;
-      const s1 = keyedStage1Batch(k1);
-      batch = async (kind, ids) => s1(kind, ids);
-    } else {
-      const pub = await opts.keys.pepPublic();
-      if (opts.keyVersion !== undefined && opts.keyVersion !== pub.version) {
-        throw new PseudonymiseError(
-          `PEP key set version ${opts.keyVersion} requested, the key holder has version ${pub.version}`,
-        );
-      }
-      keyVersion = pub.version;
-      const domain = opts.brokerDomainVersion ?? 1;
-      const encrypt = await pepEncrypter(pub);
-      batch = async (kind, ids) => {
-        const out = await opts.keys.pepTranscrypt(
-          ids.map((id) => encrypt(kind, id)),
-          pub.version,
-          'source',
-          domain,
-        );
-        return out.map((ct) => pepStage1(pub.version, domain, ct));
-      };
-    }
-
-    // Each distinct raw value is normalised and pseudonymised once per file: registers repeat
-    // their identifiers (the BRP holds a person once per year), and the crypto is the cost.
-    // idmap holds raw values and stays in this in-memory database at the provider.
-    await conn.run(
-      'CREATE TABLE idmap (kind VARCHAR, raw VARCHAR, pseudonym VARCHAR, reason VARCHAR, blank BOOLEAN)',
-    );
-    // The appender lives on its own connection: its automatic flushes would otherwise end the
-    // streaming read below on the shared connection after ~200k rows, silently losing the rest.
-    const appendConn = await instance.connect();
-    const appender = await appendConn.createAppender('idmap');
-    let distinctIds = 0;
-    for (const kind of [...new Set(kinds)]) {
-      const cols = opts.idColumns.filter((_, i) => kinds[i] === kind);
-      // Materialised once: counted, then streamed (the count guards the stream).
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE distinct_ids AS SELECT DISTINCT v FROM (${cols
-          .map((c) => `SELECT CAST(${q(c)} AS VARCHAR) AS v FROM src`)
-          .join(' UNION ALL ')}) WHERE v IS NOT NULL`,
-      );
-      const expected = Number(
-        (await conn.runAndReadAll('SELECT count(*) FROM distinct_ids')).getColumnsJS()[0]?.[0],
-      );
-      const stream = await conn.stream('SELECT v FROM distinct_ids');
-      let appended = 0;
-      for (;;) {
-        const chunk = await stream.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        const raw = chunk.getColumnValues(0) as string[];
-        const norm = raw.map((v) => normaliseIdentifier(kind, v));
-        const valid = norm.flatMap((nv) => (nv.ok ? [nv.value] : []));
-        const made = valid.length > 0 ? await batch(kind, valid) : [];
-        let j = 0;
-        for (let r = 0; r < raw.length; r++) {
-          const nv = norm[r] as Normalised;
-          appender.appendVarchar(kind);
-          appender.appendVarchar(raw[r] as string);
-          if (nv.ok) {
-            appender.appendVarchar(made[j++] as string);
-            appender.appendNull();
-          } else {
-            appender.appendNull();
-            appender.appendVarchar(nv.reason);
-          }
-          appender.appendBoolean((raw[r] as string).trim() === '');
-          appender.endRow();
-        }
-        appended += raw.length;
-      }
-      if (appended !== expected) {
-        throw new PseudonymiseError(
-          `${file}: ${expected} distinct ${kind} values but ${appended} pseudonymised; nothing written`,
-        );
-      }
-      distinctIds += appended;
-    }
-    appender.closeSync();
-    appendConn.closeSync();
-
-    // Per row: the pseudonym of each id column, and the reason of the first failing id column.
-    const joins = opts.idColumns.map(
-      (c, i) =>
-        `LEFT JOIN idmap m${i} ON m${i}.kind = ${lit(kinds[i] as string)} AND m${i}.raw = CAST(src.${q(c)} AS VARCHAR)`,
-    );
-    const reasonOf = (c: string, i: number): string => {
-      const raw = `CAST(src.${q(c)} AS VARCHAR)`;
-      const empty = nullable.has(c) ? `${raw} IS NULL OR m${i}.blank` : 'false';
-      const missing = nullable.has(c)
-        ? 'NULL'
-        : lit(
-            `${c}: ${(normaliseIdentifier(kinds[i] as IdentifierKind, null) as { reason: string }).reason}`,
-          );
-      return `CASE WHEN ${empty} THEN NULL WHEN ${raw} IS NULL THEN ${missing} WHEN m${i}.reason IS NOT NULL THEN ${lit(`${c}: `)} || m${i}.reason END`;
-    };
-    const reason = opts.idColumns.length
-      ? `COALESCE(${opts.idColumns.map(reasonOf).join(', ')})`
-      : 'CAST(NULL AS VARCHAR)';
-    await conn.run(
-      `CREATE TABLE ps AS SELECT src.rowid AS rid, ${opts.idColumns
-        .map((_, i) => `m${i}.pseudonym AS p${i}, `)
-        .join('')}${reason} AS reason FROM src ${joins.join(' ')}`,
-    );
-    const reasons: Record<string, number> = Object.fromEntries(
-      (
-        await rows<{ reason: string; n: bigint }>(
-          conn,
-          'SELECT reason, count(*) AS n FROM ps WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason',
-        )
-      ).map((r) => [r.reason, Number(r.n)]),
-    );
-
-    const [counts] = await rows<{ rows_in: bigint; mapped: bigint; rejected: bigint }>(
-      conn,
-      `SELECT (SELECT count(*) FROM src) AS rows_in, (SELECT count(*) FROM ps) AS mapped, (SELECT count(*) FROM ps WHERE reason IS NOT NULL) AS rejected`,
-    );
-    const rowsIn = Number(counts?.rows_in ?? 0);
-    const rowsRejected = Number(counts?.rejected ?? 0);
-    if (Number(counts?.mapped ?? 0) !== rowsIn) {
-      throw new PseudonymiseError(
-        `${file}: ${rowsIn} rows read but ${Number(counts?.mapped ?? 0)} mapped to pseudonyms; nothing written`,
-      );
-    }
-
-    const select = columns
-      .filter((c) => !drop.includes(c))
-      .map((c) => {
-        const i = opts.idColumns.indexOf(c);
-        return i >= 0 ? `ps.p${i} AS ${q(`${c}_pseudonym`)}` : `src.${q(c)}`;
-      });
-    mkdirSync(dirname(opts.outFile), { recursive: true });
-    mkdirSync(dirname(opts.rejectFile), { recursive: true });
-    try {
-      await conn.run(
-        `COPY (SELECT ${select.join(', ')} FROM src JOIN ps ON src.rowid = ps.rid WHERE ps.reason IS NULL ORDER BY src.rowid) ` +
-          `TO ${lit(opts.outFile)} ${writer(format)}`,
-      );
-      await conn.run(
-        `COPY (SELECT src.*, ps.reason AS reject_reason FROM src JOIN ps ON src.rowid = ps.rid WHERE ps.reason IS NOT NULL ORDER BY src.rowid) ` +
-          `TO ${lit(opts.rejectFile)} ${writer(format)}`,
-      );
-    } catch (e) {
-      rmSync(opts.outFile, { force: true });
-      throw e;
-    }
+    const columns = await readSource(job);
+    checkColumns(job, columns);
+    await refuseUndeclaredIdentifiers(job, columns);
+    const { keyVersion, batch } = await stage1For(opts);
+    const distinctIds = await buildIdMap(instance, conn, {
+      file,
+      idColumns: opts.idColumns,
+      kinds,
+      batch,
+    });
+    const reasons = await mapRows(job);
+    const { rowsIn, rowsRejected } = await countRows(job);
+    await writeOutputs(job, columns);
     const manifest: PseudonymiseManifest = {
       tool: 'samenzicht pseudonymise',
       inFile: basename(opts.inFile),

@@ -15,6 +15,7 @@ import {
   readKeyholderDir,
   type KeyholderDir,
 } from './keystore.js';
+import { TranscryptorChain, type TranscryptorLink } from './transcryptor-chain.js';
 
 export interface KeyholderApi {
   k1(version?: number): Promise<VersionedKey>;
@@ -42,10 +43,11 @@ function checkPepVersion(t: { version: number; index: number }, pepVersion: numb
 }
 
 /** The demo's variant: reads the key holder directory directly. */
-export class InProcessKeyholder implements KeyholderApi {
+export class InProcessKeyholder extends TranscryptorChain implements KeyholderApi {
   private readonly d: KeyholderDir;
   private ts: Promise<Transcryptor[]> | null = null;
   constructor(dir: string) {
+    super();
     this.d = readKeyholderDir(dir);
   }
   async k1(version?: number): Promise<VersionedKey> {
@@ -70,24 +72,21 @@ export class InProcessKeyholder implements KeyholderApi {
     })();
     return this.ts;
   }
-  async pepTranscrypt(
-    items: readonly string[],
-    pepVersion: number,
-    from: PepDomainFrom,
-    to: number,
-  ): Promise<string[]> {
-    let cur = [...items];
-    for (const t of await this.transcryptors()) {
-      checkPepVersion(t, pepVersion);
-      cur = t.pseudonymise(cur, from, to);
-    }
-    return cur;
+  protected async links(): Promise<TranscryptorLink[]> {
+    return (await this.transcryptors()).map((t) => ({
+      pseudonymise: async (items, pepVersion, from, to) => {
+        checkPepVersion(t, pepVersion);
+        return t.pseudonymise(items, from, to);
+      },
+      sessionKeyShare: async (pepVersion, domainVersion) => {
+        checkPepVersion(t, pepVersion);
+        return t.sessionKeyShare(domainVersion);
+      },
+    }));
   }
-  async pepSessionKeyShares(pepVersion: number, domainVersion: number): Promise<string[]> {
-    return (await this.transcryptors()).map((t) => {
-      checkPepVersion(t, pepVersion);
-      return t.sessionKeyShare(domainVersion);
-    });
+  /** All at once, even none: the version check runs for an empty batch too. */
+  protected batches(items: readonly string[]): (readonly string[])[] {
+    return [items];
   }
 }
 
@@ -111,13 +110,14 @@ interface Health {
  * Over HTTP. `urls[0]` is the key holder; transcryptors are looked up on every url (each
  * organisation running one transcryptor serves it from its own url).
  */
-export class HttpKeyholder implements KeyholderApi {
+export class HttpKeyholder extends TranscryptorChain implements KeyholderApi {
   private routes: Promise<Map<number, string>> | null = null;
   constructor(
     private readonly urls: readonly string[],
     private readonly token: string,
     private readonly batchSize = 4096,
   ) {
+    super();
     if (urls.length === 0) throw new Error('HttpKeyholder needs at least one url');
   }
 
@@ -172,49 +172,34 @@ export class HttpKeyholder implements KeyholderApi {
     })();
     return this.routes;
   }
-  async pepTranscrypt(
-    items: readonly string[],
-    pepVersion: number,
-    from: PepDomainFrom,
-    to: number,
-  ): Promise<string[]> {
-    const routes = await this.transcryptorRoutes();
-    const out: string[] = [];
-    for (let at = 0; at < items.length; at += this.batchSize) {
-      let cur = items.slice(at, at + this.batchSize);
-      for (const [i, url] of routes) {
+  protected async links(): Promise<TranscryptorLink[]> {
+    return [...(await this.transcryptorRoutes())].map(([i, url]) => ({
+      pseudonymise: async (items, pepVersion, from, to) => {
         const r = await this.call<{ items: string[] }>(
           url,
           `/v1/pep/transcryptors/${i}/pseudonymise`,
-          {
-            pepVersion,
-            from,
-            to,
-            items: cur,
-          },
+          { pepVersion, from, to, items },
         );
-        if (r.items.length !== cur.length)
-          throw new Error(`transcryptor ${i} returned ${r.items.length} of ${cur.length} items`);
-        cur = r.items;
-      }
-      out.push(...cur);
+        if (r.items.length !== items.length)
+          throw new Error(`transcryptor ${i} returned ${r.items.length} of ${items.length} items`);
+        return r.items;
+      },
+      sessionKeyShare: async (pepVersion, domainVersion) => {
+        const r = await this.call<{ share: string }>(
+          url,
+          `/v1/pep/transcryptors/${i}/session-key-share`,
+          { pepVersion, to: domainVersion },
+        );
+        return r.share;
+      },
+    }));
+  }
+  /** At most `batchSize` items per request body. */
+  protected batches(items: readonly string[]): (readonly string[])[] {
+    const out: (readonly string[])[] = [];
+    for (let at = 0; at < items.length; at += this.batchSize) {
+      out.push(items.slice(at, at + this.batchSize));
     }
     return out;
-  }
-  async pepSessionKeyShares(pepVersion: number, domainVersion: number): Promise<string[]> {
-    const routes = await this.transcryptorRoutes();
-    const shares: string[] = [];
-    for (const [i, url] of routes) {
-      const r = await this.call<{ share: string }>(
-        url,
-        `/v1/pep/transcryptors/${i}/session-key-share`,
-        {
-          pepVersion,
-          to: domainVersion,
-        },
-      );
-      shares.push(r.share);
-    }
-    return shares;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { brokerColumnName, datasetContract, type DatasetContract } from '../ingest/contracts.js';
+import { q } from './sql.js';
 
 /** The year a row belongs to, per dataset (a SQL expression over the dataset's columns). */
 export const DATASET_YEAR: Record<string, string> = {
@@ -59,8 +60,6 @@ export interface LinkageReport {
   datasets: DatasetLinkage[];
 }
 
-const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
 async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {
   const rows = (await conn.runAndReadAll(sql)).getRowObjectsJS();
   return (rows[0] ?? {}) as Record<string, unknown>;
@@ -74,94 +73,129 @@ async function tableExists(conn: DuckDBConnection, t: string): Promise<boolean> 
   return Number(r.n) > 0;
 }
 
+/** Which registers the broker holds: a missing one makes every row of its kind unmatched. */
+interface Registers {
+  hasBrp: boolean;
+  hasKvk: boolean;
+}
+
+const NO_REGISTER = `SELECT NULL::VARCHAR AS p, NULL::INTEGER AS y0, NULL::INTEGER AS y1 WHERE false`;
+
+/**
+ * The register for an identifier kind as intervals of years (y0..y1) per pseudonym, and its
+ * name with the matching rule.
+ */
+function registerFor(kind: 'bsn' | 'kvk', registers: Registers): { sql: string; name: string } {
+  if (kind === 'bsn') {
+    return {
+      name: `${POPULATION_REGISTER} (same peiljaar)`,
+      sql: registers.hasBrp
+        ? `SELECT DISTINCT bsn_pseudonym AS p, peiljaar AS y0, peiljaar AS y1 FROM ${POPULATION_REGISTER}`
+        : NO_REGISTER,
+    };
+  }
+  return {
+    name: `${BUSINESS_REGISTER} (registered in that year)`,
+    sql: registers.hasKvk
+      ? `SELECT DISTINCT kvk_nummer_pseudonym AS p, year(startdatum) AS y0, coalesce(year(einddatum), 9999) AS y1 FROM ${BUSINESS_REGISTER}`
+      : NO_REGISTER,
+  };
+}
+
+/** How one identifier column of dataset `id` links to its register; checks every row counts. */
+async function columnLinkage(
+  conn: DuckDBConnection,
+  id: string,
+  c: DatasetContract['columns'][number],
+  yearExpr: string,
+  registers: Registers,
+  rows: number,
+): Promise<ColumnLinkage> {
+  const col = q(brokerColumnName(c));
+  const kind = c.identifier as 'bsn' | 'kvk';
+  // EXISTS keeps one verdict per row however many register records cover it (a KvK-nummer with
+  // several vestigingen).
+  const register = registerFor(kind, registers);
+  const r = await one(
+    conn,
+    `WITH reg AS (${register.sql}),
+     regyears AS (SELECT DISTINCT y0, y1 FROM reg),
+     t AS (SELECT ${col} AS p, CAST(${yearExpr} AS INTEGER) AS y FROM ${q(id)}),
+     m AS (SELECT t.p, t.y,
+             EXISTS (SELECT 1 FROM reg WHERE reg.p = t.p AND t.y BETWEEN reg.y0 AND reg.y1) AS matched,
+             EXISTS (SELECT 1 FROM regyears WHERE t.y BETWEEN regyears.y0 AND regyears.y1) AS year_covered
+           FROM t)
+     SELECT
+       count(*) FILTER (WHERE p IS NOT NULL) AS with_p,
+       count(*) FILTER (WHERE p IS NULL) AS missing,
+       count(DISTINCT p) AS distinct_p,
+       count(*) FILTER (WHERE p IS NOT NULL AND matched) AS matched_rows,
+       count(*) FILTER (WHERE p IS NOT NULL AND NOT matched) AS unmatched_rows,
+       count(DISTINCT p) FILTER (WHERE p IS NOT NULL AND matched) AS matched_distinct,
+       count(DISTINCT p) FILTER (WHERE p IS NOT NULL AND NOT matched) AS unmatched_distinct,
+       list(DISTINCT y ORDER BY y) FILTER (WHERE p IS NOT NULL AND NOT year_covered) AS years_without
+     FROM m`,
+  );
+  const lin: ColumnLinkage = {
+    column: brokerColumnName(c),
+    kind,
+    register: register.name,
+    withPseudonym: Number(r.with_p),
+    missing: Number(r.missing),
+    distinctPseudonyms: Number(r.distinct_p),
+    matchedRows: Number(r.matched_rows),
+    unmatchedRows: Number(r.unmatched_rows),
+    matchedDistinct: Number(r.matched_distinct),
+    unmatchedDistinct: Number(r.unmatched_distinct),
+    yearsWithoutRegister: ((r.years_without as (number | null)[] | null) ?? []).filter(
+      (y): y is number => y !== null,
+    ),
+  };
+  if (lin.matchedRows + lin.unmatchedRows + lin.missing !== rows) {
+    throw new Error(
+      `linkage report: ${id}.${lin.column} accounts for ${lin.matchedRows + lin.unmatchedRows + lin.missing} of ${rows} rows`,
+    );
+  }
+  return lin;
+}
+
+async function datasetLinkage(
+  conn: DuckDBConnection,
+  id: string,
+  yearExpr: string | undefined,
+  registers: Registers,
+): Promise<DatasetLinkage> {
+  const d: DatasetContract = datasetContract(id);
+  if (!(await tableExists(conn, id)))
+    throw new Error(`linkage report: broker table '${id}' does not exist`);
+  if (!yearExpr) throw new Error(`linkage report: no year expression for dataset '${id}'`);
+  const keyCols = d.key.map((k) =>
+    q(brokerColumnName(d.columns.find((c) => c.name === k) as DatasetContract['columns'][number])),
+  );
+  const base = await one(
+    conn,
+    `SELECT count(*) AS rows, count(DISTINCT (${keyCols.join(', ')})) AS keys FROM ${q(id)}`,
+  );
+  const rows = Number(base.rows);
+  const columns: ColumnLinkage[] = [];
+  for (const c of d.columns.filter((x) => x.identifier)) {
+    columns.push(await columnLinkage(conn, id, c, yearExpr, registers, rows));
+  }
+  return { dataset: id, unit: d.unit, rows, duplicates: rows - Number(base.keys), columns };
+}
+
 export async function linkageReport(
   conn: DuckDBConnection,
   datasets: string[],
   opts: { yearExpressions?: Record<string, string> } = {},
 ): Promise<LinkageReport> {
   const years = { ...DATASET_YEAR, ...opts.yearExpressions };
-  const hasBrp = await tableExists(conn, POPULATION_REGISTER);
-  const hasKvk = await tableExists(conn, BUSINESS_REGISTER);
+  const registers: Registers = {
+    hasBrp: await tableExists(conn, POPULATION_REGISTER),
+    hasKvk: await tableExists(conn, BUSINESS_REGISTER),
+  };
   const out: DatasetLinkage[] = [];
-  for (const id of datasets) {
-    const d: DatasetContract = datasetContract(id);
-    if (!(await tableExists(conn, id)))
-      throw new Error(`linkage report: broker table '${id}' does not exist`);
-    const yearExpr = years[id];
-    if (!yearExpr) throw new Error(`linkage report: no year expression for dataset '${id}'`);
-    const keyCols = d.key.map((k) =>
-      q(
-        brokerColumnName(d.columns.find((c) => c.name === k) as DatasetContract['columns'][number]),
-      ),
-    );
-    const base = await one(
-      conn,
-      `SELECT count(*) AS rows, count(DISTINCT (${keyCols.join(', ')})) AS keys FROM ${q(id)}`,
-    );
-    const rows = Number(base.rows);
-    const columns: ColumnLinkage[] = [];
-    for (const c of d.columns.filter((x) => x.identifier)) {
-      const col = q(brokerColumnName(c));
-      const kind = c.identifier as 'bsn' | 'kvk';
-      // The register as intervals of years (y0..y1) per pseudonym; EXISTS keeps one verdict per
-      // row however many register records cover it (a KvK-nummer with several vestigingen).
-      let register: string;
-      let registerName: string;
-      if (kind === 'bsn') {
-        registerName = `${POPULATION_REGISTER} (same peiljaar)`;
-        register = hasBrp
-          ? `SELECT DISTINCT bsn_pseudonym AS p, peiljaar AS y0, peiljaar AS y1 FROM ${POPULATION_REGISTER}`
-          : `SELECT NULL::VARCHAR AS p, NULL::INTEGER AS y0, NULL::INTEGER AS y1 WHERE false`;
-      } else {
-        registerName = `${BUSINESS_REGISTER} (registered in that year)`;
-        register = hasKvk
-          ? `SELECT DISTINCT kvk_nummer_pseudonym AS p, year(startdatum) AS y0, coalesce(year(einddatum), 9999) AS y1 FROM ${BUSINESS_REGISTER}`
-          : `SELECT NULL::VARCHAR AS p, NULL::INTEGER AS y0, NULL::INTEGER AS y1 WHERE false`;
-      }
-      const r = await one(
-        conn,
-        `WITH reg AS (${register}),
-         regyears AS (SELECT DISTINCT y0, y1 FROM reg),
-         t AS (SELECT ${col} AS p, CAST(${yearExpr} AS INTEGER) AS y FROM ${q(id)}),
-         m AS (SELECT t.p, t.y,
-                 EXISTS (SELECT 1 FROM reg WHERE reg.p = t.p AND t.y BETWEEN reg.y0 AND reg.y1) AS matched,
-                 EXISTS (SELECT 1 FROM regyears WHERE t.y BETWEEN regyears.y0 AND regyears.y1) AS year_covered
-               FROM t)
-         SELECT
-           count(*) FILTER (WHERE p IS NOT NULL) AS with_p,
-           count(*) FILTER (WHERE p IS NULL) AS missing,
-           count(DISTINCT p) AS distinct_p,
-           count(*) FILTER (WHERE p IS NOT NULL AND matched) AS matched_rows,
-           count(*) FILTER (WHERE p IS NOT NULL AND NOT matched) AS unmatched_rows,
-           count(DISTINCT p) FILTER (WHERE p IS NOT NULL AND matched) AS matched_distinct,
-           count(DISTINCT p) FILTER (WHERE p IS NOT NULL AND NOT matched) AS unmatched_distinct,
-           list(DISTINCT y ORDER BY y) FILTER (WHERE p IS NOT NULL AND NOT year_covered) AS years_without
-         FROM m`,
-      );
-      const lin: ColumnLinkage = {
-        column: brokerColumnName(c),
-        kind,
-        register: registerName,
-        withPseudonym: Number(r.with_p),
-        missing: Number(r.missing),
-        distinctPseudonyms: Number(r.distinct_p),
-        matchedRows: Number(r.matched_rows),
-        unmatchedRows: Number(r.unmatched_rows),
-        matchedDistinct: Number(r.matched_distinct),
-        unmatchedDistinct: Number(r.unmatched_distinct),
-        yearsWithoutRegister: ((r.years_without as (number | null)[] | null) ?? []).filter(
-          (y): y is number => y !== null,
-        ),
-      };
-      if (lin.matchedRows + lin.unmatchedRows + lin.missing !== rows) {
-        throw new Error(
-          `linkage report: ${id}.${lin.column} accounts for ${lin.matchedRows + lin.unmatchedRows + lin.missing} of ${rows} rows`,
-        );
-      }
-      columns.push(lin);
-    }
-    out.push({ dataset: id, unit: d.unit, rows, duplicates: rows - Number(base.keys), columns });
-  }
+  for (const id of datasets) out.push(await datasetLinkage(conn, id, years[id], registers));
   return {
     generatedAt: new Date().toISOString(),
     populationRegister: POPULATION_REGISTER,

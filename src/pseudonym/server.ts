@@ -15,7 +15,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pepTranscryptor, type Transcryptor } from './pep.js';
-import { k1FromSecrets, KeyVersionRefused, readKeyholderDir } from './keystore.js';
+import {
+  k1FromSecrets,
+  KeyVersionRefused,
+  readKeyholderDir,
+  type KeyholderDir,
+} from './keystore.js';
 
 const sha = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -37,31 +42,49 @@ const pseudonymiseBody = shareBody.extend({
   items: z.array(z.string().max(512)).max(100_000),
 });
 
-export async function buildKeyholderServer(dir: string): Promise<FastifyInstance> {
-  const d = readKeyholderDir(dir);
-  const transcryptors = new Map<
-    number,
-    { t: Transcryptor; tokens: { provider: string; broker: string } }
-  >();
-  for (const f of d.transcryptors) {
-    transcryptors.set(f.secret.index, { t: await pepTranscryptor(f.secret), tokens: f.tokens });
+const deny = (reply: FastifyReply, status: number, error: string) =>
+  reply.code(status).send({ error });
+
+interface ServedTranscryptor {
+  t: Transcryptor;
+  tokens: { provider: string; broker: string };
+}
+
+/** The roles whose secrets are in the directory, one method per route. */
+class KeyholderService {
+  private constructor(
+    private readonly d: KeyholderDir,
+    private readonly transcryptors: Map<number, ServedTranscryptor>,
+  ) {}
+
+  static async open(dir: string): Promise<KeyholderService> {
+    const d = readKeyholderDir(dir);
+    const transcryptors = new Map<number, ServedTranscryptor>();
+    for (const f of d.transcryptors) {
+      transcryptors.set(f.secret.index, { t: await pepTranscryptor(f.secret), tokens: f.tokens });
+    }
+    return new KeyholderService(d, transcryptors);
   }
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
 
-  const deny = (reply: FastifyReply, status: number, error: string) =>
-    reply.code(status).send({ error });
+  /** GET /v1/health */
+  async health() {
+    return {
+      status: 'ok',
+      keyholder: this.d.keyholder !== null,
+      transcryptors: [...this.transcryptors.keys()],
+    };
+  }
 
-  app.get('/v1/health', async () => ({
-    status: 'ok',
-    keyholder: d.keyholder !== null,
-    transcryptors: [...transcryptors.keys()],
-  }));
+  /** GET /v1/public */
+  async public() {
+    return this.d.public;
+  }
 
-  app.get('/v1/public', async () => d.public);
-
-  app.get('/v1/keyed/k1', async (req, reply) => {
-    if (!d.keyholder) return deny(reply, 404, 'this service holds no K1');
-    if (!tokenMatches(bearer(req), d.keyholder.tokens.provider)) {
+  /** GET /v1/keyed/k1[?version=N] (provider token) */
+  async k1(req: FastifyRequest, reply: FastifyReply) {
+    const keyholder = this.d.keyholder;
+    if (!keyholder) return deny(reply, 404, 'this service holds no K1');
+    if (!tokenMatches(bearer(req), keyholder.tokens.provider)) {
       return deny(reply, 401, 'K1 is released only to providers: missing or wrong provider token');
     }
     const q = (req.query as { version?: string }).version;
@@ -72,22 +95,53 @@ export async function buildKeyholderServer(dir: string): Promise<FastifyInstance
         return deny(reply, 400, `invalid K1 version '${q}'`);
     }
     try {
-      const k = k1FromSecrets(d.keyholder, version);
+      const k = k1FromSecrets(keyholder, version);
       return { version: k.version, key: k.key.toString('base64') };
     } catch (e) {
       if (e instanceof KeyVersionRefused) return deny(reply, 409, e.message);
       throw e;
     }
-  });
+  }
 
-  function transcryptorFor(
+  /** POST /v1/pep/transcryptors/:i/pseudonymise (provider token from 'source', else broker) */
+  async pseudonymise(req: FastifyRequest, reply: FastifyReply) {
+    const body = pseudonymiseBody.safeParse(req.body);
+    if (!body.success)
+      return deny(reply, 400, `invalid request: ${body.error.issues[0]?.message ?? ''}`);
+    const { from, to, items } = body.data;
+    const t = this.transcryptorFor(
+      req,
+      reply,
+      body.data.pepVersion,
+      from === 'source' ? 'provider' : 'broker',
+    );
+    if (!t) return reply;
+    try {
+      return { items: t.pseudonymise(items, from, to) };
+    } catch (e) {
+      return deny(reply, 400, (e as Error).message);
+    }
+  }
+
+  /** POST /v1/pep/transcryptors/:i/session-key-share (broker token) */
+  async sessionKeyShare(req: FastifyRequest, reply: FastifyReply) {
+    const body = shareBody.safeParse(req.body);
+    if (!body.success)
+      return deny(reply, 400, `invalid request: ${body.error.issues[0]?.message ?? ''}`);
+    const t = this.transcryptorFor(req, reply, body.data.pepVersion, 'broker');
+    if (!t) return reply;
+    return { share: t.sessionKeyShare(body.data.to) };
+  }
+
+  /** The transcryptor `:i` for a caller with `role`'s token at `pepVersion`; else denies. */
+  private transcryptorFor(
     req: FastifyRequest,
     reply: FastifyReply,
     pepVersion: number,
     role: 'provider' | 'broker',
   ): Transcryptor | null {
     const i = Number((req.params as { i: string }).i);
-    const entry = transcryptors.get(i);
+    const entry = this.transcryptors.get(i);
     if (!entry) {
       void deny(reply, 404, `transcryptor ${(req.params as { i: string }).i} is not served here`);
       return null;
@@ -112,35 +166,20 @@ export async function buildKeyholderServer(dir: string): Promise<FastifyInstance
     }
     return entry.t;
   }
+}
 
-  app.post('/v1/pep/transcryptors/:i/pseudonymise', async (req, reply) => {
-    const body = pseudonymiseBody.safeParse(req.body);
-    if (!body.success)
-      return deny(reply, 400, `invalid request: ${body.error.issues[0]?.message ?? ''}`);
-    const { from, to, items } = body.data;
-    const t = transcryptorFor(
-      req,
-      reply,
-      body.data.pepVersion,
-      from === 'source' ? 'provider' : 'broker',
-    );
-    if (!t) return reply;
-    try {
-      return { items: t.pseudonymise(items, from, to) };
-    } catch (e) {
-      return deny(reply, 400, (e as Error).message);
-    }
-  });
-
-  app.post('/v1/pep/transcryptors/:i/session-key-share', async (req, reply) => {
-    const body = shareBody.safeParse(req.body);
-    if (!body.success)
-      return deny(reply, 400, `invalid request: ${body.error.issues[0]?.message ?? ''}`);
-    const t = transcryptorFor(req, reply, body.data.pepVersion, 'broker');
-    if (!t) return reply;
-    return { share: t.sessionKeyShare(body.data.to) };
-  });
-
+export async function buildKeyholderServer(dir: string): Promise<FastifyInstance> {
+  const service = await KeyholderService.open(dir);
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+  app.get('/v1/health', () => service.health());
+  app.get('/v1/public', () => service.public());
+  app.get('/v1/keyed/k1', (req, reply) => service.k1(req, reply));
+  app.post('/v1/pep/transcryptors/:i/pseudonymise', (req, reply) =>
+    service.pseudonymise(req, reply),
+  );
+  app.post('/v1/pep/transcryptors/:i/session-key-share', (req, reply) =>
+    service.sessionKeyShare(req, reply),
+  );
   return app;
 }
 

@@ -21,7 +21,10 @@
  */
 import { NATIONAL_CODE } from '../contracts/index.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../disclosure/index.js';
+import { benjaminiHochberg, binomialUpperTail } from './significance.js';
 import type { PublicCell } from './surface.js';
+
+export { benjaminiHochberg, binomialLogPmf, binomialUpperTail } from './significance.js';
 
 export const ZOEKGEBIED_LEVELS = ['wijk', 'buurt'] as const;
 export type ZoekgebiedLevel = (typeof ZOEKGEBIED_LEVELS)[number];
@@ -47,135 +50,6 @@ export const ZOEKGEBIEDEN_METHOD = {
   nl: 'Per wijk of buurt en per indicator met teller en noemer (percentages en cijfers per 1.000 of 10.000; aantallen, sommen, gemiddelden en medianen worden niet getoetst, en ook contextcijfers niet) toetst een exacte eenzijdige binomiale toets of het gepubliceerde aandeel hoger is dan dat van de gemeente en dan dat van Nederland. De afronding telt behoudend mee: de kleinste mogelijke teller, de grootste mogelijke noemer en het grootste mogelijke referentie-aandeel (gepubliceerd ± de helft van de afrondingsbasis). De grootste van de twee p-waarden telt: het verschil moet tegenover beide gelden. Over alle toetsen van de vraag beperkt Benjamini–Hochberg het aandeel valse ontdekkingen tot q (standaard 0,05); de q-waarde is de aangepaste p-waarde. Score = het aantal thema\u2019s met minstens één significant verhoogd cijfer + m/(1+m), met m het gemiddelde van log2(aandeel gebied / grootste referentie-aandeel) over de significante cijfers (per cijfer hoogstens 10), zodat het deel achter de komma alleen gelijke aantallen thema\u2019s ordent. Een zoekgebied heeft significant verhoogde cijfers in minstens twee thema\u2019s. Alleen gepubliceerde cijfers; geheime cijfers worden niet getoetst en niet afgeleid. Gebieden zonder toetsbaar cijfer staan niet in de lijst. Let op: een cijfer dat gebeurtenissen telt in plaats van personen (zoals meldingen per 1.000 inwoners) varieert meer dan de binomiale toets aanneemt; daar zijn de p-waarden te klein.',
   en: 'For each wijk or buurt and each indicator with a numerator and denominator (percentages and rates per 1,000 or 10,000; counts, sums, means and medians are not tested, nor are context figures), an exact one-sided binomial test asks whether the published share is higher than that of the gemeente and than that of Nederland. Rounding is taken into account conservatively: the smallest possible numerator, the largest possible denominator and the largest possible reference share (published ± half the rounding base). The larger of the two p-values counts: the excess must hold against both. Over all tests of the request, Benjamini–Hochberg keeps the false discovery rate at q (default 0.05); the q-value is the adjusted p-value. Score = the number of themes with at least one significant excess + m/(1+m), m being the mean of log2(area share / larger reference share) over the significant signals (at most 10 per signal), so the fraction only orders equal theme counts. A zoekgebied has significant excesses in at least two themes. Published figures only; confidential figures are neither tested nor inferred. Areas without a testable figure are not listed. Note: a figure that counts events rather than persons (such as reports per 1,000 residents) varies more than the binomial test assumes; its p-values are too small there.',
 } as const;
-
-// ── the exact binomial tail ───────────────────────────────────────────────────────────────────
-
-const LN_2PI = Math.log(2 * Math.PI);
-
-/** log(k!) for small k, summed exactly enough for stirlerr's table range. */
-function logFactorialSmall(k: number): number {
-  let s = 0;
-  for (let i = 2; i <= k; i++) s += Math.log(i);
-  return s;
-}
-
-/** Stirling's error log(n!) − log(√(2π) n^(n+½) e^(−n)) (Loader 2000), for integers n ≥ 1. */
-function stirlerr(n: number): number {
-  if (n <= 15) return logFactorialSmall(n) - (n + 0.5) * Math.log(n) + n - 0.5 * LN_2PI;
-  const S0 = 1 / 12;
-  const S1 = 1 / 360;
-  const S2 = 1 / 1260;
-  const S3 = 1 / 1680;
-  const S4 = 1 / 1188;
-  const nn = n * n;
-  if (n > 500) return (S0 - S1 / nn) / n;
-  if (n > 80) return (S0 - (S1 - S2 / nn) / nn) / n;
-  if (n > 35) return (S0 - (S1 - (S2 - S3 / nn) / nn) / nn) / n;
-  return (S0 - (S1 - (S2 - (S3 - S4 / nn) / nn) / nn) / nn) / n;
-}
-
-/** x log(x / m) + m − x without cancellation when x ≈ m (Loader's bd0). */
-function bd0(x: number, m: number): number {
-  if (Math.abs(x - m) < 0.1 * (x + m)) {
-    let v = (x - m) / (x + m);
-    let s = (x - m) * v;
-    let ej = 2 * x * v;
-    v *= v;
-    for (let j = 1; j < 1000; j++) {
-      ej *= v;
-      const s1 = s + ej / (2 * j + 1);
-      if (s1 === s) return s1;
-      s = s1;
-    }
-    return s;
-  }
-  return x * Math.log(x / m) + m - x;
-}
-
-/**
- * log P(X = k) for X ~ Bin(n, p), 0 < p < 1, by Loader's saddle-point form: accurate to a few
- * ulps also for n in the millions, where log-gamma differences lose digits.
- */
-export function binomialLogPmf(k: number, n: number, p: number): number {
-  const q = 1 - p;
-  if (k < 0 || k > n) return -Infinity;
-  if (k === 0) return n === 0 ? 0 : p < 0.1 ? -bd0(n, n * q) - n * p : n * Math.log(q);
-  if (k === n) return q < 0.1 ? -bd0(n, n * p) - n * q : n * Math.log(p);
-  const lc = stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * p) - bd0(n - k, n * q);
-  const lf = LN_2PI + Math.log(k) + Math.log1p(-k / n);
-  return lc - 0.5 * lf;
-}
-
-/**
- * Sums pmf terms from `start` outwards, away from the mode, where they fall: returns the log of
- * the sum. `ratio(k)` is pmf(next) / pmf(k). Stops when the geometric bound on the rest is
- * negligible: a few times √(n p (1 − p)) terms near the mode, fewer in the tails.
- */
-function logTailSum(
-  logFirst: number,
-  start: number,
-  end: number,
-  step: 1 | -1,
-  ratio: (k: number) => number,
-): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = start; k !== end; k += step) {
-    const r = ratio(k);
-    term *= r;
-    sum += term;
-    // Past the mode r < 1 and falls further, so the rest is below term · r / (1 − r).
-    if (r < 1 && (term * r) / (1 - r) <= 1e-17 * sum) break;
-    if (term === 0) break;
-  }
-  return logFirst + Math.log(sum);
-}
-
-/**
- * P(X ≥ x) for X ~ Bin(n, p): the exact one-sided binomial p-value of x successes out of n.
- * Sums the pmf from the side of x away from the mode (no normal approximation, no cancellation:
- * the complement is taken only when x is at or below the mode, where the tail is not small).
- */
-export function binomialUpperTail(x: number, n: number, p: number): number {
-  if (x <= 0) return 1;
-  if (x > n) return 0;
-  if (p <= 0) return 0;
-  if (p >= 1) return 1;
-  const odds = p / (1 - p);
-  const mode = Math.floor((n + 1) * p);
-  if (x > mode) {
-    const log = logTailSum(binomialLogPmf(x, n, p), x, n, 1, (k) => ((n - k) / (k + 1)) * odds);
-    return Math.min(1, Math.exp(log));
-  }
-  const lower = logTailSum(
-    binomialLogPmf(x - 1, n, p),
-    x - 1,
-    0,
-    -1,
-    (k) => k / (n - k + 1) / odds,
-  );
-  return Math.min(1, Math.max(0, 1 - Math.exp(lower)));
-}
-
-// ── Benjamini–Hochberg ──────────────────────────────────────────────────────────────────────
-
-/**
- * BH-adjusted p-values (q-values), in the order given: q_(i) = min over j ≥ i of m p_(j) / j,
- * at most 1. A test is a discovery at level q exactly when its q-value is ≤ q (the step-up rule).
- */
-export function benjaminiHochberg(pValues: readonly number[]): number[] {
-  const m = pValues.length;
-  const order = pValues.map((_, i) => i).sort((a, b) => pValues[a]! - pValues[b]! || a - b);
-  const out = new Array<number>(m);
-  let running = 1;
-  for (let rank = m; rank >= 1; rank--) {
-    const i = order[rank - 1]!;
-    // p · (m / rank), not (p · m) / rank: m / rank ≥ 1 keeps q ≥ p also in floating point.
-    running = Math.min(running, pValues[i]! * (m / rank));
-    out[i] = running;
-  }
-  return out;
-}
 
 // ── the zoekgebieden ─────────────────────────────────────────────────────────────────────────
 
@@ -317,33 +191,38 @@ interface Test {
   pValue: number;
 }
 
-/** The zoekgebieden of a gemeente or veiligheidsregio in one year, ranked by score then code. */
-export function findZoekgebieden(input: ZoekgebiedenInput): ZoekgebiedenResult {
-  const q = input.q ?? DEFAULT_FDR;
-  if (!(q > 0 && q < 1)) throw new RangeError(`q must lie strictly between 0 and 1, got ${q}`);
-  const scope = input.regions.get(input.scope);
-  if (!scope || (scope.level !== 'gemeente' && scope.level !== 'veiligheidsregio')) {
-    throw new ZoekgebiedenScopeError(`'${input.scope}' is no gemeente or veiligheidsregio`);
+/** The wijken and buurten of a gemeente that the request's levels test. */
+function areasOf(
+  regions: ZoekgebiedenRegions,
+  gm: ZoekgebiedenRegion,
+  levels: ReadonlySet<string>,
+): Test['area'][] {
+  const wijken = regions.childrenOf(gm.code).filter((r) => r.level === 'wijk');
+  const areas: Test['area'][] = [];
+  for (const w of wijken) {
+    if (levels.has('wijk')) areas.push({ ...w, level: 'wijk', gemeente: gm.code });
+    if (!levels.has('buurt')) continue;
+    for (const b of regions.childrenOf(w.code)) {
+      if (b.level === 'buurt') areas.push({ ...b, level: 'buurt', gemeente: gm.code });
+    }
   }
-  const levels = new Set<string>(input.levels ?? ZOEKGEBIED_LEVELS);
+  return areas;
+}
+
+/** One test per (area, indicator) whose area, gemeente and Nederland cells are published. */
+function runTests(
+  input: ZoekgebiedenInput,
+  scope: ZoekgebiedenRegion,
+  levels: ReadonlySet<string>,
+): Test[] {
   const candidates = input.indicators.filter(
     (i) => TESTED_KINDS.includes(i.kind) && !UNTESTED_THEMES.includes(i.theme),
   );
   const nederland = publishedShares(input.cellsOf(NATIONAL_CODE), input.year);
-
   const tests: Test[] = [];
   for (const gm of gemeentenOf(input.regions, scope)) {
     const gemeente = publishedShares(input.cellsOf(gm.code), input.year);
-    const wijken = input.regions.childrenOf(gm.code).filter((r) => r.level === 'wijk');
-    const areas: Test['area'][] = [];
-    for (const w of wijken) {
-      if (levels.has('wijk')) areas.push({ ...w, level: 'wijk', gemeente: gm.code });
-      if (!levels.has('buurt')) continue;
-      for (const b of input.regions.childrenOf(w.code)) {
-        if (b.level === 'buurt') areas.push({ ...b, level: 'buurt', gemeente: gm.code });
-      }
-    }
-    for (const area of areas) {
+    for (const area of areasOf(input.regions, gm, levels)) {
       const own = publishedShares(input.cellsOf(area.code), input.year);
       for (const indicator of candidates) {
         const counts = own.get(indicator.id);
@@ -363,10 +242,20 @@ export function findZoekgebieden(input: ZoekgebiedenInput): ZoekgebiedenResult {
       }
     }
   }
+  return tests;
+}
 
+/** An area's signals, and the capped log2 excess of each significant one. */
+interface AreaSignals {
+  area: Test['area'];
+  signals: ZoekgebiedSignal[];
+  logs: number[];
+}
+
+/** The tests as signals per area, each significant when its q-value is at most q. */
+function signalsByArea(tests: readonly Test[], q: number): AreaSignals[] {
   const qValues = benjaminiHochberg(tests.map((t) => t.pValue));
-  type Entry = { area: Test['area']; signals: ZoekgebiedSignal[]; logs: number[] };
-  const byArea = new Map<string, Entry>();
+  const byArea = new Map<string, AreaSignals>();
   tests.forEach((t, i) => {
     const share = t.counts.x / t.counts.n;
     const reference = Math.max(t.gemeente.x / t.gemeente.n, t.nederland.x / t.nederland.n);
@@ -392,25 +281,39 @@ export function findZoekgebieden(input: ZoekgebiedenInput): ZoekgebiedenResult {
       entry.logs.push(Math.min(MAX_LOG2_RATIO, Math.max(0, log2)));
     }
   });
+  return [...byArea.values()];
+}
 
-  const areas: Zoekgebied[] = [...byArea.values()].map(({ area, signals, logs }) => {
-    const themes = [...new Set(signals.filter((s) => s.significant).map((s) => s.theme))].sort();
-    const m = logs.length > 0 ? logs.reduce((a, b) => a + b, 0) / logs.length : 0;
-    return {
-      code: area.code,
-      name: area.name,
-      level: area.level,
-      parent: area.parentCode,
-      gemeente: area.gemeente,
-      // The fraction m / (1 + m) < 1 only orders areas with the same number of themes.
-      score: round(themes.length + m / (1 + m), 6),
-      themeCount: themes.length,
-      themes,
-      excess: round(m, 4),
-      flagged: themes.length >= MIN_THEMES,
-      signals,
-    };
-  });
+/** An area's score from its significant themes and mean excess. */
+function scored({ area, signals, logs }: AreaSignals): Zoekgebied {
+  const themes = [...new Set(signals.filter((s) => s.significant).map((s) => s.theme))].sort();
+  const m = logs.length > 0 ? logs.reduce((a, b) => a + b, 0) / logs.length : 0;
+  return {
+    code: area.code,
+    name: area.name,
+    level: area.level,
+    parent: area.parentCode,
+    gemeente: area.gemeente,
+    // The fraction m / (1 + m) < 1 only orders areas with the same number of themes.
+    score: round(themes.length + m / (1 + m), 6),
+    themeCount: themes.length,
+    themes,
+    excess: round(m, 4),
+    flagged: themes.length >= MIN_THEMES,
+    signals,
+  };
+}
+
+/** The zoekgebieden of a gemeente or veiligheidsregio in one year, ranked by score then code. */
+export function findZoekgebieden(input: ZoekgebiedenInput): ZoekgebiedenResult {
+  const q = input.q ?? DEFAULT_FDR;
+  if (!(q > 0 && q < 1)) throw new RangeError(`q must lie strictly between 0 and 1, got ${q}`);
+  const scope = input.regions.get(input.scope);
+  if (!scope || (scope.level !== 'gemeente' && scope.level !== 'veiligheidsregio')) {
+    throw new ZoekgebiedenScopeError(`'${input.scope}' is no gemeente or veiligheidsregio`);
+  }
+  const tests = runTests(input, scope, new Set<string>(input.levels ?? ZOEKGEBIED_LEVELS));
+  const areas = signalsByArea(tests, q).map(scored);
   areas.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return {
     scope: { code: scope.code, name: scope.name, level: scope.level },

@@ -10,29 +10,16 @@
  */
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { GeometryObject, Topology } from 'topojson-specification';
+import { FeatureErrors, readFeature, type DivisionFeature } from './division-feature.js';
 import { RegionImportError } from './types.js';
 
-export type DivisionLevel = 'gemeente' | 'wijk' | 'buurt';
-
-export interface DivisionFeature {
-  /** Where the feature sits in the file: `features[3]` or `objects.buurten.geometries[3]`. */
-  ref: string;
-  code: string;
-  codeField: string;
-  level: DivisionLevel;
-  name: string;
-  /** The gemeente of a wijk, the wijk of a buurt; null for a gemeente. */
-  parent: string | null;
-  /** The field the parent came from; null when derived from the code (CBS codes nest). */
-  parentField: string | null;
-  veiligheidsregio: string | null;
-  veiligheidsregioName: string | null;
-  inhabitants: number | null;
-  /** Year from a `jrstatcode` such as `2023GM0363`, when the file has one. */
-  statYear: number | null;
-  /** GeoJSON geometry (kind 'geo') or the TopoJSON geometry object (kind 'topo'); null = none. */
-  geometry: Geometry | GeometryObject | null;
-}
+export {
+  CODE_FIELDS,
+  CODE_PATTERN,
+  INHABITANT_FIELDS,
+  type DivisionFeature,
+  type DivisionLevel,
+} from './division-feature.js';
 
 export interface Division {
   file: string;
@@ -45,81 +32,8 @@ export interface Division {
   meta: unknown;
 }
 
-export const CODE_PATTERN: Record<DivisionLevel, RegExp> = {
-  gemeente: /^GM\d{4}$/,
-  wijk: /^WK\d{6}$/,
-  buurt: /^BU\d{8}$/,
-};
-const PREFIX_LEVEL: Record<string, DivisionLevel> = { GM: 'gemeente', WK: 'wijk', BU: 'buurt' };
-const LEVEL_WORDS: Record<DivisionLevel, string> = {
-  gemeente: 'GM + 4 digits',
-  wijk: 'WK + 6 digits',
-  buurt: 'BU + 8 digits',
-};
-
-/** Generic code fields (level from the prefix), then level-specific ones, most specific first. */
-const GENERIC_CODE_FIELDS = ['code', 'statcode'];
-const LEVEL_CODE_FIELDS: [DivisionLevel, string[]][] = [
-  ['buurt', ['buurtcode', 'bu_code']],
-  ['wijk', ['wijkcode', 'wk_code']],
-  ['gemeente', ['gemeentecode', 'gm_code']],
-];
-export const CODE_FIELDS = [
-  ...GENERIC_CODE_FIELDS,
-  ...LEVEL_CODE_FIELDS.flatMap(([, f]) => f),
-] as const;
-const NAME_FIELDS: Record<DivisionLevel, string[]> = {
-  buurt: ['name', 'buurtnaam', 'bu_naam', 'statnaam', 'naam'],
-  wijk: ['name', 'wijknaam', 'wk_naam', 'statnaam', 'naam'],
-  gemeente: ['name', 'gemeentenaam', 'gm_naam', 'statnaam', 'naam'],
-};
-const PARENT_FIELDS: Record<DivisionLevel, string[]> = {
-  buurt: ['parent', 'wijkcode', 'wk_code'],
-  wijk: ['parent', 'gemeentecode', 'gm_code'],
-  gemeente: [],
-};
-const LEVEL_FIELDS = ['rubriek', 'level', 'niveau'];
-const VR_FIELDS = ['veiligheidsregiocode', 'vr_code'];
-const VR_NAME_FIELDS = ['veiligheidsregionaam', 'vr_naam'];
-export const INHABITANT_FIELDS = ['inwoners', 'aantal_inwoners', 'aant_inw'];
-
 /** Longitude/latitude box around the Netherlands including its sea gemeenten. */
 const NL_BOX = { lon: [2.5, 7.6], lat: [50.5, 55.9] } as const;
-
-type Props = Map<string, { key: string; value: unknown }>;
-
-function propsOf(p: unknown): Props {
-  const m: Props = new Map();
-  if (p && typeof p === 'object') {
-    for (const [key, value] of Object.entries(p as Record<string, unknown>)) {
-      m.set(key.toLowerCase(), { key, value });
-    }
-  }
-  return m;
-}
-
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-
-/** The first of `fields` with a value: its value and the field name as spelt in the file. */
-function pick(p: Props, fields: readonly string[]): { key: string; value: string } | undefined {
-  for (const f of fields) {
-    const e = p.get(f);
-    const v = e ? text(e.value) : undefined;
-    if (e && v !== undefined) return { key: e.key, value: v };
-  }
-  return undefined;
-}
-
-class FeatureErrors {
-  constructor(readonly file: string) {}
-  at(ref: string, message: string): RegionImportError {
-    return new RegionImportError(`${this.file}: ${ref}: ${message}`);
-  }
-}
 
 function checkPosition(pos: Position | undefined, err: () => RegionImportError): void {
   if (!pos) return;
@@ -145,127 +59,6 @@ function firstPosition(g: Geometry): Position | undefined {
   if (g.type === 'Polygon') return g.coordinates[0]?.[0];
   if (g.type === 'MultiPolygon') return g.coordinates[0]?.[0]?.[0];
   return undefined;
-}
-
-function readFeature(
-  errors: FeatureErrors,
-  ref: string,
-  properties: unknown,
-): DivisionFeature | 'water' {
-  const p = propsOf(properties);
-  if (properties === null || properties === undefined || typeof properties !== 'object') {
-    throw errors.at(
-      ref,
-      `no properties, so no region code (expected one of the fields ${CODE_FIELDS.join(', ')})`,
-    );
-  }
-  const water = p.get('water')?.value;
-  if (water === true || (typeof water === 'string' && water.trim().toUpperCase() === 'JA')) {
-    return 'water';
-  }
-  let level: DivisionLevel | undefined;
-  let found = pick(p, GENERIC_CODE_FIELDS);
-  if (found) {
-    level = PREFIX_LEVEL[found.value.slice(0, 2).toUpperCase()];
-    if (!level) {
-      throw errors.at(
-        ref,
-        `field '${found.key}' = '${found.value}' is not a gemeente (GM + 4 digits), wijk (WK + 6) or buurt (BU + 8) code`,
-      );
-    }
-  } else {
-    for (const [lv, fields] of LEVEL_CODE_FIELDS) {
-      found = pick(p, fields);
-      if (found) {
-        level = lv;
-        break;
-      }
-    }
-  }
-  if (!found || !level) {
-    throw errors.at(
-      ref,
-      `no region code: none of the fields ${CODE_FIELDS.join(', ')} (any case) has a value`,
-    );
-  }
-  const code = found.value.toUpperCase();
-  if (!CODE_PATTERN[level].test(code)) {
-    throw errors.at(
-      ref,
-      `field '${found.key}' = '${found.value}' is not a ${level} code (${LEVEL_WORDS[level]})`,
-    );
-  }
-  const declared = pick(p, LEVEL_FIELDS);
-  if (declared && declared.value.toLowerCase() !== level) {
-    throw errors.at(
-      ref,
-      `field '${declared.key}' = '${declared.value}' does not match the ${level} code ${code} (field '${found.key}')`,
-    );
-  }
-  const name = pick(p, NAME_FIELDS[level]);
-  if (!name) {
-    throw errors.at(
-      ref,
-      `${level} ${code} has no name: none of the fields ${NAME_FIELDS[level].join(', ')} has a value`,
-    );
-  }
-  let parent: string | null = null;
-  let parentField: string | null = null;
-  if (level !== 'gemeente') {
-    const parentLevel: DivisionLevel = level === 'buurt' ? 'wijk' : 'gemeente';
-    const given = pick(p, PARENT_FIELDS[level]);
-    if (given) {
-      parent = given.value.toUpperCase();
-      parentField = given.key;
-      if (!CODE_PATTERN[parentLevel].test(parent)) {
-        throw errors.at(
-          ref,
-          `field '${given.key}' = '${given.value}' is not a ${parentLevel} code (${LEVEL_WORDS[parentLevel]})`,
-        );
-      }
-    } else {
-      parent = level === 'buurt' ? `WK${code.slice(2, 8)}` : `GM${code.slice(2, 6)}`;
-    }
-  }
-  let veiligheidsregio: string | null = null;
-  let veiligheidsregioName: string | null = null;
-  if (level === 'gemeente') {
-    const vr = pick(p, VR_FIELDS);
-    if (vr) {
-      veiligheidsregio = vr.value.toUpperCase();
-      if (!/^VR\d{2}$/.test(veiligheidsregio)) {
-        throw errors.at(ref, `field '${vr.key}' = '${vr.value}' is not VR + 2 digits`);
-      }
-    }
-    veiligheidsregioName = pick(p, VR_NAME_FIELDS)?.value ?? null;
-  }
-  let inhabitants: number | null = null;
-  const inh = pick(p, INHABITANT_FIELDS);
-  if (inh) {
-    const n = Number(inh.value);
-    if (!Number.isFinite(n)) {
-      throw errors.at(ref, `field '${inh.key}' = '${inh.value}' is not a number`);
-    }
-    // CBS writes -99999999 (and other negatives) for "secret" or "not available".
-    if (n >= 0) inhabitants = Math.round(n);
-  }
-  let statYear: number | null = null;
-  const jr = pick(p, ['jrstatcode']);
-  if (jr && /^\d{4}/.test(jr.value)) statYear = Number(jr.value.slice(0, 4));
-  return {
-    ref,
-    code,
-    codeField: found.key,
-    level,
-    name: name.value,
-    parent,
-    parentField,
-    veiligheidsregio,
-    veiligheidsregioName,
-    inhabitants,
-    statYear,
-    geometry: null,
-  };
 }
 
 function parseGeoJson(json: FeatureCollection, file: string, errors: FeatureErrors): Division {

@@ -30,94 +30,40 @@ export interface Herindeling {
   former: readonly FormerGemeente[];
 }
 
+/** `'GM0014 Groningen'` → code and name: the tables below list gemeenten as CBS overviews do. */
+function gemeente(codeAndName: string): FormerGemeente {
+  const at = codeAndName.indexOf(' ');
+  return { code: codeAndName.slice(0, at), name: codeAndName.slice(at + 1) };
+}
+
+/** One merger: its year, the gemeente after it, and the former parts. */
+function merger(year: number, after: string, former: readonly string[]): Herindeling {
+  return { year, ...gemeente(after), former: former.map(gemeente) };
+}
+
 export const HERINDELINGEN: readonly Herindeling[] = [
-  {
-    year: 2019,
-    code: 'GM0014',
-    name: 'Groningen',
-    former: [
-      { code: 'GM0014', name: 'Groningen' },
-      { code: 'GM0017', name: 'Haren' },
-      { code: 'GM0009', name: 'Ten Boer' },
-    ],
-  },
-  {
-    year: 2019,
-    code: 'GM0394',
-    name: 'Haarlemmermeer',
-    former: [
-      { code: 'GM0394', name: 'Haarlemmermeer' },
-      { code: 'GM0393', name: 'Haarlemmerliede en Spaarnwoude' },
-    ],
-  },
-  {
-    year: 2021,
-    code: 'GM1979',
-    name: 'Eemsdelta',
-    former: [
-      { code: 'GM0003', name: 'Appingedam' },
-      { code: 'GM0010', name: 'Delfzijl' },
-      { code: 'GM0024', name: 'Loppersum' },
-    ],
-  },
-  {
-    year: 2022,
-    code: 'GM0363',
-    name: 'Amsterdam',
-    former: [
-      { code: 'GM0363', name: 'Amsterdam' },
-      { code: 'GM0457', name: 'Weesp' },
-    ],
-  },
-  {
-    year: 2022,
-    code: 'GM0439',
-    name: 'Purmerend',
-    former: [
-      { code: 'GM0439', name: 'Purmerend' },
-      { code: 'GM0370', name: 'Beemster' },
-    ],
-  },
-  {
-    year: 2022,
-    code: 'GM1980',
-    name: 'Dijk en Waard',
-    former: [
-      { code: 'GM0398', name: 'Heerhugowaard' },
-      { code: 'GM0416', name: 'Langedijk' },
-    ],
-  },
-  {
-    year: 2022,
-    code: 'GM1991',
-    name: 'Maashorst',
-    former: [
-      { code: 'GM1685', name: 'Landerd' },
-      { code: 'GM0856', name: 'Uden' },
-    ],
-  },
-  {
-    year: 2022,
-    code: 'GM1982',
-    name: 'Land van Cuijk',
-    former: [
-      { code: 'GM0756', name: 'Boxmeer' },
-      { code: 'GM1684', name: 'Cuijk' },
-      { code: 'GM0786', name: 'Grave' },
-      { code: 'GM0815', name: 'Mill en Sint Hubert' },
-      { code: 'GM1702', name: 'Sint Anthonis' },
-    ],
-  },
-  {
-    year: 2023,
-    code: 'GM1992',
-    name: 'Voorne aan Zee',
-    former: [
-      { code: 'GM0501', name: 'Brielle' },
-      { code: 'GM0530', name: 'Hellevoetsluis' },
-      { code: 'GM0614', name: 'Westvoorne' },
-    ],
-  },
+  merger(2019, 'GM0014 Groningen', ['GM0014 Groningen', 'GM0017 Haren', 'GM0009 Ten Boer']),
+  merger(2019, 'GM0394 Haarlemmermeer', [
+    'GM0394 Haarlemmermeer',
+    'GM0393 Haarlemmerliede en Spaarnwoude',
+  ]),
+  merger(2021, 'GM1979 Eemsdelta', ['GM0003 Appingedam', 'GM0010 Delfzijl', 'GM0024 Loppersum']),
+  merger(2022, 'GM0363 Amsterdam', ['GM0363 Amsterdam', 'GM0457 Weesp']),
+  merger(2022, 'GM0439 Purmerend', ['GM0439 Purmerend', 'GM0370 Beemster']),
+  merger(2022, 'GM1980 Dijk en Waard', ['GM0398 Heerhugowaard', 'GM0416 Langedijk']),
+  merger(2022, 'GM1991 Maashorst', ['GM1685 Landerd', 'GM0856 Uden']),
+  merger(2022, 'GM1982 Land van Cuijk', [
+    'GM0756 Boxmeer',
+    'GM1684 Cuijk',
+    'GM0786 Grave',
+    'GM0815 Mill en Sint Hubert',
+    'GM1702 Sint Anthonis',
+  ]),
+  merger(2023, 'GM1992 Voorne aan Zee', [
+    'GM0501 Brielle',
+    'GM0530 Hellevoetsluis',
+    'GM0614 Westvoorne',
+  ]),
 ];
 
 /**

@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import { loadCbsRegions } from './cbs.js';
 import { findRegionFile } from './files.js';
-import { loadImportedRegions } from './imported.js';
+import { loadImportedRegions } from './imported-load.js';
 import {
   BASE_YEAR,
   BUURT_FILE,

@@ -1,4 +1,5 @@
 import type { Geometry } from 'geojson';
+import { mulberry32 } from './prng.js';
 import { nederland, type GeometryProvider } from './set.js';
 import { NATIONAL_CODE, type Region, type RegionLevel } from './types.js';
 
@@ -45,18 +46,6 @@ export function syntheticSubAreas(gemeente: Region): Region[] {
   return out;
 }
 
-/** Small deterministic PRNG (mulberry32) for the synthetic country's populations; not crypto. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SYNTHETIC_VRS = ['Noordkust', 'Middenland', 'Zuiderhoek'] as const;
 const SYNTHETIC_GEMEENTEN: readonly (readonly [string, number])[] = [
   ['Havenstad', 310_000],
@@ -97,7 +86,7 @@ const rect = (x0: number, y0: number, x1: number, y1: number): Geometry => ({
  * veiligheidsregio's (codes GM9001.., VR01..VR03), rectangles on a grid as geometry.
  */
 export function syntheticCountry(seed: number): SyntheticCountry {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const regions: Region[] = [];
   const geo: Record<'nederland' | 'veiligheidsregio' | 'gemeente', Map<string, Geometry>> = {
     nederland: new Map(),

@@ -78,6 +78,9 @@ const LEVELS = REGION_LEVELS;
 
 const hasSyntheticSubAreas = (regions: RegionSet, gm: Region): boolean =>
   regions.childrenOf(gm.code).some((w) => w.synthetic);
+const syntheticOf = (regions: RegionSet, gms: readonly Region[]) =>
+  gms.filter((g) => hasSyntheticSubAreas(regions, g));
+const inhabitantsOf = (gms: readonly Region[]) => gms.reduce((s, g) => s + (g.inhabitants ?? 0), 0);
 
 function listNames(names: readonly string[], max = 4): string {
   return names.length <= max
@@ -88,79 +91,22 @@ function listNames(names: readonly string[], max = 4): string {
 /** Resolves an area against a region set; unknown codes are an AreaError naming them. */
 export function selectArea(regions: RegionSet, spec: AreaSpec | string): Area {
   const parsed = typeof spec === 'string' ? parseAreaSpec(spec) : spec;
-  const allGemeenten = regions.ofLevel('gemeente');
-  const synthetic = (gms: readonly Region[]) => gms.filter((g) => hasSyntheticSubAreas(regions, g));
-  const sum = (gms: readonly Region[]) => gms.reduce((s, g) => s + (g.inhabitants ?? 0), 0);
-
-  if (parsed === NATIONWIDE) {
-    return {
-      spec: NATIONWIDE,
-      name: 'Nederland',
-      nationwide: true,
-      gemeenten: allGemeenten,
-      wholeRegions: regions.ofLevel('veiligheidsregio'),
-      partialRegions: [],
-      syntheticSubAreas: synthetic(allGemeenten),
-      inhabitants: sum(allGemeenten),
-      regions,
-      published: new Set(regions.regions.map((r) => r.code)),
-      publishedLevels: LEVELS.filter((l) => regions.ofLevel(l).length > 0),
-    };
-  }
-
-  const chosen = new Map<string, Region>();
-  const unknown: string[] = [];
-  for (const code of parsed) {
-    const r = regions.get(code);
-    if (!r || (r.level !== 'gemeente' && r.level !== 'veiligheidsregio')) {
-      unknown.push(code);
-      continue;
-    }
-    const gms = r.level === 'gemeente' ? [r] : regions.childrenOf(r.code);
-    for (const g of gms) chosen.set(g.code, g);
-  }
-  if (unknown.length > 0) {
-    throw new AreaError(
-      `area: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a gemeente or veiligheidsregio of the region set (${regions.year}); see \`samenzicht regions list\` or the CBS codes`,
-    );
-  }
+  if (parsed === NATIONWIDE) return nationwideArea(regions);
+  const chosen = chosenGemeenten(regions, parsed);
   const gemeenten = [...chosen.values()].sort((a, b) => a.code.localeCompare(b.code));
-  if (gemeenten.length === allGemeenten.length) return selectArea(regions, NATIONWIDE);
+  if (gemeenten.length === regions.ofLevel('gemeente').length) return nationwideArea(regions);
 
   const vrCodes = [...new Set(gemeenten.map((g) => g.parentCode!))].sort();
   const vrs = vrCodes.map((c) => regions.get(c)!);
   const whole = vrs.filter((v) => regions.childrenOf(v.code).every((g) => chosen.has(g.code)));
   const partial = vrs.filter((v) => !whole.includes(v));
-
-  // The area's own regions: its gemeenten with their wijken and buurten.
-  const own: Region[] = [];
-  for (const g of gemeenten) {
-    own.push(g);
-    for (const w of regions.childrenOf(g.code)) {
-      own.push(w, ...regions.childrenOf(w.code));
-    }
-  }
-  const nl = regions.ofLevel('nederland');
-  const kept = [...nl, ...vrs, ...own];
-  const keep = new Set(kept.map((r) => r.code));
-  const geometry: Partial<Record<RegionLevel, GeometryProvider>> = {};
-  for (const level of LEVELS) {
-    geometry[level] = () => {
-      const m = new Map<string, Geometry>();
-      for (const f of regions.geoJson(level)?.features ?? []) {
-        const code = String(f.id ?? f.properties?.code);
-        if (keep.has(code)) m.set(code, f.geometry);
-      }
-      return m;
-    };
-  }
-
+  const own = ownRegions(regions, gemeenten);
   const name =
     whole.length === vrs.length && gemeenten.length === sumChildren(regions, whole)
       ? whole.map((v) => `${v.name} (${v.code})`).join(', ')
       : listNames(gemeenten.map((g) => g.name));
-  const syn = synthetic(gemeenten);
-  const inhabitants = sum(gemeenten);
+  const syn = syntheticOf(regions, gemeenten);
+  const inhabitants = inhabitantsOf(gemeenten);
   const description =
     `area ${name}: ${gemeenten.length} gemeente${gemeenten.length === 1 ? '' : 'n'}, ` +
     `${inhabitants.toLocaleString('en')} inhabitants` +
@@ -168,7 +114,7 @@ export function selectArea(regions: RegionSet, spec: AreaSpec | string): Area {
       ? `; synthetic wijken and buurten in ${listNames(syn.map((g) => g.name))}`
       : '') +
     ` — of the ${regions.source.description}`;
-  const subset = buildRegionSet(regions.year, { ...regions.source, description }, kept, geometry);
+  const subset = subsetOf(regions, [...regions.ofLevel('nederland'), ...vrs, ...own], description);
 
   const published = new Set([...whole.map((v) => v.code), ...own.map((r) => r.code)]);
   return {
@@ -184,6 +130,74 @@ export function selectArea(regions: RegionSet, spec: AreaSpec | string): Area {
     published,
     publishedLevels: LEVELS.filter((l) => subset.ofLevel(l).some((r) => published.has(r.code))),
   };
+}
+
+/** The whole region set: every level whole and published. */
+function nationwideArea(regions: RegionSet): Area {
+  const allGemeenten = regions.ofLevel('gemeente');
+  return {
+    spec: NATIONWIDE,
+    name: 'Nederland',
+    nationwide: true,
+    gemeenten: allGemeenten,
+    wholeRegions: regions.ofLevel('veiligheidsregio'),
+    partialRegions: [],
+    syntheticSubAreas: syntheticOf(regions, allGemeenten),
+    inhabitants: inhabitantsOf(allGemeenten),
+    regions,
+    published: new Set(regions.regions.map((r) => r.code)),
+    publishedLevels: LEVELS.filter((l) => regions.ofLevel(l).length > 0),
+  };
+}
+
+/** The gemeenten of the codes (a veiligheidsregio stands for its gemeenten), by code. */
+function chosenGemeenten(regions: RegionSet, codes: readonly string[]): Map<string, Region> {
+  const chosen = new Map<string, Region>();
+  const unknown: string[] = [];
+  for (const code of codes) {
+    const r = regions.get(code);
+    if (!r || (r.level !== 'gemeente' && r.level !== 'veiligheidsregio')) {
+      unknown.push(code);
+      continue;
+    }
+    const gms = r.level === 'gemeente' ? [r] : regions.childrenOf(r.code);
+    for (const g of gms) chosen.set(g.code, g);
+  }
+  if (unknown.length > 0) {
+    throw new AreaError(
+      `area: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a gemeente or veiligheidsregio of the region set (${regions.year}); see \`samenzicht regions list\` or the CBS codes`,
+    );
+  }
+  return chosen;
+}
+
+/** The area's own regions: its gemeenten with their wijken and buurten. */
+function ownRegions(regions: RegionSet, gemeenten: readonly Region[]): Region[] {
+  const own: Region[] = [];
+  for (const g of gemeenten) {
+    own.push(g);
+    for (const w of regions.childrenOf(g.code)) {
+      own.push(w, ...regions.childrenOf(w.code));
+    }
+  }
+  return own;
+}
+
+/** A region set of the `kept` regions only, geometry included. */
+function subsetOf(regions: RegionSet, kept: Region[], description: string): RegionSet {
+  const keep = new Set(kept.map((r) => r.code));
+  const geometry: Partial<Record<RegionLevel, GeometryProvider>> = {};
+  for (const level of LEVELS) {
+    geometry[level] = () => {
+      const m = new Map<string, Geometry>();
+      for (const f of regions.geoJson(level)?.features ?? []) {
+        const code = String(f.id ?? f.properties?.code);
+        if (keep.has(code)) m.set(code, f.geometry);
+      }
+      return m;
+    };
+  }
+  return buildRegionSet(regions.year, { ...regions.source, description }, kept, geometry);
 }
 
 function sumChildren(regions: RegionSet, vrs: readonly Region[]): number {

@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnContract, DatasetContract } from '../ingest/contracts.js';
+import { countRows, q } from './sql.js';
 
 export const DEFECT_KINDS = [
   'unknown_region_code',
@@ -73,8 +74,6 @@ function corrupted(kind: DefectSpec['kind'], c: ColumnContract, csv: boolean): s
   }
 }
 
-const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * Writes one dataset to `path` (relative name `file` in defects.csv) and records its defects in
  * the table `defects`. Returns the number of data rows in the file.
@@ -94,7 +93,7 @@ export async function writeDataset(
   );
   // The source is not needed again: free it early (national scale keeps several large tables).
   await conn.run(`DROP ${spec.view ? 'VIEW' : 'TABLE'} ${spec.table}`);
-  const n = Number((await conn.runAndReadAll('SELECT count(*) FROM _o')).getRowsJS()[0]?.[0] ?? 0);
+  const n = await countRows(conn, '_o');
 
   // Disjoint defects: rows ranked by a seeded hash, consecutive rank ranges per defect.
   const ranges: { spec: DefectSpec; from: number; to: number }[] = [];
@@ -138,9 +137,7 @@ export async function writeDataset(
     await conn.run(
       `INSERT INTO defects SELECT ${q(id)}, ${q(file)}, _row, ${q(contract.key.join('+'))}, 'duplicate_row' FROM _dup`,
     );
-    rows += Number(
-      (await conn.runAndReadAll('SELECT count(*) FROM _dup')).getRowsJS()[0]?.[0] ?? 0,
-    );
+    rows += await countRows(conn, '_dup');
   }
   const options = csv
     ? `(FORMAT csv, DELIMITER ';', HEADER true, QUOTE '"')`

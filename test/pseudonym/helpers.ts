@@ -2,18 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeBsn } from '../../src/pseudonym/index.js';
+import { mulberry32 } from '../../src/regions/prng.js';
 
 /** Deterministic PRNG (mulberry32) so test files are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** n distinct valid BSNs (11-proef), first digit 1..6 so none is 8 digits when written as a number. */
 export function makeBsns(n: number, seed = 1): string[] {

@@ -9,10 +9,10 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { COMPARABLE_METHOD } from '../../src/public/comparable.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openTestPage } from './browser.js';
 import { DIST, ensureDashboardBuilt, ROOT } from './build.js';
 import { axe, overflow, words } from './checks.js';
 import { buildFixture, latestPublished } from './fixture.js';
@@ -29,7 +29,6 @@ const CONFIDENTIAL = 'geheim: te weinig personen of bedrijven om dit cijfer veil
 
 let real: FixtureServer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 const failed: string[] = [];
@@ -38,16 +37,7 @@ beforeAll(async () => {
   await ensureDashboardBuilt();
   real = await startRealServer(fixture, { webDir: DIST });
   browser = await launchChromium();
-  context = await browser.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      pageErrors.push(m.text());
-  });
+  ({ page } = await openTestPage(browser, pageErrors));
   page.on('response', (r) => {
     if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
   });

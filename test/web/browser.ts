@@ -23,7 +23,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const DEBIAN = '/usr/bin/chromium';
 /** Flags for a closed network: no background connections, no sandbox (root in CI). */
@@ -173,4 +173,25 @@ export async function launchChromium(): Promise<Browser> {
       `Chromium (${choice.source}, ${choice.executablePath}) did not start: ${(err as Error).message}`,
     );
   }
+}
+
+/**
+ * The page of a browser test: 1280×900, downloads accepted; every script error, and every console
+ * error other than a failed load (the tests watch responses for those), is pushed to `errors`.
+ */
+export async function openTestPage(
+  browser: Browser,
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(m.text());
+  });
+  return { context, page };
 }

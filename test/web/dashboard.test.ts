@@ -24,7 +24,7 @@ import {
 } from './server.js';
 import { startRealServer } from './real-server.js';
 import { FORBIDDEN } from './forbidden.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openTestPage } from './browser.js';
 import { axe, words } from './checks.js';
 const SHOTS = join(ROOT, 'test-results', 'web');
 
@@ -52,16 +52,7 @@ beforeAll(async () => {
   });
   real = await startRealServer(fixture, { webDir: DIST });
   browser = await launchChromium();
-  context = await browser.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      pageErrors.push(m.text());
-  });
+  ({ context, page } = await openTestPage(browser, pageErrors));
   page.on('response', (r) => {
     if (r.status() < 400) return;
     const u = new URL(r.url());

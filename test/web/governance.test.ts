@@ -25,7 +25,7 @@ import { SESSION_COOKIE } from '../../src/api/governance/index.js';
 import { createApp } from '../../src/pipeline/serve.js';
 import type { RegionSet } from '../../src/regions/index.js';
 import { freePort } from '../support/net.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openTestPage } from './browser.js';
 import { ensureDashboardBuilt, ROOT } from './build.js';
 import { axe, overflow, words } from './checks.js';
 
@@ -95,16 +95,7 @@ beforeAll(async () => {
   });
 
   browser = await launchChromium();
-  context = await browser.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      pageErrors.push(m.text());
-  });
+  ({ context, page } = await openTestPage(browser, pageErrors));
   page.on('response', (r) => {
     if (r.status() >= 400)
       failed.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);

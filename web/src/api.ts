@@ -9,12 +9,28 @@
 import { useEffect, useState } from 'react';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { Lang } from './texts.js';
-import type { PublicReleaseState, RegionLevel } from '../../src/contracts/index.js';
+import type {
+  Cell,
+  CellStatus,
+  RegionLevel,
+  Region,
+  ReleaseInfo,
+  Text,
+} from '../../src/contracts/index.js';
 
 // The region vocabulary and release states are the server's contracts (src/contracts).
 export type { RegionLevel } from '../../src/contracts/index.js';
-export type CellStatus = 'published' | 'confidential' | 'not-applicable';
-export type Text = { nl: string; en: string };
+export type {
+  CellStatus,
+  Text,
+  Region,
+  Cell,
+  PublicReview as Review,
+  ReleaseInfo,
+  ZoekgebiedSignal,
+  Zoekgebied,
+  ZoekgebiedenResponse,
+} from '../../src/contracts/index.js';
 
 /** One page of a list: `next` is the absolute URL of the next page, or null on the last. */
 export interface PageInfo {
@@ -44,45 +60,6 @@ export interface Indicator {
   levels: string[];
   years: number[];
   disclosure: unknown;
-}
-
-export interface Region {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  parentCode: string | null;
-  synthetic: boolean;
-}
-
-/** One public cell: exactly the columns of the public cells.csv / cells.parquet. */
-export interface Cell {
-  indicator_id: string;
-  year: number;
-  region_level: RegionLevel;
-  region_code: string;
-  parent_code: string | null;
-  breakdown: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  status: CellStatus;
-}
-
-export interface Review {
-  capacity: string;
-  decision: 'approve' | 'reject';
-  createdAt: string;
-}
-
-export interface ReleaseInfo {
-  id: string;
-  status: PublicReleaseState;
-  createdAt: string;
-  publishedAt: string | null;
-  withdrawnReason: string | null;
-  indicators: string[];
-  years: number[];
-  reviews: Review[];
 }
 
 /** The disclosure rule profile of an indicator (public: the audit assumes the attacker knows it). */
@@ -150,49 +127,6 @@ export interface Comparable {
   release: string;
   peers: string[];
   method: Text;
-}
-
-/** One indicator behind a zoekgebied: the area's share or rate against its references. */
-export interface ZoekgebiedSignal {
-  indicator: string;
-  theme: string;
-  value: number | null;
-  numerator: number;
-  denominator: number;
-  gemeenteValue: number | null;
-  nederlandValue: number | null;
-  /** Area share / the larger reference share; null when that is 0. */
-  ratio: number | null;
-  pValue: number;
-  qValue: number;
-  significant: boolean;
-}
-
-export interface Zoekgebied {
-  code: string;
-  name: string;
-  level: 'wijk' | 'buurt';
-  parent: string | null;
-  gemeente: string;
-  score: number;
-  /** Themes with a significant excess (their number is `themeCount`). */
-  themeCount: number;
-  themes: string[];
-  excess: number;
-  flagged: boolean;
-  signals: ZoekgebiedSignal[];
-}
-
-/** `GET /api/v1/releases/{id}/zoekgebieden`. */
-export interface ZoekgebiedenResponse {
-  release: string;
-  year: number;
-  scope: { code: string; name: string; level: 'gemeente' | 'veiligheidsregio' };
-  q: number;
-  tested: number;
-  method: Text;
-  caution: Text;
-  areas: Zoekgebied[];
 }
 
 /** One of gemeente and veiligheidsregio: the scope whose wijken and buurten are tested. */

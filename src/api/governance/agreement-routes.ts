@@ -1,97 +1,57 @@
 /** Agreements: drafted and proposed by the broker, signed by the parties, revoked. */
-import type { FastifyPluginAsync } from 'fastify';
-import { LIMITS, type AgreementInput } from '../../governance/index.js';
-import { idList, type GovernanceRouteDeps } from './routing.js';
-import { agreementSchema, idParams, reasonBody } from './schemas.js';
+import {
+  AgreementDraft,
+  SignatureInput,
+  requestJson,
+  type IdParams,
+  type ReasonBody,
+} from '../../contracts/index.js';
+import { resourceRoutes, type RouteDeclaration } from './routing.js';
+import { agreementSchema, idParams, listOf, reasonBody } from './schemas.js';
 
-export const agreementRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, deps) => {
-  const { gov, me } = deps;
-  const r = deps.routes(app);
-  r.get(
-    '/agreements',
-    {
-      response: {
-        200: {
-          type: 'object',
-          properties: { agreements: { type: 'array', items: agreementSchema } },
-        },
-      },
-    },
-    async () => ({ agreements: await gov.listAgreements() }),
+const one = { params: idParams, response: { 200: agreementSchema } };
+
+const listAgreements: RouteDeclaration = (r, { gov }) =>
+  r.get('/agreements', { response: { 200: listOf('agreements', agreementSchema) } }, async () => ({
+    agreements: await gov.listAgreements(),
+  }));
+
+const getAgreement: RouteDeclaration = (r, { gov }) =>
+  r.get<{ Params: IdParams }>('/agreements/:id', one, async (req) =>
+    gov.getAgreement(req.params.id),
   );
 
-  r.get<{ Params: { id: string } }>(
-    '/agreements/:id',
-    { params: idParams, response: { 200: agreementSchema } },
-    async (req) => gov.getAgreement(req.params.id),
-  );
-
-  r.post<{ Body: AgreementInput }>(
+const createAgreement: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Body: AgreementDraft }>(
     '/agreements',
-    {
-      body: {
-        type: 'object',
-        properties: {
-          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: LIMITS.id },
-          title: { type: 'string', minLength: 1, maxLength: LIMITS.name },
-          purpose: { type: 'string', minLength: 1, maxLength: LIMITS.reason },
-          legalBasis: { type: 'string', minLength: 1, maxLength: LIMITS.reason },
-          parties: { ...idList, minItems: 1 },
-          datasets: { ...idList, minItems: 1 },
-          themes: { ...idList, minItems: 1 },
-          indicators: { ...idList, maxItems: LIMITS.indicatorItems },
-          validFrom: { type: 'string', format: 'date-time', maxLength: 40 },
-          validUntil: { type: 'string', format: 'date-time', maxLength: 40 },
-          retentionDays: { type: 'integer', minimum: 0 },
-        },
-        required: [
-          'title',
-          'purpose',
-          'legalBasis',
-          'parties',
-          'datasets',
-          'themes',
-          'validFrom',
-          'validUntil',
-          'retentionDays',
-        ],
-        additionalProperties: false,
-      },
-      response: { 201: agreementSchema },
-    },
+    { body: requestJson(AgreementDraft), response: { 201: agreementSchema } },
     async (req, reply) => reply.code(201).send(await gov.createAgreement(me(req).id, req.body)),
   );
 
-  r.post<{ Params: { id: string } }>(
-    '/agreements/:id/propose',
-    {
-      params: idParams,
-      response: { 200: agreementSchema },
-    },
-    async (req) => gov.proposeAgreement(me(req).id, req.params.id),
+const proposeAgreement: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Params: IdParams }>('/agreements/:id/propose', one, async (req) =>
+    gov.proposeAgreement(me(req).id, req.params.id),
   );
 
-  r.post<{ Params: { id: string }; Body: { organisation?: string } | undefined }>(
+const signAgreement: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Params: IdParams; Body: SignatureInput | undefined }>(
     '/agreements/:id/sign',
-    {
-      params: idParams,
-      body: {
-        type: 'object',
-        properties: { organisation: { type: 'string', maxLength: LIMITS.id } },
-        additionalProperties: false,
-      },
-      response: { 200: agreementSchema },
-    },
+    { ...one, body: requestJson(SignatureInput) },
     async (req) => gov.signAgreement(me(req).id, req.params.id, req.body?.organisation),
   );
 
-  r.post<{ Params: { id: string }; Body: { reason: string } }>(
+const revokeAgreement: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Params: IdParams; Body: ReasonBody }>(
     '/agreements/:id/revoke',
-    {
-      params: idParams,
-      body: reasonBody,
-      response: { 200: agreementSchema },
-    },
+    { ...one, body: reasonBody },
     async (req) => gov.revokeAgreement(me(req).id, req.params.id, req.body.reason),
   );
-};
+
+export const agreementRoutes = resourceRoutes(
+  listAgreements,
+  getAgreement,
+  createAgreement,
+  proposeAgreement,
+  signAgreement,
+  revokeAgreement,
+);

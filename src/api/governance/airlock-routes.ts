@@ -3,66 +3,76 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { FastifyPluginAsync } from 'fastify';
-import { GovernanceError, LIMITS } from '../../governance/index.js';
+import {
+  ReleaseListQuery,
+  ReportCellsQuery,
+  ReviewInput,
+  requestJson,
+  type IdParams,
+  type ReasonBody,
+  type Release,
+} from '../../contracts/index.js';
+import { GovernanceError } from '../../governance/index.js';
 import { RELEASE_FILES } from '../../release/format.js';
 import { readRowsPage } from './report.js';
-import { type GovernanceRouteDeps } from './routing.js';
-import { idParams, reasonBody, releaseSchema, reportCellsSchema, reportSchema } from './schemas.js';
+import { resourceRoutes, type RouteDeclaration } from './routing.js';
+import {
+  idParams,
+  listOf,
+  reasonBody,
+  releaseSchema,
+  reportCellsSchema,
+  reportSchema,
+} from './schemas.js';
 
-export const airlockRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, deps) => {
-  const { gov, me } = deps;
-  const r = deps.routes(app);
-  r.get<{ Querystring: { state?: 'candidate' | 'rejected' | 'published' | 'withdrawn' } }>(
+const one = { params: idParams, response: { 200: releaseSchema } };
+
+const listReleases: RouteDeclaration = (r, { gov }) =>
+  r.get<{ Querystring: ReleaseListQuery }>(
     '/airlock/releases',
     {
-      querystring: {
-        type: 'object',
-        properties: {
-          state: { type: 'string', enum: ['candidate', 'rejected', 'published', 'withdrawn'] },
-        },
-        additionalProperties: false,
-      },
-      response: {
-        200: { type: 'object', properties: { releases: { type: 'array', items: releaseSchema } } },
-      },
+      querystring: requestJson(ReleaseListQuery),
+      response: { 200: listOf('releases', releaseSchema) },
     },
     async (req) => ({
       releases: await gov.listReleases(req.query.state ? { states: [req.query.state] } : {}),
     }),
   );
 
-  r.get<{ Params: { id: string } }>(
-    '/airlock/releases/:id',
-    { params: idParams, response: { 200: releaseSchema } },
-    async (req) => gov.getRelease(req.params.id, me(req).id),
+const getRelease: RouteDeclaration = (r, { gov, me }) =>
+  r.get<{ Params: IdParams }>('/airlock/releases/:id', one, async (req) =>
+    gov.getRelease(req.params.id, me(req).id),
   );
 
-  r.get<{ Params: { id: string } }>(
+/** The restricted manifest and the audit's size: a report whose files cannot be read is 404. */
+async function reportFiles(release: Release, dir: string) {
+  const manifestPath = join(dir, RELEASE_FILES.restrictedManifest);
+  const auditPath = join(dir, RELEASE_FILES.audit);
+  let manifest: { cells?: { count?: number } };
+  let auditBytes: number;
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as typeof manifest;
+    auditBytes = (await stat(auditPath)).size;
+  } catch (err) {
+    throw new GovernanceError(
+      'not_found',
+      `the restricted report of ${release.id} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'a file is missing' : (err as Error).message}`,
+    );
+  }
+  if (auditBytes === 0)
+    throw new GovernanceError('not_found', `the audit of ${release.id} is empty`);
+  return { manifest, auditPath };
+}
+
+const report: RouteDeclaration = (r, { gov, me }) =>
+  r.get<{ Params: IdParams }>(
     '/airlock/releases/:id/report',
-    {
-      params: idParams,
-      response: { 200: reportSchema },
-    },
+    { params: idParams, response: { 200: reportSchema } },
     async (req, reply) => {
       const { release, dir, files } = await gov.openReport(me(req).id, req.params.id, {
         part: 'report',
       });
-      const manifestPath = join(dir, RELEASE_FILES.restrictedManifest);
-      const auditPath = join(dir, RELEASE_FILES.audit);
-      let manifest: { cells?: { count?: number } };
-      let auditBytes: number;
-      try {
-        manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as typeof manifest;
-        auditBytes = (await stat(auditPath)).size;
-      } catch (err) {
-        throw new GovernanceError(
-          'not_found',
-          `the restricted report of ${release.id} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'a file is missing' : (err as Error).message}`,
-        );
-      }
-      if (auditBytes === 0)
-        throw new GovernanceError('not_found', `the audit of ${release.id} is empty`);
+      const { manifest, auditPath } = await reportFiles(release, dir);
       // The audit can be hundreds of MB: it is streamed into the envelope as stored, not parsed.
       const head = JSON.stringify({
         release: {
@@ -89,18 +99,12 @@ export const airlockRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app
     },
   );
 
-  r.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number } }>(
+const reportCells: RouteDeclaration = (r, { gov, me }) =>
+  r.get<{ Params: IdParams; Querystring: ReportCellsQuery }>(
     '/airlock/releases/:id/report/cells',
     {
       params: idParams,
-      querystring: {
-        type: 'object',
-        properties: {
-          offset: { type: 'integer', minimum: 0, default: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
-        },
-        additionalProperties: false,
-      },
+      querystring: requestJson(ReportCellsQuery),
       response: { 200: reportCellsSchema },
     },
     async (req, reply) => {
@@ -120,71 +124,37 @@ export const airlockRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app
         throw err;
       }
       reply.header('cache-control', 'no-store');
-      return {
-        releaseId: release.id,
-        digest: release.digest,
-        total: page.total,
-        offset,
-        limit,
-        rows: page.rows,
-      };
+      const { total, rows } = page;
+      return { releaseId: release.id, digest: release.digest, total, offset, limit, rows };
     },
   );
 
-  r.post<{
-    Params: { id: string };
-    Body: {
-      decision: 'approve' | 'reject';
-      reason?: string;
-      capacity?: string;
-      digest?: string;
-    };
-  }>(
+const review: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Params: IdParams; Body: ReviewInput }>(
     '/airlock/releases/:id/reviews',
-    {
-      params: idParams,
-      body: {
-        type: 'object',
-        properties: {
-          decision: { type: 'string', enum: ['approve', 'reject'] },
-          reason: { type: 'string', maxLength: LIMITS.reason },
-          capacity: {
-            type: 'string',
-            maxLength: LIMITS.id,
-            description: "'board' or the provider organisation id you review for",
-          },
-          digest: {
-            type: 'string',
-            pattern: '^[0-9a-fA-F]{64}$',
-            description:
-              "The release's digest as you checked it (GET the release or its report): required to approve, and must equal the recorded one",
-          },
-        },
-        required: ['decision'],
-        additionalProperties: false,
-      },
-      response: { 201: releaseSchema },
-    },
+    { params: idParams, body: requestJson(ReviewInput), response: { 201: releaseSchema } },
     async (req, reply) =>
       reply.code(201).send(await gov.review(me(req).id, req.params.id, req.body)),
   );
 
-  r.post<{ Params: { id: string } }>(
-    '/airlock/releases/:id/publish',
-    {
-      params: idParams,
-      response: { 200: releaseSchema },
-    },
-    async (req) => gov.publish(me(req).id, req.params.id),
+const publish: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Params: IdParams }>('/airlock/releases/:id/publish', one, async (req) =>
+    gov.publish(me(req).id, req.params.id),
   );
 
-  r.post<{ Params: { id: string }; Body: { reason: string } }>(
+const withdraw: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Params: IdParams; Body: ReasonBody }>(
     '/airlock/releases/:id/withdraw',
-    {
-      params: idParams,
-      body: reasonBody,
-      response: { 200: releaseSchema },
-    },
+    { ...one, body: reasonBody },
     async (req) => gov.withdraw(me(req).id, req.params.id, req.body.reason),
   );
-};
+
+export const airlockRoutes = resourceRoutes(
+  listReleases,
+  getRelease,
+  report,
+  reportCells,
+  review,
+  publish,
+  withdraw,
+);

@@ -1,30 +1,14 @@
 /** The audit trail: read and verify its hash chain. */
-import type { FastifyPluginAsync } from 'fastify';
-import { LIMITS } from '../../governance/index.js';
-import { type GovernanceRouteDeps } from './routing.js';
-import { auditEntrySchema, verificationSchema } from './schemas.js';
+import { AuditQuery, requestJson } from '../../contracts/index.js';
+import { resourceRoutes, type RouteDeclaration } from './routing.js';
+import { auditEntrySchema, listOf, verificationSchema } from './schemas.js';
 
-export const auditRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, deps) => {
-  const { gov } = deps;
-  const r = deps.routes(app);
-  r.get<{ Querystring: { after?: number; limit?: number; action?: string } }>(
+const listAudit: RouteDeclaration = (r, { gov }) =>
+  r.get<{ Querystring: AuditQuery }>(
     '/audit',
     {
-      querystring: {
-        type: 'object',
-        properties: {
-          after: { type: 'integer', minimum: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
-          action: { type: 'string', maxLength: LIMITS.id },
-        },
-        additionalProperties: false,
-      },
-      response: {
-        200: {
-          type: 'object',
-          properties: { entries: { type: 'array', items: auditEntrySchema } },
-        },
-      },
+      querystring: requestJson(AuditQuery),
+      response: { 200: listOf('entries', auditEntrySchema) },
     },
     async (req) => ({
       entries: await gov.listAudit({
@@ -35,7 +19,9 @@ export const auditRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, 
     }),
   );
 
+const verifyAudit: RouteDeclaration = (r, { gov }) =>
   r.get('/audit/verify', { response: { 200: verificationSchema } }, async () =>
     gov.verifyAuditTrail(),
   );
-};
+
+export const auditRoutes = resourceRoutes(listAudit, verifyAudit);

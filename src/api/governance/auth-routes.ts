@@ -1,31 +1,29 @@
 /** Login (password and OpenID Connect), logout, the caller, and their API tokens. */
-import type { FastifyPluginAsync } from 'fastify';
-import { API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, LIMITS } from '../../governance/index.js';
-import { bearer, SESSION_COOKIE, type GovernanceRouteDeps } from './routing.js';
+import {
+  LoginInput,
+  OidcCallbackQuery,
+  TokenInput,
+  requestJson,
+  type IdParams,
+} from '../../contracts/index.js';
+import { bearer, resourceRoutes, SESSION_COOKIE, type RouteDeclaration } from './routing.js';
 import {
   errorResponses,
   idParams,
+  listOf,
+  meSchema,
+  sessionSchema,
   tokenCreatedSchema,
   tokenSchema,
-  sessionSchema,
-  userSchema,
 } from './schemas.js';
 
-export const authRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, deps) => {
-  const { gov, me, setSession, oidcLogin, oidcRedirectUri } = deps;
-  const r = deps.routes(app);
-  r.post<{ Body: { email: string; password: string } }>(
+const noContent = { type: 'null' } as const;
+
+const login: RouteDeclaration = (r, { gov, setSession }) =>
+  r.post<{ Body: LoginInput }>(
     '/auth/login',
     {
-      body: {
-        type: 'object',
-        properties: {
-          email: { type: 'string', minLength: 3, maxLength: LIMITS.email },
-          password: { type: 'string', minLength: 1, maxLength: LIMITS.passwordMax },
-        },
-        required: ['email', 'password'],
-        additionalProperties: false,
-      },
+      body: requestJson(LoginInput),
       response: {
         200: sessionSchema,
         429: {
@@ -42,30 +40,20 @@ export const authRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, d
     },
   );
 
+const oidcStart: RouteDeclaration = (r, { oidcLogin }) =>
   r.get(
     '/auth/oidc/login',
-    {
-      response: { 302: { type: 'null', description: 'Redirect to the provider' } },
-    },
+    { response: { 302: { ...noContent, description: 'Redirect to the provider' } } },
     async (_req, reply) => {
       const url = await (await oidcLogin()).start();
       return reply.redirect(url.href, 302);
     },
   );
 
+const oidcCallback: RouteDeclaration = (r, { oidcLogin, oidcRedirectUri, setSession }) =>
   r.get<{ Querystring: Record<string, string> }>(
     '/auth/oidc/callback',
-    {
-      querystring: {
-        type: 'object',
-        properties: {
-          code: { type: 'string', maxLength: LIMITS.url },
-          state: { type: 'string', maxLength: LIMITS.url },
-        },
-        additionalProperties: true,
-      },
-      response: { 200: sessionSchema },
-    },
+    { querystring: requestJson(OidcCallbackQuery), response: { 200: sessionSchema } },
     async (req, reply) => {
       const login = await oidcLogin();
       const current = new URL(oidcRedirectUri());
@@ -76,60 +64,32 @@ export const authRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, d
     },
   );
 
-  r.post('/auth/logout', { response: { 204: { type: 'null' } } }, async (req, reply) => {
+const logout: RouteDeclaration = (r, { gov }) =>
+  r.post('/auth/logout', { response: { 204: noContent } }, async (req, reply) => {
     const token = bearer(req);
     if (token) await gov.logout(token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
     return reply.code(204).send();
   });
 
-  r.get(
-    '/auth/me',
-    {
-      response: {
-        200: { ...userSchema, properties: { ...userSchema.properties, via: { type: 'string' } } },
-      },
+const whoAmI: RouteDeclaration = (r, { me }) =>
+  r.get('/auth/me', { response: { 200: meSchema } }, async (req) => me(req));
+
+const createToken: RouteDeclaration = (r, { gov, me }) =>
+  r.post<{ Body: TokenInput }>(
+    '/auth/tokens',
+    { body: requestJson(TokenInput), response: { 201: tokenCreatedSchema } },
+    async (req, reply) => {
+      const { label, expiresInDays } = req.body;
+      const opts = expiresInDays !== undefined ? { expiresInDays } : {};
+      return reply.code(201).send(await gov.createApiToken(me(req).id, label, opts));
     },
-    async (req) => me(req),
   );
 
-  r.post<{ Body: { label: string; expiresInDays?: number } }>(
-    '/auth/tokens',
-    {
-      body: {
-        type: 'object',
-        properties: {
-          label: { type: 'string', minLength: 1, maxLength: LIMITS.label },
-          expiresInDays: {
-            type: 'integer',
-            minimum: 1,
-            maximum: API_TOKEN_MAX_DAYS,
-            default: API_TOKEN_DAYS,
-            description: `days until the token expires (1..${API_TOKEN_MAX_DAYS}, default ${API_TOKEN_DAYS})`,
-          },
-        },
-        required: ['label'],
-        additionalProperties: false,
-      },
-      response: { 201: tokenCreatedSchema },
-    },
-    async (req, reply) =>
-      reply.code(201).send(
-        await gov.createApiToken(me(req).id, req.body.label, {
-          ...(req.body.expiresInDays !== undefined
-            ? { expiresInDays: req.body.expiresInDays }
-            : {}),
-        }),
-      ),
-  );
-
+const listTokens: RouteDeclaration = (r, { gov, me }) =>
   r.get(
     '/auth/tokens',
-    {
-      response: {
-        200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } },
-      },
-    },
+    { response: { 200: listOf('tokens', tokenSchema) } },
     async (req, reply) => {
       const p = me(req);
       reply.header('cache-control', 'no-store');
@@ -138,15 +98,23 @@ export const authRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, d
     },
   );
 
-  r.delete<{ Params: { id: string } }>(
+const revokeToken: RouteDeclaration = (r, { gov, me }) =>
+  r.delete<{ Params: IdParams }>(
     '/auth/tokens/:id',
-    {
-      params: idParams,
-      response: { 204: { type: 'null' } },
-    },
+    { params: idParams, response: { 204: noContent } },
     async (req, reply) => {
       await gov.revokeToken(me(req).id, req.params.id);
       return reply.code(204).send();
     },
   );
-};
+
+export const authRoutes = resourceRoutes(
+  login,
+  oidcStart,
+  oidcCallback,
+  logout,
+  whoAmI,
+  createToken,
+  listTokens,
+  revokeToken,
+);

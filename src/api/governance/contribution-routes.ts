@@ -2,72 +2,118 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { FastifyPluginAsync } from 'fastify';
-import { GovernanceError, LIMITS } from '../../governance/index.js';
-import { type GovernanceRouteDeps } from './routing.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DatasetParams,
+  PartialUploadParams,
+  UploadHeaders,
+  requestJson,
+  type IdParams,
+} from '../../contracts/index.js';
+import { GovernanceError } from '../../governance/index.js';
+import { resourceRoutes, type GovernanceRouteDeps, type RouteDeclaration } from './routing.js';
 import {
   contributionSchema,
+  errorResponses,
+  idParams,
+  listOf,
   offsetConflictSchema,
   refusalSchema,
   uploadProgressSchema,
-  errorResponses,
-  idParams,
 } from './schemas.js';
 
-export const contributionRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async (app, deps) => {
-  const { gov, me, contributionJson, uploadSlot, maxUploadBytes, validate } = deps;
-  const r = deps.routes(app);
-  r.put<{
-    Params: { dataset: string };
-    Headers: {
-      'x-content-sha256': string;
-      'content-length'?: string;
-      'upload-length'?: string;
-      'upload-offset'?: string;
-    };
-  }>(
+type UploadRequest = FastifyRequest<{ Params: DatasetParams; Headers: UploadHeaders }>;
+
+const uploadResponses = {
+  201: contributionSchema,
+  202: uploadProgressSchema,
+  409: offsetConflictSchema,
+  413: {
+    ...refusalSchema,
+    description:
+      'the file (or its declared length) is over a limit: `reason` names it (row-limit, decompressed-size-limit, field-length-limit, column-limit, line-length-limit, memory-limit, time-limit)',
+  },
+  422: {
+    ...refusalSchema,
+    description:
+      'the file is refused as a whole: `reason` says why (e.g. not-utf8, missing-columns, direct-identifier, raw-identifier), `field` and `row` where',
+  },
+  503: {
+    ...errorResponses[400],
+    description: 'every upload slot is taken: retry after the seconds in retry-after',
+  },
+};
+
+/** One chunk of a resumable upload: 202 with the progress, or 201 once the file is complete. */
+async function receiveChunk(
+  deps: GovernanceRouteDeps,
+  req: UploadRequest,
+  reply: FastifyReply,
+  body: Readable | undefined,
+  declared: number,
+) {
+  const { gov, me, contributionJson, maxUploadBytes, validate } = deps;
+  const r = await gov.uploadContributionChunk(
+    me(req).id,
+    req.params.dataset,
+    body ?? Readable.from([]),
+    {
+      sha256: req.headers['x-content-sha256'],
+      length: Number(req.headers['upload-length']),
+      offset: Number(req.headers['upload-offset']),
+      ...(Number.isFinite(declared) ? { declared } : {}),
+      maxBytes: maxUploadBytes,
+      validate: validate,
+    },
+  );
+  reply.header('upload-offset', String(r.offset));
+  reply.header('upload-length', String(r.length));
+  if (!r.contribution) return reply.code(202).send({ offset: r.offset, length: r.length });
+  return reply.code(201).send(contributionJson(r.contribution));
+}
+
+/** The whole file in one request. */
+async function receiveWhole(
+  deps: GovernanceRouteDeps,
+  req: UploadRequest,
+  reply: FastifyReply,
+  body: Readable | undefined,
+  declared: number,
+) {
+  const { gov, me, contributionJson, maxUploadBytes, validate } = deps;
+  if (Number.isFinite(declared) && declared > maxUploadBytes) {
+    throw new GovernanceError(
+      'too_large',
+      `upload of ${declared} bytes exceeds the limit of ${maxUploadBytes} bytes`,
+    );
+  }
+  if (!body) {
+    throw new GovernanceError(
+      'invalid',
+      'send the file as the request body (application/octet-stream or text/csv)',
+    );
+  }
+  const c = await gov.uploadContribution(me(req).id, req.params.dataset, body, {
+    sha256: req.headers['x-content-sha256'],
+    maxBytes: maxUploadBytes,
+    validate: validate,
+  });
+  return reply.code(201).send(contributionJson(c));
+}
+
+const upload: RouteDeclaration = (r, deps) =>
+  r.put<{ Params: DatasetParams; Headers: UploadHeaders }>(
     '/contributions/:dataset',
     {
-      params: {
-        type: 'object',
-        properties: { dataset: { type: 'string', maxLength: LIMITS.id } },
-        required: ['dataset'],
-      },
-      headers: {
-        type: 'object',
-        properties: {
-          'x-content-sha256': { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
-          'upload-length': { type: 'string', pattern: '^[0-9]{1,16}$' },
-          'upload-offset': { type: 'string', pattern: '^[0-9]{1,16}$' },
-        },
-        required: ['x-content-sha256'],
-      },
+      params: requestJson(DatasetParams),
+      headers: requestJson(UploadHeaders),
       consumes: ['application/octet-stream', 'text/csv'],
-      response: {
-        201: contributionSchema,
-        202: uploadProgressSchema,
-        409: offsetConflictSchema,
-        413: {
-          ...refusalSchema,
-          description:
-            'the file (or its declared length) is over a limit: `reason` names it (row-limit, decompressed-size-limit, field-length-limit, column-limit, line-length-limit, memory-limit, time-limit)',
-        },
-        422: {
-          ...refusalSchema,
-          description:
-            'the file is refused as a whole: `reason` says why (e.g. not-utf8, missing-columns, direct-identifier, raw-identifier), `field` and `row` where',
-        },
-        503: {
-          ...errorResponses[400],
-          description: 'every upload slot is taken: retry after the seconds in retry-after',
-        },
-      },
+      response: uploadResponses,
     },
     async (req, reply) => {
       const declared = Number(req.headers['content-length'] ?? NaN);
-      const lengthHeader = req.headers['upload-length'];
-      const offsetHeader = req.headers['upload-offset'];
-      if ((lengthHeader === undefined) !== (offsetHeader === undefined)) {
+      const resumable = req.headers['upload-length'] !== undefined;
+      if (resumable !== (req.headers['upload-offset'] !== undefined)) {
         throw new GovernanceError(
           'invalid',
           'a resumable upload sends both upload-length and upload-offset (or neither, for the whole file in one request)',
@@ -75,60 +121,16 @@ export const contributionRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async
       }
       let body = req.body as Readable | undefined;
       if (body !== undefined && typeof (body as Readable).pipe !== 'function') body = undefined;
-      if (lengthHeader !== undefined && offsetHeader !== undefined) {
-        const r = await gov.uploadContributionChunk(
-          me(req).id,
-          req.params.dataset,
-          body ?? Readable.from([]),
-          {
-            sha256: req.headers['x-content-sha256'],
-            length: Number(lengthHeader),
-            offset: Number(offsetHeader),
-            ...(Number.isFinite(declared) ? { declared } : {}),
-            maxBytes: maxUploadBytes,
-            validate: validate,
-          },
-        );
-        reply.header('upload-offset', String(r.offset));
-        reply.header('upload-length', String(r.length));
-        if (!r.contribution) return reply.code(202).send({ offset: r.offset, length: r.length });
-        return reply.code(201).send(contributionJson(r.contribution));
-      }
-      if (Number.isFinite(declared) && declared > maxUploadBytes) {
-        throw new GovernanceError(
-          'too_large',
-          `upload of ${declared} bytes exceeds the limit of ${maxUploadBytes} bytes`,
-        );
-      }
-      if (!body) {
-        throw new GovernanceError(
-          'invalid',
-          'send the file as the request body (application/octet-stream or text/csv)',
-        );
-      }
-      const c = await gov.uploadContribution(me(req).id, req.params.dataset, body, {
-        sha256: req.headers['x-content-sha256'],
-        maxBytes: maxUploadBytes,
-        validate: validate,
-      });
-      return reply.code(201).send(contributionJson(c));
+      const receive = resumable ? receiveChunk : receiveWhole;
+      return receive(deps, req, reply, body, declared);
     },
-    { after: uploadSlot },
+    { after: deps.uploadSlot },
   );
 
-  r.get<{ Params: { dataset: string; sha256: string } }>(
+const uploadProgress: RouteDeclaration = (r, { gov, me }) =>
+  r.get<{ Params: PartialUploadParams }>(
     '/contributions/:dataset/uploads/:sha256',
-    {
-      params: {
-        type: 'object',
-        properties: {
-          dataset: { type: 'string', maxLength: LIMITS.id },
-          sha256: { type: 'string', maxLength: 64 },
-        },
-        required: ['dataset', 'sha256'],
-      },
-      response: { 200: uploadProgressSchema },
-    },
+    { params: requestJson(PartialUploadParams), response: { 200: uploadProgressSchema } },
     async (req, reply) => {
       const p = await gov.partialUpload(me(req).id, req.params.dataset, req.params.sha256);
       reply.header('upload-offset', String(p.offset));
@@ -138,16 +140,10 @@ export const contributionRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async
     },
   );
 
+const listContributions: RouteDeclaration = (r, { gov, me, contributionJson }) =>
   r.get(
     '/contributions',
-    {
-      response: {
-        200: {
-          type: 'object',
-          properties: { contributions: { type: 'array', items: contributionSchema } },
-        },
-      },
-    },
+    { response: { 200: listOf('contributions', contributionSchema) } },
     async (req) => {
       const p = me(req);
       const seesAll = p.roles.includes('broker') || p.roles.includes('board');
@@ -156,7 +152,8 @@ export const contributionRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async
     },
   );
 
-  r.get<{ Params: { id: string } }>(
+const quarantineReport: RouteDeclaration = (r, { gov, me }) =>
+  r.get<{ Params: IdParams }>(
     '/contributions/:id/quarantine',
     {
       params: idParams,
@@ -187,4 +184,10 @@ export const contributionRoutes: FastifyPluginAsync<GovernanceRouteDeps> = async
       return reply.type('text/csv; charset=utf-8').send(createReadStream(path));
     },
   );
-};
+
+export const contributionRoutes = resourceRoutes(
+  upload,
+  uploadProgress,
+  listContributions,
+  quarantineReport,
+);

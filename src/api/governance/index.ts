@@ -18,6 +18,7 @@ import {
   UploadOffsetConflict,
   withChannel,
 } from '../../governance/index.js';
+import type { ContributionView } from '../../contracts/index.js';
 import type { Store } from '../../store/index.js';
 import { requestChannel } from './channel.js';
 import { replyWithError, type UnhandledError } from '../http/errors.js';
@@ -86,66 +87,59 @@ const STATUS: Record<GovernanceError['code'], number> = {
   locked: 429,
 };
 
-export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = async (app, opts) => {
-  if (!opts.governance && !opts.store)
-    throw new Error('governanceRoutes: pass `governance` or `store`');
-  const gov = opts.governance ?? new Governance(opts.store as Store);
-  const maxUploadBytes = opts.maxUploadBytes ?? 4 * 1024 ** 3;
+/** The OIDC login, discovered at its first use (and again after a failed discovery). */
+function lazyOidcLogin(
+  gov: Governance,
+  cfg: OidcLoginOptions | undefined,
+): () => Promise<OidcLogin> {
   let oidc: Promise<OidcLogin> | null = null;
-  const oidcLogin = (): Promise<OidcLogin> => {
-    if (!opts.oidc)
-      throw new GovernanceError('not_found', 'OIDC login is not configured on this broker');
-    const cfg = opts.oidc;
+  return () => {
+    if (!cfg) throw new GovernanceError('not_found', 'OIDC login is not configured on this broker');
     oidc ??= OidcLogin.discover(gov, cfg).catch((err: unknown) => {
       oidc = null; // retry discovery next time
       throw err;
     });
     return oidc;
   };
+}
 
-  app.decorateRequest('principal', null);
-  // After the guard (onRequest) and the body: the handler and all it starts record the channel.
-  app.addHook('preHandler', (req, _reply, done) => withChannel(requestChannel(req), done));
-  // Partial uploads left without a byte for 24 h are removed at start (and on each upload).
-  await gov.removeStaleUploads();
-  /** A contribution as the API shows it: no server path; its quarantine report as a URL. */
-  const contributionJson = (c: Contribution) => {
+/** A contribution as the API shows it: no server path; its quarantine report as a URL. */
+const contributionView =
+  (prefix: string) =>
+  (c: Contribution): ContributionView => {
     const { storagePath: _stored, quarantinePath, ...rest } = c;
     return {
       ...rest,
       quarantineUrl:
         quarantinePath && !c.purgedAt
-          ? `${app.prefix}/contributions/${encodeURIComponent(c.id)}/quarantine`
+          ? `${prefix}/contributions/${encodeURIComponent(c.id)}/quarantine`
           : null,
     };
   };
-  // Contributions arrive as raw bytes; hand the stream to the handler untouched.
-  for (const type of ['application/octet-stream', 'text/csv']) {
-    app.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+
+/** Governance errors as their status and `{error, message}` (and what a refusal adds). */
+function replyWithGovernanceError(err: UnhandledError, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof UploadOffsetConflict) {
+    reply.header('upload-offset', String(err.offset));
+    return reply.code(409).send({ error: err.code, message: err.message, offset: err.offset });
   }
+  if (err instanceof LoginLocked) reply.header('retry-after', String(err.retryAfterSeconds));
+  if (err instanceof ContributionRefused) {
+    // `error` as for every refusal; `reason` says which check refused the file, and where.
+    return reply
+      .code(err.status)
+      .send({ error: err.code, reason: err.reason, message: err.message, ...err.detail });
+  }
+  if (err instanceof GovernanceError) {
+    return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
+  }
+  return replyWithError(req, reply, err);
+}
 
-  app.setErrorHandler((err: UnhandledError, req, reply) => {
-    if (err instanceof UploadOffsetConflict) {
-      reply.header('upload-offset', String(err.offset));
-      return reply.code(409).send({ error: err.code, message: err.message, offset: err.offset });
-    }
-    if (err instanceof LoginLocked) reply.header('retry-after', String(err.retryAfterSeconds));
-    if (err instanceof ContributionRefused) {
-      // `error` as for every refusal; `reason` says which check refused the file, and where.
-      return reply
-        .code(err.status)
-        .send({ error: err.code, reason: err.reason, message: err.message, ...err.detail });
-    }
-    if (err instanceof GovernanceError) {
-      return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
-    }
-    return replyWithError(req, reply, err);
-  });
-
-  // At most `maxConcurrentUploads` uploads are received at once; one more is told to come back.
-  const maxUploads = opts.maxConcurrentUploads ?? 4;
+/** At most `maxUploads` uploads are received at once; one more is told to come back. */
+function uploadSlots(maxUploads: number) {
   let uploading = 0;
-  const uploadSlot = async (_req: FastifyRequest, reply: FastifyReply) => {
+  return async (_req: FastifyRequest, reply: FastifyReply) => {
     if (uploading >= maxUploads) {
       reply.header('retry-after', String(UPLOAD_RETRY_AFTER_SECONDS));
       return reply.code(503).send({
@@ -163,29 +157,45 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     reply.raw.once('close', release);
     reply.raw.once('finish', release);
   };
-  const setSession = (
-    reply: FastifyReply,
-    req: FastifyRequest,
-    token: string,
-    expiresAt: string,
-  ) => {
-    const secure = req.protocol === 'https' || opts.secureCookies ? '; Secure' : '';
+}
+
+/** Sets the session cookie; `Secure` over https, or always when `secureCookies` says so. */
+const sessionCookie =
+  (secureCookies: boolean | undefined) =>
+  (reply: FastifyReply, req: FastifyRequest, token: string, expiresAt: string) => {
+    const secure = req.protocol === 'https' || secureCookies ? '; Secure' : '';
     reply.header(
       'set-cookie',
       `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Expires=${new Date(expiresAt).toUTCString()}${secure}`,
     );
   };
 
+export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = async (app, opts) => {
+  if (!opts.governance && !opts.store)
+    throw new Error('governanceRoutes: pass `governance` or `store`');
+  const gov = opts.governance ?? new Governance(opts.store as Store);
+
+  app.decorateRequest('principal', null);
+  // After the guard (onRequest) and the body: the handler and all it starts record the channel.
+  app.addHook('preHandler', (req, _reply, done) => withChannel(requestChannel(req), done));
+  // Partial uploads left without a byte for 24 h are removed at start (and on each upload).
+  await gov.removeStaleUploads();
+  // Contributions arrive as raw bytes; hand the stream to the handler untouched.
+  for (const type of ['application/octet-stream', 'text/csv']) {
+    app.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+  }
+  app.setErrorHandler(replyWithGovernanceError);
+
   const deps: GovernanceRouteDeps = {
     gov,
     routes: (child) => routesOn(child, gov),
     me,
-    setSession,
-    oidcLogin,
+    setSession: sessionCookie(opts.secureCookies),
+    oidcLogin: lazyOidcLogin(gov, opts.oidc),
     oidcRedirectUri: () => opts.oidc!.redirectUri,
-    contributionJson,
-    uploadSlot,
-    maxUploadBytes,
+    contributionJson: contributionView(app.prefix),
+    uploadSlot: uploadSlots(opts.maxConcurrentUploads ?? 4),
+    maxUploadBytes: opts.maxUploadBytes ?? 4 * 1024 ** 3,
     validate: opts.validate,
     runs: opts.runs ?? null,
   };

@@ -5,6 +5,7 @@
  */
 import type {
   FastifyInstance,
+  FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
   onRequestHookHandler,
@@ -15,8 +16,9 @@ import type {
   RouteHandlerMethod,
   RouteOptions,
 } from 'fastify';
+import type { ContributionView } from '../../contracts/index.js';
 import type { Contribution, Governance, Principal } from '../../governance/index.js';
-import { GovernanceError, LIMITS } from '../../governance/index.js';
+import { GovernanceError } from '../../governance/index.js';
 import { endpointFor, type Endpoint } from './access.js';
 import { CHANNEL_HEADER } from './channel.js';
 import { errorResponses } from './schemas.js';
@@ -149,21 +151,27 @@ export interface GovernanceRouteDeps {
   oidcLogin: () => Promise<import('../../governance/index.js').OidcLogin>;
   oidcRedirectUri: () => string;
   /** A contribution as the API shows it: no server path; its quarantine report as a URL. */
-  contributionJson: (c: Contribution) => Record<string, unknown>;
+  contributionJson: (c: Contribution) => ContributionView;
   uploadSlot: onRequestHookHandler;
   maxUploadBytes: number;
   validate: import('../../governance/index.js').ValidateFn;
   runs: import('../../pipeline/run-service.js').RunService | null;
 }
 
+/** One route: declares its method, path, schema and handler on a resource's routes. */
+export type RouteDeclaration = (r: Routes, deps: GovernanceRouteDeps) => void;
+
+/** A resource's plugin: its routes, each declared by its own named function. */
+export function resourceRoutes(
+  ...routes: RouteDeclaration[]
+): FastifyPluginAsync<GovernanceRouteDeps> {
+  return async (app, deps) => {
+    const r = deps.routes(app);
+    for (const declare of routes) declare(r, deps);
+  };
+}
+
 export const me = (req: FastifyRequest): Principal => {
   if (!req.principal) throw new GovernanceError('unauthenticated', 'not logged in');
   return req.principal;
 };
-
-/** A list of ids in a request body: at most 100, each at most 100 characters. */
-export const idList = {
-  type: 'array',
-  items: { type: 'string', maxLength: LIMITS.id },
-  maxItems: LIMITS.listItems,
-} as const;

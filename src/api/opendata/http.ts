@@ -62,6 +62,28 @@ export class Lru<V> {
   }
 }
 
+/** What `cachedBuild` keeps its promises in: an `Lru` or a `Map`. */
+interface PromiseCache<V> {
+  get(k: string): Promise<V> | undefined;
+  set(k: string, v: Promise<V>): unknown;
+  delete(k: string): unknown;
+}
+
+/** The promise under `key`, built on first use; a failed build is forgotten so a later request retries. */
+export function cachedBuild<V>(
+  cache: PromiseCache<V>,
+  key: string,
+  build: () => Promise<V>,
+): Promise<V> {
+  let p = cache.get(key);
+  if (!p) {
+    p = build();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
+  }
+  return p;
+}
+
 export interface Resolved {
   release: ReleaseSummary;
   cacheControl: string;
@@ -207,34 +229,24 @@ export class OpenDataContext {
   }
 
   #observationCount(id: string): Promise<number> {
-    let n = this.#counts.get(id);
-    if (!n) {
-      n = this.source.cells(id).then((cells) => observationCount(cells, this.source.indicators()));
-      n.catch(() => this.#counts.delete(id));
-      this.#counts.set(id, n);
-    }
-    return n;
+    return cachedBuild(this.#counts, id, async () =>
+      observationCount(await this.source.cells(id), this.source.indicators()),
+    );
   }
 
   dataset(release: ReleaseSummary): Promise<ReleaseDataset> {
-    let d = this.#datasets.get(release.id);
-    if (!d) {
-      d = (async () => {
-        const versions = datasetVersions(await this.source.list());
-        const version = versions.get(release.id);
-        if (!version) throw new NotFound(`release '${release.id}' not found`);
-        return buildDataset({
-          identity: datasetIdentity(this.catalog, release, version),
-          mapYear: release.regionSet?.year ?? null,
-          cells: await this.source.cells(release.id),
-          indicators: this.source.indicators(),
-          regionName: (c) => this.source.regionName(c),
-        });
-      })();
-      d.catch(() => this.#datasets.delete(release.id));
-      this.#datasets.set(release.id, d);
-    }
-    return d;
+    return cachedBuild(this.#datasets, release.id, async () => {
+      const versions = datasetVersions(await this.source.list());
+      const version = versions.get(release.id);
+      if (!version) throw new NotFound(`release '${release.id}' not found`);
+      return buildDataset({
+        identity: datasetIdentity(this.catalog, release, version),
+        mapYear: release.regionSet?.year ?? null,
+        cells: await this.source.cells(release.id),
+        indicators: this.source.indicators(),
+        regionName: (c) => this.source.regionName(c),
+      });
+    });
   }
 
   /** Matching row numbers of a set, cached per (feed, release, set, filter, order). */

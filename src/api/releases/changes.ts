@@ -28,9 +28,8 @@ import { IMMUTABLE } from '../opendata/cache.js';
 import { Lru } from '../opendata/http.js';
 import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
 import type { PublicReleaseInfo, ReleaseCatalog } from './catalog.js';
-import { resolvePublicRelease } from './routes.js';
+import { releaseIdParams, resolvePublicRelease, sendCsvAttachment } from './http.js';
 
-const RELEASE_ID = '^(latest|[A-Za-z0-9][A-Za-z0-9_.-]{0,80})$';
 const FROM_ID = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$';
 export const CHANGE_PAGE = { defaultLimit: 1000, maxLimit: 10_000 };
 
@@ -106,12 +105,6 @@ export const changesResponseSchema = {
     changes: { type: 'array', items: cellChangeSchema },
     page: pageSchema,
   },
-} as const;
-
-const params = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: RELEASE_ID } },
-  required: ['id'],
 } as const;
 
 const filterProperties = {
@@ -200,16 +193,26 @@ function publicationOrder(list: readonly PublicReleaseInfo[]): PublicReleaseInfo
     );
 }
 
-export const changesRoutes: FastifyPluginAsync<ChangesRoutesOptions> = async (app, opts) => {
-  const { catalog } = opts;
+type ChangesRoute = { Params: { id: string }; Querystring: ChangesQuery };
+type ChangesPageRoute = { Params: { id: string }; Querystring: ChangesQuery & PageQuery };
+
+/** Two releases and what changed between them. */
+interface Compared {
+  id: string;
+  from: string;
+  comparison: ReleaseComparison;
+}
+
+/** The comparisons of one plugin instance, and how a request names its two releases. */
+class Comparisons {
   // A comparison of two national releases can hold millions of changes: keep a few only.
-  const comparisons = new Lru<ReleaseComparison>(4);
+  readonly #cache = new Lru<ReleaseComparison>(4);
+
+  constructor(readonly opts: ChangesRoutesOptions) {}
 
   /** The comparison and both ids, or null when an error or redirect was sent. */
-  const compute = async (
-    req: FastifyRequest<{ Params: { id: string }; Querystring: ChangesQuery }>,
-    reply: FastifyReply,
-  ): Promise<{ id: string; from: string; comparison: ReleaseComparison } | null> => {
+  async compute(req: FastifyRequest<ChangesRoute>, reply: FastifyReply): Promise<Compared | null> {
+    const { catalog } = this.opts;
     const q = req.query;
     if (q.from === 'latest') {
       await reply.code(400).send({
@@ -220,47 +223,13 @@ export const changesRoutes: FastifyPluginAsync<ChangesRoutesOptions> = async (ap
     }
     const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
     if (!id) return null;
-    let from = q.from;
-    if (from === undefined) {
-      const order = publicationOrder(await catalog.listPublic());
-      const at = order.findIndex((r) => r.id === id);
-      const before = at > 0 ? order[at - 1] : undefined;
-      if (!before) {
-        await reply.code(404).send({
-          error: 'not-found',
-          message: `release ${id} is the first published release: there is no earlier published release to compare it with (give from=<release id>)`,
-        });
-        return null;
-      }
-      from = before.id;
-    } else {
-      const info = await catalog.info(from);
-      if (!info) {
-        await reply.code(404).send({
-          error: 'not-found',
-          message: `querystring/from: no published release '${from}' to compare with`,
-        });
-        return null;
-      }
-      if (info.status === 'withdrawn') {
-        await reply.code(410).send({
-          error: 'withdrawn',
-          message: `querystring/from: release ${from} was withdrawn (${info.withdrawnReason ?? 'no reason recorded'}); its figures are no longer served`,
-        });
-        return null;
-      }
-    }
-    // Both verified against their approved digests on every request (cheap once indexed).
-    const [before, after] = [await catalog.cells(from), await catalog.cells(id)];
-    const key = `${from}\u0000${id}`;
-    let comparison = comparisons.get(key);
-    if (!comparison) {
-      comparison = compareReleases(before.rows, after.rows);
-      comparisons.set(key, comparison);
-    }
+    const from =
+      q.from === undefined ? await this.#before(id, reply) : await this.#from(q.from, reply);
+    if (from === null) return null;
+    const comparison = await this.#compare(from, id);
     if (
       q.indicator !== undefined &&
-      !opts.indicators.some((i) => i.id === q.indicator) &&
+      !this.opts.indicators.some((i) => i.id === q.indicator) &&
       !comparison.summary.indicators.some((i) => i.indicator === q.indicator)
     ) {
       await reply.code(400).send({
@@ -270,86 +239,135 @@ export const changesRoutes: FastifyPluginAsync<ChangesRoutesOptions> = async (ap
       return null;
     }
     return { id, from, comparison };
+  }
+
+  /** The published release before `id` in order of publication, or null when a 404 was sent. */
+  async #before(id: string, reply: FastifyReply): Promise<string | null> {
+    const order = publicationOrder(await this.opts.catalog.listPublic());
+    const at = order.findIndex((r) => r.id === id);
+    const before = at > 0 ? order[at - 1] : undefined;
+    if (!before) {
+      await reply.code(404).send({
+        error: 'not-found',
+        message: `release ${id} is the first published release: there is no earlier published release to compare it with (give from=<release id>)`,
+      });
+      return null;
+    }
+    return before.id;
+  }
+
+  /** The `from` the request gave, or null when it is unknown (404) or withdrawn (410). */
+  async #from(from: string, reply: FastifyReply): Promise<string | null> {
+    const info = await this.opts.catalog.info(from);
+    if (!info) {
+      await reply.code(404).send({
+        error: 'not-found',
+        message: `querystring/from: no published release '${from}' to compare with`,
+      });
+      return null;
+    }
+    if (info.status === 'withdrawn') {
+      await reply.code(410).send({
+        error: 'withdrawn',
+        message: `querystring/from: release ${from} was withdrawn (${info.withdrawnReason ?? 'no reason recorded'}); its figures are no longer served`,
+      });
+      return null;
+    }
+    return from;
+  }
+
+  async #compare(from: string, id: string): Promise<ReleaseComparison> {
+    const { catalog } = this.opts;
+    // Both verified against their approved digests on every request (cheap once indexed).
+    const [before, after] = [await catalog.cells(from), await catalog.cells(id)];
+    const key = `${from}\u0000${id}`;
+    let comparison = this.#cache.get(key);
+    if (!comparison) {
+      comparison = compareReleases(before.rows, after.rows);
+      this.#cache.set(key, comparison);
+    }
+    return comparison;
+  }
+}
+
+/** The changes a request lists: the summary always covers them all, the filters narrow the list. */
+const selected = (changes: readonly CellChange[], q: ChangesQuery): readonly CellChange[] =>
+  q.indicator === undefined && q.kind === undefined
+    ? changes
+    : changes.filter(
+        (c) =>
+          (q.indicator === undefined || c.indicator_id === q.indicator) &&
+          (q.kind === undefined || c.kind === q.kind),
+      );
+
+const changesJsonSchema = {
+  summary:
+    'What changed in a release compared with an earlier published one: a summary per indicator and a paged list of changed cells',
+  description: DESCRIPTION,
+  tags: ['releases'],
+  params: releaseIdParams,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...filterProperties, ...pageQueryProperties(CHANGE_PAGE) },
+  },
+  response: { 200: changesResponseSchema },
+};
+
+const changesCsvSchema = {
+  summary:
+    'What changed in a release compared with an earlier published one, as CSV (UTF-8 with BOM, comma, CRLF): one row per changed cell',
+  description: `${DESCRIPTION} Columns: ${CHANGES_CSV_COLUMNS.join(', ')}. A confidential figure is '.', a figure that cannot occur or a side without the cell (added, removed) is blank (CBS convention).`,
+  tags: ['releases'],
+  params: releaseIdParams,
+  querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+};
+
+const changesJson =
+  (comparisons: Comparisons) =>
+  async (req: FastifyRequest<ChangesPageRoute>, reply: FastifyReply) => {
+    const out = await comparisons.compute(req, reply);
+    if (!out) return reply;
+    const { items, page } = paginate(
+      selected(out.comparison.changes, req.query),
+      req,
+      req.query,
+      CHANGE_PAGE,
+      comparisons.opts.publicBaseUrl,
+    );
+    void reply.header('cache-control', IMMUTABLE);
+    return {
+      release: out.id,
+      from: out.from,
+      summary: out.comparison.summary,
+      changes: items,
+      page,
+    };
   };
 
-  const selected = (changes: readonly CellChange[], q: ChangesQuery): readonly CellChange[] =>
-    q.indicator === undefined && q.kind === undefined
-      ? changes
-      : changes.filter(
-          (c) =>
-            (q.indicator === undefined || c.indicator_id === q.indicator) &&
-            (q.kind === undefined || c.kind === q.kind),
-        );
+const changesCsvDownload =
+  (comparisons: Comparisons) => async (req: FastifyRequest<ChangesRoute>, reply: FastifyReply) => {
+    const out = await comparisons.compute(req, reply);
+    if (!out) return reply;
+    const { indicator, kind } = req.query;
+    const body = changesCsv(out.id, out.from, selected(out.comparison.changes, req.query));
+    return sendCsvAttachment(
+      reply,
+      ['samenzicht', out.id, 'changes-from', out.from, indicator, kind],
+      body,
+    );
+  };
 
-  app.get<{ Params: { id: string }; Querystring: ChangesQuery & PageQuery }>(
+export const changesRoutes: FastifyPluginAsync<ChangesRoutesOptions> = async (app, opts) => {
+  const comparisons = new Comparisons(opts);
+  app.get<ChangesPageRoute>(
     '/releases/:id/changes',
-    {
-      schema: {
-        summary:
-          'What changed in a release compared with an earlier published one: a summary per indicator and a paged list of changed cells',
-        description: DESCRIPTION,
-        tags: ['releases'],
-        params,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...filterProperties, ...pageQueryProperties(CHANGE_PAGE) },
-        },
-        response: { 200: changesResponseSchema },
-      },
-    },
-    async (req, reply) => {
-      const out = await compute(req, reply);
-      if (!out) return reply;
-      const { items, page } = paginate(
-        selected(out.comparison.changes, req.query),
-        req,
-        req.query,
-        CHANGE_PAGE,
-        opts.publicBaseUrl,
-      );
-      void reply.header('cache-control', IMMUTABLE);
-      return {
-        release: out.id,
-        from: out.from,
-        summary: out.comparison.summary,
-        changes: items,
-        page,
-      };
-    },
+    { schema: changesJsonSchema },
+    changesJson(comparisons),
   );
-
-  app.get<{ Params: { id: string }; Querystring: ChangesQuery }>(
+  app.get<ChangesRoute>(
     '/releases/:id/changes.csv',
-    {
-      schema: {
-        summary:
-          'What changed in a release compared with an earlier published one, as CSV (UTF-8 with BOM, comma, CRLF): one row per changed cell',
-        description: `${DESCRIPTION} Columns: ${CHANGES_CSV_COLUMNS.join(', ')}. A confidential figure is '.', a figure that cannot occur or a side without the cell (added, removed) is blank (CBS convention).`,
-        tags: ['releases'],
-        params,
-        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
-      },
-    },
-    async (req, reply) => {
-      const out = await compute(req, reply);
-      if (!out) return reply;
-      const name = [
-        'samenzicht',
-        out.id,
-        'changes-from',
-        out.from,
-        req.query.indicator,
-        req.query.kind,
-      ]
-        .filter((x) => x !== undefined)
-        .join('-')
-        .replace(/[^A-Za-z0-9_.-]/g, '_');
-      return reply
-        .header('cache-control', IMMUTABLE)
-        .type('text/csv; charset=utf-8; header=present')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .send(changesCsv(out.id, out.from, selected(out.comparison.changes, req.query)));
-    },
+    { schema: changesCsvSchema },
+    changesCsvDownload(comparisons),
   );
 };

@@ -13,8 +13,11 @@ import { toCsv } from '../opendata/csv.js';
 import { IMMUTABLE } from '../opendata/cache.js';
 import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
 import { filterCells, type ReleaseCatalog } from './catalog.js';
+import { releaseIdParams, resolvePublicRelease } from './http.js';
 
-const RELEASE_ID = '^(latest|[A-Za-z0-9][A-Za-z0-9_.-]{0,80})$';
+// Kept for importers of the old place.
+export { resolvePublicRelease } from './http.js';
+
 const REGION_CODE = '^(NL01|VR\\d{2}|GM\\d{4}|WK\\d{6}|BU\\d{8})$';
 export const RELEASE_PAGE = { defaultLimit: 100, maxLimit: 1000 };
 export const CELL_PAGE = { defaultLimit: 10_000, maxLimit: 10_000 };
@@ -163,181 +166,128 @@ export interface ReleaseRoutesOptions {
   publicBaseUrl: string;
 }
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: RELEASE_ID } },
-  required: ['id'],
-} as const;
+type IdRoute = { Params: { id: string } };
+type CellsRoute = {
+  Params: { id: string };
+  Querystring: {
+    indicator?: string;
+    year?: number;
+    level?: string;
+    region?: string;
+    parent?: string;
+  } & PageQuery;
+};
 
-/**
- * Sends `latest` URLs to the concrete release (307, not cached), and refuses what the public may
- * not see. Returns the id to serve, or null when the reply was sent.
- */
-export async function resolvePublicRelease(
-  catalog: ReleaseCatalog,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  id: string,
-): Promise<string | null> {
-  if (id === 'latest') {
-    const latest = await catalog.latestPublishedId();
-    if (!latest) {
-      await reply.code(404).send({ error: 'not-found', message: 'no published release yet' });
-      return null;
+const listSchema = {
+  summary: 'Published (and withdrawn) releases, oldest first',
+  tags: ['releases'],
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: pageQueryProperties(RELEASE_PAGE),
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: { releases: { type: 'array', items: releaseInfoSchema }, page: pageSchema },
+    },
+  },
+};
+
+const releaseSchema = {
+  summary: 'A release: its state, approvals and public manifest with the audit summary',
+  tags: ['releases'],
+  params: releaseIdParams,
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { release: releaseInfoSchema, manifest: publicManifestSchema },
+    },
+  },
+};
+
+const cellsSchema = {
+  summary: 'Cells of a release, paged (JSON, or CSV with Accept: text/csv)',
+  tags: ['releases'],
+  params: releaseIdParams,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      indicator: { type: 'string', pattern: '^[a-z0-9_]{1,64}$' },
+      year: { type: 'integer', minimum: 1900, maximum: 2100 },
+      level: { type: 'string', enum: REGION_LEVELS },
+      region: { type: 'string', pattern: REGION_CODE },
+      parent: { type: 'string', pattern: REGION_CODE },
+      ...pageQueryProperties(CELL_PAGE),
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        release: { type: 'string' },
+        cells: { type: 'array', items: publicCellSchema },
+        page: pageSchema,
+      },
+    },
+  },
+};
+
+const releaseList =
+  ({ catalog, publicBaseUrl }: ReleaseRoutesOptions) =>
+  async (req: FastifyRequest<{ Querystring: PageQuery }>, reply: FastifyReply) => {
+    const list = await catalog.listPublic();
+    const { items, page } = paginate(list, req, req.query, RELEASE_PAGE, publicBaseUrl);
+    void reply.header('cache-control', 'no-cache');
+    return { releases: items, page };
+  };
+
+const oneRelease =
+  ({ catalog }: ReleaseRoutesOptions) =>
+  async (req: FastifyRequest<IdRoute>, reply: FastifyReply) => {
+    const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
+    if (!id) return reply;
+    const release = await catalog.info(id);
+    const manifest = await catalog.manifest(id);
+    void reply.header('cache-control', 'no-cache');
+    return { release, manifest };
+  };
+
+const releaseCells =
+  (opts: ReleaseRoutesOptions) => async (req: FastifyRequest<CellsRoute>, reply: FastifyReply) => {
+    const q = req.query;
+    if (q.indicator !== undefined && !opts.knownIndicator(q.indicator)) {
+      return reply.code(400).send({
+        error: 'bad-request',
+        message: `querystring/indicator: unknown indicator '${q.indicator}'`,
+      });
     }
-    const [path, query] = req.url.split('?', 2) as [string, string?];
-    const target = path.replace(/\/latest(?=\/|$)/, `/${encodeURIComponent(latest)}`);
-    await reply
-      .code(307)
-      .header('cache-control', 'no-cache')
-      .header('location', query ? `${target}?${query}` : target)
-      .send();
-    return null;
-  }
-  const info = await catalog.info(id);
-  if (!info) {
-    await reply.code(404).send({ error: 'not-found', message: `no published release '${id}'` });
-    return null;
-  }
-  if (info.status === 'withdrawn') {
-    await reply.code(410).send({
-      error: 'withdrawn',
-      message: `release ${id} was withdrawn: ${info.withdrawnReason ?? 'no reason recorded'}`,
-    });
-    return null;
-  }
-  return id;
-}
+    const id = await resolvePublicRelease(opts.catalog, req, reply, req.params.id);
+    if (!id) return reply;
+    const { items, page } = paginate(
+      filterCells(await opts.catalog.cells(id), q),
+      req,
+      q,
+      CELL_PAGE,
+      opts.publicBaseUrl,
+    );
+    void reply.header('cache-control', IMMUTABLE);
+    void reply.header('vary', 'accept');
+    if (req.headers.accept?.includes('text/csv')) {
+      if (page.next) void reply.header('link', `<${page.next}>; rel="next"`);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="samenzicht-${id}.csv"`)
+        .send(toCsv(items));
+    }
+    return { release: id, cells: items, page };
+  };
 
 export const releaseRoutes: FastifyPluginAsync<ReleaseRoutesOptions> = async (app, opts) => {
-  const { catalog } = opts;
-
-  app.get<{ Querystring: PageQuery }>(
-    '/releases',
-    {
-      schema: {
-        summary: 'Published (and withdrawn) releases, oldest first',
-        tags: ['releases'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: pageQueryProperties(RELEASE_PAGE),
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: { releases: { type: 'array', items: releaseInfoSchema }, page: pageSchema },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const { items, page } = paginate(
-        await catalog.listPublic(),
-        req,
-        req.query,
-        RELEASE_PAGE,
-        opts.publicBaseUrl,
-      );
-      void reply.header('cache-control', 'no-cache');
-      return { releases: items, page };
-    },
-  );
-
-  app.get<{ Params: { id: string } }>(
-    '/releases/:id',
-    {
-      schema: {
-        summary: 'A release: its state, approvals and public manifest with the audit summary',
-        tags: ['releases'],
-        params: idParams,
-        response: {
-          200: {
-            type: 'object',
-            additionalProperties: false,
-            properties: { release: releaseInfoSchema, manifest: publicManifestSchema },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
-      if (!id) return reply;
-      const release = await catalog.info(id);
-      const manifest = await catalog.manifest(id);
-      void reply.header('cache-control', 'no-cache');
-      return { release, manifest };
-    },
-  );
-
-  app.get<{
-    Params: { id: string };
-    Querystring: {
-      indicator?: string;
-      year?: number;
-      level?: string;
-      region?: string;
-      parent?: string;
-    } & PageQuery;
-  }>(
-    '/releases/:id/cells',
-    {
-      schema: {
-        summary: 'Cells of a release, paged (JSON, or CSV with Accept: text/csv)',
-        tags: ['releases'],
-        params: idParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            indicator: { type: 'string', pattern: '^[a-z0-9_]{1,64}$' },
-            year: { type: 'integer', minimum: 1900, maximum: 2100 },
-            level: { type: 'string', enum: REGION_LEVELS },
-            region: { type: 'string', pattern: REGION_CODE },
-            parent: { type: 'string', pattern: REGION_CODE },
-            ...pageQueryProperties(CELL_PAGE),
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              release: { type: 'string' },
-              cells: { type: 'array', items: publicCellSchema },
-              page: pageSchema,
-            },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const q = req.query;
-      if (q.indicator !== undefined && !opts.knownIndicator(q.indicator)) {
-        return reply.code(400).send({
-          error: 'bad-request',
-          message: `querystring/indicator: unknown indicator '${q.indicator}'`,
-        });
-      }
-      const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
-      if (!id) return reply;
-      const { items, page } = paginate(
-        filterCells(await catalog.cells(id), q),
-        req,
-        q,
-        CELL_PAGE,
-        opts.publicBaseUrl,
-      );
-      void reply.header('cache-control', IMMUTABLE);
-      void reply.header('vary', 'accept');
-      if (req.headers.accept?.includes('text/csv')) {
-        if (page.next) void reply.header('link', `<${page.next}>; rel="next"`);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="samenzicht-${id}.csv"`)
-          .send(toCsv(items));
-      }
-      return { release: id, cells: items, page };
-    },
-  );
+  app.get<{ Querystring: PageQuery }>('/releases', { schema: listSchema }, releaseList(opts));
+  app.get<IdRoute>('/releases/:id', { schema: releaseSchema }, oneRelease(opts));
+  app.get<CellsRoute>('/releases/:id/cells', { schema: cellsSchema }, releaseCells(opts));
 };

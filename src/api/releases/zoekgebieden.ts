@@ -21,9 +21,7 @@ import type { IndicatorMeta } from '../../contracts/index.js';
 import { csvDocument, type CsvValue } from '../../release/csv.js';
 import { IMMUTABLE } from '../opendata/cache.js';
 import type { ReleaseCatalog } from './catalog.js';
-import { resolvePublicRelease } from './routes.js';
-
-const RELEASE_ID = '^(latest|[A-Za-z0-9][A-Za-z0-9_.-]{0,80})$';
+import { releaseIdParams, resolvePublicRelease, sendCsvAttachment } from './http.js';
 
 export interface ZoekgebiedenRoutesOptions {
   catalog: ReleaseCatalog;
@@ -135,12 +133,6 @@ const scopeProperties = {
   },
 } as const;
 
-const params = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: RELEASE_ID } },
-  required: ['id'],
-} as const;
-
 const DESCRIPTION = `${ZOEKGEBIEDEN_METHOD.en} ${ZOEKGEBIEDEN_CAUTION.en}`;
 
 const badRequest = (reply: FastifyReply, message: string) =>
@@ -231,33 +223,25 @@ export function zoekgebiedenCsv(release: string, r: ZoekgebiedenResult, lang: 'n
 
 // ── routes ───────────────────────────────────────────────────────────────────────────────────
 
-export const zoekgebiedenRoutes: FastifyPluginAsync<ZoekgebiedenRoutesOptions> = async (
-  app,
-  opts,
-) => {
-  const { catalog, regions } = opts;
-  const indicators = opts.indicators.map((i) => ({ id: i.id, theme: i.theme, kind: i.kind }));
+type ZoekgebiedenRoute = { Params: { id: string }; Querystring: ZoekgebiedenQuery };
+
+/** Zoekgebieden of one plugin instance: its region set and indicators, and what a request asks. */
+class Zoekgebieden {
+  readonly indicators: { id: string; theme: string; kind: IndicatorMeta['kind'] }[];
+
+  constructor(readonly opts: ZoekgebiedenRoutesOptions) {
+    this.indicators = opts.indicators.map((i) => ({ id: i.id, theme: i.theme, kind: i.kind }));
+  }
 
   /** The result, or null when an error or redirect was sent. */
-  const compute = async (
-    req: FastifyRequest<{ Params: { id: string }; Querystring: ZoekgebiedenQuery }>,
+  async compute(
+    req: FastifyRequest<ZoekgebiedenRoute>,
     reply: FastifyReply,
-  ): Promise<{ id: string; result: ZoekgebiedenResult } | null> => {
+  ): Promise<{ id: string; result: ZoekgebiedenResult } | null> {
+    const { catalog, regions } = this.opts;
     const query = req.query;
-    const given = (['gemeente', 'veiligheidsregio'] as const).filter((k) => query[k] !== undefined);
-    if (given.length !== 1) {
-      await badRequest(
-        reply,
-        `querystring: give exactly one of gemeente (GMxxxx) and veiligheidsregio (VRxx)${given.length > 1 ? ', not both' : ''}`,
-      );
-      return null;
-    }
-    const param = given[0]!;
-    const code = query[param]!;
-    if (regions.get(code)?.level !== param) {
-      await badRequest(reply, `querystring/${param}: unknown ${param} '${code}'`);
-      return null;
-    }
+    const code = await this.#scope(query, reply);
+    if (code === null) return null;
     const q = query.q ?? DEFAULT_FDR;
     if (!(q > 0 && q < 1)) {
       await badRequest(reply, `querystring/q: must be greater than 0 and less than 1, got ${q}`);
@@ -281,73 +265,101 @@ export const zoekgebiedenRoutes: FastifyPluginAsync<ZoekgebiedenRoutesOptions> =
       levels: query.level ? [query.level] : ZOEKGEBIED_LEVELS,
       q,
       regions,
-      indicators,
+      indicators: this.indicators,
       rules: manifest.rules,
       cellsOf: (c) => cells.byRegion.get(c) ?? [],
     });
     return { id, result };
+  }
+
+  /** The one gemeente or veiligheidsregio asked for, or null when a 400 was sent. */
+  async #scope(query: ZoekgebiedenQuery, reply: FastifyReply): Promise<string | null> {
+    const given = (['gemeente', 'veiligheidsregio'] as const).filter((k) => query[k] !== undefined);
+    if (given.length !== 1) {
+      await badRequest(
+        reply,
+        `querystring: give exactly one of gemeente (GMxxxx) and veiligheidsregio (VRxx)${given.length > 1 ? ', not both' : ''}`,
+      );
+      return null;
+    }
+    const param = given[0]!;
+    const code = query[param]!;
+    if (this.opts.regions.get(code)?.level !== param) {
+      await badRequest(reply, `querystring/${param}: unknown ${param} '${code}'`);
+      return null;
+    }
+    return code;
+  }
+}
+
+const zoekgebiedenJsonSchema = {
+  summary:
+    'Zoekgebieden: wijken and buurten of a gemeente or veiligheidsregio where indicators of two or more themes are high together (a pattern, no proof)',
+  description: DESCRIPTION,
+  tags: ['releases'],
+  params: releaseIdParams,
+  querystring: { type: 'object', additionalProperties: false, properties: scopeProperties },
+  response: { 200: zoekgebiedenResponseSchema },
+};
+
+const zoekgebiedenCsvSchema = {
+  summary:
+    'Zoekgebieden as CSV (UTF-8 with BOM, comma, CRLF): one row per signal, the caution in column let_op',
+  description: `${DESCRIPTION} Columns: ${ZOEKGEBIEDEN_CSV_COLUMNS.join(', ')}. lang=en puts the English caution in let_op.`,
+  tags: ['releases'],
+  params: releaseIdParams,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...scopeProperties,
+      lang: { type: 'string', enum: ['nl', 'en'], description: 'Language of let_op' },
+    },
+  },
+};
+
+const zoekgebiedenJson =
+  (finder: Zoekgebieden) => async (req: FastifyRequest<ZoekgebiedenRoute>, reply: FastifyReply) => {
+    const out = await finder.compute(req, reply);
+    if (!out) return reply;
+    void reply.header('cache-control', IMMUTABLE);
+    return {
+      release: out.id,
+      year: out.result.year,
+      scope: out.result.scope,
+      q: out.result.q,
+      tested: out.result.tested,
+      method: { ...ZOEKGEBIEDEN_METHOD },
+      caution: { ...ZOEKGEBIEDEN_CAUTION },
+      areas: out.result.areas,
+    };
   };
 
-  app.get<{ Params: { id: string }; Querystring: ZoekgebiedenQuery }>(
-    '/releases/:id/zoekgebieden',
-    {
-      schema: {
-        summary:
-          'Zoekgebieden: wijken and buurten of a gemeente or veiligheidsregio where indicators of two or more themes are high together (a pattern, no proof)',
-        description: DESCRIPTION,
-        tags: ['releases'],
-        params,
-        querystring: { type: 'object', additionalProperties: false, properties: scopeProperties },
-        response: { 200: zoekgebiedenResponseSchema },
-      },
-    },
-    async (req, reply) => {
-      const out = await compute(req, reply);
-      if (!out) return reply;
-      void reply.header('cache-control', IMMUTABLE);
-      return {
-        release: out.id,
-        year: out.result.year,
-        scope: out.result.scope,
-        q: out.result.q,
-        tested: out.result.tested,
-        method: { ...ZOEKGEBIEDEN_METHOD },
-        caution: { ...ZOEKGEBIEDEN_CAUTION },
-        areas: out.result.areas,
-      };
-    },
-  );
+const zoekgebiedenCsvDownload =
+  (finder: Zoekgebieden) => async (req: FastifyRequest<ZoekgebiedenRoute>, reply: FastifyReply) => {
+    const out = await finder.compute(req, reply);
+    if (!out) return reply;
+    const { scope, year } = out.result;
+    return sendCsvAttachment(
+      reply,
+      ['samenzicht', out.id, 'zoekgebieden', scope.code, year],
+      zoekgebiedenCsv(out.id, out.result, req.query.lang ?? 'nl'),
+    );
+  };
 
-  app.get<{ Params: { id: string }; Querystring: ZoekgebiedenQuery }>(
+export const zoekgebiedenRoutes: FastifyPluginAsync<ZoekgebiedenRoutesOptions> = async (
+  app,
+  opts,
+) => {
+  const finder = new Zoekgebieden(opts);
+  app.get<ZoekgebiedenRoute>(
+    '/releases/:id/zoekgebieden',
+    { schema: zoekgebiedenJsonSchema },
+    zoekgebiedenJson(finder),
+  );
+  app.get<ZoekgebiedenRoute>(
     '/releases/:id/zoekgebieden.csv',
-    {
-      schema: {
-        summary:
-          'Zoekgebieden as CSV (UTF-8 with BOM, comma, CRLF): one row per signal, the caution in column let_op',
-        description: `${DESCRIPTION} Columns: ${ZOEKGEBIEDEN_CSV_COLUMNS.join(', ')}. lang=en puts the English caution in let_op.`,
-        tags: ['releases'],
-        params,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...scopeProperties,
-            lang: { type: 'string', enum: ['nl', 'en'], description: 'Language of let_op' },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const out = await compute(req, reply);
-      if (!out) return reply;
-      const name = ['samenzicht', out.id, 'zoekgebieden', out.result.scope.code, out.result.year]
-        .join('-')
-        .replace(/[^A-Za-z0-9_.-]/g, '_');
-      return reply
-        .header('cache-control', IMMUTABLE)
-        .type('text/csv; charset=utf-8; header=present')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .send(zoekgebiedenCsv(out.id, out.result, req.query.lang ?? 'nl'));
-    },
+    { schema: zoekgebiedenCsvSchema },
+    zoekgebiedenCsvDownload(finder),
   );
 };

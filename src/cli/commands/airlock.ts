@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import {
   brokerOptions,
   print,
+  printBrokerList,
   seg,
   withBroker,
   type BrokerCliOptions,
@@ -64,11 +65,7 @@ export function registerAirlock(program: Command): void {
   ).action(async (o: BrokerCliOptions & { state?: string }) => {
     if (o.state !== undefined && !(STATES as readonly string[]).includes(o.state))
       throw new UsageError(`--state '${o.state}' must be one of ${STATES.join(', ')}`);
-    const { releases: list } = await withBroker(o, (c) =>
-      c.get<{ releases: Release[] }>('/airlock/releases', { state: o.state }),
-    );
-    if (o.json) return print(JSON.stringify(list));
-    for (const r of list) print(releaseLine(r));
+    await printBrokerList(o, '/airlock/releases', 'releases', releaseLine, { state: o.state });
   });
 
   brokerOptions(

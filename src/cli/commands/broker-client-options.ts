@@ -4,7 +4,14 @@
  * and how the broker's refusals are printed: one line, naming what to do next.
  */
 import type { Command } from 'commander';
-import { BROKER_ENV, BrokerClient, BrokerError, TOKEN_ENV, clientFrom } from '../../client/http.js';
+import {
+  BROKER_ENV,
+  BrokerClient,
+  BrokerError,
+  TOKEN_ENV,
+  clientFrom,
+  type RequestOptions,
+} from '../../client/http.js';
 import { UsageError } from '../errors.js';
 
 export interface BrokerCliOptions {
@@ -71,3 +78,20 @@ export async function withBroker<T>(
 
 /** `encodeURIComponent` for ids in paths: an id with a slash stays one path segment. */
 export const seg = encodeURIComponent;
+
+/**
+ * GETs a list from the broker (the array under `key` of its answer) and prints it: as JSON with
+ * `--json`, else one line per item.
+ */
+export async function printBrokerList<T>(
+  o: BrokerCliOptions,
+  path: string,
+  key: string,
+  line: (item: T) => string,
+  query?: RequestOptions['query'],
+): Promise<void> {
+  const body = await withBroker(o, (c) => c.get<Record<string, T[]>>(path, query));
+  const items = body[key]!;
+  if (o.json) return print(JSON.stringify(items));
+  for (const item of items) print(line(item));
+}

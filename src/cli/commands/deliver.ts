@@ -15,7 +15,11 @@ import {
   type DeliveryReport,
 } from '../../client/deliver.js';
 import { DATASETS } from '../../ingest/contracts.js';
-import { PseudonymiseError, UndeclaredIdentifierError } from '../../pseudonym/index.js';
+import {
+  PseudonymiseError,
+  UndeclaredIdentifierError,
+  type KeyholderApi,
+} from '../../pseudonym/index.js';
 import { UsageError } from '../errors.js';
 import {
   brokerOptions,
@@ -128,68 +132,72 @@ export function register(program: Command): void {
         'where the pseudonymised file and the kept-back rows stay (default: <dir of FILE>/pseudonymised)',
       )
       .option('--chunk-mib <n>', 'upload chunk size in MiB', '8'),
-  ).action(async (file: string, o: DeliverFlags) => {
-    const dataset = DATASETS.find((d) => d.id === o.dataset);
-    if (!dataset)
+  ).action(deliverAction);
+}
+
+/** The key holder of the flags; a missing one is named in `deliver`'s own flags. */
+function deliveryKeyholder(o: DeliverFlags): KeyholderApi {
+  if (o.keyholderUrl && !o.keyholderTokenFile && !process.env.SAMENZICHT_KEYHOLDER_TOKEN)
+    throw new UsageError(
+      '--keyholder-url needs --keyholder-token-file FILE (or SAMENZICHT_KEYHOLDER_TOKEN)',
+    );
+  try {
+    return keyholderFrom({
+      ...(o.keyholderUrl !== undefined ? { keyholderUrl: o.keyholderUrl } : {}),
+      ...(o.keyholderTokenFile !== undefined ? { tokenFile: o.keyholderTokenFile } : {}),
+      ...(o.keys !== undefined ? { keys: o.keys } : {}),
+    });
+  } catch (err) {
+    if (err instanceof UsageError) {
       throw new UsageError(
-        `--dataset '${o.dataset}': unknown dataset (known: ${DATASETS.map((d) => d.id).join(', ')})`,
+        o.keyholderUrl || o.keys
+          ? err.message
+          : 'say which key holder: --keyholder-url URL --keyholder-token-file FILE (or --keys DIR)',
       );
-    if (!existsSync(file) || !statSync(file).isFile())
-      throw new UsageError(`${file}: file not found`);
-    if (o.scheme !== 'keyed' && o.scheme !== 'pep')
-      throw new UsageError(`--scheme must be keyed or pep, got '${o.scheme}'`);
-    const chunkMib = Number(o.chunkMib);
-    if (!Number.isFinite(chunkMib) || chunkMib <= 0 || chunkMib > 1024)
-      throw new UsageError(
-        `--chunk-mib must be a number of MiB from 0 to 1024, got '${o.chunkMib}'`,
-      );
-    if (o.keyholderUrl && !o.keyholderTokenFile && !process.env.SAMENZICHT_KEYHOLDER_TOKEN)
-      throw new UsageError(
-        '--keyholder-url needs --keyholder-token-file FILE (or SAMENZICHT_KEYHOLDER_TOKEN)',
-      );
-    let keyholder;
-    try {
-      keyholder = keyholderFrom({
-        ...(o.keyholderUrl !== undefined ? { keyholderUrl: o.keyholderUrl } : {}),
-        ...(o.keyholderTokenFile !== undefined ? { tokenFile: o.keyholderTokenFile } : {}),
-        ...(o.keys !== undefined ? { keys: o.keys } : {}),
-      });
-    } catch (err) {
-      if (err instanceof UsageError) {
-        throw new UsageError(
-          o.keyholderUrl || o.keys
-            ? err.message
-            : 'say which key holder: --keyholder-url URL --keyholder-token-file FILE (or --keys DIR)',
-        );
-      }
-      throw new UsageError((err as Error).message);
     }
-    const client = connect(o);
-    const progress = progressPrinter(dataset.id);
-    let report: DeliveryReport;
-    try {
-      report = await deliverFile({
-        client,
-        dataset: dataset.id,
-        file,
-        keyholder,
-        scheme: o.scheme,
-        workDir: o.work ?? join(dirname(file), 'pseudonymised'),
-        chunkBytes: Math.round(chunkMib * 1024 * 1024),
-        onProgress: (phase, done, total) => progress.update(phase, done, total),
-      });
-    } catch (err) {
-      progress.end();
-      if (
-        err instanceof DeliveryError ||
-        err instanceof PseudonymiseError ||
-        err instanceof UndeclaredIdentifierError
-      )
-        throw new UsageError(err.message);
-      throw cliError(err, client.baseUrl);
-    }
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function deliverAction(file: string, o: DeliverFlags): Promise<void> {
+  const dataset = DATASETS.find((d) => d.id === o.dataset);
+  if (!dataset)
+    throw new UsageError(
+      `--dataset '${o.dataset}': unknown dataset (known: ${DATASETS.map((d) => d.id).join(', ')})`,
+    );
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new UsageError(`${file}: file not found`);
+  if (o.scheme !== 'keyed' && o.scheme !== 'pep')
+    throw new UsageError(`--scheme must be keyed or pep, got '${o.scheme}'`);
+  const chunkMib = Number(o.chunkMib);
+  if (!Number.isFinite(chunkMib) || chunkMib <= 0 || chunkMib > 1024)
+    throw new UsageError(`--chunk-mib must be a number of MiB from 0 to 1024, got '${o.chunkMib}'`);
+  const keyholder = deliveryKeyholder(o);
+  const client = connect(o);
+  const progress = progressPrinter(dataset.id);
+  let report: DeliveryReport;
+  try {
+    report = await deliverFile({
+      client,
+      dataset: dataset.id,
+      file,
+      keyholder,
+      scheme: o.scheme,
+      workDir: o.work ?? join(dirname(file), 'pseudonymised'),
+      chunkBytes: Math.round(chunkMib * 1024 * 1024),
+      onProgress: (phase, done, total) => progress.update(phase, done, total),
+    });
+  } catch (err) {
     progress.end();
-    if (o.json) print(JSON.stringify(report, null, 2));
-    else for (const l of reportLines(report)) print(l);
-  });
+    if (
+      err instanceof DeliveryError ||
+      err instanceof PseudonymiseError ||
+      err instanceof UndeclaredIdentifierError
+    )
+      throw new UsageError(err.message);
+    throw cliError(err, client.baseUrl);
+  }
+  progress.end();
+  if (o.json) print(JSON.stringify(report, null, 2));
+  else for (const l of reportLines(report)) print(l);
 }

@@ -129,7 +129,15 @@ interface DemoCliOptions {
   serve: boolean;
 }
 
+const HOST_HELP =
+  'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface, e.g. for a reverse proxy on another host)';
+
 export function register(program: Command): void {
+  registerDemo(program);
+  registerServe(program);
+}
+
+function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
@@ -147,10 +155,7 @@ export function register(program: Command): void {
     .option('--regions <DIR>', 'directory with CBS region files')
     .option('--out <DIR>', 'data directory', DEFAULT_DATA_DIR)
     .option('--port <P>', 'port of the dashboard and API', String(DEFAULT_PORT))
-    .option(
-      '--host <ADDR>',
-      'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface, e.g. for a reverse proxy on another host)',
-    )
+    .option('--host <ADDR>', HOST_HELP)
     .option('--indicators <IDS>', 'comma-separated indicators to publish (default: all)')
     .option(
       '--detail <IDS>',
@@ -163,69 +168,86 @@ export function register(program: Command): void {
       '--public-url <URL>',
       'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http://localhost:<port>)',
     )
-    .action(async (o: DemoCliOptions & { publicUrl?: string }) => {
-      const areaOption = o.area === undefined ? undefined : parseAreaOption(o.area);
-      const scaleOption = o.scale === undefined ? undefined : parseScale(o.scale);
-      const scope = scopeFromOptions(o);
-      const seed = parseSeed(o.seed);
-      const port = parsePort(o.port);
-      const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
-      const dataDir = writableDir(o.out);
-      try {
-        checkDemoDir(dataDir);
-      } catch (err) {
-        if (err instanceof DemoDirError) throw new UsageError(err.message);
-        throw err;
-      }
-      const regionsDir = regionsDirFromOption(o.regions);
-      const host = parseHost(o.host);
-      if (o.serve) await assertPortFree(port, host);
-      const progress = new ConsoleProgress(DEMO_STAGES);
-      const regions = await runStage(
-        progress,
-        'Region set',
-        () => loadRegionSet(regionsDir),
-        (r) => r.source.description,
-      );
-      const area = areaOption ?? defaultAreaFor(regions);
-      const scale = scaleFor(area, scaleOption);
-      try {
-        selectArea(regions, area);
-      } catch (err) {
-        if (err instanceof AreaError) throw new UsageError(`--${err.message}`);
-        throw err;
-      }
-      const result = await runDemo({
-        scale,
-        seed,
-        dataDir,
-        regions,
-        area,
-        progress,
-        scope,
-        databaseUrl: process.env.DATABASE_URL,
-      });
-      process.stdout.write(`${result.releaseId}\n`);
-      process.stderr.write(`      release files: ${result.releaseDir}\n`);
-      process.stderr.write(
-        `      the broker's administrator token: ${adminTokenFile(dataDir)} (e.g. samenzicht runs list --broker URL --token-file …)\n`,
-      );
-      if (!o.serve) return;
-      const server = await runStage(progress, 'Dashboard and API', () =>
-        startServer({
-          dataDir,
-          // The area's regions only: the dashboard lists and maps what the release covers.
-          regions: result.area.regions,
-          port,
-          host,
-          publicBaseUrl,
-          databaseUrl: process.env.DATABASE_URL,
-        }),
-      );
-      process.stderr.write(`\nSamenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
-      await server.closed;
-    });
+    .action(demoAction);
+}
 
+async function demoAction(o: DemoCliOptions & { publicUrl?: string }): Promise<void> {
+  const areaOption = o.area === undefined ? undefined : parseAreaOption(o.area);
+  const scaleOption = o.scale === undefined ? undefined : parseScale(o.scale);
+  const scope = scopeFromOptions(o);
+  const seed = parseSeed(o.seed);
+  const port = parsePort(o.port);
+  const publicBaseUrl = parsePublicUrl(o.publicUrl, port);
+  const dataDir = writableDir(o.out);
+  try {
+    checkDemoDir(dataDir);
+  } catch (err) {
+    if (err instanceof DemoDirError) throw new UsageError(err.message);
+    throw err;
+  }
+  const regionsDir = regionsDirFromOption(o.regions);
+  const host = parseHost(o.host);
+  if (o.serve) await assertPortFree(port, host);
+  const progress = new ConsoleProgress(DEMO_STAGES);
+  const regions = await runStage(
+    progress,
+    'Region set',
+    () => loadRegionSet(regionsDir),
+    (r) => r.source.description,
+  );
+  const area = areaOption ?? defaultAreaFor(regions);
+  const scale = scaleFor(area, scaleOption);
+  try {
+    selectArea(regions, area);
+  } catch (err) {
+    if (err instanceof AreaError) throw new UsageError(`--${err.message}`);
+    throw err;
+  }
+  const result = await runDemo({
+    scale,
+    seed,
+    dataDir,
+    regions,
+    area,
+    progress,
+    scope,
+    databaseUrl: process.env.DATABASE_URL,
+  });
+  process.stdout.write(`${result.releaseId}\n`);
+  process.stderr.write(`      release files: ${result.releaseDir}\n`);
+  process.stderr.write(
+    `      the broker's administrator token: ${adminTokenFile(dataDir)} (e.g. samenzicht runs list --broker URL --token-file …)\n`,
+  );
+  if (!o.serve) return;
+  const server = await runStage(progress, 'Dashboard and API', () =>
+    startServer({
+      dataDir,
+      // The area's regions only: the dashboard lists and maps what the release covers.
+      regions: result.area.regions,
+      port,
+      host,
+      publicBaseUrl,
+      databaseUrl: process.env.DATABASE_URL,
+    }),
+  );
+  process.stderr.write(`\nSamenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
+  await server.closed;
+}
+
+interface ServeCliOptions {
+  data: string;
+  database?: string;
+  demo?: boolean;
+  regions?: string;
+  port: string;
+  host?: string;
+  publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  logLevel: string;
+}
+
+function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
@@ -236,10 +258,7 @@ export function register(program: Command): void {
     .option('--demo', 'serve a directory made by `samenzicht demo` (its demo users and agreement)')
     .option('--regions <DIR>', 'directory with CBS region files (an instance uses its own)')
     .option('--port <P>', 'port', String(DEFAULT_PORT))
-    .option(
-      '--host <ADDR>',
-      'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface, e.g. for a reverse proxy on another host)',
-    )
+    .option('--host <ADDR>', HOST_HELP)
     .option(
       '--public-url <URL>',
       'absolute base of the URLs the API writes (default $SAMENZICHT_PUBLIC_URL or http(s)://localhost:<port>)',
@@ -251,89 +270,87 @@ export function register(program: Command): void {
       'request and error logs on stdout, one JSON line each: info, warn, error or silent',
       'info',
     )
-    .action(
-      async (o: {
-        data: string;
-        database?: string;
-        demo?: boolean;
-        regions?: string;
-        port: string;
-        host?: string;
-        publicUrl?: string;
-        tlsCert?: string;
-        tlsKey?: string;
-        logLevel: string;
-      }) => {
-        const port = parsePort(o.port);
-        const host = parseHost(o.host);
-        if (!o.tlsCert !== !o.tlsKey)
-          throw new UsageError('--tls-cert and --tls-key go together: give both, or neither');
-        const tls =
-          o.tlsCert && o.tlsKey
-            ? { certFile: resolve(o.tlsCert), keyFile: resolve(o.tlsKey) }
-            : undefined;
-        if (!LOG_LEVELS.includes(o.logLevel))
-          throw new UsageError(`--log-level '${o.logLevel}': use ${LOG_LEVELS.join(', ')}`);
-        const publicBaseUrl = parsePublicUrl(o.publicUrl, port, tls !== undefined);
-        const dataDir = resolve(o.data);
-        if (!existsSync(dataDir))
-          throw new UsageError(
-            `--data ${o.data} does not exist; create an instance with \`samenzicht init --data ${o.data}\` (or run \`samenzicht demo\`)`,
-          );
-        if (isDemoDir(dataDir) && !o.demo)
-          throw new UsageError(
-            `--data ${o.data} was made by \`samenzicht demo\`: its users, agreement and data are the demo's, not a broker's; serve it with --demo, or create an instance with \`samenzicht init\``,
-          );
-        const databaseUrl = o.database ?? process.env.DATABASE_URL;
-        let regions;
-        if (isInstance(dataDir)) {
-          let config;
-          try {
-            config = readInstanceConfig(dataDir);
-          } catch (err) {
-            if (err instanceof InstanceError) throw new UsageError(err.message);
-            throw err;
-          }
-          if (config.database === 'postgres' && !databaseUrl)
-            throw new UsageError(
-              `this instance keeps its state in PostgreSQL: give --database URL or set DATABASE_URL`,
-            );
-          if (config.database === 'sqlite' && databaseUrl)
-            throw new UsageError(
-              `this instance keeps its state in SQLite (${o.data}/state.sqlite); unset DATABASE_URL`,
-            );
-          if (o.regions)
-            throw new UsageError(
-              '--regions: an instance publishes on the region set of its configuration',
-            );
-          regions = await instanceRegions(dataDir, config);
-        } else {
-          regions = await loadRegionSet(regionsDirFromOption(o.regions));
-        }
-        await assertPortFree(port, host);
-        process.stderr.write(`region set: ${regions.source.description}\n`);
-        if (!tls && host !== LOOPBACK && !process.env[TRUST_PROXY_ENV])
-          process.stderr.write(
-            `warning: serving plain HTTP on ${host}: put a TLS-terminating reverse proxy in front (docs/operations.md) or give --tls-cert and --tls-key\n`,
-          );
-        let server;
-        try {
-          server = await startServer({
-            dataDir,
-            regions,
-            port,
-            host,
-            publicBaseUrl,
-            ...(databaseUrl ? { databaseUrl } : {}),
-            ...(tls ? { tls } : {}),
-            logger: o.logLevel === 'silent' ? false : { level: o.logLevel },
-          });
-        } catch (err) {
-          if (err instanceof ExposedFilesError) throw new UsageError(err.message);
-          throw err;
-        }
-        process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
-        await server.closed;
-      },
+    .action(serveAction);
+}
+
+/** `--tls-cert` and `--tls-key`, which go together. */
+function tlsFromOptions(o: ServeCliOptions): { certFile: string; keyFile: string } | undefined {
+  if (!o.tlsCert !== !o.tlsKey)
+    throw new UsageError('--tls-cert and --tls-key go together: give both, or neither');
+  return o.tlsCert && o.tlsKey
+    ? { certFile: resolve(o.tlsCert), keyFile: resolve(o.tlsKey) }
+    : undefined;
+}
+
+/** `--data`: an existing instance, or a demo directory when `--demo` says so. */
+function servedDataDir(o: ServeCliOptions): string {
+  const dataDir = resolve(o.data);
+  if (!existsSync(dataDir))
+    throw new UsageError(
+      `--data ${o.data} does not exist; create an instance with \`samenzicht init --data ${o.data}\` (or run \`samenzicht demo\`)`,
     );
+  if (isDemoDir(dataDir) && !o.demo)
+    throw new UsageError(
+      `--data ${o.data} was made by \`samenzicht demo\`: its users, agreement and data are the demo's, not a broker's; serve it with --demo, or create an instance with \`samenzicht init\``,
+    );
+  return dataDir;
+}
+
+/** An instance's own region set (its configuration must match the database given), or `--regions`. */
+async function servedRegions(o: ServeCliOptions, dataDir: string, databaseUrl?: string) {
+  if (!isInstance(dataDir)) return loadRegionSet(regionsDirFromOption(o.regions));
+  let config;
+  try {
+    config = readInstanceConfig(dataDir);
+  } catch (err) {
+    if (err instanceof InstanceError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (config.database === 'postgres' && !databaseUrl)
+    throw new UsageError(
+      `this instance keeps its state in PostgreSQL: give --database URL or set DATABASE_URL`,
+    );
+  if (config.database === 'sqlite' && databaseUrl)
+    throw new UsageError(
+      `this instance keeps its state in SQLite (${o.data}/state.sqlite); unset DATABASE_URL`,
+    );
+  if (o.regions)
+    throw new UsageError('--regions: an instance publishes on the region set of its configuration');
+  return instanceRegions(dataDir, config);
+}
+
+async function serveAction(o: ServeCliOptions): Promise<void> {
+  const port = parsePort(o.port);
+  const host = parseHost(o.host);
+  const tls = tlsFromOptions(o);
+  if (!LOG_LEVELS.includes(o.logLevel))
+    throw new UsageError(`--log-level '${o.logLevel}': use ${LOG_LEVELS.join(', ')}`);
+  const publicBaseUrl = parsePublicUrl(o.publicUrl, port, tls !== undefined);
+  const dataDir = servedDataDir(o);
+  const databaseUrl = o.database ?? process.env.DATABASE_URL;
+  const regions = await servedRegions(o, dataDir, databaseUrl);
+  await assertPortFree(port, host);
+  process.stderr.write(`region set: ${regions.source.description}\n`);
+  if (!tls && host !== LOOPBACK && !process.env[TRUST_PROXY_ENV])
+    process.stderr.write(
+      `warning: serving plain HTTP on ${host}: put a TLS-terminating reverse proxy in front (docs/operations.md) or give --tls-cert and --tls-key\n`,
+    );
+  let server;
+  try {
+    server = await startServer({
+      dataDir,
+      regions,
+      port,
+      host,
+      publicBaseUrl,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(tls ? { tls } : {}),
+      logger: o.logLevel === 'silent' ? false : { level: o.logLevel },
+    });
+  } catch (err) {
+    if (err instanceof ExposedFilesError) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stderr.write(`Samenzicht is running on ${server.url} (Ctrl+C stops it)\n`);
+  await server.closed;
 }

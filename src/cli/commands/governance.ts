@@ -10,13 +10,15 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Agreement, Contribution, Organisation, User } from '../../governance/index.js';
+import type { Agreement, Organisation, User } from '../../governance/index.js';
+import { ROLES } from '../../contracts/index.js';
 import { BROKER_ENV } from '../../client/http.js';
 import { UsageError } from '../errors.js';
 import { registerAirlock } from './airlock.js';
 import {
   brokerOptions,
   print,
+  printBrokerList,
   seg,
   withBroker,
   type BrokerCliOptions,
@@ -31,8 +33,7 @@ import {
 import { DEFAULT_DATA_DIR, withLocalState } from './local-state.js';
 import { registerLogin } from './login.js';
 import { readPassword } from './password.js';
-
-const ROLES = ['provider', 'broker', 'board', 'consumer'] as const;
+import { describeFor, finerRule, whoMay } from './policy-help.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const list = (value: string): string[] =>
@@ -52,18 +53,12 @@ interface AuditVerification {
 function registerOrgs(program: Command): void {
   const orgs = program.command('orgs').description('organisations and their roles');
   brokerOptions(orgs.command('list').description('list organisations')).action(
-    async (o: BrokerCliOptions) => {
-      const { organisations } = await withBroker(o, (c) =>
-        c.get<{ organisations: Organisation[] }>('/organisations'),
-      );
-      if (o.json) return print(JSON.stringify(organisations));
-      for (const x of organisations) print(orgLine(x));
-    },
+    (o: BrokerCliOptions) => printBrokerList(o, '/organisations', 'organisations', orgLine),
   );
   brokerOptions(
     orgs
       .command('create')
-      .description('register an organisation (broker)')
+      .description(describeFor('register an organisation', 'organisation.create'))
       .requiredOption('--id <ID>', 'lower-case id, e.g. gemeente-utrecht')
       .requiredOption('--name <NAME>', 'display name')
       .requiredOption('--role <ROLE>', `one of ${ROLES.join(', ')}`)
@@ -93,17 +88,15 @@ function registerOrgs(program: Command): void {
 
 function registerUsers(program: Command): void {
   const users = program.command('users').description('users and their organisations');
-  brokerOptions(users.command('list').description('list users (broker, board)')).action(
-    async (o: BrokerCliOptions) => {
-      const { users: all } = await withBroker(o, (c) => c.get<{ users: User[] }>('/users'));
-      if (o.json) return print(JSON.stringify(all));
-      for (const u of all) print(userLine(u));
-    },
+  brokerOptions(users.command('list').description(describeFor('list users', 'user.list'))).action(
+    (o: BrokerCliOptions) => printBrokerList(o, '/users', 'users', userLine),
   );
   brokerOptions(
     users
       .command('create')
-      .description('create a user with a local password and/or an OIDC identity (broker)')
+      .description(
+        describeFor('create a user with a local password and/or an OIDC identity', 'user.create'),
+      )
       .requiredOption('--email <EMAIL>', 'the login')
       .requiredOption('--name <NAME>', 'display name')
       .requiredOption(
@@ -162,13 +155,7 @@ function readAgreementFile(file: string): unknown {
 function registerAgreements(program: Command): void {
   const agreements = program.command('agreements').description('agreements (convenanten)');
   brokerOptions(agreements.command('list').description('list agreements with their status')).action(
-    async (o: BrokerCliOptions) => {
-      const { agreements: all } = await withBroker(o, (c) =>
-        c.get<{ agreements: Agreement[] }>('/agreements'),
-      );
-      if (o.json) return print(JSON.stringify(all));
-      for (const a of all) print(agreementLine(a));
-    },
+    (o: BrokerCliOptions) => printBrokerList(o, '/agreements', 'agreements', agreementLine),
   );
   brokerOptions(agreements.command('show <id>').description('one agreement in full')).action(
     async (id: string, o: BrokerCliOptions) => {
@@ -179,7 +166,7 @@ function registerAgreements(program: Command): void {
   brokerOptions(
     agreements
       .command('create')
-      .description('draft an agreement from a JSON file (broker)')
+      .description(describeFor('draft an agreement from a JSON file', 'agreement.create'))
       .requiredOption(
         '--file <FILE>',
         'JSON: {id?, title, purpose, legalBasis, parties, datasets, themes, indicators?, validFrom, validUntil, retentionDays}',
@@ -204,7 +191,7 @@ function registerAgreements(program: Command): void {
         print(o.json ? JSON.stringify(a) : agreementLine(a));
       },
     );
-  step('propose', 'propose a draft for signature (broker)', () => ({}));
+  step('propose', describeFor('propose a draft for signature', 'agreement.propose'), () => ({}));
   step(
     'sign',
     'sign for your organisation',
@@ -222,15 +209,10 @@ function registerAgreements(program: Command): void {
 function registerContributions(program: Command): void {
   const contributions = program
     .command('contributions')
-    .description('delivered contributions (providers see their own)');
+    .description(`delivered contributions (${finerRule('contribution.list')})`);
   brokerOptions(contributions.command('list').description('list contributions')).action(
-    async (o: BrokerCliOptions) => {
-      const { contributions: all } = await withBroker(o, (c) =>
-        c.get<{ contributions: Contribution[] }>('/contributions'),
-      );
-      if (o.json) return print(JSON.stringify(all));
-      for (const x of all) print(contributionLine(x));
-    },
+    (o: BrokerCliOptions) =>
+      printBrokerList(o, '/contributions', 'contributions', contributionLine),
   );
 }
 
@@ -240,7 +222,7 @@ function registerAudit(program: Command): void {
     audit
       .command('verify')
       .description(
-        `check every entry of the audit trail; exit 1 when the chain is broken. With --broker (or ${BROKER_ENV}) the broker checks it (broker, board); without, the state database of --data is read on this host`,
+        `check every entry of the audit trail; exit 1 when the chain is broken. With --broker (or ${BROKER_ENV}) the broker checks it (${whoMay('audit.read')}); without, the state database of --data is read on this host`,
       )
       .option(
         '--data <DIR>',

@@ -55,7 +55,13 @@ export function register(program: Command): void {
   const cmd = program
     .command('indicators')
     .description('the indicator catalogue: list, show, explain or validate definitions');
+  registerList(cmd);
+  registerShow(cmd);
+  registerValidate(cmd);
+  registerExplain(cmd);
+}
 
+function registerList(cmd: Command): void {
   const list = cmd
     .command('list')
     .description('one line per indicator: id, theme, kind, title')
@@ -79,7 +85,9 @@ export function register(program: Command): void {
       );
     }
   });
+}
 
+function registerShow(cmd: Command): void {
   const show = cmd
     .command('show')
     .description(
@@ -115,7 +123,9 @@ export function register(program: Command): void {
       process.stdout.write(`${out.join('\n')}\n`);
     },
   );
+}
 
+function registerValidate(cmd: Command): void {
   const validate = cmd
     .command('validate')
     .description(
@@ -127,7 +137,9 @@ export function register(program: Command): void {
       process.stdout.write(`${d.id}: valid (sources ${d.sources.join(', ')})\n`);
     }
   });
+}
 
+function registerExplain(cmd: Command): void {
   const explainCmd = cmd
     .command('explain')
     .description('definition, source datasets and the generated SQL with its parameters')

@@ -15,6 +15,7 @@ import {
   brokerOptions,
   cliError,
   print,
+  printBrokerList,
   seg,
   withBroker,
   type BrokerCliOptions,
@@ -187,13 +188,7 @@ export function registerLogin(program: Command): void {
     tokens
       .command('list')
       .description('your tokens that still work: id, kind, label, created, expires, last used'),
-  ).action(async (o: BrokerCliOptions) => {
-    const { tokens: list } = await withBroker(o, (c) =>
-      c.get<{ tokens: TokenLine[] }>('/auth/tokens'),
-    );
-    if (o.json) return print(JSON.stringify(list));
-    for (const t of list) print(tokenLine(t));
-  });
+  ).action((o: BrokerCliOptions) => printBrokerList(o, '/auth/tokens', 'tokens', tokenLine));
   brokerOptions(
     tokens
       .command('revoke')

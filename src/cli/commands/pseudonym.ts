@@ -55,6 +55,12 @@ export function keyholderFrom(o: KeyFlags): KeyholderApi {
 }
 
 export function register(program: Command): void {
+  registerPseudonymise(program);
+  registerKeyholder(program);
+  registerKeys(program);
+}
+
+function registerPseudonymise(program: Command): void {
   program
     .command('pseudonymise')
     .description('replace identifier columns by pseudonyms at the provider (CSV with ; or Parquet)')
@@ -72,40 +78,53 @@ export function register(program: Command): void {
     .option('--keys <dir>', 'key holder directory (in-process key holder)')
     .option('--keyholder-url <url>', 'key holder service url(s), comma-separated')
     .option('--token-file <file>', 'provider-access.json from the key holder')
-    .action(async (o: KeyFlags & Record<string, string | undefined>) => {
-      const scheme = o.scheme;
-      if (scheme !== 'keyed' && scheme !== 'pep')
-        throw new UsageError(`--scheme must be keyed or pep, got '${scheme}'`);
-      const inFile = o.in as string;
-      if (!existsSync(inFile)) throw new UsageError(`--in ${inFile}: file not found`);
-      const idColumns: string[] = [];
-      const idKinds: Record<string, IdentifierKind> = {};
-      for (const spec of list(o.idColumns)) {
-        const [name, kind] = spec.split(':') as [string, string | undefined];
-        if (kind !== undefined && kind !== 'bsn' && kind !== 'kvk') {
-          throw new UsageError(`--id-columns ${spec}: kind must be bsn or kvk`);
-        }
-        idColumns.push(name);
-        if (kind) idKinds[name] = kind;
-      }
-      const ext = extname(inFile) || '.csv';
-      const manifest = await pseudonymiseFile({
-        inFile,
-        outFile: o.out as string,
-        scheme,
-        idColumns,
-        idKinds,
-        dropColumns: list(o.dropColumns),
-        nullableColumns: list(o.nullableColumns),
-        rejectFile: o.reject ?? `${inFile.slice(0, inFile.length - ext.length)}.rejects${ext}`,
-        keys: keyholderFrom(o),
-        keyVersion: positiveInt('--key-version', o.keyVersion),
-      });
-      process.stdout.write(
-        `${manifest.outFile}: ${manifest.rowsOut} of ${manifest.rowsIn} rows pseudonymised (${manifest.distinctIds} distinct ${manifest.distinctIds === 1 ? 'identifier' : 'identifiers'}, ${manifest.scheme}, key version ${manifest.keyVersion}), ${manifest.rowsRejected} rejected\n`,
-      );
-    });
+    .action(pseudonymiseAction);
+}
 
+/** `--id-columns name[:bsn|kvk],…` into the column names and the kinds given. */
+function parseIdColumns(text: string | undefined): {
+  idColumns: string[];
+  idKinds: Record<string, IdentifierKind>;
+} {
+  const idColumns: string[] = [];
+  const idKinds: Record<string, IdentifierKind> = {};
+  for (const spec of list(text)) {
+    const [name, kind] = spec.split(':') as [string, string | undefined];
+    if (kind !== undefined && kind !== 'bsn' && kind !== 'kvk') {
+      throw new UsageError(`--id-columns ${spec}: kind must be bsn or kvk`);
+    }
+    idColumns.push(name);
+    if (kind) idKinds[name] = kind;
+  }
+  return { idColumns, idKinds };
+}
+
+async function pseudonymiseAction(o: KeyFlags & Record<string, string | undefined>) {
+  const scheme = o.scheme;
+  if (scheme !== 'keyed' && scheme !== 'pep')
+    throw new UsageError(`--scheme must be keyed or pep, got '${scheme}'`);
+  const inFile = o.in as string;
+  if (!existsSync(inFile)) throw new UsageError(`--in ${inFile}: file not found`);
+  const { idColumns, idKinds } = parseIdColumns(o.idColumns);
+  const ext = extname(inFile) || '.csv';
+  const manifest = await pseudonymiseFile({
+    inFile,
+    outFile: o.out as string,
+    scheme,
+    idColumns,
+    idKinds,
+    dropColumns: list(o.dropColumns),
+    nullableColumns: list(o.nullableColumns),
+    rejectFile: o.reject ?? `${inFile.slice(0, inFile.length - ext.length)}.rejects${ext}`,
+    keys: keyholderFrom(o),
+    keyVersion: positiveInt('--key-version', o.keyVersion),
+  });
+  process.stdout.write(
+    `${manifest.outFile}: ${manifest.rowsOut} of ${manifest.rowsIn} rows pseudonymised (${manifest.distinctIds} distinct ${manifest.distinctIds === 1 ? 'identifier' : 'identifiers'}, ${manifest.scheme}, key version ${manifest.keyVersion}), ${manifest.rowsRejected} rejected\n`,
+  );
+}
+
+function registerKeyholder(program: Command): void {
   const kh = program
     .command('keyholder')
     .description('the key holder and PEP transcryptor service');
@@ -144,7 +163,9 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
       });
     });
+}
 
+function registerKeys(program: Command): void {
   const keys = program.command('keys').description('the broker key (K2 / PEP broker domain)');
   keys
     .command('init')

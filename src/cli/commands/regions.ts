@@ -48,7 +48,75 @@ export function register(program: Command): void {
   const regions = program
     .command('regions')
     .description('CBS region sets: list them, import a newer CBS/PDOK division');
+  registerImport(regions);
+  registerList(regions);
+}
 
+type ImportResult = Awaited<ReturnType<typeof importRegionDivision>>;
+
+/** What an import did, and whether demo and serve will now load it. */
+function importReport(
+  result: ImportResult,
+  input: string,
+  year: number,
+  dataDir: string,
+): string[] {
+  const { meta } = result;
+  const lines = [
+    `imported ${basename(input)} (${kB(result.inputBytes)}) as the ${year} division: ` +
+      `${meta.counts.gemeente} gemeenten, ${meta.counts.wijk} wijken, ${meta.counts.buurt} buurten, ` +
+      `${meta.veiligheidsregios.length} veiligheidsregio's; stored ${kB(result.bytes)} (Brotli)`,
+  ];
+  if (meta.skippedWater > 0)
+    lines.push(`left out ${meta.skippedWater} water parts (field water = JA)`);
+  if (meta.fromTable.table)
+    lines.push(
+      `from ${meta.fromTable.table}: the veiligheidsregio of ${meta.fromTable.veiligheidsregio} and the inhabitants of ${meta.fromTable.inhabitants} gemeenten`,
+    );
+  if (result.gemeentenWithoutWijken.length > 0)
+    lines.push(
+      `${result.gemeentenWithoutWijken.length} gemeenten have no wijken in the file and get synthetic ones: ${result.gemeentenWithoutWijken.slice(0, 10).join(', ')}${result.gemeentenWithoutWijken.length > 10 ? ', …' : ''}`,
+    );
+  const newest = listRegionSets(dataDir)[0];
+  let used = false;
+  try {
+    used = resolveRegionsDir({ env: process.env }).dir === dataDir;
+  } catch {
+    used = false;
+  }
+  if (newest && newest.files[0] !== result.path) {
+    lines.push(
+      `note: ${describeDir(dataDir)} has a newer set (${newest.year}), which demo and serve load first`,
+    );
+  } else if (used) {
+    lines.push(`demo and serve now use this ${year} division`);
+  } else {
+    lines.push(
+      `to use it: --regions ${dataDir} (or SAMENZICHT_REGIONS=${dataDir}) with demo, serve or synth`,
+    );
+  }
+  return lines;
+}
+
+async function importAction(file: string, o: { year?: string; data?: string; force?: boolean }) {
+  const year = parseYear(o.year);
+  const input = resolve(file);
+  if (!existsSync(input) || !statSync(input).isFile())
+    throw new UsageError(`${file} does not exist or is not a file`);
+  const dataDir = importTargetDir(o.data);
+  let result;
+  try {
+    result = await importRegionDivision({ file: input, year, dataDir, force: o.force });
+  } catch (err) {
+    // The file is wrong, not the program: one line naming file, feature and field.
+    if (err instanceof RegionImportError) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stdout.write(`${result.path}\n`);
+  for (const l of importReport(result, input, year, dataDir)) process.stderr.write(`${l}\n`);
+}
+
+function registerImport(regions: Command): void {
   regions
     .command('import <FILE>')
     .description(
@@ -60,58 +128,10 @@ export function register(program: Command): void {
       "region directory to store it in (default: $SAMENZICHT_REGIONS, else the project's src/regions/cbs-files)",
     )
     .option('--force', 'replace an earlier import of the same year')
-    .action(async (file: string, o: { year?: string; data?: string; force?: boolean }) => {
-      const year = parseYear(o.year);
-      const input = resolve(file);
-      if (!existsSync(input) || !statSync(input).isFile())
-        throw new UsageError(`${file} does not exist or is not a file`);
-      const dataDir = importTargetDir(o.data);
-      let result;
-      try {
-        result = await importRegionDivision({ file: input, year, dataDir, force: o.force });
-      } catch (err) {
-        // The file is wrong, not the program: one line naming file, feature and field.
-        if (err instanceof RegionImportError) throw new UsageError(err.message);
-        throw err;
-      }
-      const { meta } = result;
-      process.stdout.write(`${result.path}\n`);
-      const lines = [
-        `imported ${basename(input)} (${kB(result.inputBytes)}) as the ${year} division: ` +
-          `${meta.counts.gemeente} gemeenten, ${meta.counts.wijk} wijken, ${meta.counts.buurt} buurten, ` +
-          `${meta.veiligheidsregios.length} veiligheidsregio's; stored ${kB(result.bytes)} (Brotli)`,
-      ];
-      if (meta.skippedWater > 0)
-        lines.push(`left out ${meta.skippedWater} water parts (field water = JA)`);
-      if (meta.fromTable.table)
-        lines.push(
-          `from ${meta.fromTable.table}: the veiligheidsregio of ${meta.fromTable.veiligheidsregio} and the inhabitants of ${meta.fromTable.inhabitants} gemeenten`,
-        );
-      if (result.gemeentenWithoutWijken.length > 0)
-        lines.push(
-          `${result.gemeentenWithoutWijken.length} gemeenten have no wijken in the file and get synthetic ones: ${result.gemeentenWithoutWijken.slice(0, 10).join(', ')}${result.gemeentenWithoutWijken.length > 10 ? ', …' : ''}`,
-        );
-      const newest = listRegionSets(dataDir)[0];
-      let used = false;
-      try {
-        used = resolveRegionsDir({ env: process.env }).dir === dataDir;
-      } catch {
-        used = false;
-      }
-      if (newest && newest.files[0] !== result.path) {
-        lines.push(
-          `note: ${describeDir(dataDir)} has a newer set (${newest.year}), which demo and serve load first`,
-        );
-      } else if (used) {
-        lines.push(`demo and serve now use this ${year} division`);
-      } else {
-        lines.push(
-          `to use it: --regions ${dataDir} (or SAMENZICHT_REGIONS=${dataDir}) with demo, serve or synth`,
-        );
-      }
-      for (const l of lines) process.stderr.write(`${l}\n`);
-    });
+    .action(importAction);
+}
 
+function registerList(regions: Command): void {
   regions
     .command('list')
     .description('the region sets the loader can use, the one it picks first')

@@ -96,12 +96,15 @@ export function profileFromFlags(o: CheckOptions): RuleProfile {
   }
 }
 
-export async function sdcCheck(
-  cellsPath: string,
-  o: CheckOptions,
-  out: (line: string) => void,
-): Promise<{ report: AuditReport; cells: PublishedCell[] }> {
-  const profile = profileFromFlags(o);
+interface CellTable {
+  cells: ComputedCell[];
+  /** Per cell its given status, or null when the table has no status column. */
+  statuses: (string | null)[];
+  names: Set<string>;
+}
+
+/** CELLS.csv as the engine's cells (one table, one year, each cell a region of its own). */
+function readCells(cellsPath: string): CellTable {
   const { header, rows } = readCsv(cellsPath);
   const col = (name: string): number => header.indexOf(name);
   for (const need of ['cell', 'value']) {
@@ -146,73 +149,102 @@ export async function sdcCheck(
       denominatorKey: null,
     };
   });
-  const rel = readCsv(o.relations);
+  return { cells, statuses, names: seen };
+}
+
+/** RELATIONS.csv over the cells read: every name must be one of them. */
+function readRelations(path: string, names: Set<string>): Relation[] {
+  const rel = readCsv(path);
   if (rel.header[0] !== 'total' || rel.header[1] !== 'parts') {
-    throw new UsageError(`${o.relations}: header must be 'total;parts'`);
+    throw new UsageError(`${path}: header must be 'total;parts'`);
   }
   const id = (name: string, row: number, field: string): string => {
-    if (!seen.has(name))
-      throw new UsageError(`${o.relations} row ${row}: field '${field}': unknown cell '${name}'`);
+    if (!names.has(name))
+      throw new UsageError(`${path} row ${row}: field '${field}': unknown cell '${name}'`);
     return variableId('table', 0, name, '');
   };
-  const relations: Relation[] = rel.rows.map((f, k) => ({
+  return rel.rows.map((f, k) => ({
     total: id(f[0] ?? '', k + 2, 'total'),
     parts: (f[1] ?? '').split('+').map((p) => id(p.trim(), k + 2, 'parts')),
   }));
+}
+
+/** The cells as published under the statuses given (suppressed ones keep no value). */
+function givenPattern(table: CellTable): PublishedCell[] {
+  return table.cells.map((c, i) => {
+    const sup = table.statuses[i] !== 'published';
+    return {
+      indicator_id: c.indicatorId,
+      year: c.year,
+      region_level: c.regionLevel,
+      region_code: c.regionCode,
+      parent_code: null,
+      breakdown: '',
+      value: sup ? null : c.value,
+      numerator: sup ? null : c.numerator,
+      denominator: null,
+      status: sup ? 'suppressed-secondary' : 'published',
+      rule: sup ? 'given' : null,
+    };
+  });
+}
+
+/** Without statuses the table is protected first (and the pattern printed), else audited as given. */
+async function protectOrAudit(
+  table: CellTable,
+  profile: RuleProfile,
+  relations: Relation[],
+  out: (line: string) => void,
+): Promise<{ report: AuditReport; cells: PublishedCell[] }> {
+  const { cells } = table;
   const profiles = { table: profile };
-  let published: PublishedCell[];
-  let report: AuditReport;
   try {
-    if (statuses.every((s) => s === null)) {
+    if (table.statuses.every((s) => s === null)) {
       const res = await protect({ cells, profiles, relations });
-      published = res.cells;
-      report = res.audit;
       out(
         `protected: ${res.stats.primaryCells} primary, ${res.stats.secondaryCells} secondary suppressions (cost ${res.stats.secondaryCost})`,
       );
-      for (const c of published)
+      for (const c of res.cells)
         if (c.status !== 'published') out(`  ${c.region_code}: ${c.status} (${c.rule})`);
-    } else {
-      published = cells.map((c, i) => {
-        const sup = statuses[i] !== 'published';
-        return {
-          indicator_id: c.indicatorId,
-          year: c.year,
-          region_level: c.regionLevel,
-          region_code: c.regionCode,
-          parent_code: null,
-          breakdown: '',
-          value: sup ? null : c.value,
-          numerator: sup ? null : c.numerator,
-          denominator: null,
-          status: sup ? 'suppressed-secondary' : 'published',
-          rule: sup ? 'given' : null,
-        };
-      });
-      report = await audit({ cells, published, profiles, relations });
+      return { report: res.audit, cells: res.cells };
     }
+    const published = givenPattern(table);
+    return { report: await audit({ cells, published, profiles, relations }), cells: published };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  if (o.json) out(JSON.stringify(report, null, 2));
-  else {
+}
+
+function printAudit(report: AuditReport, out: (line: string) => void): void {
+  out(
+    `audit: ${report.passed ? 'PASSED' : 'FAILED'} (${report.checkedVariables} suppressed cells checked)`,
+  );
+  for (const r of report.rules) {
     out(
-      `audit: ${report.passed ? 'PASSED' : 'FAILED'} (${report.checkedVariables} suppressed cells checked)`,
+      `  ${r.rule}: ${r.cells} cells, narrowest margin ${r.narrowestMargin === null ? '-' : r.narrowestMargin.toFixed(2)}`,
     );
-    for (const r of report.rules) {
-      out(
-        `  ${r.rule}: ${r.cells} cells, narrowest margin ${r.narrowestMargin === null ? '-' : r.narrowestMargin.toFixed(2)}`,
-      );
-    }
-    for (const u of report.publishedUnsafe) out(`  unsafe cell published: ${u}`);
-    for (const f of report.failing) {
-      out(
-        `  FAIL ${f.cells.join(', ')}: attacker interval [${f.lower}, ${f.upper}], needs width ${f.required}`,
-      );
-    }
   }
-  return { report, cells: published };
+  for (const u of report.publishedUnsafe) out(`  unsafe cell published: ${u}`);
+  for (const f of report.failing) {
+    out(
+      `  FAIL ${f.cells.join(', ')}: attacker interval [${f.lower}, ${f.upper}], needs width ${f.required}`,
+    );
+  }
+}
+
+export async function sdcCheck(
+  cellsPath: string,
+  o: CheckOptions,
+  out: (line: string) => void,
+): Promise<{ report: AuditReport; cells: PublishedCell[] }> {
+  const profile = profileFromFlags(o);
+  const table = readCells(cellsPath);
+  const relations = readRelations(o.relations, table.names);
+  const result = await protectOrAudit(table, profile, relations, out);
+  if (o.json) out(JSON.stringify(result.report, null, 2));
+  else printAudit(result.report, out);
+  return result;
 }
 
 export function register(program: Command): void {

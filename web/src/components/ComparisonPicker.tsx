@@ -2,6 +2,7 @@ import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_CHOSEN } from '../compare.js';
 import { useI18n } from '../i18n.js';
 import { searchRegions, type Named } from '../search.js';
+import { SearchField } from './SearchField.js';
 
 export interface ComparisonPickerProps {
   own: string;
@@ -11,6 +12,53 @@ export interface ComparisonPickerProps {
   /** Offered when nothing is searched: the automatic group. */
   suggested: readonly string[];
   onChange: (next: string[]) => void;
+}
+
+/** The gemeenten shown, each a checkbox; a full choice disables the unticked ones. */
+function PickerList({
+  id,
+  shown,
+  chosen,
+  full,
+  names,
+  suggested,
+  onToggle,
+}: {
+  id: string;
+  shown: readonly string[];
+  chosen: readonly string[];
+  full: boolean;
+  names: Map<string, string>;
+  suggested: readonly string[];
+  onToggle: (code: string, on: boolean) => void;
+}) {
+  const { t } = useI18n();
+  const box = useId();
+  const suggestedSet = new Set(suggested);
+  return (
+    <ul className="sz-picker-list" id={id} aria-label={t('pickerList')}>
+      {shown.map((code) => {
+        const checked = chosen.includes(code);
+        const boxId = `${box}-${code}`;
+        return (
+          <li key={code}>
+            <input
+              type="checkbox"
+              id={boxId}
+              value={code}
+              checked={checked}
+              disabled={full && !checked}
+              onChange={(e) => onToggle(code, e.target.checked)}
+            />
+            <label htmlFor={boxId}>
+              {names.get(code) ?? code} ({code})
+              {suggestedSet.has(code) && <span className="sz-hint"> — {t('pickerSuggested')}</span>}
+            </label>
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
 
 /**
@@ -30,7 +78,7 @@ export function ComparisonPicker({
   const [query, setQuery] = useState('');
   const [pinned, setPinned] = useState<string[]>([]);
   const searchRef = useRef<HTMLInputElement>(null);
-  const ids = { search: useId(), hint: useId(), list: useId(), box: useId() };
+  const listId = useId();
   const others = useMemo(() => gemeenten.filter((g) => g.code !== own), [gemeenten, own]);
   const names = useMemo(() => new Map(gemeenten.map((g) => [g.code, g.name])), [gemeenten]);
   const results = useMemo(
@@ -41,7 +89,6 @@ export function ComparisonPicker({
     (names.get(a) ?? a).localeCompare(names.get(b) ?? b, 'nl'),
   );
   const full = chosen.length >= MAX_CHOSEN;
-  const suggestedSet = new Set(suggested);
 
   const toggle = (code: string, on: boolean): void => {
     setPinned((p) => (p.includes(code) ? p : [...p, code]));
@@ -58,53 +105,27 @@ export function ComparisonPicker({
   return (
     <fieldset className="sz-picker">
       <legend>{t('pickerLegend', { max: MAX_CHOSEN })}</legend>
-      <div className="sz-field">
-        <label className="utrecht-form-label" htmlFor={ids.search}>
-          {t('pickerSearch')}
-        </label>
-        <span className="sz-hint" id={ids.hint}>
-          {t('pickerHint')}
-        </span>
-        <input
-          id={ids.search}
-          ref={searchRef}
-          className="utrecht-textbox utrecht-textbox--html-input"
-          type="search"
-          autoComplete="off"
-          aria-describedby={ids.hint}
-          aria-controls={ids.list}
-          value={query}
-          onChange={(e) => {
-            setQuery(e.target.value);
-            setPinned([]);
-          }}
-          onKeyDown={onEnter}
-        />
-      </div>
-      <ul className="sz-picker-list" id={ids.list} aria-label={t('pickerList')}>
-        {shown.map((code) => {
-          const checked = chosen.includes(code);
-          const id = `${ids.box}-${code}`;
-          return (
-            <li key={code}>
-              <input
-                type="checkbox"
-                id={id}
-                value={code}
-                checked={checked}
-                disabled={full && !checked}
-                onChange={(e) => toggle(code, e.target.checked)}
-              />
-              <label htmlFor={id}>
-                {names.get(code) ?? code} ({code})
-                {suggestedSet.has(code) && (
-                  <span className="sz-hint"> — {t('pickerSuggested')}</span>
-                )}
-              </label>
-            </li>
-          );
-        })}
-      </ul>
+      <SearchField
+        label={t('pickerSearch')}
+        hint={t('pickerHint')}
+        inputRef={searchRef}
+        controls={listId}
+        value={query}
+        onChange={(q) => {
+          setQuery(q);
+          setPinned([]);
+        }}
+        onKeyDown={onEnter}
+      />
+      <PickerList
+        id={listId}
+        shown={shown}
+        chosen={chosen}
+        full={full}
+        names={names}
+        suggested={suggested}
+        onToggle={toggle}
+      />
       {query.trim() !== '' && results.length === 0 && (
         <p className="sz-hint">{t('searchNone', { q: query })}</p>
       )}

@@ -1,5 +1,5 @@
-/** A labelled select of the NL Design System: the filters of the map and zoekgebieden pages. */
-import { useId } from 'react';
+/** A labelled select of the NL Design System: the filters and choices of the pages. */
+import { Field } from './Field.js';
 
 export interface SelectFieldProps {
   label: string;
@@ -7,27 +7,27 @@ export interface SelectFieldProps {
   /** [value, text] per option, in order. */
   options: readonly (readonly [string | number, string])[];
   onChange: (value: string) => void;
+  /** The frame's classes, when it sits among other controls. */
+  className?: string;
 }
 
-export function SelectField({ label, value, options, onChange }: SelectFieldProps) {
-  const id = useId();
+export function SelectField({ label, value, options, onChange, className }: SelectFieldProps) {
   return (
-    <div className="sz-field">
-      <label className="utrecht-form-label" htmlFor={id}>
-        {label}
-      </label>
-      <select
-        id={id}
-        className="utrecht-select"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      >
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
+    <Field label={label} className={className}>
+      {({ id }) => (
+        <select
+          id={id}
+          className="utrecht-select"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        >
+          {options.map(([v, text]) => (
+            <option key={v} value={v}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

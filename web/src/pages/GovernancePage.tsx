@@ -8,7 +8,6 @@ import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import {
   useCallback,
   useEffect,
-  useId,
   useMemo,
   useState,
   type ComponentType,
@@ -22,7 +21,7 @@ import { Agreements } from './governance/Agreements.js';
 import { Airlock } from './governance/Airlock.js';
 import { Contributions } from './governance/Contributions.js';
 import { Organisations } from './governance/Organisations.js';
-import { useServerWord, useTooManyText } from './governance/parts.js';
+import { TextField, useServerWord, useTooManyText } from './governance/parts.js';
 import { Runs } from './governance/Runs.js';
 import { govGet, govPost, SessionContext, type GovSession } from './governance/session.js';
 import type { Me } from './governance/types.js';
@@ -42,24 +41,33 @@ type Problem = 'unavailable' | 'unauthorized' | 'lost' | HttpError | Error;
 
 const isTooMany = (p: Problem | null): p is HttpError => p instanceof HttpError && p.status === 429;
 
+/** What a failed login means for the page: the broker has no governance, wrong credentials, … */
+function loginProblem(err: unknown): Problem {
+  if (err instanceof HttpError && err.status === 404) return 'unavailable';
+  if (err instanceof HttpError && [400, 401, 403].includes(err.status)) return 'unauthorized';
+  return err as Error;
+}
+
+/** What `/auth/me` refusing means: no cookie (401) is simply signed out, unless just signed in. */
+function meProblem(err: unknown, afterLogin: boolean): Problem | null {
+  if (err instanceof HttpError && err.status === 404) return 'unavailable';
+  if (err instanceof HttpError && err.status === 401) return afterLogin ? 'unauthorized' : null;
+  if (err instanceof HttpError && err.status === 403) return 'unauthorized';
+  return err as Error;
+}
+
 /**
  * The session is the broker's HttpOnly cookie only: the login route sets it, `/auth/me` says who
  * it belongs to, the logout route ends it. The page keeps no token anywhere (the login answer's
  * token is not read), and sends none.
  */
-export function GovernancePage() {
-  const { t } = useI18n();
-  const word = useServerWord();
-  const tooMany = useTooManyText();
+function useGovernanceSession() {
   const [me, setMe] = useState<Me | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [loading, setLoading] = useState(true);
   const [version, setVersion] = useState(0);
-  const ids = { email: useId(), password: useId() };
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
 
-  /** Who the session cookie belongs to; no cookie (401) is simply signed out. */
+  /** Who the session cookie belongs to. */
   const load = useCallback(async (afterLogin: boolean) => {
     setLoading(true);
     try {
@@ -68,11 +76,7 @@ export function GovernancePage() {
       setProblem(null);
     } catch (e) {
       setMe(null);
-      if (e instanceof HttpError && e.status === 404) setProblem('unavailable');
-      else if (e instanceof HttpError && e.status === 401)
-        setProblem(afterLogin ? 'unauthorized' : null);
-      else if (e instanceof HttpError && e.status === 403) setProblem('unauthorized');
-      else setProblem(e as Error);
+      setProblem(meProblem(e, afterLogin));
     } finally {
       setLoading(false);
     }
@@ -82,24 +86,17 @@ export function GovernancePage() {
     void load(false);
   }, [load]);
 
-  const signIn = async (e: FormEvent) => {
-    e.preventDefault();
+  /** Whether the login succeeded (the caller then forgets the password). */
+  const signIn = async (email: string, password: string): Promise<boolean> => {
     setProblem(null);
     try {
       // Sets the HttpOnly session cookie; the token in the answer is for the CLI, not read here.
       await govPost<unknown>('/api/v1/auth/login', { email, password });
     } catch (err) {
-      setProblem(
-        err instanceof HttpError && err.status === 404
-          ? 'unavailable'
-          : err instanceof HttpError && [400, 401, 403].includes(err.status)
-            ? 'unauthorized'
-            : (err as Error),
-      );
-      return;
+      setProblem(loginProblem(err));
+      return false;
     }
-    setPassword('');
-    await load(true);
+    return true;
   };
   const forget = useCallback(() => {
     setMe(null);
@@ -124,12 +121,15 @@ export function GovernancePage() {
     () => (me ? { me, caps: capabilities(me.roles), version, changed, lost } : null),
     [me, version, changed, lost],
   );
-  const visible = session ? sections(session.caps) : [];
+  return { session, problem, loading, load, signIn, signOut };
+}
 
+/** What the page says above the login form. */
+function ProblemNote({ problem }: { problem: Problem | null }) {
+  const { t } = useI18n();
+  const tooMany = useTooManyText();
   return (
     <>
-      <Heading level={1}>{t('govTitle')}</Heading>
-      <Paragraph>{t('govIntro')}</Paragraph>
       {problem === 'unavailable' && (
         <Paragraph className="sz-status">{t('govUnavailable')}</Paragraph>
       )}
@@ -147,68 +147,113 @@ export function GovernancePage() {
         </Paragraph>
       )}
       {problem instanceof Error && !isTooMany(problem) && <Message kind="error" error={problem} />}
+    </>
+  );
+}
+
+/** The login form; what is typed lives in the page, so a failed login keeps the e-mail address. */
+function LoginForm({
+  email,
+  password,
+  onEmail,
+  onPassword,
+  onSubmit,
+}: {
+  email: string;
+  password: string;
+  onEmail: (v: string) => void;
+  onPassword: (v: string) => void;
+  onSubmit: () => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void onSubmit();
+  };
+  return (
+    <>
+      <Paragraph>{t('govSignedOut')}</Paragraph>
+      <form className="sz-form" onSubmit={submit}>
+        <TextField
+          label={t('govEmail')}
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={onEmail}
+        />
+        <TextField
+          label={t('govPassword')}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={onPassword}
+        />
+        <button type="submit" className="utrecht-button utrecht-button--primary-action">
+          {t('govSignIn')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+/** Who is signed in, the way out, and the sections their roles may read. */
+function SignedIn({ session, signOut }: { session: GovSession; signOut: () => Promise<void> }) {
+  const { t } = useI18n();
+  const word = useServerWord();
+  const visible = sections(session.caps);
+  return (
+    <SessionContext.Provider value={session}>
+      <div className="sz-actions">
+        <Paragraph>
+          {t('govSignedInAs', {
+            name: session.me.name,
+            email: session.me.email,
+            roles: session.me.roles.map((r) => word('govRole', r)).join(', ') || t('govNoRole'),
+          })}
+        </Paragraph>
+        <button
+          type="button"
+          className="utrecht-button utrecht-button--secondary-action"
+          onClick={() => void signOut()}
+        >
+          {t('govSignOut')}
+        </button>
+      </div>
+      {visible.length === 0 && <Paragraph>{t('govNoSections')}</Paragraph>}
+      {visible.map((s) => {
+        const Part = SECTIONS[s];
+        return <Part key={s} />;
+      })}
+    </SessionContext.Provider>
+  );
+}
+
+export function GovernancePage() {
+  const { t } = useI18n();
+  const { session, problem, loading, load, signIn, signOut } = useGovernanceSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const submit = async () => {
+    if (!(await signIn(email, password))) return;
+    setPassword('');
+    await load(true);
+  };
+  return (
+    <>
+      <Heading level={1}>{t('govTitle')}</Heading>
+      <Paragraph>{t('govIntro')}</Paragraph>
+      <ProblemNote problem={problem} />
       {loading && <Message kind="loading" />}
       {!session && !loading && (
-        <>
-          <Paragraph>{t('govSignedOut')}</Paragraph>
-          <form className="sz-form" onSubmit={(e) => void signIn(e)}>
-            <div className="sz-field">
-              <label className="utrecht-form-label" htmlFor={ids.email}>
-                {t('govEmail')}
-              </label>
-              <input
-                id={ids.email}
-                className="utrecht-textbox"
-                type="email"
-                autoComplete="username"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            </div>
-            <div className="sz-field">
-              <label className="utrecht-form-label" htmlFor={ids.password}>
-                {t('govPassword')}
-              </label>
-              <input
-                id={ids.password}
-                className="utrecht-textbox"
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </div>
-            <button type="submit" className="utrecht-button utrecht-button--primary-action">
-              {t('govSignIn')}
-            </button>
-          </form>
-        </>
+        <LoginForm
+          email={email}
+          password={password}
+          onEmail={setEmail}
+          onPassword={setPassword}
+          onSubmit={submit}
+        />
       )}
-      {session && (
-        <SessionContext.Provider value={session}>
-          <div className="sz-actions">
-            <Paragraph>
-              {t('govSignedInAs', {
-                name: session.me.name,
-                email: session.me.email,
-                roles: session.me.roles.map((r) => word('govRole', r)).join(', ') || t('govNoRole'),
-              })}
-            </Paragraph>
-            <button
-              type="button"
-              className="utrecht-button utrecht-button--secondary-action"
-              onClick={() => void signOut()}
-            >
-              {t('govSignOut')}
-            </button>
-          </div>
-          {visible.length === 0 && <Paragraph>{t('govNoSections')}</Paragraph>}
-          {visible.map((s) => {
-            const Part = SECTIONS[s];
-            return <Part key={s} />;
-          })}
-        </SessionContext.Provider>
-      )}
+      {session && <SignedIn session={session} signOut={signOut} />}
     </>
   );
 }

@@ -23,6 +23,7 @@ import {
 } from '../entity-set.js';
 import { QueryError } from '../filter.js';
 import {
+  cachedBuild,
   guarded,
   HIDDEN,
   Lru,
@@ -122,40 +123,62 @@ function readOptions(
 }
 
 type Route = { Params: { id?: string; set?: string }; Querystring: Record<string, unknown> };
+type Handler = (req: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>;
 
-export function registerV3Routes(
-  app: FastifyInstance,
-  ctx: OpenDataContext,
-  opts: V3Options,
-): void {
-  const base = opts.publicBaseUrl.replace(/\/+$/, '');
-  const models = new Lru<Promise<V3Model>>(4);
-  // A release's content never changes under its id: its shape is counted once.
-  const shapes = new Map<string, Promise<TableShape>>();
-
-  const v3 = (handler: (req: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>) =>
-    guarded<Route>(sendError, async (req, reply) => {
-      reply.header('DataServiceVersion', '3.0;');
-      checkVersion(req);
-      return handler(req, reply);
-    });
-
-  function sendJson(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    payload: unknown,
-    cacheControl: string,
-  ): FastifyReply {
-    return sendCached(req, reply, JSON.stringify(payload), JSON_V3, cacheControl);
-  }
-
-  const serviceDocument = (root: string, names: Iterable<string>) => ({
-    'odata.metadata': `${root}/$metadata`,
-    value: [...names].map((name) => ({ name, url: `${root}/${name}` })),
+/** Every v3 answer states its version, and a client that reads less than 3.0 gets none. */
+const v3 = (handler: Handler) =>
+  guarded<Route>(sendError, async (req, reply) => {
+    reply.header('DataServiceVersion', '3.0;');
+    checkVersion(req);
+    return handler(req, reply);
   });
 
+function sendJson(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  cacheControl: string,
+): FastifyReply {
+  return sendCached(req, reply, JSON.stringify(payload), JSON_V3, cacheControl);
+}
+
+function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
+  return sendCached(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
+}
+
+const serviceDocument = (root: string, names: Iterable<string>) => ({
+  'odata.metadata': `${root}/$metadata`,
+  value: [...names].map((name) => ({ name, url: `${root}/${name}` })),
+});
+
+/** The two services of a table (CBS's API and its bulk feed); both page here. */
+const TABLE_SERVICES = [
+  [API_ROOT, 'ODataApi'],
+  [FEED_ROOT, 'ODataFeed'],
+] as const;
+
+/** The v3 feed of one plugin instance: its models, table shapes and how it answers. */
+class V3Feed {
+  readonly base: string;
+  readonly catalogRoot: string;
+  readonly #models = new Lru<Promise<V3Model>>(4);
+  // A release's content never changes under its id: its shape is counted once.
+  readonly #shapes = new Map<string, Promise<TableShape>>();
+
+  constructor(
+    readonly ctx: OpenDataContext,
+    readonly opts: V3Options,
+  ) {
+    this.base = opts.publicBaseUrl.replace(/\/+$/, '');
+    this.catalogRoot = `${this.base}${CATALOG_ROOT}`;
+  }
+
+  tableUrl(root: string, id: string): string {
+    return `${this.base}${root}/${encodeURIComponent(id)}`;
+  }
+
   /** One page of a set (or its count) as JSON light; `root` is the absolute service root. */
-  function sendSet(
+  sendSet(
     req: FastifyRequest<Route>,
     reply: FastifyReply,
     set: EntitySet,
@@ -170,8 +193,8 @@ export function registerV3Routes(
       return sendCached(req, reply, body, 'text/plain;charset=utf-8', cacheControl);
     }
     const limit = DATA_SETS.includes(set.name)
-      ? widePageLimit(set.properties.length, opts.pageSize)
-      : pageLimit(false, opts.pageSize);
+      ? widePageLimit(set.properties.length, this.opts.pageSize)
+      : pageLimit(false, this.opts.pageSize);
     const result = runQuery(set, options, pageSizeFor(req, reply, limit), matches);
     // JSON light (v3) names a projection in the metadata URL as `#Set&$select=…`.
     const select = result.select ? `&$select=${result.select.join(',')}` : '';
@@ -185,141 +208,156 @@ export function registerV3Routes(
     return sendJson(req, reply, payload, cacheControl);
   }
 
-  // ---- the catalogue -------------------------------------------------------------------------
-
-  const tableUrl = (root: string, id: string) => `${base}${root}/${encodeURIComponent(id)}`;
-
-  function shapeOf(id: string): Promise<TableShape> {
-    let s = shapes.get(id);
-    if (!s) {
-      s = ctx.source.cells(id).then((cells) => tableShape(cells, ctx.source.indicators()));
-      s.catch(() => shapes.delete(id));
-      shapes.set(id, s);
-    }
-    return s;
-  }
-
-  async function tablesSet(): Promise<EntitySet> {
-    const entries = await ctx.entries();
+  /** `ODataCatalog/Tables`: every published release with its shape and both service URLs. */
+  async tablesSet(): Promise<EntitySet> {
+    const entries = await this.ctx.entries();
     const listings = await Promise.all(
       entries.map(async (e) => ({
         identity: e.identity,
-        shape: await shapeOf(e.release.id),
-        apiUrl: tableUrl(API_ROOT, e.release.id),
-        feedUrl: tableUrl(FEED_ROOT, e.release.id),
+        shape: await this.#shapeOf(e.release.id),
+        apiUrl: this.tableUrl(API_ROOT, e.release.id),
+        feedUrl: this.tableUrl(FEED_ROOT, e.release.id),
       })),
     );
     return buildTablesSet(listings);
   }
 
-  const catalogRoot = `${base}${CATALOG_ROOT}`;
-  const catalogService = v3(async (req, reply) => {
+  #shapeOf(id: string): Promise<TableShape> {
+    return cachedBuild(this.#shapes, id, async () =>
+      tableShape(await this.ctx.source.cells(id), this.ctx.source.indicators()),
+    );
+  }
+
+  /** The table a route under `prefix` addresses (the id may be `latest`). */
+  async table(prefix: string, req: FastifyRequest<Route>) {
+    const { release, cacheControl } = await this.ctx.resolve(req.params.id as string);
+    const model = await cachedBuild(this.#models, release.id, async () =>
+      buildV3Model(await this.ctx.dataset(release)),
+    );
+    return { release, model, cacheControl, root: this.tableUrl(prefix, release.id) };
+  }
+}
+
+// ---- the catalogue -----------------------------------------------------------------------------
+
+const catalogService = (feed: V3Feed) =>
+  v3(async (req, reply) => {
     readOptions(req, ['$format']);
-    return sendJson(req, reply, serviceDocument(catalogRoot, [SET.tables]), SHORT);
+    return sendJson(req, reply, serviceDocument(feed.catalogRoot, [SET.tables]), SHORT);
   });
-  app.get(`${CATALOG_ROOT}/`, doc('OData v3 catalogue service document (Tables)'), catalogService);
-  app.get(CATALOG_ROOT, hidden, catalogService);
+
+const catalogMetadata = () =>
+  v3(async (req, reply) => {
+    readOptions(req, ['$format']);
+    return sendXml(req, reply, catalogMetadataXmlV3(), SHORT);
+  });
+
+const tables = (feed: V3Feed, countOnly: boolean) =>
+  v3(async (req, reply) => {
+    const name = req.params.set ?? SET.tables;
+    if (name.toLowerCase() !== SET.tables.toLowerCase())
+      throw new NotFound(`unknown entity set '${name}' of the catalogue (known: ${SET.tables})`);
+    const set = await feed.tablesSet();
+    const matches = (f: string | undefined, o: string | undefined) => matchingRows(set, f, o, 'v3');
+    return feed.sendSet(req, reply, set, matches, feed.catalogRoot, SHORT, countOnly);
+  });
+
+function registerCatalogueRoutes(app: FastifyInstance, feed: V3Feed): void {
+  const service = catalogService(feed);
+  app.get(`${CATALOG_ROOT}/`, doc('OData v3 catalogue service document (Tables)'), service);
+  app.get(CATALOG_ROOT, hidden, service);
   app.get(
     `${CATALOG_ROOT}/$metadata`,
     doc('OData v3 CSDL of the catalogue (Tables)'),
-    v3(async (req, reply) => {
-      readOptions(req, ['$format']);
-      return sendCached(req, reply, catalogMetadataXmlV3(), 'application/xml;charset=utf-8', SHORT);
-    }),
+    catalogMetadata(),
   );
-  const tables = (countOnly: boolean) =>
-    v3(async (req, reply) => {
-      const name = req.params.set ?? SET.tables;
-      if (name.toLowerCase() !== SET.tables.toLowerCase())
-        throw new NotFound(`unknown entity set '${name}' of the catalogue (known: ${SET.tables})`);
-      const set = await tablesSet();
-      const matches = (f: string | undefined, o: string | undefined) =>
-        matchingRows(set, f, o, 'v3');
-      return sendSet(req, reply, set, matches, catalogRoot, SHORT, countOnly);
-    });
   app.get(
     `${CATALOG_ROOT}/${SET.tables}`,
     doc(
       'Every published release as an opendata.cbs.nl table: ID, Identifier, Title, ShortTitle, Summary, Modified, ReasonDelivery, OutputStatus, Period, ApiUrl, FeedUrl, RecordCount, ColumnCount, …',
       'Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/substringof), $select, $orderby, $top, $skip, $inlinecount, $format=json.',
     ),
-    tables(false),
+    tables(feed, false),
   );
-  app.get(`${CATALOG_ROOT}/${SET.tables}/$count`, hidden, tables(true));
+  app.get(`${CATALOG_ROOT}/${SET.tables}/$count`, hidden, tables(feed, true));
   // Set names in any case, as CBS matches them.
-  app.get(`${CATALOG_ROOT}/:set`, hidden, tables(false));
-  app.get(`${CATALOG_ROOT}/:set/$count`, hidden, tables(true));
+  app.get(`${CATALOG_ROOT}/:set`, hidden, tables(feed, false));
+  app.get(`${CATALOG_ROOT}/:set/$count`, hidden, tables(feed, true));
+}
 
-  // ---- one table -----------------------------------------------------------------------------
+// ---- one table ---------------------------------------------------------------------------------
 
-  function modelOf(releaseId: string, build: () => Promise<V3Model>): Promise<V3Model> {
-    let m = models.get(releaseId);
-    if (!m) {
-      m = build();
-      m.catch(() => models.delete(releaseId));
-      models.set(releaseId, m);
-    }
-    return m;
-  }
+const tableServiceDoc = (feed: V3Feed, prefix: string) =>
+  v3(async (req, reply) => {
+    readOptions(req, ['$format']);
+    const { model, cacheControl, root } = await feed.table(prefix, req);
+    return sendJson(req, reply, serviceDocument(root, model.sets.keys()), cacheControl);
+  });
 
-  for (const [prefix, service] of [
-    [API_ROOT, 'ODataApi'],
-    [FEED_ROOT, 'ODataFeed'],
-  ] as const) {
-    const table = async (req: FastifyRequest<Route>) => {
-      const { release, cacheControl } = await ctx.resolve(req.params.id as string);
-      const model = await modelOf(release.id, async () => buildV3Model(await ctx.dataset(release)));
-      return { release, model, cacheControl, root: tableUrl(prefix, release.id) };
-    };
+const tableMetadata = (feed: V3Feed, prefix: string) =>
+  v3(async (req, reply) => {
+    readOptions(req, ['$format']);
+    const { model, cacheControl } = await feed.table(prefix, req);
+    return sendXml(req, reply, metadataXmlV3(model), cacheControl);
+  });
 
-    const serviceDoc = v3(async (req, reply) => {
-      readOptions(req, ['$format']);
-      const { model, cacheControl, root } = await table(req);
-      return sendJson(req, reply, serviceDocument(root, model.sets.keys()), cacheControl);
-    });
-    const metadata = v3(async (req, reply) => {
-      readOptions(req, ['$format']);
-      const { model, cacheControl } = await table(req);
-      const xml = metadataXmlV3(model);
-      return sendCached(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
-    });
-    const entitySet = (countOnly: boolean) =>
-      v3(async (req, reply) => {
-        readOptions(req); // a bad option is a 400 before the release is read
-        const { release, model, cacheControl, root } = await table(req);
-        const name = req.params.set as string;
-        const set = findSet(model, name);
-        if (!set)
-          throw new NotFound(
-            `unknown entity set '${name}' of table '${release.id}' (known: ${[...model.sets.keys()].join(', ')})`,
-          );
-        const matches = ctx.matchesOf('v3', release.id, set, 'v3');
-        return sendSet(req, reply, set, matches, root, cacheControl, countOnly);
-      });
+const tableEntitySet = (feed: V3Feed, prefix: string, countOnly: boolean) =>
+  v3(async (req, reply) => {
+    readOptions(req); // a bad option is a 400 before the release is read
+    const { release, model, cacheControl, root } = await feed.table(prefix, req);
+    const name = req.params.set as string;
+    const set = findSet(model, name);
+    if (!set)
+      throw new NotFound(
+        `unknown entity set '${name}' of table '${release.id}' (known: ${[...model.sets.keys()].join(', ')})`,
+      );
+    const matches = feed.ctx.matchesOf('v3', release.id, set, 'v3');
+    return feed.sendSet(req, reply, set, matches, root, cacheControl, countOnly);
+  });
 
-    const path = `${prefix}/:id`;
-    app.get(
-      path,
-      doc(
-        `OData v3 service document of one release as an opendata.cbs.nl table (${service})`,
-        'Lists TableInfos, UntypedDataSet, TypedDataSet, DataProperties, CategoryGroups and a code table per dimension (Perioden, RegioS, Breakdown), with absolute URLs. The id may be `latest`.',
-      ),
-      serviceDoc,
-    );
-    app.get(`${path}/`, hidden, serviceDoc);
-    app.get(`${path}/$metadata`, doc(`OData v3 CSDL of one release (${service})`), metadata);
-    app.get(
-      `${path}/:set`,
-      doc(
-        `An entity set of one release (${service}): TableInfos, TypedDataSet, UntypedDataSet, DataProperties, CategoryGroups, Perioden, RegioS, Breakdown`,
-        'TypedDataSet has one row per Breakdown, RegioS and Perioden and a column per topic (null: secret or no figure); UntypedDataSet the same as text with "." for a secret figure. Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/substringof), $select, $orderby, $top, $skip, $inlinecount, $format=json; server-driven paging with odata.nextLink.',
-      ),
-      entitySet(false),
-    );
-    app.get(
-      `${path}/:set/$count`,
-      doc(`Number of entities of a set of one release (${service}), after $filter, as text`),
-      entitySet(true),
-    );
-  }
+function registerTableRoutes(
+  app: FastifyInstance,
+  feed: V3Feed,
+  prefix: string,
+  service: string,
+): void {
+  const serviceDoc = tableServiceDoc(feed, prefix);
+  const path = `${prefix}/:id`;
+  app.get(
+    path,
+    doc(
+      `OData v3 service document of one release as an opendata.cbs.nl table (${service})`,
+      'Lists TableInfos, UntypedDataSet, TypedDataSet, DataProperties, CategoryGroups and a code table per dimension (Perioden, RegioS, Breakdown), with absolute URLs. The id may be `latest`.',
+    ),
+    serviceDoc,
+  );
+  app.get(`${path}/`, hidden, serviceDoc);
+  app.get(
+    `${path}/$metadata`,
+    doc(`OData v3 CSDL of one release (${service})`),
+    tableMetadata(feed, prefix),
+  );
+  app.get(
+    `${path}/:set`,
+    doc(
+      `An entity set of one release (${service}): TableInfos, TypedDataSet, UntypedDataSet, DataProperties, CategoryGroups, Perioden, RegioS, Breakdown`,
+      'TypedDataSet has one row per Breakdown, RegioS and Perioden and a column per topic (null: secret or no figure); UntypedDataSet the same as text with "." for a secret figure. Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/substringof), $select, $orderby, $top, $skip, $inlinecount, $format=json; server-driven paging with odata.nextLink.',
+    ),
+    tableEntitySet(feed, prefix, false),
+  );
+  app.get(
+    `${path}/:set/$count`,
+    doc(`Number of entities of a set of one release (${service}), after $filter, as text`),
+    tableEntitySet(feed, prefix, true),
+  );
+}
+
+export function registerV3Routes(
+  app: FastifyInstance,
+  ctx: OpenDataContext,
+  opts: V3Options,
+): void {
+  const feed = new V3Feed(ctx, opts);
+  registerCatalogueRoutes(app, feed);
+  for (const [prefix, service] of TABLE_SERVICES) registerTableRoutes(app, feed, prefix, service);
 }

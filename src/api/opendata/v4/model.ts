@@ -21,8 +21,10 @@ import {
   figureOf,
   VALUE_ATTRIBUTE,
   type DatasetIdentity,
+  type Dimension,
   type Figure,
   type Group,
+  type Measure,
   type ReleaseDataset,
 } from '../dataset.js';
 import { xmlEscape, type CatalogEntry } from '../http.js';
@@ -104,7 +106,8 @@ function propertiesOf(identity: DatasetIdentity, observationCount: number): Enti
   };
 }
 
-export function buildV4Model(d: ReleaseDataset): V4Model {
+/** Observations in the long format: one row per (cell, measure), one column per dimension. */
+function observationsSet(d: ReleaseDataset): EntitySet {
   const { cells, measures, observations } = d;
   const { cellOf, measureOf } = observations;
   const cell = (i: number) => cells[cellOf[i] as number] as NonNullable<(typeof cells)[number]>;
@@ -123,119 +126,128 @@ export function buildV4Model(d: ReleaseDataset): V4Model {
     RegioS: (i) => cell(i).region_code,
     Breakdown: (i) => d.breakdownCode(cell(i).breakdown),
   };
+  return columnarSet(
+    'Observations',
+    'Observation',
+    'Id',
+    [
+      int('Id', 'Edm.Int64'),
+      str('Measure'),
+      str('ValueAttribute'),
+      dbl('Value'),
+      str('StringValue', true),
+      ...d.dimensions.map((dim) => str(dim.id)),
+    ],
+    observations.size,
+    columns,
+    ['RegioS', 'Measure', 'Perioden'],
+  );
+}
+
+function dimensionsSet(dimensions: readonly Dimension[]): EntitySet {
+  return objectSet(
+    'Dimensions',
+    'Dimension',
+    'Identifier',
+    [
+      str('Identifier'),
+      int('Index'),
+      str('Title'),
+      str('Description'),
+      str('Kind'),
+      nullableInt('MapYear'),
+      bool('ReleasePolicy'),
+      bool('ContainsGroups'),
+    ],
+    dimensions.map((dim) => ({
+      Identifier: dim.id,
+      Index: dim.index,
+      Title: dim.title,
+      Description: dim.description,
+      Kind: dim.kind,
+      MapYear: dim.mapYear,
+      // Every code of a release is final when published: there are no provisional figures.
+      ReleasePolicy: false,
+      ContainsGroups: dim.groups.length > 0,
+    })),
+  );
+}
+
+function measureCodesSet(measures: readonly Measure[]): EntitySet {
+  return objectSet(
+    'MeasureCodes',
+    'MeasureCode',
+    'Identifier',
+    [
+      str('Identifier'),
+      int('Index'),
+      str('Title'),
+      str('Description'),
+      str('MeasureGroupId', true),
+      str('DataType'),
+      str('Unit'),
+      int('Decimals'),
+      str('Format'),
+      str('PresentationType'),
+    ],
+    measures.map((m) => ({
+      Identifier: m.id,
+      Index: m.index,
+      Title: m.title,
+      Description: m.description,
+      MeasureGroupId: m.groupId,
+      DataType: m.dataType,
+      Unit: m.unit,
+      Decimals: m.decimals,
+      Format: formatOf(m.decimals),
+      PresentationType: m.presentationType,
+    })),
+  );
+}
+
+/** `<Dimension>Codes`: a region has a level and parent, a period a status. */
+function dimensionCodesSet(dim: Dimension): EntitySet {
+  const extra: PropertyDef[] =
+    dim.kind === 'GeoDimension'
+      ? [str('Level'), str('ParentCode', true)]
+      : dim.kind === 'TimeDimension'
+        ? [str('Status')]
+        : [];
+  return objectSet(
+    `${dim.id}Codes`,
+    `${dim.id}Code`,
+    'Identifier',
+    [
+      str('Identifier'),
+      int('Index'),
+      str('Title'),
+      str('Description'),
+      str('DimensionGroupId', true),
+      ...extra,
+    ],
+    dim.codes.map((c) => ({
+      Identifier: c.id,
+      Index: c.index,
+      Title: c.title,
+      Description: c.description,
+      DimensionGroupId: c.groupId,
+      ...(dim.kind === 'GeoDimension'
+        ? { Level: c.level ?? null, ParentCode: c.parent ?? null }
+        : {}),
+      ...(dim.kind === 'TimeDimension' ? { Status: 'Definitief' } : {}),
+    })),
+  );
+}
+
+export function buildV4Model(d: ReleaseDataset): V4Model {
   const sets = new Map<string, EntitySet>();
   const add = (s: EntitySet) => sets.set(s.name, s);
-  add(
-    columnarSet(
-      'Observations',
-      'Observation',
-      'Id',
-      [
-        int('Id', 'Edm.Int64'),
-        str('Measure'),
-        str('ValueAttribute'),
-        dbl('Value'),
-        str('StringValue', true),
-        ...d.dimensions.map((dim) => str(dim.id)),
-      ],
-      observations.size,
-      columns,
-      ['RegioS', 'Measure', 'Perioden'],
-    ),
-  );
-  add(
-    objectSet(
-      'Dimensions',
-      'Dimension',
-      'Identifier',
-      [
-        str('Identifier'),
-        int('Index'),
-        str('Title'),
-        str('Description'),
-        str('Kind'),
-        nullableInt('MapYear'),
-        bool('ReleasePolicy'),
-        bool('ContainsGroups'),
-      ],
-      d.dimensions.map((dim) => ({
-        Identifier: dim.id,
-        Index: dim.index,
-        Title: dim.title,
-        Description: dim.description,
-        Kind: dim.kind,
-        MapYear: dim.mapYear,
-        // Every code of a release is final when published: there are no provisional figures.
-        ReleasePolicy: false,
-        ContainsGroups: dim.groups.length > 0,
-      })),
-    ),
-  );
-  add(
-    objectSet(
-      'MeasureCodes',
-      'MeasureCode',
-      'Identifier',
-      [
-        str('Identifier'),
-        int('Index'),
-        str('Title'),
-        str('Description'),
-        str('MeasureGroupId', true),
-        str('DataType'),
-        str('Unit'),
-        int('Decimals'),
-        str('Format'),
-        str('PresentationType'),
-      ],
-      measures.map((m) => ({
-        Identifier: m.id,
-        Index: m.index,
-        Title: m.title,
-        Description: m.description,
-        MeasureGroupId: m.groupId,
-        DataType: m.dataType,
-        Unit: m.unit,
-        Decimals: m.decimals,
-        Format: formatOf(m.decimals),
-        PresentationType: m.presentationType,
-      })),
-    ),
-  );
+  add(observationsSet(d));
+  add(dimensionsSet(d.dimensions));
+  add(measureCodesSet(d.measures));
   add(objectSet('MeasureGroups', 'MeasureGroup', 'Id', groupProps, groupRows(d.measureGroups)));
   for (const dim of d.dimensions) {
-    const extra: PropertyDef[] =
-      dim.kind === 'GeoDimension'
-        ? [str('Level'), str('ParentCode', true)]
-        : dim.kind === 'TimeDimension'
-          ? [str('Status')]
-          : [];
-    add(
-      objectSet(
-        `${dim.id}Codes`,
-        `${dim.id}Code`,
-        'Identifier',
-        [
-          str('Identifier'),
-          int('Index'),
-          str('Title'),
-          str('Description'),
-          str('DimensionGroupId', true),
-          ...extra,
-        ],
-        dim.codes.map((c) => ({
-          Identifier: c.id,
-          Index: c.index,
-          Title: c.title,
-          Description: c.description,
-          DimensionGroupId: c.groupId,
-          ...(dim.kind === 'GeoDimension'
-            ? { Level: c.level ?? null, ParentCode: c.parent ?? null }
-            : {}),
-          ...(dim.kind === 'TimeDimension' ? { Status: 'Definitief' } : {}),
-        })),
-      ),
-    );
+    add(dimensionCodesSet(dim));
     add(objectSet(`${dim.id}Groups`, `${dim.id}Group`, 'Id', groupProps, groupRows(dim.groups)));
   }
   const singletons = new Map<string, Singleton>([
@@ -245,7 +257,7 @@ export function buildV4Model(d: ReleaseDataset): V4Model {
         name: 'Properties',
         typeName: 'DatasetProperties',
         properties: PROPERTIES,
-        value: propertiesOf(d, observations.size),
+        value: propertiesOf(d, d.observations.size),
       },
     ],
   ]);

@@ -15,6 +15,7 @@ import { sendCached, SHORT } from '../cache.js';
 import { countOf, readQueryOptions, runQuery, type EntitySet } from '../entity-set.js';
 import { QueryError } from '../filter.js';
 import {
+  cachedBuild,
   guarded,
   HIDDEN,
   Lru,
@@ -63,249 +64,264 @@ function checkVersion(req: FastifyRequest): void {
 type Params = { catalog?: string; id?: string; set?: string; segment?: string; '*'?: string };
 type Route = { Params: Params; Querystring: Record<string, unknown> };
 
-export function registerV4Routes(
-  app: FastifyInstance,
-  ctx: OpenDataContext,
-  opts: V4Options,
-): void {
-  const base = opts.publicBaseUrl;
-  const models = new Lru<Promise<V4Model>>(4);
-  const datasetRoot = (id: string) =>
-    `${base}${V4_ROOT}/${encodeURIComponent(ctx.catalog)}/${encodeURIComponent(id)}/`;
+type Handler = (req: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>;
 
-  function model(id: string, build: () => Promise<V4Model>): Promise<V4Model> {
-    let m = models.get(id);
-    if (!m) {
-      m = build();
-      m.catch(() => models.delete(id));
-      models.set(id, m);
-    }
-    return m;
-  }
-
-  const catalogInfo = () => ({
-    identifier: ctx.catalog,
-    title: ctx.catalog,
-    description: 'Gepubliceerde releases van deze Samenzicht-instantie, één dataset per release.',
-    homepage: `${base}/`,
+/** Every v4 route checks the client's OData-MaxVersion first. */
+const v4 = (handler: Handler) =>
+  guarded<Route>(sendError, async (req, reply) => {
+    checkVersion(req);
+    return handler(req, reply);
   });
 
-  function sendJson(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    payload: unknown,
-    cacheControl: string,
-  ): FastifyReply {
-    reply.header('OData-Version', '4.0');
-    return sendCached(req, reply, JSON.stringify(payload), ODATA_JSON, cacheControl);
+function sendJson(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  cacheControl: string,
+): FastifyReply {
+  reply.header('OData-Version', '4.0');
+  return sendCached(req, reply, JSON.stringify(payload), ODATA_JSON, cacheControl);
+}
+
+function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
+  reply.header('OData-Version', '4.0');
+  return sendCached(req, reply, xml, 'application/xml; charset=utf-8', cacheControl);
+}
+
+function serviceDocument(m: V4Model, root: string) {
+  return {
+    '@odata.context': `${root}$metadata`,
+    value: [
+      ...[...m.sets.keys()].map((name) => ({ name, kind: 'EntitySet', url: name })),
+      ...[...m.singletons.keys()].map((name) => ({ name, kind: 'Singleton', url: name })),
+    ],
+  };
+}
+
+/** The v4 feed of one plugin instance: its models and how it answers. */
+class V4Feed {
+  readonly catalogRoot: string;
+  readonly #models = new Lru<Promise<V4Model>>(4);
+
+  constructor(
+    readonly ctx: OpenDataContext,
+    readonly opts: V4Options,
+  ) {
+    this.catalogRoot = `${opts.publicBaseUrl}${V4_ROOT}/`;
   }
 
-  function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
-    reply.header('OData-Version', '4.0');
-    return sendCached(req, reply, xml, 'application/xml; charset=utf-8', cacheControl);
+  datasetRoot(id: string): string {
+    const { catalog } = this.ctx;
+    return `${this.opts.publicBaseUrl}${V4_ROOT}/${encodeURIComponent(catalog)}/${encodeURIComponent(id)}/`;
   }
 
-  function serviceDocument(m: V4Model, root: string) {
-    return {
-      '@odata.context': `${root}$metadata`,
-      value: [
-        ...[...m.sets.keys()].map((name) => ({ name, kind: 'EntitySet', url: name })),
-        ...[...m.singletons.keys()].map((name) => ({ name, kind: 'Singleton', url: name })),
-      ],
+  async catalogModel(): Promise<V4Model> {
+    const info = {
+      identifier: this.ctx.catalog,
+      title: this.ctx.catalog,
+      description: 'Gepubliceerde releases van deze Samenzicht-instantie, één dataset per release.',
+      homepage: `${this.opts.publicBaseUrl}/`,
     };
+    return buildCatalogModel(info, await this.ctx.entries());
   }
 
-  /** Sends one entity set (or its count) under `root`, whose links use `linkRoot`. */
-  function sendSet(
+  checkCatalog(name: string | undefined): void {
+    if (name === undefined || name.toLowerCase() !== this.ctx.catalog.toLowerCase())
+      throw new NotFound(`unknown catalog '${name ?? ''}' (known: ${this.ctx.catalog})`);
+  }
+
+  /** The release a route addresses: `{Catalog}/{Id}` (or `latest`), or the latest for /odata/v4. */
+  async release(req: FastifyRequest<Route>) {
+    if (req.params.catalog !== undefined) this.checkCatalog(req.params.catalog);
+    const { release, cacheControl } = await this.ctx.resolve(req.params.id ?? 'latest');
+    const m = await cachedBuild(this.#models, release.id, async () =>
+      buildV4Model(await this.ctx.dataset(release)),
+    );
+    // `latest` names the release it served in its links, so its pages stay on that release.
+    return { m, cacheControl, root: this.datasetRoot(release.id) };
+  }
+
+  /** Sends one entity set (or its count); its context and next links use `root`. */
+  sendSet(
     req: FastifyRequest<Route>,
     reply: FastifyReply,
     set: EntitySet,
     feedKey: string,
-    contextRoot: string,
-    linkRoot: string,
+    root: string,
     cacheControl: string,
     countOnly: boolean,
   ): FastifyReply {
     const query = singleValued(req.query);
     const options = readQueryOptions(query, SUPPORTED);
-    const matches = ctx.matchesOf('v4', feedKey, set, 'v4');
+    const matches = this.ctx.matchesOf('v4', feedKey, set, 'v4');
     if (countOnly) {
       reply.header('OData-Version', '4.0');
       const body = String(countOf(set, options, matches));
       return sendCached(req, reply, body, 'text/plain; charset=utf-8', cacheControl);
     }
-    const size = pageSizeFor(req, reply, pageLimit(set.name === 'Observations', opts.pageSize));
-    const result = runQuery(set, options, size, matches);
+    const limit = pageLimit(set.name === 'Observations', this.opts.pageSize);
+    const result = runQuery(set, options, pageSizeFor(req, reply, limit), matches);
     const select = result.select ? `(${result.select.join(',')})` : '';
     const payload: Record<string, unknown> = {
-      '@odata.context': `${contextRoot}$metadata#${set.name}${select}`,
+      '@odata.context': `${root}$metadata#${set.name}${select}`,
     };
     if (result.count !== undefined) payload['@odata.count'] = result.count;
     payload['value'] = result.value;
     if (result.next)
-      payload['@odata.nextLink'] = `${linkRoot}${set.name}?${nextPageQuery(query, result.next)}`;
+      payload['@odata.nextLink'] = `${root}${set.name}?${nextPageQuery(query, result.next)}`;
     return sendJson(req, reply, payload, cacheControl);
   }
+}
 
-  // ---- the catalogue -------------------------------------------------------------------------
+// ---- the catalogue -----------------------------------------------------------------------------
 
-  const catalogModel = async () => buildCatalogModel(catalogInfo(), await ctx.entries());
-  const catalogRoot = `${base}${V4_ROOT}/`;
+const catalogService = (feed: V4Feed) =>
+  v4(async (req, reply) =>
+    sendJson(req, reply, serviceDocument(await feed.catalogModel(), feed.catalogRoot), SHORT),
+  );
 
-  const checkCatalog = (name: string | undefined): void => {
-    if (name === undefined || name.toLowerCase() !== ctx.catalog.toLowerCase())
-      throw new NotFound(`unknown catalog '${name ?? ''}' (known: ${ctx.catalog})`);
-  };
+const catalogMetadata = (feed: V4Feed) =>
+  v4(async (req, reply) => sendXml(req, reply, metadataXml(await feed.catalogModel()), SHORT));
 
-  const catalogService = guarded<Route>(sendError, async (req, reply) => {
-    checkVersion(req);
-    return sendJson(req, reply, serviceDocument(await catalogModel(), catalogRoot), SHORT);
+const catalogSet = (feed: V4Feed, name: 'Datasets' | 'Catalogs', countOnly: boolean) =>
+  v4(async (req, reply) => {
+    const set = (await feed.catalogModel()).sets.get(name) as EntitySet;
+    return feed.sendSet(req, reply, set, 'catalog', feed.catalogRoot, SHORT, countOnly);
   });
-  app.get(
-    V4_ROOT,
-    doc('OData v4 catalogue service document: Datasets and Catalogs'),
-    catalogService,
-  );
-  app.get(`${V4_ROOT}/`, hidden, catalogService);
-  app.get(
-    `${V4_ROOT}/$metadata`,
-    doc('OData v4 CSDL of the catalogue (Datasets, Catalogs)'),
-    guarded<Route>(sendError, async (req, reply) => {
-      checkVersion(req);
-      return sendXml(req, reply, metadataXml(await catalogModel()), SHORT);
-    }),
-  );
-  for (const name of ['Datasets', 'Catalogs'] as const) {
-    for (const countOnly of [false, true]) {
-      app.get(
-        `${V4_ROOT}/${name}${countOnly ? '/$count' : ''}`,
-        countOnly
-          ? hidden
-          : doc(
-              name === 'Datasets'
-                ? 'Every published release as a dataset: Identifier, Catalog, Title, Version, Status, VersionReason, ObservationCount, …'
-                : 'The catalogue of this instance',
-            ),
-        guarded<Route>(sendError, async (req, reply) => {
-          checkVersion(req);
-          const set = (await catalogModel()).sets.get(name) as EntitySet;
-          return sendSet(req, reply, set, 'catalog', catalogRoot, catalogRoot, SHORT, countOnly);
-        }),
-      );
-    }
-  }
-  // `Catalogs/{id}` (cbsodata for Python), `Catalogs('{id}')` (OData key syntax), `{Catalog}`.
-  const oneCatalog = guarded<Route>(sendError, async (req, reply) => {
-    checkVersion(req);
+
+/** `Catalogs/{id}` (cbsodata for Python), `Catalogs('{id}')` (OData key syntax), `{Catalog}`. */
+const oneCatalog = (feed: V4Feed) =>
+  v4(async (req, reply) => {
     const key = req.params.catalog ?? /^Catalogs\('(.*)'\)$/.exec(req.params.segment ?? '')?.[1];
     if (key === undefined && req.params.segment !== undefined) {
       // `/odata/v1/{Catalog}`: the catalogue's own service document.
-      checkCatalog(req.params.segment);
-      return sendJson(req, reply, serviceDocument(await catalogModel(), catalogRoot), SHORT);
+      feed.checkCatalog(req.params.segment);
+      const doc = serviceDocument(await feed.catalogModel(), feed.catalogRoot);
+      return sendJson(req, reply, doc, SHORT);
     }
-    checkCatalog(key);
-    const row = (await catalogModel()).sets.get('Catalogs') as EntitySet;
+    feed.checkCatalog(key);
+    const row = (await feed.catalogModel()).sets.get('Catalogs') as EntitySet;
     const { value } = runQuery(row, {}, 1);
     return sendJson(
       req,
       reply,
-      { '@odata.context': `${catalogRoot}$metadata#Catalogs/$entity`, ...value[0] },
+      { '@odata.context': `${feed.catalogRoot}$metadata#Catalogs/$entity`, ...value[0] },
       SHORT,
     );
   });
-  app.get(`${V4_ROOT}/Catalogs/:catalog`, hidden, oneCatalog);
-  app.get(`${V4_ROOT}/:segment`, hidden, oneCatalog);
+
+const catalogDatasets = (feed: V4Feed) =>
+  v4(async (req, reply) => {
+    feed.checkCatalog(req.params.catalog);
+    const set = (await feed.catalogModel()).sets.get('Datasets') as EntitySet;
+    return feed.sendSet(req, reply, set, 'catalog', feed.catalogRoot, SHORT, false);
+  });
+
+const CATALOG_SET_DOCS = {
+  Datasets:
+    'Every published release as a dataset: Identifier, Catalog, Title, Version, Status, VersionReason, ObservationCount, …',
+  Catalogs: 'The catalogue of this instance',
+} as const;
+
+function registerCatalogueRoutes(app: FastifyInstance, feed: V4Feed): void {
+  const service = catalogService(feed);
+  app.get(V4_ROOT, doc('OData v4 catalogue service document: Datasets and Catalogs'), service);
+  app.get(`${V4_ROOT}/`, hidden, service);
   app.get(
-    `${V4_ROOT}/:catalog/Datasets`,
-    hidden,
-    guarded<Route>(sendError, async (req, reply) => {
-      checkVersion(req);
-      checkCatalog(req.params.catalog);
-      const set = (await catalogModel()).sets.get('Datasets') as EntitySet;
-      return sendSet(req, reply, set, 'catalog', catalogRoot, catalogRoot, SHORT, false);
-    }),
+    `${V4_ROOT}/$metadata`,
+    doc('OData v4 CSDL of the catalogue (Datasets, Catalogs)'),
+    catalogMetadata(feed),
   );
-
-  // ---- one release ---------------------------------------------------------------------------
-
-  /** The release a route addresses: `{Catalog}/{Id}` (or `latest`), or the latest for /odata/v4. */
-  async function release(req: FastifyRequest<Route>) {
-    checkVersion(req);
-    if (req.params.catalog !== undefined) checkCatalog(req.params.catalog);
-    const { release, cacheControl } = await ctx.resolve(req.params.id ?? 'latest');
-    const m = await model(release.id, async () => buildV4Model(await ctx.dataset(release)));
-    // `latest` names the release it served in its links, so its pages stay on that release.
-    return { m, cacheControl, root: datasetRoot(release.id) };
+  for (const name of ['Datasets', 'Catalogs'] as const) {
+    app.get(`${V4_ROOT}/${name}`, doc(CATALOG_SET_DOCS[name]), catalogSet(feed, name, false));
+    app.get(`${V4_ROOT}/${name}/$count`, hidden, catalogSet(feed, name, true));
   }
+  const catalog = oneCatalog(feed);
+  app.get(`${V4_ROOT}/Catalogs/:catalog`, hidden, catalog);
+  app.get(`${V4_ROOT}/:segment`, hidden, catalog);
+  app.get(`${V4_ROOT}/:catalog/Datasets`, hidden, catalogDatasets(feed));
+}
 
-  const serviceDoc = guarded<Route>(sendError, async (req, reply) => {
-    const { m, cacheControl, root } = await release(req);
+// ---- one release -------------------------------------------------------------------------------
+
+const releaseService = (feed: V4Feed) =>
+  v4(async (req, reply) => {
+    const { m, cacheControl, root } = await feed.release(req);
     return sendJson(req, reply, serviceDocument(m, root), cacheControl);
   });
-  const metadata = guarded<Route>(sendError, async (req, reply) => {
-    const { m, cacheControl } = await release(req);
+
+const releaseMetadata = (feed: V4Feed) =>
+  v4(async (req, reply) => {
+    const { m, cacheControl } = await feed.release(req);
     return sendXml(req, reply, metadataXml(m), cacheControl);
   });
-  const setOf = (countOnly: boolean) =>
-    guarded<Route>(sendError, async (req, reply) => {
-      const { m, cacheControl, root } = await release(req);
-      const name = req.params.set as string;
-      const singleton = m.singletons.get(name);
-      if (singleton && !countOnly) {
-        readQueryOptions(req.query, ['$format', '$select']);
-        return sendJson(
-          req,
-          reply,
-          { '@odata.context': `${root}$metadata#${singleton.name}`, ...singleton.value },
-          cacheControl,
-        );
-      }
-      const set = m.sets.get(name);
-      if (!set)
-        throw new NotFound(
-          `unknown entity set '${name}' (known: ${[...m.sets.keys(), ...m.singletons.keys()].join(', ')})`,
-        );
-      return sendSet(req, reply, set, m.releaseId as string, root, root, cacheControl, countOnly);
-    });
 
-  const SETS =
-    'Observations, Dimensions, MeasureCodes, MeasureGroups, PeriodenCodes, PeriodenGroups, RegioSCodes, RegioSGroups, BreakdownCodes, BreakdownGroups, Properties';
-  const QUERY =
-    'Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/contains), $select, $orderby, $top, $skip, $count; server-driven paging with @odata.nextLink.';
+const releaseSet = (feed: V4Feed, countOnly: boolean) =>
+  v4(async (req, reply) => {
+    const { m, cacheControl, root } = await feed.release(req);
+    const name = req.params.set as string;
+    const singleton = m.singletons.get(name);
+    if (singleton && !countOnly) {
+      readQueryOptions(req.query, ['$format', '$select']);
+      return sendJson(
+        req,
+        reply,
+        { '@odata.context': `${root}$metadata#${singleton.name}`, ...singleton.value },
+        cacheControl,
+      );
+    }
+    const set = m.sets.get(name);
+    if (!set)
+      throw new NotFound(
+        `unknown entity set '${name}' (known: ${[...m.sets.keys(), ...m.singletons.keys()].join(', ')})`,
+      );
+    return feed.sendSet(req, reply, set, m.releaseId as string, root, cacheControl, countOnly);
+  });
+
+const SETS =
+  'Observations, Dimensions, MeasureCodes, MeasureGroups, PeriodenCodes, PeriodenGroups, RegioSCodes, RegioSGroups, BreakdownCodes, BreakdownGroups, Properties';
+const QUERY =
+  'Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/contains), $select, $orderby, $top, $skip, $count; server-driven paging with @odata.nextLink.';
+
+/** `/odata/v1/{Catalog}/{Id}/…`: one release of the catalogue. */
+function registerDatasetRoutes(app: FastifyInstance, feed: V4Feed): void {
+  const service = releaseService(feed);
   const dataset = `${V4_ROOT}/:catalog/:id`;
+  app.get(dataset, doc('OData v4 service document of one release (as datasets.cbs.nl)'), service);
+  app.get(`${dataset}/`, hidden, service);
+  app.get(`${dataset}/$metadata`, doc('OData v4 CSDL of one release'), releaseMetadata(feed));
   app.get(
-    dataset,
-    doc('OData v4 service document of one release (as datasets.cbs.nl)'),
-    serviceDoc,
+    `${dataset}/:set`,
+    doc(`An entity set of one release: ${SETS}`, QUERY),
+    releaseSet(feed, false),
   );
-  app.get(`${dataset}/`, hidden, serviceDoc);
-  app.get(`${dataset}/$metadata`, doc('OData v4 CSDL of one release'), metadata);
-  app.get(`${dataset}/:set`, doc(`An entity set of one release: ${SETS}`, QUERY), setOf(false));
   app.get(
     `${dataset}/:set/$count`,
     doc('Number of entities of a set (after $filter), as text'),
-    setOf(true),
+    releaseSet(feed, true),
   );
+}
 
-  app.get(
-    LATEST_ROOT,
-    doc('OData v4 service document of the latest published release'),
-    serviceDoc,
-  );
-  app.get(`${LATEST_ROOT}/`, hidden, serviceDoc);
+/** `/odata/v4/…`: the latest published release, a stable URL for Power BI. */
+function registerLatestRoutes(app: FastifyInstance, feed: V4Feed): void {
+  const service = releaseService(feed);
+  app.get(LATEST_ROOT, doc('OData v4 service document of the latest published release'), service);
+  app.get(`${LATEST_ROOT}/`, hidden, service);
   app.get(
     `${LATEST_ROOT}/$metadata`,
     doc('OData v4 CSDL of the latest published release'),
-    metadata,
+    releaseMetadata(feed),
   );
   app.get(
     `${LATEST_ROOT}/:set`,
     doc(`An entity set of the latest release: ${SETS}`, QUERY),
-    setOf(false),
+    releaseSet(feed, false),
   );
-  app.get(`${LATEST_ROOT}/:set/$count`, hidden, setOf(true));
+  app.get(`${LATEST_ROOT}/:set/$count`, hidden, releaseSet(feed, true));
+}
 
-  // The feed of one release used to live here; its address moved to the catalogue's.
+/** The feed of one release used to live under /odata/v4/releases; its address moved to the catalogue's. */
+function registerMovedRoutes(app: FastifyInstance, catalog: string): void {
   const moved = async (req: FastifyRequest<Route>, reply: FastifyReply) => {
     const rest = req.params['*'] ?? '';
     const q = req.url.indexOf('?');
@@ -313,10 +329,22 @@ export function registerV4Routes(
     return reply
       .header('Cache-Control', 'public, max-age=86400')
       .redirect(
-        `${V4_ROOT}/${encodeURIComponent(ctx.catalog)}/${encodeURIComponent(req.params.id as string)}/${rest}${search}`,
+        `${V4_ROOT}/${encodeURIComponent(catalog)}/${encodeURIComponent(req.params.id as string)}/${rest}${search}`,
         308,
       );
   };
   app.get<Route>(`${LATEST_ROOT}/releases/:id`, hidden, moved);
   app.get<Route>(`${LATEST_ROOT}/releases/:id/*`, hidden, moved);
+}
+
+export function registerV4Routes(
+  app: FastifyInstance,
+  ctx: OpenDataContext,
+  opts: V4Options,
+): void {
+  const feed = new V4Feed(ctx, opts);
+  registerCatalogueRoutes(app, feed);
+  registerDatasetRoutes(app, feed);
+  registerLatestRoutes(app, feed);
+  registerMovedRoutes(app, ctx.catalog);
 }

@@ -2,45 +2,86 @@
  * Agreements: providers, the broker and the board read them; a party's member signs a proposed
  * one for their organisation; the broker proposes a draft. Drafting stays with the CLI and API.
  */
-import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useState } from 'react';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import { Paragraph } from '@rijkshuisstijl-community/components-react';
+import type { Column } from '../../components/DataTable.js';
 import { useI18n } from '../../i18n.js';
 import { capacityName } from '../../words.js';
 import { canPropose, signableFor } from './access.js';
-import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
+import { Outcome, useAction, type Action } from './action.js';
+import { GovSection, ListTable } from './ListSection.js';
+import { useServerWord } from './parts.js';
 import { useGovApi, useList, useSession } from './session.js';
 import type { AgreementRow, OrganisationRow } from './types.js';
 
-export function Agreements() {
-  const { t, lang } = useI18n();
+const agreementUrl = (id: string) => `/api/v1/agreements/${encodeURIComponent(id)}`;
+
+/** Parties by name (every role that reads agreements reads the organisations too). */
+function useOrganisationName(): (id: string) => string {
+  const { lang } = useI18n();
+  const organisations = useList<OrganisationRow>('/api/v1/organisations');
+  return (id) => organisations.rows?.find((o) => o.id === id)?.name ?? capacityName(id, lang);
+}
+
+/** What the user may do with one agreement: sign for each of their parties, or propose it. */
+function AgreementActions({
+  agreement: a,
+  action,
+  orgName,
+}: {
+  agreement: AgreementRow;
+  action: Action;
+  orgName: (id: string) => string;
+}) {
+  const { t } = useI18n();
   const { me, caps, changed } = useSession();
   const api = useGovApi();
+  const act = (path: string, body: unknown, doneText: string) =>
+    void action.run(async () => {
+      await api.post(path, body);
+      changed();
+      return doneText;
+    });
+  return (
+    <div className="sz-actions">
+      {signableFor(a, me).map((org) => (
+        <button
+          key={org}
+          type="button"
+          className="utrecht-button utrecht-button--primary-action"
+          disabled={action.busy}
+          onClick={() =>
+            act(
+              `${agreementUrl(a.id)}/sign`,
+              { organisation: org },
+              t('govSigned', { id: a.id, org: orgName(org) }),
+            )
+          }
+        >
+          {t('govSignFor', { org: orgName(org) })}
+        </button>
+      ))}
+      {canPropose(a, caps) && (
+        <button
+          type="button"
+          className="utrecht-button utrecht-button--secondary-action"
+          disabled={action.busy}
+          aria-label={`${t('govPropose')}: ${a.title ?? a.id}`}
+          onClick={() => act(`${agreementUrl(a.id)}/propose`, {}, t('govProposed', { id: a.id }))}
+        >
+          {t('govPropose')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Agreements() {
+  const { t } = useI18n();
+  const { me, caps } = useSession();
   const word = useServerWord();
   const list = useList<AgreementRow>('/api/v1/agreements');
-  // Parties by name (every role that reads agreements reads the organisations too).
-  const organisations = useList<OrganisationRow>('/api/v1/organisations');
-  const orgName = (id: string) =>
-    organisations.rows?.find((o) => o.id === id)?.name ?? capacityName(id, lang);
-  const [done, setDone] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const act = async (path: string, body: unknown, doneText: string) => {
-    setDone(null);
-    setRefusal(null);
-    setBusy(true);
-    try {
-      await api.post(path, body);
-      setDone(doneText);
-      changed();
-    } catch (err) {
-      setRefusal(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const base = (id: string) => `/api/v1/agreements/${encodeURIComponent(id)}`;
+  const orgName = useOrganisationName();
+  const action = useAction();
 
   const rows = list.rows ?? [];
   const withActions = rows.some((a) => canPropose(a, caps) || signableFor(a, me).length > 0);
@@ -67,64 +108,18 @@ export function Agreements() {
     columns.push({
       key: 'actions',
       header: t('govColActions'),
-      cell: (a) => (
-        <div className="sz-actions">
-          {signableFor(a, me).map((org) => (
-            <button
-              key={org}
-              type="button"
-              className="utrecht-button utrecht-button--primary-action"
-              disabled={busy}
-              onClick={() =>
-                void act(
-                  `${base(a.id)}/sign`,
-                  { organisation: org },
-                  t('govSigned', { id: a.id, org: orgName(org) }),
-                )
-              }
-            >
-              {t('govSignFor', { org: orgName(org) })}
-            </button>
-          ))}
-          {canPropose(a, caps) && (
-            <button
-              type="button"
-              className="utrecht-button utrecht-button--secondary-action"
-              disabled={busy}
-              aria-label={`${t('govPropose')}: ${a.title ?? a.id}`}
-              onClick={() => void act(`${base(a.id)}/propose`, {}, t('govProposed', { id: a.id }))}
-            >
-              {t('govPropose')}
-            </button>
-          )}
-        </div>
-      ),
+      cell: (a) => <AgreementActions agreement={a} action={action} orgName={orgName} />,
     });
 
   return (
-    <section aria-labelledby="gov-agreements">
-      <Heading level={2} id="gov-agreements">
-        {t('govAgreements')}
-      </Heading>
-      <ReadProblem error={list.problem} />
-      {list.rows &&
-        (rows.length === 0 ? (
-          <Paragraph>{t('govEmpty')}</Paragraph>
-        ) : (
-          <DataTable
-            columns={columns}
-            rows={rows}
-            rowKey={(a) => a.id}
-            labelledBy="gov-agreements"
-          />
-        ))}
-      <Refusal error={refusal} />
-      <Done text={done} />
+    <GovSection id="gov-agreements" title={t('govAgreements')}>
+      <ListTable list={list} columns={columns} labelledBy="gov-agreements" />
+      <Outcome action={action} />
       {caps.agreementsPropose && (
         <Paragraph className="sz-hint">
           {t('govDraftCli')} <code>samenzicht agreements create --file agreement.json</code>
         </Paragraph>
       )}
-    </section>
+    </GovSection>
   );
 }

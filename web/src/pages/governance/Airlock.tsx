@@ -5,41 +5,54 @@
  */
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, useState, type MouseEvent } from 'react';
+import { SelectField } from '../../components/SelectField.js';
 import { useI18n } from '../../i18n.js';
 import { capacityName } from '../../words.js';
 import { canPublish, canReview } from './access.js';
-import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
+import { Outcome, useAction } from './action.js';
+import { GovSection } from './ListSection.js';
+import { Done, ReadProblem, Refusal, TextAreaField, useServerWord } from './parts.js';
 import { saveBlob, useGovApi, useList, useSession } from './session.js';
 import type { AirlockRelease } from './types.js';
+
+const releaseUrl = (id: string) => `/api/v1/airlock/releases/${encodeURIComponent(id)}`;
+
+/** The digest the review signs, or that there is none to sign (then only rejecting is possible). */
+function DigestLine({ id, digest }: { id: string; digest: string | null }) {
+  const { t } = useI18n();
+  return (
+    <p className="sz-digest" id={id}>
+      {digest ? (
+        <>
+          {t('govDigest')}: <code>{digest.slice(0, 12)}</code>
+        </>
+      ) : (
+        t('govNoDigest')
+      )}
+    </p>
+  );
+}
 
 function ReviewForm({ release, onDone }: { release: AirlockRelease; onDone: () => void }) {
   const { t, lang } = useI18n();
   const api = useGovApi();
-  const reasonId = useId();
+  const action = useAction();
   const digestId = useId();
   const digest = release.digest ?? null;
-  const capacityId = useId();
   const [reason, setReason] = useState('');
   const [capacity, setCapacity] = useState('');
-  const [done, setDone] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const send = async (decision: 'approve' | 'reject') => {
-    setDone(null);
-    setRefusal(null);
-    try {
+  const send = (decision: 'approve' | 'reject') =>
+    void action.run(async () => {
       // The digest binds the review to the exact files the reviewer saw.
-      await api.post(`/api/v1/airlock/releases/${encodeURIComponent(release.id)}/reviews`, {
+      await api.post(`${releaseUrl(release.id)}/reviews`, {
         decision,
         reason,
         ...(capacity ? { capacity } : {}),
         ...(digest ? { digest } : {}),
       });
-      setDone(t('govDone'));
       onDone();
-    } catch (e) {
-      setRefusal(e);
-    }
-  };
+      return t('govDone');
+    });
   const capacities = [...Object.keys(release.approval?.providers ?? {}), 'board'];
   return (
     <form
@@ -47,65 +60,33 @@ function ReviewForm({ release, onDone }: { release: AirlockRelease; onDone: () =
       onSubmit={(e) => e.preventDefault()}
       aria-label={`${t('govReviews')} ${release.id}`}
     >
-      <div className="sz-field">
-        <label className="utrecht-form-label" htmlFor={capacityId}>
-          {t('govCapacity')}
-        </label>
-        <select
-          id={capacityId}
-          className="utrecht-select"
-          value={capacity}
-          onChange={(e) => setCapacity(e.target.value)}
-        >
-          <option value="">—</option>
-          {capacities.map((c) => (
-            <option key={c} value={c}>
-              {capacityName(c, lang)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="sz-field">
-        <label className="utrecht-form-label" htmlFor={reasonId}>
-          {t('govReason')}
-        </label>
-        <textarea
-          id={reasonId}
-          className="utrecht-textarea"
-          rows={2}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </div>
-      <p className="sz-digest" id={digestId}>
-        {digest ? (
-          <>
-            {t('govDigest')}: <code>{digest.slice(0, 12)}</code>
-          </>
-        ) : (
-          t('govNoDigest')
-        )}
-      </p>
+      <SelectField
+        label={t('govCapacity')}
+        value={capacity}
+        options={[['', '—'], ...capacities.map((c) => [c, capacityName(c, lang)] as const)]}
+        onChange={setCapacity}
+      />
+      <TextAreaField label={t('govReason')} value={reason} onChange={setReason} />
+      <DigestLine id={digestId} digest={digest} />
       <div className="sz-actions">
         <button
           type="button"
           className="utrecht-button utrecht-button--primary-action"
           aria-describedby={digestId}
           disabled={!digest}
-          onClick={() => void send('approve')}
+          onClick={() => send('approve')}
         >
           {t('govApprove')}
         </button>
         <button
           type="button"
           className="utrecht-button utrecht-button--secondary-action"
-          onClick={() => void send('reject')}
+          onClick={() => send('reject')}
         >
           {t('govReject')}
         </button>
       </div>
-      <Done text={done} />
-      <Refusal error={refusal} />
+      <Outcome action={action} />
     </form>
   );
 }
@@ -114,27 +95,24 @@ function ReviewForm({ release, onDone }: { release: AirlockRelease; onDone: () =
 function ReportLink({ id }: { id: string }) {
   const { t } = useI18n();
   const api = useGovApi();
-  const url = `/api/v1/airlock/releases/${encodeURIComponent(id)}/report`;
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const open = async (e: MouseEvent<HTMLAnchorElement>) => {
+  const action = useAction();
+  const url = `${releaseUrl(id)}/report`;
+  const open = (e: MouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
-    setRefusal(null);
-    try {
+    void action.run(async () => {
       const body = await api.get<unknown>(url);
       const blob = new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
       saveBlob(blob, `samenzicht-${id}-report.json`);
-    } catch (err) {
-      setRefusal(err);
-    }
+    });
   };
   return (
     <>
       <p>
-        <a href={url} onClick={(e) => void open(e)}>
+        <a href={url} onClick={open}>
           {t('govReport', { id })}
         </a>
       </p>
-      <Refusal error={refusal} />
+      <Refusal error={action.refusal} />
     </>
   );
 }
@@ -143,95 +121,104 @@ function ReportLink({ id }: { id: string }) {
 function PublishButton({ id, onPublished }: { id: string; onPublished: (id: string) => void }) {
   const { t } = useI18n();
   const api = useGovApi();
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const publish = async () => {
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await api.post(`/api/v1/airlock/releases/${encodeURIComponent(id)}/publish`);
+  const action = useAction();
+  const publish = () =>
+    void action.run(async () => {
+      await api.post(`${releaseUrl(id)}/publish`);
       onPublished(id);
-    } catch (err) {
-      setRefusal(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <div>
       <div className="sz-actions">
         <button
           type="button"
           className="utrecht-button utrecht-button--primary-action"
-          disabled={busy}
-          onClick={() => void publish()}
+          disabled={action.busy}
+          onClick={publish}
         >
           {t('govPublishRelease', { id })}
         </button>
       </div>
-      <Refusal error={refusal} />
+      <Refusal error={action.refusal} />
     </div>
   );
 }
 
-export function Airlock() {
+/** Where the approvals of a release stand: per provider, then the board's count. */
+function ApprovalState({ release: r }: { release: AirlockRelease }) {
+  const { t, lang } = useI18n();
+  const word = useServerWord();
+  return (
+    <Paragraph>
+      {t('govProviders')}:{' '}
+      {Object.entries(r.approval?.providers ?? {})
+        .map(([p, s]) => `${capacityName(p, lang)}: ${word('govProvider', s)}`)
+        .join(', ')}
+      .{' '}
+      {t('govBoard', {
+        n: r.approval?.board.approvals ?? 0,
+        required: r.approval?.board.required ?? 0,
+      })}
+    </Paragraph>
+  );
+}
+
+/** One release in the airlock: its state and reviews, and what the user may do with it. */
+function AirlockEntry({
+  release: r,
+  onPublished,
+}: {
+  release: AirlockRelease;
+  onPublished: (id: string) => void;
+}) {
   const { t, lang } = useI18n();
   const { caps, changed } = useSession();
   const word = useServerWord();
+  return (
+    <section aria-labelledby={`rel-${r.id}`}>
+      <Heading level={3} id={`rel-${r.id}`}>
+        {r.id} — {word('govState', r.state)}
+      </Heading>
+      <Paragraph>{r.indicators.join(', ')}.</Paragraph>
+      <ApprovalState release={r} />
+      {r.reviews.length > 0 && (
+        <ul>
+          {r.reviews.map((v, i) => (
+            <li key={i}>
+              {v.userId} ({capacityName(v.capacity, lang)}): {word('govDecision', v.decision)}
+              {v.reason ? ` — ${v.reason}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      {caps.reportRead && <ReportLink id={r.id} />}
+      {canReview(r, caps) && <ReviewForm release={r} onDone={changed} />}
+      {canPublish(r, caps) && <PublishButton id={r.id} onPublished={onPublished} />}
+      {r.state === 'candidate' && caps.publish && !r.approval?.ready && (
+        <Paragraph className="sz-hint">{t('govNotReady')}</Paragraph>
+      )}
+    </section>
+  );
+}
+
+export function Airlock() {
+  const { t } = useI18n();
+  const { changed } = useSession();
   const list = useList<AirlockRelease>('/api/v1/airlock/releases');
   const releases = list.rows ?? [];
   const [published, setPublished] = useState<string | null>(null);
+  const onPublished = (id: string) => {
+    setPublished(t('govPublished', { id }));
+    changed();
+  };
   return (
-    <section aria-labelledby="gov-airlock">
-      <Heading level={2} id="gov-airlock">
-        {t('govReviews')}
-      </Heading>
+    <GovSection id="gov-airlock" title={t('govReviews')}>
       <Done text={published} />
       <ReadProblem error={list.problem} />
       {list.rows && releases.length === 0 && <Paragraph>{t('govEmpty')}</Paragraph>}
       {releases.map((r) => (
-        <section key={r.id} aria-labelledby={`rel-${r.id}`}>
-          <Heading level={3} id={`rel-${r.id}`}>
-            {r.id} — {word('govState', r.state)}
-          </Heading>
-          <Paragraph>{r.indicators.join(', ')}.</Paragraph>
-          <Paragraph>
-            {t('govProviders')}:{' '}
-            {Object.entries(r.approval?.providers ?? {})
-              .map(([p, s]) => `${capacityName(p, lang)}: ${word('govProvider', s)}`)
-              .join(', ')}
-            .{' '}
-            {t('govBoard', {
-              n: r.approval?.board.approvals ?? 0,
-              required: r.approval?.board.required ?? 0,
-            })}
-          </Paragraph>
-          {r.reviews.length > 0 && (
-            <ul>
-              {r.reviews.map((v, i) => (
-                <li key={i}>
-                  {v.userId} ({capacityName(v.capacity, lang)}): {word('govDecision', v.decision)}
-                  {v.reason ? ` — ${v.reason}` : ''}
-                </li>
-              ))}
-            </ul>
-          )}
-          {caps.reportRead && <ReportLink id={r.id} />}
-          {canReview(r, caps) && <ReviewForm release={r} onDone={changed} />}
-          {canPublish(r, caps) && (
-            <PublishButton
-              id={r.id}
-              onPublished={(id) => {
-                setPublished(t('govPublished', { id }));
-                changed();
-              }}
-            />
-          )}
-          {r.state === 'candidate' && caps.publish && !r.approval?.ready && (
-            <Paragraph className="sz-hint">{t('govNotReady')}</Paragraph>
-          )}
-        </section>
+        <AirlockEntry key={r.id} release={r} onPublished={onPublished} />
       ))}
-    </section>
+    </GovSection>
   );
 }

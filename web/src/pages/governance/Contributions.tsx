@@ -2,34 +2,31 @@
  * Contributions with their validation report (providers see their own); the per-row quarantine
  * report downloads in the user's session, for the delivering provider and the broker.
  */
-import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useState, type MouseEvent } from 'react';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import { Paragraph } from '@rijkshuisstijl-community/components-react';
+import type { MouseEvent } from 'react';
+import type { Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import { quarantineLink } from './access.js';
-import { ReadProblem, Refusal } from './parts.js';
+import { useAction } from './action.js';
+import { GovSection, ListTable } from './ListSection.js';
+import { Refusal } from './parts.js';
 import { useGovApi, useList, useSession } from './session.js';
 import type { ContributionRow } from './types.js';
 
 function QuarantineLink({ c, url }: { c: ContributionRow; url: string }) {
   const { t } = useI18n();
   const api = useGovApi();
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const open = async (e: MouseEvent<HTMLAnchorElement>) => {
+  const action = useAction();
+  const open = (e: MouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
-    setRefusal(null);
-    try {
-      await api.download(url, `${c.datasetId}-v${c.version ?? 1}.quarantine.csv`);
-    } catch (err) {
-      setRefusal(err);
-    }
+    void action.run(() => api.download(url, `${c.datasetId}-v${c.version ?? 1}.quarantine.csv`));
   };
   return (
     <>
-      <a href={url} onClick={(e) => void open(e)}>
+      <a href={url} onClick={open}>
         {t('govQuarantineLink', { dataset: c.datasetId, version: c.version ?? 1 })}
       </a>
-      <Refusal error={refusal} />
+      <Refusal error={action.refusal} />
     </>
   );
 }
@@ -81,25 +78,11 @@ export function Contributions() {
       },
     });
   return (
-    <section aria-labelledby="gov-contributions">
-      <Heading level={2} id="gov-contributions">
-        {t('govContributions')}
-      </Heading>
-      <ReadProblem error={list.problem} />
-      {list.rows &&
-        (rows.length === 0 ? (
-          <Paragraph>{t('govEmpty')}</Paragraph>
-        ) : (
-          <DataTable
-            columns={columns}
-            rows={rows}
-            rowKey={(c) => c.id}
-            labelledBy="gov-contributions"
-          />
-        ))}
+    <GovSection id="gov-contributions" title={t('govContributions')}>
+      <ListTable list={list} columns={columns} labelledBy="gov-contributions" />
       {anyQuarantine && !caps.quarantineRead && (
         <Paragraph className="sz-hint">{t('govQuarantineWho')}</Paragraph>
       )}
-    </section>
+    </GovSection>
   );
 }

@@ -1,12 +1,14 @@
 /** Organisations: every role reads the list; the broker registers new ones. */
-import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
+import { Heading } from '@rijkshuisstijl-community/components-react';
 import { useState, type FormEvent } from 'react';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import type { Column } from '../../components/DataTable.js';
 import { SelectField } from '../../components/SelectField.js';
 import { useI18n } from '../../i18n.js';
 import { PROVIDER_NAMES, providerName } from '../../words.js';
 import { organisationBody, ROLES } from './access.js';
-import { CheckboxGroup, Done, ReadProblem, Refusal, TextField, useServerWord } from './parts.js';
+import { Outcome, useAction } from './action.js';
+import { GovSection, ListTable } from './ListSection.js';
+import { CheckboxGroup, SubmitButton, TextField, useServerWord } from './parts.js';
 import { useGovApi, useList, useSession } from './session.js';
 import type { OrganisationRow } from './types.js';
 
@@ -14,19 +16,14 @@ function CreateOrganisation({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const api = useGovApi();
   const word = useServerWord();
+  const action = useAction();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<string>('provider');
   const [providerIds, setProviderIds] = useState<string[]>([]);
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setRefusal(null);
-    setDone(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const created = await api.post<OrganisationRow>(
         '/api/v1/organisations',
         organisationBody({ id, name, role, providerIds }),
@@ -34,20 +31,12 @@ function CreateOrganisation({ onCreated }: { onCreated: () => void }) {
       setId('');
       setName('');
       setProviderIds([]);
-      setDone(t('govOrgCreated', { id: created.id }));
       onCreated();
-    } catch (err) {
-      setRefusal(err);
-    } finally {
-      setBusy(false);
-    }
+      return t('govOrgCreated', { id: created.id });
+    });
   };
   return (
-    <form
-      className="sz-form sz-gov-form"
-      aria-label={t('govOrgCreate')}
-      onSubmit={(e) => void submit(e)}
-    >
+    <form className="sz-form sz-gov-form" aria-label={t('govOrgCreate')} onSubmit={submit}>
       <TextField
         label={t('govOrgId')}
         value={id}
@@ -71,17 +60,8 @@ function CreateOrganisation({ onCreated }: { onCreated: () => void }) {
           onChange={setProviderIds}
         />
       )}
-      <div className="sz-actions">
-        <button
-          type="submit"
-          className="utrecht-button utrecht-button--primary-action"
-          disabled={busy}
-        >
-          {t('govOrgSubmit')}
-        </button>
-      </div>
-      <Refusal error={refusal} />
-      <Done text={done} />
+      <SubmitButton label={t('govOrgSubmit')} busy={action.busy} />
+      <Outcome action={action} />
     </form>
   );
 }
@@ -102,28 +82,14 @@ export function Organisations() {
     },
   ];
   return (
-    <section aria-labelledby="gov-organisations">
-      <Heading level={2} id="gov-organisations">
-        {t('govOrganisations')}
-      </Heading>
-      <ReadProblem error={list.problem} />
-      {list.rows &&
-        (list.rows.length === 0 ? (
-          <Paragraph>{t('govEmpty')}</Paragraph>
-        ) : (
-          <DataTable
-            columns={columns}
-            rows={list.rows}
-            rowKey={(o) => o.id}
-            labelledBy="gov-organisations"
-          />
-        ))}
+    <GovSection id="gov-organisations" title={t('govOrganisations')}>
+      <ListTable list={list} columns={columns} labelledBy="gov-organisations" />
       {caps.organisationsCreate && (
         <>
           <Heading level={3}>{t('govOrgCreate')}</Heading>
           <CreateOrganisation onCreated={changed} />
         </>
       )}
-    </section>
+    </GovSection>
   );
 }

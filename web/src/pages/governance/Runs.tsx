@@ -6,7 +6,7 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useEffect, useRef, useState } from 'react';
 import { HttpError } from '../../api.js';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import type { Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import {
   canRestart,
@@ -16,7 +16,9 @@ import {
   progressSubject,
   runToFollow,
 } from './access.js';
-import { Done, ReadProblem, Refusal, useServerWord } from './parts.js';
+import { Outcome, useAction } from './action.js';
+import { GovSection, ListTable } from './ListSection.js';
+import { ReadProblem, useServerWord } from './parts.js';
 import { govGet, useGovApi, useList, useSession } from './session.js';
 import type { RunRow } from './types.js';
 
@@ -102,46 +104,21 @@ function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void
   );
 }
 
-export function Runs() {
+/** The runs table's columns; a restart button per run that may be restarted. */
+function useRunColumns(
+  runs: readonly RunRow[],
+  restartDisabled: boolean,
+  onRestart: (run: RunRow) => void,
+): Column<RunRow>[] {
   const { t, lang } = useI18n();
-  const { caps, changed } = useSession();
-  const api = useGovApi();
+  const { caps } = useSession();
   const word = useServerWord();
   const progressWords = useProgressWords();
-  const list = useList<RunRow>('/api/v1/runs');
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const runs = list.rows ?? [];
-  const follow = runToFollow(runs, chosen);
-
-  const launch = async (url: string, doneKey: 'govRunStarted' | 'govRunRestarted') => {
-    setBusy(true);
-    setDone(null);
-    setRefusal(null);
-    try {
-      const run = await api.post<RunRow>(url);
-      setChosen(run.id);
-      setDone(t(doneKey, { id: run.id }));
-      list.reload();
-    } catch (err) {
-      setRefusal(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const onEnded = (run: RunRow) => {
-    setDone(t('govRunEnded', { id: run.id, state: word('govRunState', run.state) }));
-    // The runs list, and the airlock (a new candidate), change.
-    changed();
-  };
   const when = (iso: string) =>
     new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
       dateStyle: 'short',
       timeStyle: 'short',
     });
-
   const columns: Column<RunRow>[] = [
     { key: 'id', header: t('govColId'), rowHeader: true, cell: (r) => <code>{r.id}</code> },
     { key: 'state', header: t('status'), cell: (r) => word('govRunState', r.state) },
@@ -164,9 +141,9 @@ export function Runs() {
           <button
             type="button"
             className="utrecht-button utrecht-button--secondary-action"
-            disabled={busy || follow !== null}
+            disabled={restartDisabled}
             aria-label={t('govRunRestart', { id: r.id })}
-            onClick={() => void launch(`${runUrl(r.id)}/restart`, 'govRunRestarted')}
+            onClick={() => onRestart(r)}
           >
             {t('govRunRestartShort')}
           </button>
@@ -174,37 +151,66 @@ export function Runs() {
           ''
         ),
     });
+  return columns;
+}
+
+/** The broker's start button; the board is told that it only reads. */
+function StartRun({ disabled, onStart }: { disabled: boolean; onStart: () => void }) {
+  const { t } = useI18n();
+  const { caps } = useSession();
+  if (!caps.runsStart) return <Paragraph className="sz-hint">{t('govRunsReadOnly')}</Paragraph>;
+  return (
+    <div className="sz-actions">
+      <button
+        type="button"
+        className="utrecht-button utrecht-button--primary-action"
+        disabled={disabled}
+        onClick={onStart}
+      >
+        {t('govRunStart')}
+      </button>
+    </div>
+  );
+}
+
+export function Runs() {
+  const { t } = useI18n();
+  const { changed } = useSession();
+  const api = useGovApi();
+  const word = useServerWord();
+  const list = useList<RunRow>('/api/v1/runs');
+  const [chosen, setChosen] = useState<string | null>(null);
+  const action = useAction();
+  const runs = list.rows ?? [];
+  const follow = runToFollow(runs, chosen);
+
+  const launch = (url: string, doneKey: 'govRunStarted' | 'govRunRestarted') =>
+    void action.run(async () => {
+      const run = await api.post<RunRow>(url);
+      setChosen(run.id);
+      list.reload();
+      return t(doneKey, { id: run.id });
+    });
+  const onEnded = (run: RunRow) => {
+    // Said in the place of the action's outcome.
+    action.say(t('govRunEnded', { id: run.id, state: word('govRunState', run.state) }));
+    // The runs list, and the airlock (a new candidate), change.
+    changed();
+  };
+  const columns = useRunColumns(runs, action.busy || follow !== null, (r) =>
+    launch(`${runUrl(r.id)}/restart`, 'govRunRestarted'),
+  );
 
   return (
-    <section aria-labelledby="gov-runs">
-      <Heading level={2} id="gov-runs">
-        {t('govRuns')}
-      </Heading>
+    <GovSection id="gov-runs" title={t('govRuns')}>
       <Paragraph>{t('govRunsIntro')}</Paragraph>
-      {caps.runsStart ? (
-        <div className="sz-actions">
-          <button
-            type="button"
-            className="utrecht-button utrecht-button--primary-action"
-            disabled={busy || follow !== null}
-            onClick={() => void launch('/api/v1/runs', 'govRunStarted')}
-          >
-            {t('govRunStart')}
-          </button>
-        </div>
-      ) : (
-        <Paragraph className="sz-hint">{t('govRunsReadOnly')}</Paragraph>
-      )}
-      <Refusal error={refusal} />
-      <Done text={done} />
+      <StartRun
+        disabled={action.busy || follow !== null}
+        onStart={() => launch('/api/v1/runs', 'govRunStarted')}
+      />
+      <Outcome action={action} />
       {follow && <RunFollow key={follow} id={follow} onEnded={onEnded} />}
-      <ReadProblem error={list.problem} />
-      {list.rows &&
-        (runs.length === 0 ? (
-          <Paragraph>{t('govRunsEmpty')}</Paragraph>
-        ) : (
-          <DataTable columns={columns} rows={runs} rowKey={(r) => r.id} labelledBy="gov-runs" />
-        ))}
-    </section>
+      <ListTable list={list} columns={columns} labelledBy="gov-runs" empty={t('govRunsEmpty')} />
+    </GovSection>
   );
 }

@@ -1,30 +1,72 @@
 /** Users: the broker and the board read the list; the broker creates users. */
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useState, type FormEvent } from 'react';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import type { Column } from '../../components/DataTable.js';
 import { useI18n } from '../../i18n.js';
 import { userBody } from './access.js';
-import { CheckboxGroup, Done, ReadProblem, Refusal, TextField, useServerWord } from './parts.js';
+import { Outcome, useAction } from './action.js';
+import { GovSection, ListTable } from './ListSection.js';
+import { CheckboxGroup, SubmitButton, TextField, useServerWord } from './parts.js';
 import { useGovApi, useList, useSession } from './session.js';
 import type { OrganisationRow, UserRow } from './types.js';
+
+/** A password sign-in; the hint names the CLI for a user who signs in with OIDC instead. */
+function PasswordField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <TextField
+      label={t('govUserPassword')}
+      type="password"
+      autoComplete="new-password"
+      value={value}
+      onChange={onChange}
+      hint={
+        <>
+          {t('govUserPasswordHint')}{' '}
+          <code>
+            samenzicht users create --email E --name N --org ORG --oidc-issuer URL --oidc-subject
+            SUB
+          </code>
+        </>
+      }
+    />
+  );
+}
+
+/** The organisations a new user belongs to, once the list has been read. */
+function OrganisationChoice({
+  selected,
+  onChange,
+}: {
+  selected: string[];
+  onChange: (orgs: string[]) => void;
+}) {
+  const { t } = useI18n();
+  const organisations = useList<OrganisationRow>('/api/v1/organisations');
+  const options = (organisations.rows ?? []).map((o) => [o.id, `${o.name} (${o.id})`] as const);
+  if (options.length === 0)
+    return organisations.rows && <Paragraph>{t('govUserNoOrganisations')}</Paragraph>;
+  return (
+    <CheckboxGroup
+      legend={t('govUserOrganisations')}
+      options={options}
+      selected={selected}
+      onChange={onChange}
+    />
+  );
+}
 
 function CreateUser({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const api = useGovApi();
-  const organisations = useList<OrganisationRow>('/api/v1/organisations');
+  const action = useAction();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [orgs, setOrgs] = useState<string[]>([]);
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setRefusal(null);
-    setDone(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const created = await api.post<UserRow>(
         '/api/v1/users',
         userBody({ email, name, password, organisations: orgs }),
@@ -33,21 +75,12 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
       setName('');
       setPassword('');
       setOrgs([]);
-      setDone(t('govUserCreated', { email: created.email }));
       onCreated();
-    } catch (err) {
-      setRefusal(err);
-    } finally {
-      setBusy(false);
-    }
+      return t('govUserCreated', { email: created.email });
+    });
   };
-  const options = (organisations.rows ?? []).map((o) => [o.id, `${o.name} (${o.id})`] as const);
   return (
-    <form
-      className="sz-form sz-gov-form"
-      aria-label={t('govUserCreate')}
-      onSubmit={(e) => void submit(e)}
-    >
+    <form className="sz-form sz-gov-form" aria-label={t('govUserCreate')} onSubmit={submit}>
       <TextField label={t('govUserName')} value={name} onChange={setName} required />
       <TextField
         label={t('govUserEmail')}
@@ -56,43 +89,10 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
         onChange={setEmail}
         required
       />
-      <TextField
-        label={t('govUserPassword')}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onChange={setPassword}
-        hint={
-          <>
-            {t('govUserPasswordHint')}{' '}
-            <code>
-              samenzicht users create --email E --name N --org ORG --oidc-issuer URL --oidc-subject
-              SUB
-            </code>
-          </>
-        }
-      />
-      {options.length > 0 ? (
-        <CheckboxGroup
-          legend={t('govUserOrganisations')}
-          options={options}
-          selected={orgs}
-          onChange={setOrgs}
-        />
-      ) : (
-        organisations.rows && <Paragraph>{t('govUserNoOrganisations')}</Paragraph>
-      )}
-      <div className="sz-actions">
-        <button
-          type="submit"
-          className="utrecht-button utrecht-button--primary-action"
-          disabled={busy}
-        >
-          {t('govUserSubmit')}
-        </button>
-      </div>
-      <Refusal error={refusal} />
-      <Done text={done} />
+      <PasswordField value={password} onChange={setPassword} />
+      <OrganisationChoice selected={orgs} onChange={setOrgs} />
+      <SubmitButton label={t('govUserSubmit')} busy={action.busy} />
+      <Outcome action={action} />
     </form>
   );
 }
@@ -117,28 +117,14 @@ export function Users() {
     },
   ];
   return (
-    <section aria-labelledby="gov-users">
-      <Heading level={2} id="gov-users">
-        {t('govUsers')}
-      </Heading>
-      <ReadProblem error={list.problem} />
-      {list.rows &&
-        (list.rows.length === 0 ? (
-          <Paragraph>{t('govEmpty')}</Paragraph>
-        ) : (
-          <DataTable
-            columns={columns}
-            rows={list.rows}
-            rowKey={(u) => u.id}
-            labelledBy="gov-users"
-          />
-        ))}
+    <GovSection id="gov-users" title={t('govUsers')}>
+      <ListTable list={list} columns={columns} labelledBy="gov-users" />
       {caps.usersCreate && (
         <>
           <Heading level={3}>{t('govUserCreate')}</Heading>
           <CreateUser onCreated={changed} />
         </>
       )}
-    </section>
+    </GovSection>
   );
 }

@@ -2,6 +2,7 @@
 import { Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, type ReactNode } from 'react';
 import { HttpError } from '../../api.js';
+import { Field } from '../../components/Field.js';
 import { Message } from '../../components/Message.js';
 import { DICTIONARIES, useI18n, type Key } from '../../i18n.js';
 import { problemKind, waitWords, type ProblemKind } from './access.js';
@@ -115,29 +116,60 @@ export function TextField({
   autoComplete?: string;
   pattern?: string;
 }) {
-  const id = useId();
-  const hintId = useId();
   return (
-    <div className="sz-field">
-      <label className="utrecht-form-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <p className="sz-hint" id={hintId}>
-          {hint}
-        </p>
+    <Field label={label} hint={hint}>
+      {({ id, describedBy }) => (
+        <input
+          id={id}
+          className="utrecht-textbox"
+          type={type}
+          value={value}
+          required={required}
+          autoComplete={autoComplete ?? 'off'}
+          pattern={pattern}
+          aria-describedby={describedBy}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
-      <input
-        id={id}
-        className="utrecht-textbox"
-        type={type}
-        value={value}
-        required={required}
-        autoComplete={autoComplete ?? 'off'}
-        pattern={pattern}
-        aria-describedby={hint ? hintId : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
+    </Field>
+  );
+}
+
+export function TextAreaField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <Field label={label}>
+      {({ id }) => (
+        <textarea
+          id={id}
+          className="utrecht-textarea"
+          rows={2}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** The primary button of a form, held while the form is sent. */
+export function SubmitButton({ label, busy }: { label: string; busy: boolean }) {
+  return (
+    <div className="sz-actions">
+      <button
+        type="submit"
+        className="utrecht-button utrecht-button--primary-action"
+        disabled={busy}
+      >
+        {label}
+      </button>
     </div>
   );
 }

@@ -1,98 +1,64 @@
 /**
- * The governance API's JSON as the page reads it (src/api/governance/schemas.ts): only the
- * fields the page uses, optional where an older server may lack them.
+ * The governance API's JSON as the page reads it: views of the contracts (src/contracts), so a
+ * field's type is the server's. Only the fields the page uses; roles, states and statuses are
+ * read as text, since the page shows any value the server sends (and tests build rows by hand).
  */
-export interface Me {
-  id?: string;
-  name: string;
-  email: string;
-  roles: string[];
-  organisations: string[];
-  /** How this request was authenticated: a login session or an API token. */
-  via?: 'session' | 'api-token' | 'internal';
-}
+import type {
+  Agreement,
+  AgreementParty as ContractParty,
+  ContributionView,
+  Me as ContractMe,
+  Organisation,
+  Release,
+  Run,
+  RunState as ContractRunState,
+  User,
+} from '../../../../src/contracts/index.js';
 
-export interface OrganisationRow {
-  id: string;
-  name: string;
-  role: string;
-  providerIds: string[];
-  createdAt?: string;
-}
+type Text<T> = { [K in keyof T]: T[K] extends readonly unknown[] ? string[] : string };
 
-export interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  organisations: string[];
-  roles: string[];
-}
+export type Me = Pick<ContractMe, 'name' | 'email' | 'organisations'> &
+  Partial<Pick<ContractMe, 'id' | 'via'>> & { roles: string[] };
 
-export interface AgreementParty {
-  organisationId: string;
-  signedBy: string | null;
-  signedAt: string | null;
-}
+export type OrganisationRow = Pick<Organisation, 'id' | 'name' | 'providerIds'> &
+  Partial<Pick<Organisation, 'createdAt'>> &
+  Text<Pick<Organisation, 'role'>>;
 
-export interface AgreementRow {
-  id: string;
-  title?: string;
-  purpose?: string;
-  status: string;
-  parties?: AgreementParty[];
-  datasets: string[];
-  validUntil: string;
-}
+export type UserRow = Pick<User, 'id' | 'email' | 'name' | 'organisations'> & { roles: string[] };
 
-export interface ContributionRow {
-  id: string;
-  datasetId: string;
-  organisationId?: string;
-  rows: number;
-  accepted: number;
-  quarantined: number;
-  version?: number;
-  createdAt?: string;
-  /** Where the per-row quarantine report is read (below the broker); null when none. */
-  quarantineUrl?: string | null;
-}
+export type AgreementParty = ContractParty;
 
-export interface AirlockRelease {
-  id: string;
-  state: string;
-  /** sha256 of the candidate's files: what an approval signs. */
-  digest?: string | null;
-  indicators: string[];
-  providers: string[];
-  reviews: {
-    userId: string;
-    capacity: string;
-    decision: string;
-    reason: string;
-    createdAt: string;
-  }[];
-  approval: {
-    providers: Record<string, string>;
-    board: { approvals: number; required: number };
-    ready: boolean;
+export type AgreementRow = Pick<Agreement, 'id' | 'datasets' | 'validUntil'> &
+  Partial<Pick<Agreement, 'title' | 'purpose' | 'parties'>> &
+  Text<Pick<Agreement, 'status'>>;
+
+export type ContributionRow = Pick<
+  ContributionView,
+  'id' | 'datasetId' | 'rows' | 'accepted' | 'quarantined'
+> &
+  Partial<Pick<ContributionView, 'organisationId' | 'version' | 'createdAt' | 'quarantineUrl'>>;
+
+type ReleaseReview = Release['reviews'][number];
+
+export type AirlockRelease = Pick<Release, 'id' | 'indicators' | 'providers'> &
+  Partial<Pick<Release, 'digest'>> &
+  Text<Pick<Release, 'state'>> & {
+    reviews: (Pick<ReleaseReview, 'userId' | 'capacity' | 'reason' | 'createdAt'> & {
+      decision: string;
+    })[];
+    approval: Omit<Release['approval'], 'providers'> & { providers: Record<string, string> };
   };
-}
 
-export type RunState = 'running' | 'interrupted' | 'failed' | 'candidate' | 'refused';
+export type RunState = ContractRunState;
 
-export interface RunRow {
-  id: string;
-  state: RunState | string;
-  startedBy?: string;
-  startedAt: string;
-  finishedAt?: string | null;
-  /** linkage, indicators, disclosure or release while running. */
-  stage?: string | null;
-  progress?: { done: number; total: number; what: string } | null;
-  indicators: { id: string; theme?: string }[];
-  inputs: { contribution: string; dataset: string }[];
-  releaseId?: string | null;
-  cellsHash?: string | null;
-  error?: string | null;
-  attempts: number;
-}
+export type RunRow = Pick<Run, 'id' | 'startedAt' | 'attempts'> &
+  Partial<
+    Pick<
+      Run,
+      'startedBy' | 'finishedAt' | 'stage' | 'progress' | 'releaseId' | 'cellsHash' | 'error'
+    >
+  > & {
+    state: RunState | string;
+    indicators: (Pick<Run['indicators'][number], 'id'> & { theme?: string })[];
+    inputs: Pick<Run['inputs'][number], 'contribution' | 'dataset'>[];
+  };

@@ -1,0 +1,4 @@
+/** A provider file that cannot be pseudonymised; nothing is written. */
+export class PseudonymiseError extends Error {
+  override name = 'PseudonymiseError';
+}
