@@ -13,19 +13,12 @@
  * Each year is protected separately (no relation crosses a year), as the pipeline may do.
  */
 import { DEFAULT_MAX_COMPONENT_COLUMNS } from '../src/disclosure/audit.js';
+import { mulberry32 } from '../src/regions/prng.js';
 import type { ComputedCell } from '../src/contracts/index.js';
 import { DEFAULT_PROFILES, protect, type RuleProfile } from '../src/disclosure/index.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same PRNG as the synthetic regions, so bench tables are reproducible. */
+export const rng = mulberry32;
 
 function poisson(r: () => number, lambda: number): number {
   if (lambda > 40) {
