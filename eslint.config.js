@@ -81,6 +81,26 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard reads the contracts' types; a value import would bundle zod into the browser,
+    // so values come only from the zod-free vocabulary files.
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'src/contracts/(?!regions\\.js$)',
+              allowTypeImports: true,
+              message:
+                'web/src imports only types from src/contracts (values from src/contracts/regions.js): a value import bundles zod.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -15,7 +15,8 @@ import { loadRegionSet } from '../src/regions/index.js';
 import { stateLookup, writeTestRelease } from '../test/public/helpers.js';
 import { launchChromium } from '../test/web/browser.js';
 import { ensureDashboardBuilt, DIST } from '../test/web/build.js';
-import { buildFixture, YEARS } from '../test/web/fixture.js';
+import { YEARS } from '../test/web/fixture.js';
+import { benchRelease } from './release-fixture.js';
 import { positiveFlag } from './_flags.js';
 
 const flag = (flags: string[], name: string, fallback: number): number =>
@@ -51,17 +52,8 @@ export async function run(flags: string[]): Promise<void> {
   const indicatorCount = flag(flags, 'indicators', 24);
 
   let t = performance.now();
-  const fixture = buildFixture({
-    gemeenten,
-    wijkenPerGemeente: 8,
-    buurtenPerWijk: 4,
-    indicators: indicatorCount,
-    releases: ['r2026-03'],
-  });
+  const { fixture, release, rows } = benchRelease(gemeenten, indicatorCount);
   const indicators = fixture.indicators;
-  const release = fixture.releases.find((r) => r.id === 'r2026-03');
-  const rows = fixture.rows.get('r2026-03') ?? [];
-  if (!release) throw new Error('fixture lacks its release');
   const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-bench-api-'));
   const digest = await writeTestRelease(dataDir, release.id, rows, {
     createdAt: release.createdAt,

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ComputedCell } from '../src/contracts/index.js';
 import { loadRegionSet, resolveRegionsDir } from '../src/regions/index.js';
 import { synthesise } from '../src/synth/index.js';
 import { openBrokerDatabase } from '../src/engine/session.js';
@@ -71,6 +72,25 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = process.hrtime.bigint();
   const r = await fn();
   return [r, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+/**
+ * Whether the engine's national figure (breakdown total) equals the HAND query's in every year.
+ * The hand query sums amounts in cents (exact integers); the engine reports euros.
+ */
+export function sameNationalValues(
+  id: string,
+  years: readonly number[],
+  cells: readonly ComputedCell[],
+  hand: ReadonlyMap<number, number>,
+): boolean {
+  return years.every((y) => {
+    const e = cells.find(
+      (c) => c.regionLevel === 'nederland' && c.year === y && c.breakdown === '',
+    );
+    const h = hand.get(y) ?? 0;
+    return id === 'fiu_gemeld_bedrag' ? e?.numerator === h / 100 : e?.numerator === h;
+  });
 }
 
 /** The Nederland row (every level rolled up) per year of a HAND query: year → num. */
@@ -194,13 +214,7 @@ export async function run(flags: string[]): Promise<void> {
           bestHand = Math.min(bestHand, th);
         }
         const hand = await nationalFromHand(db.conn, sql);
-        const same = YEARS.every((y) => {
-          const e = engineCells.find(
-            (c) => c.regionLevel === 'nederland' && c.year === y && c.breakdown === '',
-          );
-          const h = hand.get(y) ?? 0;
-          return id === 'fiu_gemeld_bedrag' ? e?.numerator === h / 100 : e?.numerator === h;
-        });
+        const same = sameNationalValues(id, YEARS, engineCells, hand);
         console.log(
           `${id.padEnd(44)} ${best.toFixed(0).padStart(9)} ${bestHand.toFixed(0).padStart(9)} ${(best / bestHand).toFixed(2).padStart(7)}  ${same ? 'same national values' : 'MISMATCH'}`,
         );

@@ -17,8 +17,8 @@
  * engine against hand-written SQL, and our suppression against the smallest-sibling baseline;
  * and a re-run after one re-delivered dataset. The last line is the issue's summary line.
  */
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { CLK_TCK, childrenOf, cpuSeconds, statusBytes, treeCpuSeconds } from './proc.js';
 import {
   createReadStream,
   createWriteStream,
@@ -48,11 +48,9 @@ import { BrokerClient, BrokerError } from '../src/client/http.js';
 import { deliverFile } from '../src/client/deliver.js';
 import { DATASETS, PROVIDERS } from '../src/ingest/contracts.js';
 import {
-  HttpKeyholder,
   initKeyholder,
   KEYHOLDER_FILE,
-  readAccessToken,
-  serveKeyholder,
+  serveKeyholderForProviders,
   type KeyholderApi,
 } from '../src/pseudonym/index.js';
 import type { Run } from '../src/governance/index.js';
@@ -65,7 +63,7 @@ import type { ComputedCell } from '../src/contracts/index.js';
 import { protect } from '../src/disclosure/index.js';
 import { startBroker, type BrokerProcess } from '../test/product/broker-process.js';
 import { positiveFlag } from './_flags.js';
-import { HAND, nationalFromHand } from './engine.js';
+import { HAND, nationalFromHand, sameNationalValues } from './engine.js';
 
 const GiB = 2 ** 30;
 const MARKER = 'national-bench.json';
@@ -92,61 +90,6 @@ function runMemoryText(limit: string): string {
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 // ---------------------------------------------------------------------------------------------
-// Measuring a process through /proc: CPU of all its threads (DuckDB's included) and its peak RSS.
-
-/** Clock ticks per second of /proc/<pid>/stat (100 here). */
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/**
- * utime + stime of a process in seconds, with cutime + cstime: the CPU of its children that have
- * ended (a run process, once the server has reaped it). Fields after `(comm)`: state is field 3,
- * utime 14 … cstime 17.
- */
-function cpuSeconds(pid: number): number {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
-  } catch {
-    return NaN; // the process has gone
-  }
-}
-
-/** The children of a process (the server's run process), from /proc/<pid>/task/<tid>/children. */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (list) out.push(...list.split(/\s+/).map(Number));
-    }
-  } catch {
-    // the process has gone
-  }
-  return out;
-}
-
-/** The CPU of a process and all its children, living and ended. */
-const treeCpuSeconds = (pid: number): number =>
-  childrenOf(pid).reduce((a, c) => a + (cpuSeconds(c) || 0), cpuSeconds(pid));
-
-/** A `Vm…` line of /proc/<pid>/status in bytes (0 when the process has gone). */
-function statusBytes(pid: number, key: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(
-      new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'),
-    );
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * The peak RSS of a process per stage. Writing 5 to clear_refs resets VmHWM (allowed for our own
@@ -426,11 +369,7 @@ async function startKeyholder(dir: string) {
     for (const d of ['outbox', 'rerun']) rmSync(join(dir, d), { recursive: true, force: true });
     await initKeyholder(khDir);
   }
-  const server = await serveKeyholder(khDir, 0);
-  const keys = new HttpKeyholder(
-    [server.url],
-    readAccessToken(join(khDir, 'provider-access.json')),
-  );
+  const { served: server, keys } = await serveKeyholderForProviders(khDir);
   return { server, keys };
 }
 
@@ -751,14 +690,7 @@ async function engineVersusHand(conn: DuckDBConnection, years: number[], repeat:
       hand = Math.min(hand, th);
     }
     const national = await nationalFromHand(conn, sql);
-    const same = years.every((y) => {
-      const e = cells.find(
-        (c) => c.regionLevel === 'nederland' && c.year === y && c.breakdown === '',
-      );
-      const h = national.get(y) ?? 0;
-      // The hand query sums amounts in cents (exact integers); the engine reports euros.
-      return id === 'fiu_gemeld_bedrag' ? e?.numerator === h / 100 : e?.numerator === h;
-    });
+    const same = sameNationalValues(id, years, cells, national);
     console.log(
       `${id.padEnd(44)} ${fmt(engine, 0).padStart(9)} ${fmt(hand, 0).padStart(9)} ${fmt(engine / hand, 2).padStart(7)}  ${same ? 'same national values' : 'MISMATCH'}`,
     );

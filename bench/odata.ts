@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { buildPublicServer } from '../src/pipeline/serve.js';
 import { loadRegionSet } from '../src/regions/index.js';
 import { stateLookup, writeTestRelease } from '../test/public/helpers.js';
-import { buildFixture } from '../test/web/fixture.js';
+import { benchRelease } from './release-fixture.js';
 import { positiveFlag } from './_flags.js';
 
 const flag = (flags: string[], name: string, fallback: number): number =>
@@ -23,16 +23,7 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 export async function run(flags: string[]): Promise<void> {
   const gemeenten = flag(flags, 'gemeenten', 342);
   const indicatorCount = flag(flags, 'indicators', 24);
-  const fixture = buildFixture({
-    gemeenten,
-    wijkenPerGemeente: 8,
-    buurtenPerWijk: 4,
-    indicators: indicatorCount,
-    releases: ['r2026-03'],
-  });
-  const release = fixture.releases.find((r) => r.id === 'r2026-03');
-  const rows = fixture.rows.get('r2026-03') ?? [];
-  if (!release) throw new Error('fixture lacks its release');
+  const { fixture, release, rows } = benchRelease(gemeenten, indicatorCount);
   const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-bench-odata-'));
   try {
     const digest = await writeTestRelease(dataDir, release.id, rows, {

@@ -15,6 +15,7 @@
 import { DEFAULT_MAX_COMPONENT_COLUMNS } from '../src/disclosure/audit.js';
 import { mulberry32 } from '../src/regions/prng.js';
 import type { ComputedCell } from '../src/contracts/index.js';
+import { countFigures } from '../src/engine/cell-value.js';
 import { DEFAULT_PROFILES, protect, type RuleProfile } from '../src/disclosure/index.js';
 
 /** The same PRNG as the synthetic regions, so bench tables are reproducible. */
@@ -220,12 +221,7 @@ export function cellsForYear(
         const cell = (breakdown: string, n: number): ComputedCell => ({
           ...base,
           breakdown,
-          value: n,
-          numerator: n,
-          denominator: null,
-          contributors: n,
-          largest: null,
-          secondLargest: null,
+          ...countFigures(n, n),
           numeratorKey: s.key,
           denominatorKey: null,
         });

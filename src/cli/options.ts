@@ -4,6 +4,7 @@ import { createServer, isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { MAX_SCALE, MIN_SCALE } from '../synth/params.js';
+import { RegionsDirError, resolveRegionsDir } from '../regions/index.js';
 
 /** The generator's own limits, so the CLI and `synthesise` can never disagree. */
 export const SCALE_RANGE = { min: MIN_SCALE, max: MAX_SCALE } as const;
@@ -105,4 +106,16 @@ export function parsePublicUrl(text: string | undefined, port: number, tls = fal
   if (url.search || url.hash)
     throw new UsageError(`--public-url: '${raw}' must not have a query or fragment`);
   return url.toString().replace(/\/+$/, '');
+}
+
+/** The region directory of a `--regions` option (see resolveRegionsDir); a bad one is a usage error. */
+export function parseRegionsOption(
+  option: string | undefined,
+): ReturnType<typeof resolveRegionsDir> {
+  try {
+    return resolveRegionsDir({ option });
+  } catch (err) {
+    if (err instanceof RegionsDirError) throw new UsageError(err.message);
+    throw err;
+  }
 }

@@ -8,9 +8,43 @@ export const RELEASE_STATES = ['candidate', 'rejected', 'published', 'withdrawn'
 export const ReleaseState = z.enum(RELEASE_STATES);
 export type ReleaseState = z.infer<typeof ReleaseState>;
 
+/** What a release state means, for everything that branches on it. */
+export interface ReleaseStateRule {
+  /** Consumers see it: the catalogue lists it, the open-data API serves or marks it. */
+  readonly public: boolean;
+  /** Its row and files may no longer change (the store's triggers refuse an update). */
+  readonly frozen: boolean;
+  /** The states it is entered from; none: a run's output enters the airlock in it. */
+  readonly from: readonly ReleaseState[];
+}
+
+/**
+ * The one table of release states. Adding a state to RELEASE_STATES fails to compile until it
+ * has a row here, and then at every `Record<ReleaseState, …>` that names its words or handling.
+ */
+export const RELEASE_STATE_RULES = {
+  candidate: { public: false, frozen: false, from: [] },
+  rejected: { public: false, frozen: false, from: ['candidate'] },
+  published: { public: true, frozen: true, from: ['candidate'] },
+  withdrawn: { public: true, frozen: true, from: ['published'] },
+} as const satisfies { readonly [S in ReleaseState]: ReleaseStateRule };
+
+type Rules = typeof RELEASE_STATE_RULES;
+
 /** The states a consumer can see: a release that was once public. */
-export const PUBLIC_RELEASE_STATES = ['published', 'withdrawn'] as const;
-export type PublicReleaseState = (typeof PUBLIC_RELEASE_STATES)[number];
+export type PublicReleaseState = {
+  [S in ReleaseState]: Rules[S]['public'] extends true ? S : never;
+}[ReleaseState];
+export const PUBLIC_RELEASE_STATES = RELEASE_STATES.filter(isPublicReleaseState);
+
+export function isPublicReleaseState(state: ReleaseState): state is PublicReleaseState {
+  return RELEASE_STATE_RULES[state].public;
+}
+
+/** May a release move from `from` to `to`? */
+export function releaseMayMove(from: ReleaseState, to: ReleaseState): boolean {
+  return (RELEASE_STATE_RULES[to].from as readonly ReleaseState[]).includes(from);
+}
 
 export const REVIEW_DECISIONS = ['approve', 'reject'] as const;
 export const ReviewDecision = z.enum(REVIEW_DECISIONS);

@@ -23,8 +23,8 @@ import { initInstance, NATIONAL_RUN_MEMORY } from '../instance/index.js';
 import {
   HttpKeyholder,
   initKeyholder,
-  readAccessToken,
   serveKeyholder,
+  serveKeyholderForProviders,
 } from '../pseudonym/index.js';
 import type { Run } from '../governance/index.js';
 import { createApp } from '../pipeline/serve.js';
@@ -196,12 +196,7 @@ async function synthesiseRegisters(
 async function startKeyholder(layout: DataLayout) {
   const keyholderDir = join(layout.keyholder, 'keyholder');
   await initKeyholder(keyholderDir);
-  const served = await serveKeyholder(keyholderDir, 0);
-  const keys = new HttpKeyholder(
-    [served.url],
-    readAccessToken(join(keyholderDir, 'provider-access.json')),
-  );
-  return { served, keys };
+  return serveKeyholderForProviders(keyholderDir);
 }
 
 /** Each provider delivers each of its datasets, pseudonymised at home, over HTTP. */

@@ -24,6 +24,15 @@ export const DEMO_PROVIDER_ORGANISATIONS: readonly {
   { id: 'uwv', name: 'UWV', providerIds: ['uwv'] },
 ];
 
+/** The demo organisation that delivers a dataset, or the error that none does. */
+export function demoPartyFor<P>(parties: Readonly<Record<string, P>>, datasetId: string): P {
+  const provider = DATASETS.find((d) => d.id === datasetId)?.provider;
+  const org = DEMO_PROVIDER_ORGANISATIONS.find((o) => provider && o.providerIds.includes(provider));
+  const party = org ? parties[org.id] : undefined;
+  if (!party) throw new Error(`no demo provider delivers dataset '${datasetId}'`);
+  return party;
+}
+
 /** The broker organisation `init` creates for the demo, and the other non-provider bodies. */
 export const DEMO_BROKER = { id: 'broker', name: 'Samenzicht broker (neutral steward)' } as const;
 export const DEMO_OTHER_ORGANISATIONS: readonly { id: string; name: string; role: Role }[] = [
@@ -141,15 +150,7 @@ export async function setUpParties(
     consumer,
     providers,
     agreement,
-    providerFor(datasetId) {
-      const provider = DATASETS.find((d) => d.id === datasetId)?.provider;
-      const org = DEMO_PROVIDER_ORGANISATIONS.find(
-        (o) => provider && o.providerIds.includes(provider),
-      );
-      const party = org ? providers[org.id] : undefined;
-      if (!party) throw new Error(`no demo provider delivers dataset '${datasetId}'`);
-      return party;
-    },
+    providerFor: (datasetId) => demoPartyFor(providers, datasetId),
   };
 }
 

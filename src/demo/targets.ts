@@ -7,7 +7,7 @@ import { REGION_LEVELS } from '../contracts/index.js';
 import { readPublicCells } from '../release/index.js';
 
 /**
- * What the default demo must show (checked by test/pipeline/demo-default.test.ts and printed by
+ * What the default demo must show (checked by test/demo/demo-default.test.ts and printed by
  * `npm run bench -- demo`): the share of published figures among the figures that can occur
  * (published + confidential; not-applicable left out), of the totals (no breakdown), per
  * indicator and level.

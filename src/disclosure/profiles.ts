@@ -96,79 +96,44 @@ export const ruleProfileSchema = z
   });
 export type RuleProfile = z.infer<typeof ruleProfileSchema>;
 
+/** The count (frequency) profile; the other defaults differ from it only where they say. */
+const COUNT_PROFILE: RuleProfile = {
+  kind: 'frequency',
+  minFrequency: 10,
+  safetyRange: 20,
+  minRange: 10,
+  nk: null,
+  pPercent: null,
+  minDenominator: null,
+  groupDisclosure: null,
+  zeroPolicy: 'safe',
+  roundingBase: 5,
+  valueRoundingBase: null,
+  method: 'suppression',
+  cellKey: null,
+  cost: 'value',
+};
+
 export const DEFAULT_PROFILES: {
   count: RuleProfile;
   ratio: RuleProfile;
   magnitude: RuleProfile;
   median: RuleProfile;
 } = {
-  count: {
-    kind: 'frequency',
-    minFrequency: 10,
-    safetyRange: 20,
-    minRange: 10,
-    nk: null,
-    pPercent: null,
-    minDenominator: null,
-    groupDisclosure: null,
-    zeroPolicy: 'safe',
-    roundingBase: 5,
-    valueRoundingBase: null,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
-  },
-  ratio: {
-    kind: 'ratio',
-    minFrequency: 10,
-    safetyRange: 20,
-    minRange: 10,
-    nk: null,
-    pPercent: null,
-    minDenominator: 50,
-    groupDisclosure: 100,
-    zeroPolicy: 'safe',
-    roundingBase: 5,
-    valueRoundingBase: null,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
-  },
+  count: COUNT_PROFILE,
+  ratio: { ...COUNT_PROFILE, kind: 'ratio', minDenominator: 50, groupDisclosure: 100 },
+  // The counts beside an amount (a mean's number of units) are rounded as every count is.
   magnitude: {
+    ...COUNT_PROFILE,
     kind: 'magnitude',
-    minFrequency: 10,
-    safetyRange: 20,
     minRange: 0,
     nk: { n: 2, k: 85 },
     pPercent: 10,
-    minDenominator: null,
-    groupDisclosure: null,
-    zeroPolicy: 'safe',
-    // The counts beside an amount (a mean's number of units) are rounded as every count is.
-    roundingBase: 5,
-    valueRoundingBase: null,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
   },
-  median: {
-    kind: 'median',
-    // A median needs 10 units (frequency rule on its number of units, a count).
-    minFrequency: 10,
-    safetyRange: 20,
-    minRange: 10,
-    nk: null,
-    pPercent: null,
-    minDenominator: null,
-    groupDisclosure: null,
-    zeroPolicy: 'safe',
-    roundingBase: 5,
-    // € 100: not one unit's own income (CBS publishes incomes in x € 1,000 with one decimal).
-    valueRoundingBase: 100,
-    method: 'suppression',
-    cellKey: null,
-    cost: 'value',
-  },
+  // A median needs 10 units (frequency rule on its number of units, a count). Its value is
+  // rounded to € 100: not one unit's own income (CBS publishes incomes in x € 1,000 with one
+  // decimal).
+  median: { ...COUNT_PROFILE, kind: 'median', valueRoundingBase: 100 },
 };
 
 /** Validates a profile; the error names the indicator and the field. */

@@ -47,7 +47,8 @@ export function ratioScale(c: ComputedCell): number {
   return 10 ** Math.round(Math.log10(s));
 }
 
-function baseRow(
+/** A cell's identity columns as a published row names them (snake_case, as the release writes). */
+export function baseRow(
   c: ComputedCell,
 ): Omit<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'> {
   return {

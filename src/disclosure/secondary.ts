@@ -22,6 +22,7 @@
  */
 import type { TableModel } from './model.js';
 import type { RuleName } from './types.js';
+import { choose } from './cover.js';
 
 export type Strategy = 'optimal' | 'smallest-sibling';
 
@@ -58,220 +59,175 @@ export function capacityNeeded(own: number, need: number, rl: number, rh: number
   return Math.max(0, plain, ranged);
 }
 
-// eslint-disable-next-line max-lines-per-function -- #18: not yet split into named steps
+type Relation = { parent: number; children: number[] };
+
+/** The member of a relation with the largest deficit, and whether the parent is suppressed. */
+interface Worst {
+  worst: number;
+  worstDeficit: number;
+  pSup: boolean;
+}
+
+/** One run of secondary suppression over a work list of relations. */
+class SecondaryRun {
+  private readonly queued: Uint8Array;
+  private readonly queue: number[] = [];
+  added = 0;
+
+  constructor(
+    private readonly model: TableModel,
+    private readonly state: SuppressionState,
+    private readonly strategy: Strategy,
+  ) {
+    this.queued = new Uint8Array(model.equations.length);
+  }
+
+  private a(v: number): number {
+    return (this.model.vars[v] as { truth: number }).truth;
+  }
+
+  push(q: number): void {
+    if (!this.queued[q]) {
+      this.queued[q] = 1;
+      this.queue.push(q);
+    }
+  }
+
+  /** The seed relations in index order, or else every relation with a suppressed member. */
+  seed(seedEquations?: number[]): void {
+    const { suppressed } = this.state;
+    if (seedEquations) for (const q of [...seedEquations].sort((x, y) => x - y)) this.push(q);
+    else
+      this.model.equations.forEach((e, q) => {
+        if (suppressed[e.parent] || e.children.some((c) => suppressed[c])) this.push(q);
+      });
+  }
+
+  /** Settles queued relations until none is left; returns the suppressions added. */
+  drain(): number {
+    for (let head = 0; head < this.queue.length; head++) {
+      const q = this.queue[head] as number;
+      this.queued[q] = 0;
+      this.settle(q);
+    }
+    return this.added;
+  }
+
+  /**
+   * One step of lookahead: suppressing j also exposes j in each of its other relations that has
+   * no suppression yet, where a partner will be needed; add the cheapest such partner's cost.
+   * This is what keeps a 2-D pattern to a rectangle (as OPT does) instead of a staircase.
+   */
+  private lookahead(q: number): (j: number) => number {
+    const { equations, varEquations } = this.model;
+    const { suppressed, cost } = this.state;
+    return (j) => {
+      let c = cost[j] as number;
+      for (const r of varEquations[j] as number[]) {
+        if (r === q) continue;
+        const f = equations[r] as Relation;
+        const members = [f.parent, ...f.children];
+        if (members.some((m) => suppressed[m])) continue;
+        let best = Infinity;
+        for (const m of members)
+          if (m !== j && this.a(m) > 0 && (cost[m] as number) < best) best = cost[m] as number;
+        if (best < Infinity) c += best;
+      }
+      return c;
+    };
+  }
+
+  private suppress(v: number, q: number): void {
+    this.state.suppressed[v] = 1;
+    this.state.reason[v] = 'secondary';
+    this.added++;
+    for (const r of this.model.varEquations[v] as number[]) if (r !== q) this.push(r);
+  }
+
+  /** Adds suppressions to relation q until every suppressed member is covered (or none helps). */
+  private settle(q: number): void {
+    const { suppressed, cost } = this.state;
+    const e = this.model.equations[q] as Relation;
+    for (let guard = 0; guard <= e.children.length + 1; guard++) {
+      const found = this.worstMember(e);
+      if (!found) break;
+      const { worst, worstDeficit, pSup } = found;
+      const candidates = e.children.filter(
+        (c) => !suppressed[c] && c !== worst && Number.isFinite(cost[c]),
+      );
+      const pick = choose(
+        candidates,
+        worstDeficit,
+        (v) => this.a(v),
+        this.lookahead(q),
+        this.strategy,
+      );
+      if (pick.length > 0) for (const v of pick) this.suppress(v, q);
+      else if (!pSup && worst !== e.parent) this.suppress(e.parent, q);
+      else break;
+    }
+  }
+
+  /** The member with the largest deficit (capacity still missing), ties by variable index. */
+  private worstMember(e: Relation): Worst | null {
+    const { suppressed } = this.state;
+    let worst = -1;
+    let worstDeficit = 0;
+    let supChildren = 0;
+    let capChildren = 0;
+    for (const c of e.children) {
+      if (suppressed[c]) {
+        supChildren++;
+        capChildren += this.a(c);
+      }
+    }
+    const pSup = suppressed[e.parent] === 1;
+    const totalSup = supChildren + (pSup ? 1 : 0);
+    if (totalSup === 0) return null;
+    if (pSup) {
+      const d = this.deficitOf(e.parent, capChildren, supChildren);
+      if (d > worstDeficit) {
+        worstDeficit = d;
+        worst = e.parent;
+      }
+    }
+    for (const c of e.children) {
+      if (!suppressed[c]) continue;
+      const others = capChildren - this.a(c) + (pSup ? this.a(e.parent) : 0);
+      const d = this.deficitOf(c, others, totalSup - 1);
+      if (d > worstDeficit + EPS) {
+        worstDeficit = d;
+        worst = c;
+      }
+    }
+    return worst < 0 ? null : { worst, worstDeficit, pSup };
+  }
+
+  /** The capacity v still misses given the others' capacity; 2·EPS when only a partner is missing. */
+  private deficitOf(v: number, others: number, otherCount: number): number {
+    const { protectedVar, required, rangeLo, rangeHi } = this.state;
+    const need = protectedVar[v] ? (required[v] as number) : 0;
+    const own = this.a(v);
+    const width = otherCount === 0 ? 0 : others + Math.min(own, others);
+    const cap = protectedVar[v]
+      ? capacityNeeded(own, need, rangeLo[v] as number, rangeHi[v] as number)
+      : 0;
+    if (otherCount > 0 && others + EPS >= cap && (!protectedVar[v] || width > EPS)) return 0;
+    if (cap <= 0) return 2 * EPS; // only a partner is missing
+    const delta = cap - (otherCount === 0 ? 0 : others);
+    return Math.max(delta, 2 * EPS);
+  }
+}
+
 export function runSecondary(
   model: TableModel,
   state: SuppressionState,
   strategy: Strategy,
   seedEquations?: number[],
 ): number {
-  const { equations, vars, varEquations } = model;
-  const { suppressed, protectedVar, required, rangeLo, rangeHi, reason, cost } = state;
-  const a = (v: number): number => (vars[v] as { truth: number }).truth;
-  const queued = new Uint8Array(equations.length);
-  const queue: number[] = [];
-  const push = (q: number): void => {
-    if (!queued[q]) {
-      queued[q] = 1;
-      queue.push(q);
-    }
-  };
-  if (seedEquations) for (const q of [...seedEquations].sort((x, y) => x - y)) push(q);
-  else
-    equations.forEach((e, q) => {
-      if (suppressed[e.parent] || e.children.some((c) => suppressed[c])) push(q);
-    });
-  let added = 0;
-  /**
-   * One step of lookahead: suppressing j also exposes j in each of its other relations that has
-   * no suppression yet, where a partner will be needed; add the cheapest such partner's cost.
-   * This is what keeps a 2-D pattern to a rectangle (as OPT does) instead of a staircase.
-   */
-  const lookahead =
-    (q: number) =>
-    (j: number): number => {
-      let c = cost[j] as number;
-      for (const r of varEquations[j] as number[]) {
-        if (r === q) continue;
-        const f = equations[r] as { parent: number; children: number[] };
-        const members = [f.parent, ...f.children];
-        if (members.some((m) => suppressed[m])) continue;
-        let best = Infinity;
-        for (const m of members)
-          if (m !== j && a(m) > 0 && (cost[m] as number) < best) best = cost[m] as number;
-        if (best < Infinity) c += best;
-      }
-      return c;
-    };
-  const suppress = (v: number, q: number): void => {
-    suppressed[v] = 1;
-    reason[v] = 'secondary';
-    added++;
-    for (const r of varEquations[v] as number[]) if (r !== q) push(r);
-  };
-
-  for (let head = 0; head < queue.length; head++) {
-    const q = queue[head] as number;
-    queued[q] = 0;
-    const e = equations[q] as { parent: number; children: number[] };
-    for (let guard = 0; guard <= e.children.length + 1; guard++) {
-      // The member with the largest deficit (capacity still missing), ties by variable index.
-      let worst = -1;
-      let worstDeficit = 0;
-      let supChildren = 0;
-      let capChildren = 0;
-      for (const c of e.children) {
-        if (suppressed[c]) {
-          supChildren++;
-          capChildren += a(c);
-        }
-      }
-      const pSup = suppressed[e.parent] === 1;
-      const totalSup = supChildren + (pSup ? 1 : 0);
-      const deficitOf = (v: number, others: number, otherCount: number): number => {
-        const need = protectedVar[v] ? (required[v] as number) : 0;
-        const own = a(v);
-        const width = otherCount === 0 ? 0 : others + Math.min(own, others);
-        const cap = protectedVar[v]
-          ? capacityNeeded(own, need, rangeLo[v] as number, rangeHi[v] as number)
-          : 0;
-        if (otherCount > 0 && others + EPS >= cap && (!protectedVar[v] || width > EPS)) return 0;
-        if (cap <= 0) return 2 * EPS; // only a partner is missing
-        const delta = cap - (otherCount === 0 ? 0 : others);
-        return Math.max(delta, 2 * EPS);
-      };
-      if (totalSup === 0) break;
-      if (pSup) {
-        const d = deficitOf(e.parent, capChildren, supChildren);
-        if (d > worstDeficit) {
-          worstDeficit = d;
-          worst = e.parent;
-        }
-      }
-      for (const c of e.children) {
-        if (!suppressed[c]) continue;
-        const d = deficitOf(c, capChildren - a(c) + (pSup ? a(e.parent) : 0), totalSup - 1);
-        if (d > worstDeficit + EPS) {
-          worstDeficit = d;
-          worst = c;
-        }
-      }
-      if (worst < 0) break;
-      const candidates = e.children.filter(
-        (c) => !suppressed[c] && c !== worst && Number.isFinite(cost[c]),
-      );
-      const pick = choose(candidates, worstDeficit, a, lookahead(q), strategy);
-      if (pick.length > 0) for (const v of pick) suppress(v, q);
-      else if (!pSup && worst !== e.parent) suppress(e.parent, q);
-      else break;
-    }
-  }
-  return added;
-}
-
-// eslint-disable-next-line max-lines-per-function -- #18: not yet split into named steps
-function choose(
-  candidates: number[],
-  deficit: number,
-  a: (v: number) => number,
-  costOf: (v: number) => number,
-  strategy: Strategy,
-): number[] {
-  if (candidates.length === 0) return [];
-  if (strategy === 'smallest-sibling') {
-    const positive = candidates.filter((c) => a(c) > 0);
-    const pool = positive.length > 0 ? positive : candidates;
-    let best = pool[0] as number;
-    for (const c of pool) if (a(c) < a(best) || (a(c) === a(best) && c < best)) best = c;
-    return [best];
-  }
-  const memo = new Map<number, number>();
-  const cost = (v: number): number => {
-    let c = memo.get(v);
-    if (c === undefined) {
-      c = costOf(v);
-      memo.set(v, c);
-    }
-    return c;
-  };
-  // Exact when capacities are integers and the deficit is small (counts): min Σ cost subject to
-  // Σ capacity ≥ deficit, by dynamic programming over capacity.
-  const need = Math.ceil(deficit - EPS);
-  const positive = candidates.filter((c) => a(c) > 0);
-  if (
-    need >= 1 &&
-    need <= 5000 &&
-    positive.length > 0 &&
-    positive.every((c) => Number.isInteger(a(c)))
-  ) {
-    const items = [...positive].sort((x, y) => x - y);
-    // table[i][cap] = min cost with items < i reaching capacity ≥ cap (capped at `need`).
-    const table = [new Float64Array(need + 1).fill(Infinity)];
-    (table[0] as Float64Array)[0] = 0;
-    items.forEach((c, i) => {
-      const prev = table[i] as Float64Array;
-      const row = Float64Array.from(prev);
-      const w = a(c);
-      const k = cost(c);
-      for (let cap = 0; cap <= need; cap++) {
-        if (prev[cap] === Infinity) continue;
-        const to = Math.min(need, cap + w);
-        const v = (prev[cap] as number) + k;
-        if (v < (row[to] as number) - 1e-12) row[to] = v;
-      }
-      table.push(row);
-    });
-    if ((table[items.length] as Float64Array)[need] !== Infinity) {
-      const pick: number[] = [];
-      let cap = need;
-      for (let i = items.length; i > 0 && cap > 0; i--) {
-        const here = (table[i] as Float64Array)[cap] as number;
-        if (Math.abs(here - ((table[i - 1] as Float64Array)[cap] as number)) < 1e-12) continue; // not taken
-        const c = items[i - 1] as number;
-        const w = a(c);
-        const k = cost(c);
-        const before = table[i - 1] as Float64Array;
-        let from = -1;
-        for (let q = 0; q <= need; q++) {
-          if (Math.min(need, q + w) === cap && Math.abs((before[q] as number) + k - here) < 1e-9) {
-            from = q;
-            break;
-          }
-        }
-        pick.push(c);
-        cap = from;
-      }
-      if (cap === 0) return pick.sort((x, y) => x - y);
-    }
-  }
-  // A: the cheapest single candidate covering the deficit.
-  let single = -1;
-  for (const c of candidates) {
-    if (a(c) + EPS < deficit) continue;
-    if (single < 0 || cost(c) < cost(single) || (cost(c) === cost(single) && c < single))
-      single = c;
-  }
-  // B: greedy by cost per unit of capacity.
-  const ratio = (c: number): number => (a(c) > 0 ? cost(c) / a(c) : Infinity);
-  const order = candidates
-    .filter((c) => a(c) > 0)
-    .sort((x, y) => ratio(x) - ratio(y) || a(y) - a(x) || x - y);
-  const greedy: number[] = [];
-  let got = 0;
-  for (const c of order) {
-    if (got + EPS >= deficit) break;
-    greedy.push(c);
-    got += a(c);
-  }
-  const covered = got + EPS >= deficit;
-  if (single >= 0) {
-    const gCost = greedy.reduce((s, c) => s + cost(c), 0);
-    if (!covered || cost(single) <= gCost) return [single];
-    return greedy;
-  }
-  if (greedy.length > 0) return greedy;
-  // Only zero-valued candidates: they still break exact recomputation.
-  return [candidates.reduce((b, c) => (cost(c) < cost(b) ? c : b))];
+  const run = new SecondaryRun(model, state, strategy);
+  run.seed(seedEquations);
+  return run.drain();
 }
 
 /**

@@ -4,22 +4,16 @@
  */
 import type { Relation } from './model.js';
 import type { RuleProfile } from './profiles.js';
-import type { ComputedCell, RegionLevel } from '../contracts/index.js';
+import type { Cell, ComputedCell } from '../contracts/index.js';
 
 export type CellStatus =
   'published' | 'suppressed-primary' | 'suppressed-secondary' | 'not-applicable';
 
-/** A release row, exactly as written to cells.csv / the API (snake_case). */
-export interface PublishedCell {
-  indicator_id: string;
-  year: number;
-  region_level: RegionLevel;
-  region_code: string;
-  parent_code: string | null;
-  breakdown: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
+/**
+ * A release row, exactly as written to cells.csv / the API (snake_case): the public cell of the
+ * contract with the internal status and the rule that decided it.
+ */
+export interface PublishedCell extends Omit<Cell, 'status'> {
   status: CellStatus;
   /** The rule that decided a suppression (or `cell-key` for perturbed figures); null otherwise. */
   rule: string | null;

@@ -14,6 +14,18 @@ export interface CellFigures {
 const euros = (cents: number | undefined): number | null =>
   cents !== undefined ? cents / 100 : null;
 
+/** The figures of a count (frequency) cell: its value is its numerator; no dominance figures. */
+export function countFigures(n: number, contributors: number): CellFigures {
+  return {
+    value: n,
+    numerator: n,
+    denominator: null,
+    contributors,
+    largest: null,
+    secondLargest: null,
+  };
+}
+
 /** Value of a cell from its parts. The formulas are documented in docs/indicators.md. */
 export function cellValue(
   def: ResolvedIndicator,
@@ -25,14 +37,7 @@ export function cellValue(
   const largest = { largest: euros(top[0]), secondLargest: euros(top[1]) };
   switch (def.kind) {
     case 'count':
-      return {
-        value: n,
-        numerator: n,
-        denominator: null,
-        contributors: numCell?.c ?? 0,
-        largest: null,
-        secondLargest: null,
-      };
+      return countFigures(n, numCell?.c ?? 0);
     case 'percentage':
     case 'rate_per_1000':
     case 'rate_per_10000': {

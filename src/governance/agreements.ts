@@ -6,7 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { datasetContract } from '../ingest/contracts.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { nonEmpty, parseList, toIso, transition, type GovernanceContext } from './context.js';
+import {
+  nonEmpty,
+  parseList,
+  toIso,
+  transition,
+  type GovernanceContext,
+  type Trx,
+} from './context.js';
 import { GovernanceError } from './errors.js';
 import { checkAgreementLengths } from './limits.js';
 import { getUser, listOrganisations } from './organisations.js';
@@ -193,6 +200,12 @@ function signingParty<P extends PartyRow>(
 }
 
 /** A draft agreement. Every dataset's provider must be among the parties. */
+/** An agreement id is given once: a second draft under it is a conflict. */
+async function refuseTakenId(trx: Trx, id: string): Promise<void> {
+  if (await trx.selectFrom('agreements').select('id').where('id', '=', id).executeTakeFirst())
+    throw new GovernanceError('conflict', `agreement ${id} already exists`);
+}
+
 export async function createAgreement(
   ctx: GovernanceContext,
   actor: string,
@@ -205,9 +218,7 @@ export async function createAgreement(
   const parties = [...new Set(input.parties)];
   await checkProvidersAreParties(ctx, id, parties, input.datasets);
   await ctx.tx(async (trx) => {
-    if (await trx.selectFrom('agreements').select('id').where('id', '=', id).executeTakeFirst()) {
-      throw new GovernanceError('conflict', `agreement ${id} already exists`);
-    }
+    await refuseTakenId(trx, id);
     await trx
       .insertInto('agreements')
       .values({

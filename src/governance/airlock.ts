@@ -28,6 +28,7 @@ import { listOrganisations } from './organisations.js';
 import { authorize } from './policy.js';
 import { assertPurpose } from './purpose.js';
 import { getRun, refuseRun } from './runs.js';
+import { RELEASE_STATE_RULES } from '../contracts/index.js';
 import type { Release, ReleaseState, Review } from './types.js';
 
 /** Board approvals a candidate needs, not counting the person who started the run. */
@@ -231,7 +232,7 @@ export async function releaseView(ctx: GovernanceContext, r: ReleaseRow): Promis
   return {
     id: r.id,
     runId: r.run_id,
-    state: r.state as ReleaseState,
+    state: r.state,
     indicators: parseList(r.indicators),
     datasets: parseList(r.datasets),
     providers,
@@ -254,8 +255,8 @@ export async function releaseView(ctx: GovernanceContext, r: ReleaseRow): Promis
 }
 
 /**
- * One release. When `viewer` is given and the release is not public (candidate or rejected),
- * the access is logged.
+ * One release. When `viewer` is given and the release is not public (RELEASE_STATE_RULES), the
+ * access is logged.
  */
 export async function getRelease(
   ctx: GovernanceContext,
@@ -263,7 +264,7 @@ export async function getRelease(
   viewer?: string,
 ): Promise<Release> {
   const view = await releaseView(ctx, await releaseRow(ctx, id));
-  if (viewer !== undefined && (view.state === 'candidate' || view.state === 'rejected')) {
+  if (viewer !== undefined && !RELEASE_STATE_RULES[view.state].public) {
     await ctx.logAudit(viewer, 'access', id, { state: view.state });
   }
   return view;

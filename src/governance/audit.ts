@@ -47,15 +47,7 @@ export type { AuditEntry, AuditVerification };
 
 export function entryHash(
   prevHash: string,
-  e: {
-    seq: number;
-    at: string;
-    actor: string;
-    channel: string | null;
-    action: string;
-    subject: string;
-    details: unknown;
-  },
+  e: Omit<Database['audit_log'], 'details' | 'prev_hash' | 'hash'> & { details: unknown },
 ): string {
   const body = canonicalJson({
     seq: e.seq,

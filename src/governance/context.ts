@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Dialect, Store } from '../store/index.js';
+import { releaseMayMove, type ReleaseState } from '../contracts/index.js';
 import { appendAudit, type AuditAction } from './audit.js';
 import { GovernanceError } from './errors.js';
 import { capped, LIMITS } from './limits.js';
@@ -74,20 +75,24 @@ export type StatefulTable = keyof typeof NOUN;
  * does not exist (not_found), or it is in another state (conflict, worded by `explain` from the
  * state it is in). With `quiet`, a row in another state is no error: it returns false.
  */
-export async function transition(
+export async function transition<T extends StatefulTable>(
   trx: Trx,
-  table: StatefulTable,
+  table: T,
   id: string,
-  from: string,
-  to: string,
+  from: Database[T]['state'],
+  to: Database[T]['state'],
   set: Record<string, unknown> = {},
   opts: { explain?: (state: string) => string; quiet?: boolean } = {},
 ): Promise<boolean> {
+  // A release moves only as RELEASE_STATE_RULES allows: a wrong move is a bug, not a conflict.
+  if (table === 'releases' && !releaseMayMove(from as ReleaseState, to as ReleaseState)) {
+    throw new Error(`a release cannot move from ${from} to ${to} (RELEASE_STATE_RULES)`);
+  }
   const res = await trx
     .updateTable(table as 'runs')
     .set({ ...set, state: to } as never)
     .where('id', '=', id)
-    .where('state', '=', from)
+    .where('state', '=', from as never)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 1) return true;
   const row = await trx

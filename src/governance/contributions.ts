@@ -89,17 +89,7 @@ export async function deliveringOrganisation(
 export async function recordContribution(
   ctx: GovernanceContext,
   actor: string,
-  input: {
-    datasetId: string;
-    sha256: string;
-    bytes: number;
-    storagePath: string;
-    accepted: number;
-    quarantined: number;
-    reasons?: Record<string, number>;
-    period?: number[] | null;
-    quarantinePath?: string | null;
-  },
+  input: ContributionRecord,
 ): Promise<Contribution> {
   const organisationId = await deliveringOrganisation(ctx, actor, input.datasetId);
   const agreement = await coveringAgreement(ctx, input.datasetId, organisationId);

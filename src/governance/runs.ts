@@ -8,7 +8,7 @@ import { parseList, transition, type GovernanceContext } from './context.js';
 import { GovernanceError, PurposeBindingError } from './errors.js';
 import { authorize, SYSTEM_ACTOR } from './policy.js';
 import { assertPurpose } from './purpose.js';
-import type { IndicatorRef, Run, RunInput, RunProgress, RunState } from './types.js';
+import type { IndicatorRef, Run, RunInput, RunProgress } from './types.js';
 
 /** What a run is started with: its indicators, the contributions it reads, what it publishes. */
 export interface RunStart {
@@ -112,7 +112,7 @@ export function runView(ctx: GovernanceContext, r: Database['runs']): Run {
     indicators: JSON.parse(r.indicators) as IndicatorRef[],
     datasets: parseList(r.datasets),
     agreements: parseList(r.agreements),
-    state: r.state as RunState,
+    state: r.state,
     finishedAt: r.finished_at,
     stage: r.stage,
     progress: r.progress ? (JSON.parse(r.progress) as RunProgress) : null,

@@ -34,6 +34,34 @@ const TOKEN_USE_RESOLUTION_MS = 60_000;
 /** A token's opaque id: the first 16 hex of its sha256 (listed and revoked by it). */
 const tokenId = (hash: string) => hash.slice(0, 16);
 
+/** Stores a new token by its sha256 (never the token itself), unrevoked and not yet used. */
+async function insertToken(
+  trx: Trx,
+  t: {
+    hash: string;
+    userId: string;
+    kind: 'session' | 'api';
+    label: string;
+    now: Date;
+    expiresAt: string;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('tokens')
+    .values({
+      token_hash: t.hash,
+      id: tokenId(t.hash),
+      user_id: t.userId,
+      kind: t.kind,
+      label: t.label,
+      created_at: t.now.toISOString(),
+      expires_at: t.expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .execute();
+}
+
 /** `label`: how the user logged in (`session` for a password, `oidc`), the session's channel. */
 export async function newSession(
   ctx: GovernanceContext,
@@ -44,21 +72,14 @@ export async function newSession(
   const token = newToken('szs');
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
-  const hash = tokenHash(token);
-  await trx
-    .insertInto('tokens')
-    .values({
-      token_hash: hash,
-      id: tokenId(hash),
-      user_id: userId,
-      kind: 'session',
-      label,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      revoked_at: null,
-      last_used_at: null,
-    })
-    .execute();
+  await insertToken(trx, {
+    hash: tokenHash(token),
+    userId,
+    kind: 'session',
+    label,
+    now,
+    expiresAt,
+  });
   return { token, expiresAt };
 }
 
@@ -243,20 +264,7 @@ export async function createApiToken(
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + days * DAY_MS).toISOString();
   await ctx.tx(async (trx) => {
-    await trx
-      .insertInto('tokens')
-      .values({
-        token_hash: hash,
-        id: tokenId(hash),
-        user_id: userId,
-        kind: 'api',
-        label: name,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
+    await insertToken(trx, { hash, userId, kind: 'api', label: name, now, expiresAt });
     await ctx.audit(trx, userId, 'token.create', userId, {
       id: tokenId(hash),
       label: name,

@@ -1,6 +1,7 @@
 /**
  * The themes that group indicators, with their names in both languages of the dashboard. A theme
- * of Zicht op Ondermijning is a kind of sign (drugs, vastgoed, …), not a data source.
+ * of Zicht op Ondermijning is a kind of sign (drugs, vastgoed, …), not a data source. Imports
+ * nothing: the dashboard bundles it too (web/src/texts.ts).
  */
 export interface ThemeTitle {
   nl: string;
@@ -26,4 +27,13 @@ export const THEMES = Object.keys(THEME_TITLES) as [Theme, ...Theme[]];
 /** The theme's title; an unknown id (a newer server's theme) keeps its id as its title. */
 export function themeTitle(id: string): ThemeTitle {
   return Object.hasOwn(THEME_TITLES, id) ? THEME_TITLES[id as Theme] : { nl: id, en: id };
+}
+
+/** Known themes in their order, then unknown ones by id. */
+export function compareThemes(a: string, b: string): number {
+  const rank = (id: string): number => {
+    const i = THEMES.indexOf(id as Theme);
+    return i === -1 ? THEMES.length : i;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
 }

@@ -113,19 +113,22 @@ const col = (
   extra: Partial<ColumnContract> = {},
 ) => ({ name, type, description, nullable: false, ...extra });
 
+/** The BSN column a provider pseudonymises before delivery. */
+const bsnColumn = (description: string, extra: Partial<ColumnContract> = {}) =>
+  col('bsn', 'VARCHAR', description, { identifier: 'bsn', ...extra });
+
 const RAW_DATASETS = [
   {
     id: 'brp_personen',
     provider: 'gemeenten',
     title: 'BRP: ingezetenen per peiljaar (1 januari)',
-    file: 'brp_personen.csv',
     format: 'csv-semicolon',
     unit: 'person-year',
     period: 'peiljaar',
     key: ['peiljaar', 'bsn'],
     columns: [
       col('peiljaar', 'INTEGER', 'Year of the reference date (1 January).'),
-      col('bsn', 'VARCHAR', 'Burgerservicenummer.', { identifier: 'bsn' }),
+      bsnColumn('Burgerservicenummer.'),
       col('buurtcode', 'VARCHAR', 'Buurt of the address.', { regionLevel: 'buurt' }),
       col('geboortedatum', 'DATE', 'Date of birth.', { dateFormat: 'dutch' }),
       col('geslacht', 'VARCHAR', 'Sex as registered.', { values: ['M', 'V'] }),
@@ -136,14 +139,13 @@ const RAW_DATASETS = [
     id: 'bd_inkomen',
     provider: 'belastingdienst',
     title: 'Belastingdienst: verzamelinkomen en vermogen per persoon',
-    file: 'bd_inkomen.parquet',
     format: 'parquet',
     unit: 'person-year',
     period: 'jaar',
     key: ['jaar', 'bsn'],
     columns: [
       col('jaar', 'INTEGER', 'Tax year.'),
-      col('bsn', 'VARCHAR', 'Burgerservicenummer.', { identifier: 'bsn' }),
+      bsnColumn('Burgerservicenummer.'),
       col('verzamelinkomen', 'DOUBLE', 'Taxable income in euros.'),
       col('vermogen', 'DOUBLE', 'Box 3 wealth in euros on 1 January.'),
     ],
@@ -152,14 +154,13 @@ const RAW_DATASETS = [
     id: 'bd_schulden',
     provider: 'belastingdienst',
     title: 'Belastingdienst: openstaande belastingschulden',
-    file: 'bd_schulden.parquet',
     format: 'parquet',
     unit: 'person-year',
     period: 'jaar',
     key: ['jaar', 'bsn'],
     columns: [
       col('jaar', 'INTEGER', 'Year.'),
-      col('bsn', 'VARCHAR', 'Burgerservicenummer.', { identifier: 'bsn' }),
+      bsnColumn('Burgerservicenummer.'),
       col('openstaand_bedrag', 'DOUBLE', 'Outstanding tax debt in euros on 31 December.'),
       col('dwanginvordering', 'BOOLEAN', 'Enforced collection started.'),
     ],
@@ -168,14 +169,13 @@ const RAW_DATASETS = [
     id: 'politie_verdachten',
     provider: 'politie',
     title: 'Politie: verdachtenregistraties (HKS/BVH)',
-    file: 'politie_verdachten.csv',
     format: 'csv-semicolon',
     unit: 'registration',
     period: 'pleegdatum',
     key: ['registratienummer'],
     columns: [
       col('registratienummer', 'VARCHAR', 'Registration number of the police.'),
-      col('bsn', 'VARCHAR', 'Burgerservicenummer of the suspect.', { identifier: 'bsn' }),
+      bsnColumn('Burgerservicenummer of the suspect.'),
       col('pleegdatum', 'DATE', 'Date of the offence.', { dateFormat: 'dutch' }),
       col('delictklasse', 'VARCHAR', 'Offence class.', { values: [...OFFENCE_CLASSES] }),
       col('pleeg_buurtcode', 'VARCHAR', 'Buurt where the offence took place.', {
@@ -187,7 +187,6 @@ const RAW_DATASETS = [
     id: 'politie_ontmantelingen',
     provider: 'politie',
     title: 'Politie: ontmantelde hennepkwekerijen',
-    file: 'politie_ontmantelingen.csv',
     format: 'csv-semicolon',
     unit: 'plantation',
     period: 'ontmantelingsdatum',
@@ -203,16 +202,13 @@ const RAW_DATASETS = [
     id: 'om_veroordelingen',
     provider: 'om',
     title: 'OM: onherroepelijke veroordelingen',
-    file: 'om_veroordelingen.parquet',
     format: 'parquet',
     unit: 'conviction',
     period: 'vonnisdatum',
     key: ['parketnummer'],
     columns: [
       col('parketnummer', 'VARCHAR', 'Case number of the public prosecutor.'),
-      col('bsn', 'VARCHAR', 'Burgerservicenummer of the convicted person.', {
-        identifier: 'bsn',
-      }),
+      bsnColumn('Burgerservicenummer of the convicted person.'),
       col('vonnisdatum', 'DATE', 'Date of the final judgement.'),
       col('delictklasse', 'VARCHAR', 'Offence class.', { values: [...OFFENCE_CLASSES] }),
     ],
@@ -221,7 +217,6 @@ const RAW_DATASETS = [
     id: 'kvk_vestigingen',
     provider: 'kvk',
     title: 'KvK: vestigingen van ondernemingen en rechtspersonen',
-    file: 'kvk_vestigingen.parquet',
     format: 'parquet',
     unit: 'establishment',
     key: ['vestigingsnummer'],
@@ -239,13 +234,12 @@ const RAW_DATASETS = [
     id: 'kvk_bestuurders',
     provider: 'kvk',
     title: 'KvK: bestuurders en functionarissen',
-    file: 'kvk_bestuurders.parquet',
     format: 'parquet',
     unit: 'directorship',
     key: ['kvk_nummer', 'bsn', 'startdatum'],
     columns: [
       col('kvk_nummer', 'VARCHAR', 'KvK-nummer.', { identifier: 'kvk' }),
-      col('bsn', 'VARCHAR', 'Burgerservicenummer of the director.', { identifier: 'bsn' }),
+      bsnColumn('Burgerservicenummer of the director.'),
       col('functie', 'VARCHAR', 'Role.', { values: ['bestuurder', 'eigenaar', 'vennoot'] }),
       col('startdatum', 'DATE', 'Start of the role.'),
       col('einddatum', 'DATE', 'End of the role.', { nullable: true }),
@@ -255,7 +249,6 @@ const RAW_DATASETS = [
     id: 'kadaster_transacties',
     provider: 'kadaster',
     title: 'Kadaster: eigendomsoverdrachten van woningen',
-    file: 'kadaster_transacties.csv',
     format: 'csv-semicolon',
     unit: 'transaction',
     period: 'transactiedatum',
@@ -282,7 +275,6 @@ const RAW_DATASETS = [
     id: 'kadaster_woningen',
     provider: 'kadaster',
     title: 'Kadaster/BAG: woningvoorraad',
-    file: 'kadaster_woningen.csv',
     format: 'csv-semicolon',
     unit: 'dwelling',
     key: ['object_id'],
@@ -296,7 +288,6 @@ const RAW_DATASETS = [
     id: 'fiu_meldingen',
     provider: 'fiu',
     title: 'FIU-Nederland: verdachte transacties',
-    file: 'fiu_meldingen.parquet',
     format: 'parquet',
     unit: 'report',
     period: 'meldingsdatum',
@@ -304,10 +295,7 @@ const RAW_DATASETS = [
     oneOf: [['bsn', 'kvk_nummer']],
     columns: [
       col('melding_id', 'VARCHAR', 'Report id.'),
-      col('bsn', 'VARCHAR', 'Subject, when a natural person.', {
-        identifier: 'bsn',
-        nullable: true,
-      }),
+      bsnColumn('Subject, when a natural person.', { nullable: true }),
       col('kvk_nummer', 'VARCHAR', 'Subject, when a business.', {
         identifier: 'kvk',
         nullable: true,
@@ -320,12 +308,11 @@ const RAW_DATASETS = [
     id: 'uwv_uitkeringen',
     provider: 'uwv',
     title: 'UWV en gemeenten: uitkeringen',
-    file: 'uwv_uitkeringen.csv',
     format: 'csv-semicolon',
     unit: 'benefit period',
     key: ['bsn', 'uitkeringssoort', 'startdatum'],
     columns: [
-      col('bsn', 'VARCHAR', 'Burgerservicenummer.', { identifier: 'bsn' }),
+      bsnColumn('Burgerservicenummer.'),
       col('uitkeringssoort', 'VARCHAR', 'Benefit type.', { values: [...BENEFIT_TYPES] }),
       col('startdatum', 'DATE', 'Start of the benefit.', { dateFormat: 'iso' }),
       col('einddatum', 'DATE', 'End of the benefit.', { nullable: true, dateFormat: 'iso' }),
@@ -333,7 +320,10 @@ const RAW_DATASETS = [
   },
 ] as const;
 
-export const DATASETS: readonly DatasetContract[] = RAW_DATASETS.map((d) => datasetSchema.parse(d));
+/** A shipped dataset's file is named after it, with its format's extension. */
+export const DATASETS: readonly DatasetContract[] = RAW_DATASETS.map((d) =>
+  datasetSchema.parse({ ...d, file: `${d.id}${d.format === 'parquet' ? '.parquet' : '.csv'}` }),
+);
 
 export type DatasetId = (typeof RAW_DATASETS)[number]['id'];
 

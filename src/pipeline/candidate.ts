@@ -3,6 +3,7 @@
  * before, the release files, and the candidate in the airlock. An audit failure stops it here.
  */
 import { protect, type ProtectResult, type PublishedCell } from '../disclosure/index.js';
+import { PUBLIC_RELEASE_STATES } from '../contracts/index.js';
 import type { Governance } from '../governance/index.js';
 import {
   hashPublicCells,
@@ -34,7 +35,7 @@ async function earlierRows(
   indicators: Set<string>,
 ): Promise<{ rows: PublishedCell[]; latest: string | null }> {
   const out = new Set(
-    (await governance.listReleases({ states: ['published', 'withdrawn'] })).map((r) => r.id),
+    (await governance.listReleases({ states: PUBLIC_RELEASE_STATES })).map((r) => r.id),
   );
   const ids = listReleaseIds(dataDir).filter((id) => out.has(id));
   const rows: PublishedCell[] = [];

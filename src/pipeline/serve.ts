@@ -128,6 +128,31 @@ export async function buildPublicServer(opts: PublicServerOptions): Promise<Fast
   return app;
 }
 
+/** A release's state as the public surface sees it: of each review only capacity, decision and time. */
+export function publicReleaseState(
+  r: {
+    state: PublicState['status'];
+    publishedAt: string | null;
+    reviews: readonly Pick<PublicState['reviews'][number], 'capacity' | 'decision' | 'createdAt'>[];
+    digest: string | null;
+  },
+  withdrawnReason: string | null,
+): PublicState {
+  return {
+    status: r.state,
+    publishedAt: r.publishedAt,
+    withdrawnReason,
+    reviews: r.reviews.map(({ capacity, decision, createdAt }) => ({
+      capacity,
+      decision,
+      createdAt,
+    })),
+    digest: r.digest,
+  };
+}
+
+type PublicState = NonNullable<Awaited<ReturnType<ReleaseStateLookup>>>;
+
 /**
  * The run service of an instance (a data directory made by `samenzicht init`), or null for a
  * directory without one: then the server publishes what is there but runs nothing.
@@ -181,17 +206,7 @@ export async function createApp(
   const stateOf: ReleaseStateLookup = async (id) => {
     try {
       const r = await governance.getRelease(id);
-      return {
-        status: r.state,
-        publishedAt: r.publishedAt,
-        withdrawnReason: r.withdrawReason,
-        reviews: r.reviews.map(({ capacity, decision, createdAt }) => ({
-          capacity,
-          decision,
-          createdAt,
-        })),
-        digest: r.digest,
-      };
+      return publicReleaseState(r, r.withdrawReason);
     } catch (err) {
       if (err instanceof GovernanceError && err.code === 'not_found') return null;
       throw err;

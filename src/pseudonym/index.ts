@@ -11,3 +11,4 @@ export * from './file.js';
 export * from './broker.js';
 export * from './linkage.js';
 export * from './leakscan.js';
+export { serveKeyholderForProviders } from './served.js';

@@ -18,13 +18,18 @@ export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
  */
 export type PublicCell = Omit<PublishedCell, 'status' | 'rule'> & { status: PublicStatus };
 
-export const PUBLIC_CELL_COLUMNS = [
+/** What names a cell across releases: its indicator, year, region and breakdown. */
+export const CELL_KEY_COLUMNS = [
   'indicator_id',
   'year',
   'region_level',
   'region_code',
   'parent_code',
   'breakdown',
+] as const satisfies readonly (keyof PublicCell)[];
+
+export const PUBLIC_CELL_COLUMNS = [
+  ...CELL_KEY_COLUMNS,
   'value',
   'numerator',
   'denominator',

@@ -19,7 +19,7 @@
  *  5. score = themes with a significant excess + m / (1 + m), m = the mean over the significant
  *     signals of min(10, log2(area rate / larger reference rate)); a zoekgebied has ≥ 2 themes.
  */
-import { NATIONAL_CODE } from '../contracts/index.js';
+import { NATIONAL_CODE, type Zoekgebied, type ZoekgebiedSignal } from '../contracts/index.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../disclosure/index.js';
 import { benjaminiHochberg, binomialUpperTail } from './significance.js';
 import type { PublicCell } from './surface.js';
@@ -91,36 +91,8 @@ export interface ZoekgebiedenInput {
   cellsOf: (code: string) => readonly PublicCell[];
 }
 
-export interface ZoekgebiedSignal {
-  indicator: string;
-  theme: string;
-  value: number | null;
-  numerator: number;
-  denominator: number;
-  gemeenteValue: number | null;
-  nederlandValue: number | null;
-  /** Area share / the larger reference share, from published parts; null if that is 0. */
-  ratio: number | null;
-  pValue: number;
-  qValue: number;
-  significant: boolean;
-}
-
-export interface Zoekgebied {
-  code: string;
-  name: string;
-  level: ZoekgebiedLevel;
-  parent: string | null;
-  gemeente: string;
-  score: number;
-  themeCount: number;
-  /** Themes with at least one significant excess. */
-  themes: string[];
-  /** m: mean capped log2 ratio over the significant signals (0 without one). */
-  excess: number;
-  flagged: boolean;
-  signals: ZoekgebiedSignal[];
-}
+// The answer's shapes are the public API contract's: one declaration for server and dashboard.
+export type { Zoekgebied, ZoekgebiedSignal } from '../contracts/index.js';
 
 export interface ZoekgebiedenResult {
   scope: { code: string; name: string; level: 'gemeente' | 'veiligheidsregio' };

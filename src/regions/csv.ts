@@ -1,34 +1,9 @@
+import { csvRecords } from '../release/csv.js';
+
 /** Minimal RFC 4180 reader for the small CBS reference CSVs (comma, optional quotes). */
 export function parseCsv(text: string, file: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const src = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
+  // Records are read by the one CSV owner; this adds the header, trimming and row checks.
+  const rows = csvRecords(text.replace(/^\uFEFF/, ''));
   const nonEmpty = rows.filter((r) => !(r.length === 1 && r[0] === ''));
   const header = nonEmpty[0];
   if (!header) throw new Error(`${file}: empty file`);

@@ -1,7 +1,8 @@
 /**
  * The one owner of CSV cells: every CSV the broker writes (the release's cells.csv and
  * restricted/cells.csv, the public downloads, the changes and zoekgebieden exports) and the
- * dashboard's own CSV (web/src/csv.ts) write their fields through here.
+ * dashboard's own CSV (web/src/csv.ts) write their fields through here; the release store and
+ * the CBS region files (src/regions/csv.ts) read theirs through here.
  *
  * - RFC 4180: a field holding a double quote, the delimiter, CR or LF is quoted, with inner
  *   double quotes doubled.
@@ -90,30 +91,59 @@ export function csvDocument(
   return `${o.bom ? '\uFEFF' : ''}${lines.join(eol)}${eol}`;
 }
 
+/** What a scan has read: the complete records, and the record it ended inside. */
+interface Scanned {
+  records: string[][];
+  record: string[];
+  field: string;
+}
+
 /**
- * The fields of one record on one line, as written (quotes removed, doubled quotes undone; a
- * neutralised text keeps its quote: see `textFromCsv`).
+ * Reads fields (quotes removed, doubled quotes undone); with `recordEnds`, a CR, LF or CRLF
+ * outside quotes ends a record, otherwise it is text of the field.
  */
-export function splitCsvLine(line: string, delimiter: CsvDelimiter = ','): string[] {
-  const out: string[] = [];
+function scan(src: string, delimiter: CsvDelimiter, recordEnds: boolean): Scanned {
+  const records: string[][] = [];
+  let record: string[] = [];
   let field = '';
   let inQuotes = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
     if (inQuotes) {
-      if (ch === '"' && line[i + 1] === '"') {
+      if (ch === '"' && src[i + 1] === '"') {
         field += '"';
         i++;
       } else if (ch === '"') inQuotes = false;
       else field += ch;
     } else if (ch === '"') inQuotes = true;
     else if (ch === delimiter) {
-      out.push(field);
+      record.push(field);
+      field = '';
+    } else if (recordEnds && (ch === '\n' || ch === '\r')) {
+      if (ch === '\r' && src[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = [];
       field = '';
     } else field += ch;
   }
-  out.push(field);
-  return out;
+  return { records, record, field };
+}
+
+/**
+ * The fields of one record on one line, as written (quotes removed, doubled quotes undone; a
+ * neutralised text keeps its quote: see `textFromCsv`).
+ */
+export function splitCsvLine(line: string, delimiter: CsvDelimiter = ','): string[] {
+  const { record, field } = scan(line, delimiter, false);
+  return [...record, field];
+}
+
+/** Every record of a CSV text (a quoted field may hold line ends); no record for a final EOL. */
+export function csvRecords(text: string, delimiter: CsvDelimiter = ','): string[][] {
+  const { records, record, field } = scan(text, delimiter, true);
+  if (field !== '' || record.length > 0) records.push([...record, field]);
+  return records;
 }
 
 /** The text a text cell held before `csvText` neutralised it (the inverse for text cells). */

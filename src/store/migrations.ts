@@ -3,22 +3,22 @@
  * migrations; never edit one that has shipped.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createTable, notNull, nullable, raw, refuseChanges, type TableSpec } from './ddl.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** Release columns that never change once the release is published. */
-const RELEASE_CONTENT = [
-  'id',
-  'run_id',
+/** What a release records of its run (all required): frozen once the release is published. */
+const RELEASE_RECORD = [
   'indicators',
   'datasets',
   'providers',
   'audit_summary',
   'started_by',
   'created_at',
-  'published_at',
-  'published_by',
 ];
+
+/** Release columns that never change once the release is published. */
+const RELEASE_CONTENT = ['id', 'run_id', ...RELEASE_RECORD, 'published_at', 'published_by'];
 
 /** Since 0002: the digest of the release folder and its file list are frozen with the content. */
 const RELEASE_CONTENT_0002 = [...RELEASE_CONTENT, 'digest', 'digest_files'];
@@ -33,161 +33,177 @@ function releaseChanged(dialect: Dialect, content: readonly string[]): string {
   return `OLD.state = 'withdrawn' OR (OLD.state = 'published' AND (NEW.state <> 'withdrawn' OR ${frozen}))`;
 }
 
-/** Runs raw DDL: trigger bodies differ per dialect and Kysely's builder has no trigger API. */
-async function raw(db: Kysely<unknown>, statement: string): Promise<void> {
-  await sql.raw(statement).execute(db);
-}
+const ORGANISATION_TABLES: readonly TableSpec[] = [
+  {
+    name: 'organisations',
+    columns: [
+      'id text pk',
+      'name text notNull',
+      'role text notNull',
+      'provider_ids text notNull',
+      'created_at text notNull',
+    ],
+  },
+  {
+    name: 'users',
+    columns: [
+      'id text pk',
+      'email text notNull unique',
+      'name text notNull',
+      'password_hash text',
+      'oidc_issuer text',
+      'oidc_subject text',
+      'created_at text notNull',
+    ],
+    unique: ['users_oidc', ['oidc_issuer', 'oidc_subject']],
+  },
+  {
+    name: 'memberships',
+    columns: [
+      'user_id text notNull ref=users.id',
+      'organisation_id text notNull ref=organisations.id',
+      'created_at text notNull',
+    ],
+    primaryKey: ['memberships_pk', ['user_id', 'organisation_id']],
+  },
+  {
+    name: 'tokens',
+    columns: [
+      'token_hash text pk',
+      'user_id text notNull ref=users.id',
+      'kind text notNull',
+      'label text notNull',
+      'created_at text notNull',
+      'expires_at text',
+      'revoked_at text',
+    ],
+  },
+];
 
-async function createOrganisationTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('organisations')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('provider_ids', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createTable('users')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('email', 'text', (c) => c.notNull().unique())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('password_hash', 'text')
-    .addColumn('oidc_issuer', 'text')
-    .addColumn('oidc_subject', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addUniqueConstraint('users_oidc', ['oidc_issuer', 'oidc_subject'])
-    .execute();
-  await db.schema
-    .createTable('memberships')
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('memberships_pk', ['user_id', 'organisation_id'])
-    .execute();
-  await db.schema
-    .createTable('tokens')
-    .addColumn('token_hash', 'text', (c) => c.primaryKey())
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('label', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text')
-    .addColumn('revoked_at', 'text')
-    .execute();
-}
+const AGREEMENT_TABLES: readonly TableSpec[] = [
+  {
+    name: 'agreements',
+    columns: [
+      'id text pk',
+      ...notNull(
+        'text',
+        'title',
+        'purpose',
+        'legal_basis',
+        'state',
+        'datasets',
+        'themes',
+        'indicators',
+      ),
+      'valid_from text notNull',
+      'valid_until text notNull',
+      'retention_days integer notNull',
+      'created_by text notNull',
+      'created_at text notNull',
+      ...nullable('text', 'proposed_at', 'signed_at', 'revoked_at', 'revoke_reason', 'purged_at'),
+    ],
+  },
+  {
+    name: 'agreement_parties',
+    columns: [
+      'agreement_id text notNull ref=agreements.id',
+      'organisation_id text notNull ref=organisations.id',
+      'signed_by text',
+      'signed_at text',
+    ],
+    primaryKey: ['agreement_parties_pk', ['agreement_id', 'organisation_id']],
+  },
+  {
+    name: 'contributions',
+    columns: [
+      'id text pk',
+      'agreement_id text notNull ref=agreements.id',
+      'dataset_id text notNull',
+      'organisation_id text notNull ref=organisations.id',
+      'uploaded_by text notNull',
+      'sha256 text notNull',
+      ...notNull('bigint', 'bytes', 'rows', 'accepted', 'quarantined'),
+      'reasons text notNull',
+      'storage_path text notNull',
+      'created_at text notNull',
+      'purged_at text',
+    ],
+  },
+];
 
-async function createAgreementTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('agreements')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('purpose', 'text', (c) => c.notNull())
-    .addColumn('legal_basis', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('datasets', 'text', (c) => c.notNull())
-    .addColumn('themes', 'text', (c) => c.notNull())
-    .addColumn('indicators', 'text', (c) => c.notNull())
-    .addColumn('valid_from', 'text', (c) => c.notNull())
-    .addColumn('valid_until', 'text', (c) => c.notNull())
-    .addColumn('retention_days', 'integer', (c) => c.notNull())
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('proposed_at', 'text')
-    .addColumn('signed_at', 'text')
-    .addColumn('revoked_at', 'text')
-    .addColumn('revoke_reason', 'text')
-    .addColumn('purged_at', 'text')
-    .execute();
-  await db.schema
-    .createTable('agreement_parties')
-    .addColumn('agreement_id', 'text', (c) => c.notNull().references('agreements.id'))
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
-    .addColumn('signed_by', 'text')
-    .addColumn('signed_at', 'text')
-    .addPrimaryKeyConstraint('agreement_parties_pk', ['agreement_id', 'organisation_id'])
-    .execute();
-  await db.schema
-    .createTable('contributions')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('agreement_id', 'text', (c) => c.notNull().references('agreements.id'))
-    .addColumn('dataset_id', 'text', (c) => c.notNull())
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
-    .addColumn('uploaded_by', 'text', (c) => c.notNull())
-    .addColumn('sha256', 'text', (c) => c.notNull())
-    .addColumn('bytes', 'bigint', (c) => c.notNull())
-    .addColumn('rows', 'bigint', (c) => c.notNull())
-    .addColumn('accepted', 'bigint', (c) => c.notNull())
-    .addColumn('quarantined', 'bigint', (c) => c.notNull())
-    .addColumn('reasons', 'text', (c) => c.notNull())
-    .addColumn('storage_path', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('purged_at', 'text')
-    .execute();
-}
-
-async function createRunTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('runs')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('started_by', 'text', (c) => c.notNull())
-    .addColumn('started_at', 'text', (c) => c.notNull())
-    .addColumn('indicators', 'text', (c) => c.notNull())
-    .addColumn('datasets', 'text', (c) => c.notNull())
-    .addColumn('agreements', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('finished_at', 'text')
-    .execute();
-  await db.schema
-    .createTable('releases')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('indicators', 'text', (c) => c.notNull())
-    .addColumn('datasets', 'text', (c) => c.notNull())
-    .addColumn('providers', 'text', (c) => c.notNull())
-    .addColumn('audit_summary', 'text', (c) => c.notNull())
-    .addColumn('started_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('published_at', 'text')
-    .addColumn('published_by', 'text')
-    .addColumn('withdrawn_at', 'text')
-    .addColumn('withdrawn_by', 'text')
-    .addColumn('withdraw_reason', 'text')
-    .execute();
-  await db.schema
-    .createTable('reviews')
-    .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
-    .addColumn('capacity', 'text', (c) => c.notNull())
-    .addColumn('decision', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+const RUN_TABLES: readonly TableSpec[] = [
+  {
+    name: 'runs',
+    columns: [
+      'id text pk',
+      ...notNull(
+        'text',
+        'started_by',
+        'started_at',
+        'indicators',
+        'datasets',
+        'agreements',
+        'state',
+      ),
+      'finished_at text',
+    ],
+  },
+  {
+    name: 'releases',
+    columns: [
+      'id text pk',
+      'run_id text notNull ref=runs.id',
+      ...notNull('text', 'state', ...RELEASE_RECORD),
+      ...nullable(
+        'text',
+        'published_at',
+        'published_by',
+        'withdrawn_at',
+        'withdrawn_by',
+        'withdraw_reason',
+      ),
+    ],
+  },
+  {
+    name: 'reviews',
+    columns: [
+      'release_id text notNull ref=releases.id',
+      'user_id text notNull ref=users.id',
+      ...notNull('text', 'capacity', 'decision', 'reason', 'created_at'),
+    ],
     // One person, one review per release: the database enforces it too.
-    .addPrimaryKeyConstraint('reviews_pk', ['release_id', 'user_id'])
-    .execute();
-}
+    primaryKey: ['reviews_pk', ['release_id', 'user_id']],
+  },
+];
 
-async function createAuditTables(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('audit_log')
-    .addColumn('seq', 'bigint', (c) => c.primaryKey())
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('actor', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('details', 'text', (c) => c.notNull())
-    .addColumn('prev_hash', 'text', (c) => c.notNull())
-    .addColumn('hash', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createTable('oidc_states')
-    .addColumn('state', 'text', (c) => c.primaryKey())
-    .addColumn('code_verifier', 'text', (c) => c.notNull())
-    .addColumn('nonce', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-}
+const AUDIT_TABLES: readonly TableSpec[] = [
+  {
+    name: 'audit_log',
+    columns: [
+      'seq bigint pk',
+      ...notNull('text', 'at', 'actor', 'action', 'subject', 'details', 'prev_hash', 'hash'),
+    ],
+  },
+  {
+    name: 'oidc_states',
+    columns: [
+      'state text pk',
+      'code_verifier text notNull',
+      'nonce text notNull',
+      'created_at text notNull',
+    ],
+  },
+];
+
+const LOGIN_FAILURES: TableSpec = {
+  name: 'login_failures',
+  columns: [
+    'key text pk',
+    'failures integer notNull',
+    'first_at text notNull',
+    'locked_until text',
+  ],
+};
 
 /** SQLite: refuse an UPDATE of a release when `changed` holds. */
 async function sqliteReleasesImmutable(db: Kysely<unknown>, changed: string): Promise<void> {
@@ -238,36 +254,18 @@ async function releasesImmutableTriggers(db: Kysely<unknown>, dialect: Dialect):
 
 // Append-only by construction: the application never updates or deletes audit rows, and
 // the database refuses it. The hash chain still catches anyone who drops the trigger.
-async function auditAppendOnlyTriggers(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  if (dialect === 'sqlite') {
-    for (const op of ['UPDATE', 'DELETE']) {
-      await raw(
-        db,
-        `CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log ` +
-          `BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
-      );
-    }
-  } else {
-    await raw(
-      db,
-      `CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ ` +
-        `BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql`,
-    );
-    await raw(
-      db,
-      `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log ` +
-        `FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
-    );
-  }
-}
+const AUDIT_APPEND_ONLY = {
+  name: 'audit_log',
+  sqlitePrefix: 'audit_log',
+  pgName: 'audit_log_append_only',
+  message: 'audit_log is append-only',
+};
 
 async function governance(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  await createOrganisationTables(db);
-  await createAgreementTables(db);
-  await createRunTables(db);
-  await createAuditTables(db);
+  for (const table of [...ORGANISATION_TABLES, ...AGREEMENT_TABLES, ...RUN_TABLES, ...AUDIT_TABLES])
+    await createTable(db, table);
   await releasesImmutableTriggers(db, dialect);
-  await auditAppendOnlyTriggers(db, dialect);
+  await refuseChanges(db, dialect, AUDIT_APPEND_ONLY);
 }
 
 /**
@@ -292,13 +290,6 @@ async function releaseDigest(db: Kysely<unknown>, dialect: Dialect): Promise<voi
       `CREATE TRIGGER releases_digest_fixed BEFORE UPDATE ON releases WHEN ${digestChanged} ` +
         `BEGIN SELECT RAISE(ABORT, 'a release digest never changes once recorded'); END`,
     );
-    for (const op of ['UPDATE', 'DELETE']) {
-      await raw(
-        db,
-        `CREATE TRIGGER reviews_no_${op.toLowerCase()} BEFORE ${op} ON reviews ` +
-          `BEGIN SELECT RAISE(ABORT, 'reviews are final'); END`,
-      );
-    }
   } else {
     // Same trigger, new body: the function is looked up at each firing.
     const digestCheck = `IF ${digestChanged} THEN RAISE EXCEPTION 'a release digest never changes once recorded'; END IF; `;
@@ -306,17 +297,13 @@ async function releaseDigest(db: Kysely<unknown>, dialect: Dialect): Promise<voi
       db,
       `CREATE OR REPLACE FUNCTION releases_immutable() ${pgReleasesImmutableBody(changed, digestCheck)}`,
     );
-    await raw(
-      db,
-      `CREATE FUNCTION reviews_final() RETURNS trigger AS $$ ` +
-        `BEGIN RAISE EXCEPTION 'reviews are final'; END; $$ LANGUAGE plpgsql`,
-    );
-    await raw(
-      db,
-      `CREATE TRIGGER reviews_final BEFORE UPDATE OR DELETE ON reviews ` +
-        `FOR EACH ROW EXECUTE FUNCTION reviews_final()`,
-    );
   }
+  await refuseChanges(db, dialect, {
+    name: 'reviews',
+    sqlitePrefix: 'reviews',
+    pgName: 'reviews_final',
+    message: 'reviews are final',
+  });
 }
 
 // Versioned deliveries (the years a contribution covers, its place among the dataset's
@@ -358,13 +345,7 @@ async function loginsTokens(db: Kysely<unknown>): Promise<void> {
   const expires = new Date(Date.now() + 90 * 86_400_000).toISOString();
   await sql`UPDATE tokens SET expires_at = ${expires} WHERE expires_at IS NULL`.execute(db);
   await db.schema.createIndex('tokens_id').unique().on('tokens').column('id').execute();
-  await db.schema
-    .createTable('login_failures')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('failures', 'integer', (c) => c.notNull())
-    .addColumn('first_at', 'text', (c) => c.notNull())
-    .addColumn('locked_until', 'text')
-    .execute();
+  await createTable(db, LOGIN_FAILURES);
 }
 
 // Every audit entry records the channel (API, CLI, dashboard, OIDC, host, system) next to

@@ -3,6 +3,8 @@
  * JSON text, so SQLite and PostgreSQL share one code path and one canonical form for the audit
  * hash.
  */
+import type { ReleaseState, RunState } from '../contracts/index.js';
+
 export interface OrganisationTable {
   id: string;
   name: string;
@@ -116,8 +118,7 @@ export interface RunTable {
   indicators: string; // JSON {id, theme, sources}[]
   datasets: string; // JSON string[]
   agreements: string; // JSON string[]
-  /** running | interrupted | failed | candidate | refused */
-  state: string;
+  state: RunState;
   finished_at: string | null;
   /** The stage a running run is in (linkage, indicators, disclosure, release). */
   stage: string | null;
@@ -135,8 +136,7 @@ export interface RunTable {
 export interface ReleaseTable {
   id: string;
   run_id: string;
-  /** candidate | rejected | published | withdrawn */
-  state: string;
+  state: ReleaseState;
   indicators: string; // JSON string[]
   datasets: string; // JSON string[]
   providers: string; // JSON organisation ids whose data the release uses

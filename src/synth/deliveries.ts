@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DATASETS, PROVIDERS, type ProviderId } from '../ingest/contracts.js';
 import { sha256File } from '../ingest/sha256.js';
-import { writeDataset, type OutputSpec } from './output.js';
+import { writeDataset, type DefectSpec, type OutputSpec } from './output.js';
 
 export interface SynthFile {
   dataset: string;
@@ -18,90 +18,87 @@ export interface SynthFile {
   sha256: string;
 }
 
-/** How each dataset is ordered in its file and which defects it carries. */
-const OUTPUT: Record<string, OutputSpec> = {
+/** A defect as [kind, field, rate]: the share of the file's rows with it. */
+type Defect = [DefectSpec['kind'], string, number];
+
+/**
+ * How each dataset is ordered in its file and which defects it carries (none when not given);
+ * its source table is named as the dataset.
+ */
+const OUTPUT: Record<string, Omit<OutputSpec, 'table' | 'defects'> & { defects?: Defect[] }> = {
   brp_personen: {
-    table: 'brp_personen',
     view: true,
     orderBy: 'peiljaar, _pid',
     keepAs: 'brp_file',
     defects: [
-      { kind: 'unknown_region_code', field: 'buurtcode', rate: 0.005 },
-      { kind: 'missing_field', field: 'geslacht', rate: 0.0005 },
-      { kind: 'missing_field', field: 'geboortedatum', rate: 0.0005 },
-      { kind: 'impossible_date', field: 'geboortedatum', rate: 0.0003 },
-      { kind: 'invalid_bsn', field: 'bsn', rate: 0.0002 },
+      ['unknown_region_code', 'buurtcode', 0.005],
+      ['missing_field', 'geslacht', 0.0005],
+      ['missing_field', 'geboortedatum', 0.0005],
+      ['impossible_date', 'geboortedatum', 0.0003],
+      ['invalid_bsn', 'bsn', 0.0002],
     ],
   },
   bd_inkomen: {
-    table: 'bd_inkomen',
     view: true,
     orderBy: 'jaar, _pid',
     defects: [
-      { kind: 'invalid_bsn', field: 'bsn', rate: 0.0005 },
-      { kind: 'missing_field', field: 'verzamelinkomen', rate: 0.001 },
+      ['invalid_bsn', 'bsn', 0.0005],
+      ['missing_field', 'verzamelinkomen', 0.001],
     ],
   },
-  bd_schulden: { table: 'bd_schulden', orderBy: 'jaar, _pid', defects: [] },
+  bd_schulden: { orderBy: 'jaar, _pid' },
   politie_verdachten: {
-    table: 'politie_verdachten',
     orderBy: 'registratienummer',
     defects: [
-      { kind: 'unknown_region_code', field: 'pleeg_buurtcode', rate: 0.005 },
-      { kind: 'impossible_date', field: 'pleegdatum', rate: 0.001 },
-      { kind: 'invalid_bsn', field: 'bsn', rate: 0.001 },
-      { kind: 'missing_field', field: 'delictklasse', rate: 0.001 },
+      ['unknown_region_code', 'pleeg_buurtcode', 0.005],
+      ['impossible_date', 'pleegdatum', 0.001],
+      ['invalid_bsn', 'bsn', 0.001],
+      ['missing_field', 'delictklasse', 0.001],
     ],
     // March 2021 delivered twice: the provider's re-run of a monthly batch.
     duplicateWhere: `_o.pleegdatum BETWEEN DATE '2021-03-01' AND DATE '2021-03-31'`,
   },
   politie_ontmantelingen: {
-    table: 'politie_ontmantelingen',
     orderBy: 'zaaknummer',
-    defects: [{ kind: 'unknown_region_code', field: 'buurtcode', rate: 0.005 }],
+    defects: [['unknown_region_code', 'buurtcode', 0.005]],
   },
-  om_veroordelingen: {
-    table: 'om_veroordelingen',
-    orderBy: 'vonnisdatum, parketnummer',
-    defects: [],
-  },
+  om_veroordelingen: { orderBy: 'vonnisdatum, parketnummer' },
   kvk_vestigingen: {
-    table: 'kvk_vestigingen',
     orderBy: 'vestigingsnummer',
     defects: [
-      { kind: 'unknown_region_code', field: 'buurtcode', rate: 0.005 },
-      { kind: 'missing_field', field: 'sbi_code', rate: 0.001 },
+      ['unknown_region_code', 'buurtcode', 0.005],
+      ['missing_field', 'sbi_code', 0.001],
     ],
   },
-  kvk_bestuurders: {
-    table: 'kvk_bestuurders',
-    orderBy: 'kvk_nummer, bsn, startdatum',
-    defects: [],
-  },
+  kvk_bestuurders: { orderBy: 'kvk_nummer, bsn, startdatum' },
   kadaster_transacties: {
-    table: 'kadaster_transacties',
     orderBy: 'transactie_id',
     defects: [
-      { kind: 'unknown_region_code', field: 'buurtcode', rate: 0.005 },
-      { kind: 'impossible_date', field: 'transactiedatum', rate: 0.001 },
-      { kind: 'missing_field', field: 'koopsom', rate: 0.001 },
+      ['unknown_region_code', 'buurtcode', 0.005],
+      ['impossible_date', 'transactiedatum', 0.001],
+      ['missing_field', 'koopsom', 0.001],
     ],
   },
-  kadaster_woningen: { table: 'kadaster_woningen', orderBy: 'object_id', defects: [] },
+  kadaster_woningen: { orderBy: 'object_id' },
   fiu_meldingen: {
-    table: 'fiu_meldingen',
     orderBy: 'melding_id',
-    defects: [{ kind: 'missing_field', field: 'bedrag', rate: 0.001 }],
+    defects: [['missing_field', 'bedrag', 0.001]],
   },
   uwv_uitkeringen: {
-    table: 'uwv_uitkeringen',
     orderBy: 'bsn, uitkeringssoort, startdatum',
     defects: [
-      { kind: 'impossible_date', field: 'startdatum', rate: 0.001 },
-      { kind: 'invalid_bsn', field: 'bsn', rate: 0.0005 },
+      ['impossible_date', 'startdatum', 0.001],
+      ['invalid_bsn', 'bsn', 0.0005],
     ],
   },
 };
+
+function outputSpec(id: string): OutputSpec {
+  const out = OUTPUT[id];
+  if (!out) throw new Error(`synth: no output spec for dataset ${id}`);
+  const defects = (out.defects ?? []).map(([kind, field, rate]) => ({ kind, field, rate }));
+  return { table: id, ...out, defects };
+}
 
 /**
  * Writes every dataset of the contracts under `<outDir>/providers/` (recording their defects in the
@@ -118,8 +115,7 @@ export async function writeDeliveries(
   );
   const files: SynthFile[] = [];
   for (const contract of DATASETS) {
-    const spec = OUTPUT[contract.id];
-    if (!spec) throw new Error(`synth: no output spec for dataset ${contract.id}`);
+    const spec = outputSpec(contract.id);
     const path = join(outDir, 'providers', contract.provider, contract.file);
     const rows = await writeDataset(conn, contract, spec, path, relative(outDir, path), seed);
     files.push({

@@ -3,19 +3,18 @@
  * between them, a candidate after them and one that waited longer in the airlock (created first,
  * published last), served by the real public server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPublicServer } from '../../src/pipeline/serve.js';
 import { loadRegionSet } from '../../src/regions/index.js';
 import type { ReleaseRow } from '../../src/release/index.js';
 import { CHANGES_CSV_COLUMNS } from '../../src/api/releases/changes.js';
+import { emptyCounts } from '../../src/public/changes.js';
 import { stateLookup, writeTestRelease, type TestState } from '../public/helpers.js';
+import { tempDir } from '../support/temp.js';
 
 const BASE = 'https://samenzicht.example.nl';
-const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-changes-'));
+const dataDir = tempDir('samenzicht-changes-');
 const states = new Map<string, TestState>();
 let app: FastifyInstance;
 let gm: [string, string, string];
@@ -106,7 +105,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const side = (status: string, value: number | null, numerator = value, denominator = null) => ({
@@ -179,17 +177,7 @@ describe('GET /api/v1/releases/:id/changes', () => {
         difference: null,
       },
     ]);
-    const counts = (o: Record<string, number>) => ({
-      cells: 0,
-      unchanged: 0,
-      changed: 0,
-      'now-published': 0,
-      'now-confidential': 0,
-      'status-changed': 0,
-      added: 0,
-      removed: 0,
-      ...o,
-    });
+    const counts = (o: Record<string, number>) => ({ ...emptyCounts(), ...o });
     expect(body.summary).toEqual({
       total: counts({
         cells: 8,

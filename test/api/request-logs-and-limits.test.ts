@@ -4,9 +4,6 @@
  * And the rate limit: a flood of one route by one client is refused, other routes and clients
  * are not affected.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -18,8 +15,9 @@ import { setupDemoGovernance, type DemoGovernance } from '../support/demo-govern
 import { backends } from '../store/backends.js';
 import type { Store } from '../../src/store/index.js';
 import { smallValidator } from '../governance/helpers.js';
+import { tempDir } from '../support/temp.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-logging-'));
+const dataDir = tempDir('samenzicht-logging-');
 const sqlite = backends()[0]!;
 const apps: FastifyInstance[] = [];
 let regions: RegionSet;
@@ -34,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.close();
   await sqlite.cleanup();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A server with the governance routes and one route that fails, logging into `lines`. */

@@ -4,10 +4,7 @@
  * received at once (one more answers 503 with retry-after).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -18,12 +15,12 @@ import { UPLOAD_RETRY_AFTER_SECONDS } from '../../src/api/governance/index.js';
 import { setupDemoGovernance } from '../support/demo-governance.js';
 import { backends } from '../store/backends.js';
 import { buildApp } from '../governance/helpers.js';
+import { tempDir } from '../support/temp.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'samenzicht-limits-'));
+const dataDir = tempDir('samenzicht-limits-');
 const apps: FastifyInstance[] = [];
 afterAll(async () => {
   for (const a of apps) await a.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function server(

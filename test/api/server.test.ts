@@ -70,24 +70,12 @@ beforeAll(async () => {
     ],
     { createdAt: '2026-01-01T00:00:00Z' },
   );
-  const d2 = await writeTestRelease(
-    dataDir,
-    'r2',
-    [row('NL01', 'nederland', null, 1005, 'published')],
-    { createdAt: '2026-02-01T00:00:00Z' },
-  );
-  const d3 = await writeTestRelease(
-    dataDir,
-    'r3',
-    [row('NL01', 'nederland', null, 1010, 'published')],
-    { createdAt: '2026-03-01T00:00:00Z' },
-  );
-  const d4 = await writeTestRelease(
-    dataDir,
-    'r4',
-    [row('NL01', 'nederland', null, 1020, 'published')],
-    { createdAt: '2025-12-01T00:00:00Z' },
-  );
+  // Releases of one national figure each: r2, r3 and r4 (written in this order).
+  const national = (id: string, n: number, createdAt: string) =>
+    writeTestRelease(dataDir, id, [row('NL01', 'nederland', null, n, 'published')], { createdAt });
+  const d2 = await national('r2', 1005, '2026-02-01T00:00:00Z');
+  const d3 = await national('r3', 1010, '2026-03-01T00:00:00Z');
+  const d4 = await national('r4', 1020, '2025-12-01T00:00:00Z');
   states.set('r1', { status: 'published', publishedAt: '2026-01-02T00:00:00Z', digest: d1 });
   states.set('r2', {
     status: 'withdrawn',

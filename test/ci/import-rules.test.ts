@@ -10,7 +10,7 @@ const eslint = new ESLint({ cwd: process.cwd() });
 async function boundaryErrors(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\nexport const used = x;\n`, { filePath });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2)
+    .filter((m) => m.ruleId?.endsWith('no-restricted-imports') && m.severity === 2)
     .map((m) => m.message);
 }
 
@@ -74,6 +74,18 @@ const CASES: {
     file: 'src/api/example.ts',
     wrong: ["import { x } from '../demo/index.js';"],
     right: ["import { x } from '../regions/index.js';"],
+  },
+  {
+    rule: 'the dashboard imports only types from the contracts (no zod in the bundle)',
+    file: 'web/src/pages/example.tsx',
+    wrong: [
+      "import { x } from '../../../src/contracts/index.js';",
+      "import { x } from '../../../src/contracts/releases.js';",
+    ],
+    right: [
+      "import type { x } from '../../../src/contracts/index.js';",
+      "import { x } from '../../../src/contracts/regions.js';",
+    ],
   },
   {
     rule: 'src/cli may import the demo',

@@ -30,12 +30,28 @@ function fileOf(count: number): string {
 }
 
 describe('the size rules', () => {
-  it.each(['src/engine/example.ts', 'web/src/pages/Example.tsx'])(
-    'refuse a function over 80 lines in %s, and accept one of 80',
-    async (file) => {
-      // The signature, the statements, the return and the closing brace: 77 statements make 80.
-      expect(await sizeErrors(functionOf(77), file)).toEqual([]);
-      expect(await sizeErrors(functionOf(78), file)).toEqual(['max-lines-per-function']);
+  // At the limit and one line over it: a function of 80 lines (the signature, 77 statements, the
+  // return and the closing brace), a file of 400.
+  it.each([
+    ...['src/engine/example.ts', 'web/src/pages/Example.tsx'].map((file) => ({
+      what: 'a function over 80 lines',
+      file,
+      atLimit: functionOf(77),
+      over: functionOf(78),
+      rule: 'max-lines-per-function',
+    })),
+    ...['src/governance/example.ts', 'web/src/components/Example.tsx'].map((file) => ({
+      what: 'a file over 400 lines',
+      file,
+      atLimit: fileOf(400),
+      over: fileOf(401),
+      rule: 'max-lines',
+    })),
+  ])(
+    'refuse $what in $file, and accept one at the limit',
+    async ({ file, atLimit, over, rule }) => {
+      expect(await sizeErrors(atLimit, file)).toEqual([]);
+      expect(await sizeErrors(over, file)).toEqual([rule]);
     },
   );
 
@@ -43,14 +59,6 @@ describe('the size rules', () => {
     // 77 statements, each followed by blank lines and a comment: 80 lines that count.
     expect(await sizeErrors(functionOf(77, true), 'src/engine/example.ts')).toEqual([]);
   });
-
-  it.each(['src/governance/example.ts', 'web/src/components/Example.tsx'])(
-    'refuse a file over 400 lines in %s, and accept one of 400',
-    async (file) => {
-      expect(await sizeErrors(fileOf(400), file)).toEqual([]);
-      expect(await sizeErrors(fileOf(401), file)).toEqual(['max-lines']);
-    },
-  );
 
   it('exempt the declarative texts and the tests', async () => {
     expect(await sizeErrors(fileOf(900), 'web/src/texts.ts')).toEqual([]);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
@@ -12,8 +11,9 @@ import {
 } from '../../src/client/http.js';
 import { cliError } from '../../src/cli/commands/broker-client-options.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { tempDir } from '../support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'samenzicht-client-'));
+const dir = tempDir('samenzicht-client-');
 const file = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text, { mode: 0o600 });
@@ -64,7 +64,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('readTokenFile', () => {

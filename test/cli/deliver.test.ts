@@ -3,13 +3,12 @@
  * listening on loopback) and a real key holder service: pseudonymise at home, upload in chunks,
  * resume after a break from the broker's offset, and the broker's validation report.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliResult } from '../support/cli.js';
 import { BrokerClient } from '../../src/client/http.js';
 import { deliverFile, type DeliveryReport } from '../../src/client/deliver.js';
 import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
@@ -23,8 +22,9 @@ import {
 import { loadRegionSet } from '../../src/regions/index.js';
 import { openStore } from '../../src/store/index.js';
 import { makeBsns } from '../pseudonym/helpers.js';
+import { tempDir } from '../support/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'samenzicht-deliver-'));
+const root = tempDir('samenzicht-deliver-');
 const dataDir = join(root, 'broker');
 const khDir = join(root, 'keyholder');
 const home = join(root, 'gemeente');
@@ -69,7 +69,6 @@ afterAll(async () => {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
-  rmSync(root, { recursive: true, force: true });
 });
 
 const BRP_HEADER = 'peiljaar;bsn;buurtcode;geboortedatum;geslacht;huishoudnummer';
@@ -108,17 +107,19 @@ async function brokerOffset(sha256: string): Promise<number | null> {
   return res.status === 404 ? null : body.offset;
 }
 
+/** deliverFile of a BRP file as gemeenten, pseudonymised in `work`. */
+const deliverBrp = (
+  file: string,
+  work: string,
+  more: Partial<Parameters<typeof deliverFile>[0]> = {},
+) => deliverFile({ client, dataset: 'brp_personen', file, keyholder, workDir: work, ...more });
+
 describe('deliverFile', () => {
   it("pseudonymises at home, uploads, and returns the broker's validation report", async () => {
     const { file, bsns } = writeBrp('brp-1.csv', 20, 1);
     const work = join(home, 'work-1');
     const phases: string[] = [];
-    const r = await deliverFile({
-      client,
-      dataset: 'brp_personen',
-      file,
-      keyholder,
-      workDir: work,
+    const r = await deliverBrp(file, work, {
       onProgress: (phase) => {
         if (phases.at(-1) !== phase) phases.push(phase);
       },
@@ -171,12 +172,7 @@ describe('deliverFile', () => {
     const work = join(home, 'work-2');
     const chunkBytes = 4096;
     const stop = new Error('the line went down');
-    const first = deliverFile({
-      client,
-      dataset: 'brp_personen',
-      file,
-      keyholder,
-      workDir: work,
+    const first = deliverBrp(file, work, {
       chunkBytes,
       onProgress: (phase, done) => {
         if (phase === 'upload' && done > 0) throw stop;
@@ -187,12 +183,7 @@ describe('deliverFile', () => {
     expect(local.length).toBeGreaterThan(3 * chunkBytes);
     expect(await brokerOffset(sha(local))).toBe(chunkBytes);
 
-    const r = await deliverFile({
-      client,
-      dataset: 'brp_personen',
-      file,
-      keyholder,
-      workDir: work,
+    const r = await deliverBrp(file, work, {
       chunkBytes,
     });
     expect(r.provider.reused).toBe(true);
@@ -207,12 +198,7 @@ describe('deliverFile', () => {
     expect(await brokerOffset(sha(local))).toBeNull();
 
     // Once more: the broker already holds it; the report is that contribution's, nothing is sent.
-    const again = await deliverFile({
-      client,
-      dataset: 'brp_personen',
-      file,
-      keyholder,
-      workDir: work,
+    const again = await deliverBrp(file, work, {
       chunkBytes,
     });
     expect(again).toMatchObject({
@@ -260,34 +246,7 @@ describe('deliverFile', () => {
   });
 });
 
-interface Result {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  for (const [k, v] of Object.entries(env)) process.env[k] = v;
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err.push(String(s));
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'samenzicht', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
 describe('samenzicht deliver', () => {
   const tokenFile = () => {
@@ -305,21 +264,14 @@ describe('samenzicht deliver', () => {
     '--keyholder-token-file',
     join(khDir, 'provider-access.json'),
   ];
+  /** `samenzicht deliver --dataset DATASET FILE` with the broker and key holder flags. */
+  const deliver = (dataset: string, file: string, ...more: string[]) =>
+    cli(['deliver', '--dataset', dataset, file, ...flags(), ...more]);
 
   it('prints progress on stderr and the validation report on stdout', async () => {
     const { file } = writeBrp('brp-cli.csv', 30, 4);
     const work = join(home, 'work-cli');
-    const r = await cli([
-      'deliver',
-      '--dataset',
-      'brp_personen',
-      file,
-      ...flags(),
-      '--work',
-      work,
-      '--chunk-mib',
-      '0.001',
-    ]);
+    const r = await deliver('brp_personen', file, '--work', work, '--chunk-mib', '0.001');
     expect(r.code).toBe(0);
     expect(r.err).toMatch(
       /^brp_personen: checksum of the input …\nbrp_personen: pseudonymising at home …\nbrp_personen: upload 0% \(0 bytes of \d+\.\d KiB\)\n/,
@@ -345,16 +297,7 @@ describe('samenzicht deliver', () => {
       expect.stringMatching(/^ {2}upload {7}\d+\.\d KiB sent in \d+ chunks$/),
     ]);
 
-    const json = await cli([
-      'deliver',
-      '--dataset',
-      'brp_personen',
-      file,
-      ...flags(),
-      '--work',
-      work,
-      '--json',
-    ]);
+    const json = await deliver('brp_personen', file, '--work', work, '--json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).toMatchObject({
       contribution: c.id,
@@ -365,20 +308,18 @@ describe('samenzicht deliver', () => {
 
   it('bad input is one line naming it (exit 2)', async () => {
     const { file } = writeBrp('brp-bad.csv', 2, 9);
-    const one = (r: Result) => {
+    const one = (r: CliResult) => {
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.err.trim().split('\n')).toHaveLength(1);
       return r.err.trim();
     };
-    expect(one(await cli(['deliver', '--dataset', 'brp', file, ...flags()]))).toMatch(
+    expect(one(await deliver('brp', file))).toMatch(
       /^samenzicht: --dataset 'brp': unknown dataset \(known: brp_personen, /,
     );
-    expect(
-      one(
-        await cli(['deliver', '--dataset', 'brp_personen', join(home, 'missing.csv'), ...flags()]),
-      ),
-    ).toBe(`samenzicht: ${join(home, 'missing.csv')}: file not found`);
+    expect(one(await deliver('brp_personen', join(home, 'missing.csv')))).toBe(
+      `samenzicht: ${join(home, 'missing.csv')}: file not found`,
+    );
     expect(
       one(
         await cli([
@@ -402,15 +343,12 @@ describe('samenzicht deliver', () => {
     );
     expect(
       one(
-        await cli([
-          'deliver',
-          '--dataset',
+        await deliver(
           'kadaster_woningen',
           join(home, 'kadaster_woningen.csv'),
-          ...flags(),
           '--work',
           join(home, 'work-k'),
-        ]),
+        ),
       ),
     ).toBe(
       "samenzicht: steward@gemeenten.demo.samenzicht.nl does not belong to provider 'kadaster' that delivers kadaster_woningen",

@@ -40,6 +40,9 @@ afterAll(() => busy.close());
 
 describe('samenzicht demo: bad arguments give one clear line and a non-zero exit', () => {
   const out = mkdtempSync(join(tmpdir(), 'samenzicht-cli-'));
+  /** `samenzicht demo ARGS --out DIR --no-serve` (into `out` unless another folder is given). */
+  const demoInto = (dir: string, ...args: string[]) =>
+    run('demo', ...args, '--out', dir, '--no-serve');
 
   it.each([
     [['--scale', 'abc'], /--scale 'abc' is not a number/],
@@ -53,21 +56,14 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
     ],
     [['--area', 'NL,VR11'], /--area 'NL,VR11': NL stands alone/],
   ])('%j', async (args, message) => {
-    const { code, stderr } = await run('demo', ...args, '--out', out, '--no-serve');
+    const { code, stderr } = await demoInto(out, ...args);
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
   });
 
   it('a regions directory that does not exist', async () => {
-    const { code, stderr } = await run(
-      'demo',
-      '--regions',
-      '/nonexistent/regions',
-      '--out',
-      out,
-      '--no-serve',
-    );
+    const { code, stderr } = await demoInto(out, '--regions', '/nonexistent/regions');
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('/nonexistent/regions');
@@ -84,14 +80,14 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
   it('an output directory that is not writable', async () => {
     const file = join(out, 'a-file');
     writeFileSync(file, 'x');
-    const { code, stderr } = await run('demo', '--out', file, '--no-serve');
+    const { code, stderr } = await demoInto(file);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(`samenzicht: --out ${file} is a file, not a directory`);
     if (process.getuid?.() !== 0) {
       const locked = join(out, 'locked');
       writeFileSync(join(out, 'x'), '');
       chmodSync(out, 0o500);
-      const r = await run('demo', '--out', locked, '--no-serve');
+      const r = await demoInto(locked);
       chmodSync(out, 0o700);
       expect(r.code).toBe(2);
     }
@@ -100,7 +96,7 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
   it('a non-empty directory that the demo did not make, which it never clears', async () => {
     const other = mkdtempSync(join(tmpdir(), 'samenzicht-other-'));
     writeFileSync(join(other, 'precious.txt'), 'keep me');
-    const { code, stderr } = await run('demo', '--out', other, '--no-serve');
+    const { code, stderr } = await demoInto(other);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(
       `samenzicht: ${other} is not empty and was not made by the demo; choose an empty directory with --out`,
@@ -109,28 +105,14 @@ describe('samenzicht demo: bad arguments give one clear line and a non-zero exit
   });
 
   it('an unknown indicator in --indicators or --detail', async () => {
-    const { code, stderr } = await run(
-      'demo',
-      '--detail',
-      'bestaat_niet',
-      '--out',
-      out,
-      '--no-serve',
-    );
+    const { code, stderr } = await demoInto(out, '--detail', 'bestaat_niet');
     expect(code).toBe(2);
     expect(stderr.trim()).toMatch(/--detail: unknown indicator\(s\) bestaat_niet/);
   });
 
   it('an area code the region set does not have, before any data is generated', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'samenzicht-area-'));
-    const { code, stderr } = await run(
-      'demo',
-      '--area',
-      'GM0392,GM9999',
-      '--out',
-      fresh,
-      '--no-serve',
-    );
+    const { code, stderr } = await demoInto(fresh, '--area', 'GM0392,GM9999');
     expect(code).toBe(2);
     expect(stderr.trim().split('\n').at(-1)).toMatch(
       /^samenzicht: --area: GM9999 is not a gemeente or veiligheidsregio of the region set/,

@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { ComputedCell } from '../../src/contracts/index.js';
-import type { RuleProfile } from '../../src/disclosure/index.js';
+import type {
+  CellStatus,
+  PublishedCell,
+  RuleName,
+  RuleProfile,
+} from '../../src/disclosure/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
+import { countFigures } from '../../src/engine/cell-value.js';
+import { baseRow } from '../../src/disclosure/publish.js';
 
 /** The peer conformance sets, test fixtures of the project (see their README). */
 export const PEERS = fileURLToPath(new URL('../fixtures/sdc-peers/', import.meta.url));
@@ -48,12 +55,7 @@ export function countCell(
   return {
     indicatorId: 'x',
     ...where,
-    value: n,
-    numerator: n,
-    denominator: null,
-    contributors: n,
-    largest: null,
-    secondLargest: null,
+    ...countFigures(n, n),
     numeratorKey: 'x',
     denominatorKey: null,
   };
@@ -67,6 +69,19 @@ export interface Spec {
   contributors?: number;
   top1?: number;
   top2?: number;
+}
+
+/** The inner cells `rows` (region × group) after their grand total and margins, as a table. */
+export function withTotals(rows: readonly Spec[]): Spec[] {
+  const regions = [...new Set(rows.map((r) => r.region))];
+  const groups = [...new Set(rows.map((r) => r.group))];
+  const sum = (f: (r: Spec) => boolean): number => rows.filter(f).reduce((s, r) => s + r.n, 0);
+  return [
+    { region: 'Total', group: 'Total', n: sum(() => true) },
+    ...groups.map((g) => ({ region: 'Total', group: g, n: sum((r) => r.group === g) })),
+    ...regions.map((x) => ({ region: x, group: 'Total', n: sum((r) => r.region === x) })),
+    ...rows,
+  ];
 }
 
 /**
@@ -111,3 +126,24 @@ export const statusOf = (cells: { region_code: string; breakdown: string; status
     (c) =>
       `${c.region_code}${c.breakdown ? '/' + c.breakdown.split('=')[1] : ''}:${c.status[0] === 'p' ? 's' : c.status === 'suppressed-primary' ? 'u' : c.status === 'suppressed-secondary' ? 'x' : '-'}`,
   );
+
+/**
+ * `cells` as a test publishes them by hand: `hidden(i)` gives the status and rule of a hidden
+ * cell (its figures go), or null to publish it as computed.
+ */
+export function publishedAs(
+  cells: readonly ComputedCell[],
+  hidden: (i: number) => { status: CellStatus; rule: RuleName } | null,
+): PublishedCell[] {
+  return cells.map((c, i) => {
+    const h = hidden(i);
+    return {
+      ...baseRow(c),
+      value: h ? null : c.value,
+      numerator: h ? null : c.numerator,
+      denominator: null,
+      status: h ? h.status : 'published',
+      rule: h ? h.rule : null,
+    };
+  });
+}

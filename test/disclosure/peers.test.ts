@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComputedCell } from '../../src/contracts/index.js';
 import { audit, protect, type PublishedCell } from '../../src/disclosure/index.js';
-import { csv, peerText, profile, table, type Spec } from './helpers.js';
+import { csv, peerText, profile, publishedAs, table, withTotals, type Spec } from './helpers.js';
 
 const label = (c: PublishedCell): string =>
   `${c.indicator_id === 'ind' ? '' : c.indicator_id + ':'}${c.region_code === 'NL01' ? 'Total' : c.region_code}/${c.breakdown ? c.breakdown.split('=')[1] : 'Total'}`;
@@ -207,22 +207,12 @@ describe('sdcTable 4×4 with 9 primaries (SIMPLEHEURISTIC)', () => {
   }));
   const cells = table(rows);
   const publish = (suppressed: Set<string>): PublishedCell[] =>
-    cells.map((c, i) => {
+    publishedAs(cells, (i) => {
       const r = rows[i] as (typeof rows)[number];
-      const key = `${r.region}/${r.group}`;
-      const hide = suppressed.has(key);
+      if (!suppressed.has(`${r.region}/${r.group}`)) return null;
       return {
-        indicator_id: c.indicatorId,
-        year: c.year,
-        region_level: c.regionLevel,
-        region_code: c.regionCode,
-        parent_code: c.parentCode,
-        breakdown: c.breakdown,
-        value: hide ? null : c.value,
-        numerator: hide ? null : c.numerator,
-        denominator: null,
-        status: hide ? (r.primary ? 'suppressed-primary' : 'suppressed-secondary') : 'published',
-        rule: hide ? 'secondary' : null,
+        status: r.primary ? 'suppressed-primary' : 'suppressed-secondary',
+        rule: 'secondary',
       };
     });
   const primaries = new Set(rows.filter((r) => r.primary).map((r) => `${r.region}/${r.group}`));
@@ -259,15 +249,7 @@ describe('GaussSuppression (SSBtools)', () => {
       group: r.hovedint as string,
       n: Number(r.ant),
     }));
-    const regions = [...new Set(rows.map((r) => r.region))];
-    const groups = [...new Set(rows.map((r) => r.group))];
-    const sum = (f: (r: Spec) => boolean): number => rows.filter(f).reduce((s, r) => s + r.n, 0);
-    const full: Spec[] = [
-      { region: 'Total', group: 'Total', n: sum(() => true) },
-      ...groups.map((g) => ({ region: 'Total', group: g, n: sum((r) => r.group === g) })),
-      ...regions.map((x) => ({ region: x, group: 'Total', n: sum((r) => r.region === x) })),
-      ...rows,
-    ];
+    const full = withTotals(rows);
     const r = await protect({
       cells: table(full),
       profiles: { ind: profile({ minFrequency: 4, zeroPolicy: 'unsafe' }) },
@@ -281,15 +263,8 @@ describe('GaussSuppression (SSBtools)', () => {
     const rows: Spec[] = csv('gauss-example1/example1.csv')
       .filter((r) => r.year === '2014')
       .map((r) => ({ region: r.age as string, group: r.geo as string, n: Number(r.freq) }));
-    const ages = [...new Set(rows.map((r) => r.region))];
-    const geos = [...new Set(rows.map((r) => r.group))];
-    const sum = (f: (r: Spec) => boolean): number => rows.filter(f).reduce((s, r) => s + r.n, 0);
-    const full: Spec[] = [
-      { region: 'Total', group: 'Total', n: sum(() => true) },
-      ...geos.map((g) => ({ region: 'Total', group: g, n: sum((r) => r.group === g) })),
-      ...ages.map((a) => ({ region: a, group: 'Total', n: sum((r) => r.region === a) })),
-      ...rows,
-    ];
+    // Ages as regions, countries as groups.
+    const full = withTotals(rows);
     const r = await protect({
       cells: table(full),
       profiles: { ind: profile({ minFrequency: 2, zeroPolicy: 'unsafe' }) },

@@ -15,7 +15,7 @@ import {
 import { cellFindings } from '../../src/disclosure/primary.js';
 import { capacityNeeded } from '../../src/disclosure/secondary.js';
 import { roundTo } from '../../src/disclosure/publish.js';
-import { table } from './helpers.js';
+import { publishedAs, table } from './helpers.js';
 
 type Where = Pick<ComputedCell, 'regionLevel' | 'regionCode' | 'parentCode'>;
 const NL: Where = { regionLevel: 'nederland', regionCode: 'NL01', parentCode: null };
@@ -396,39 +396,31 @@ describe('an attacker who knows the rules', () => {
     // and every margin published, A/m can only go down as far as B/f can: A/m ∈ [7, 59]. That is
     // 52 wide (the old requirement, 10, holds), but an attacker who guesses that A/m is primary
     // knows it lies in [1, 9], and then in [7, 9]: the table narrowed it from 8 to 2.
-    const rows = [
-      { region: 'Total', group: 'Total', n: 9 + 50 + 50 + 2 + 100 + 100 },
-      { region: 'Total', group: 'm', n: 9 + 50 + 100 },
-      { region: 'Total', group: 'f', n: 50 + 2 + 100 },
-      { region: 'A', group: 'Total', n: 59 },
-      { region: 'A', group: 'm', n: 9 },
-      { region: 'A', group: 'f', n: 50 },
-      { region: 'B', group: 'Total', n: 52 },
-      { region: 'B', group: 'm', n: 50 },
-      { region: 'B', group: 'f', n: 2 },
-      { region: 'C', group: 'Total', n: 200 },
-      { region: 'C', group: 'm', n: 100 },
-      { region: 'C', group: 'f', n: 100 },
-    ];
+    const rows = (
+      [
+        ['Total', 'Total', 9 + 50 + 50 + 2 + 100 + 100],
+        ['Total', 'm', 9 + 50 + 100],
+        ['Total', 'f', 50 + 2 + 100],
+        ['A', 'Total', 59],
+        ['A', 'm', 9],
+        ['A', 'f', 50],
+        ['B', 'Total', 52],
+        ['B', 'm', 50],
+        ['B', 'f', 2],
+        ['C', 'Total', 200],
+        ['C', 'm', 100],
+        ['C', 'f', 100],
+      ] as const
+    ).map(([region, group, n]) => ({ region, group, n }));
     const cells = table(rows);
     const profiles = { ind: { ...DEFAULT_PROFILES.count, roundingBase: 1 } };
     const hide = new Set(['A/m', 'A/f', 'B/m', 'B/f']);
-    const published: PublishedCell[] = cells.map((c, i) => {
+    const published = publishedAs(cells, (i) => {
       const r = rows[i] as (typeof rows)[number];
-      const h = hide.has(`${r.region}/${r.group}`);
-      return {
-        indicator_id: c.indicatorId,
-        year: c.year,
-        region_level: c.regionLevel,
-        region_code: c.regionCode,
-        parent_code: c.parentCode,
-        breakdown: c.breakdown,
-        value: h ? null : c.value,
-        numerator: h ? null : c.numerator,
-        denominator: null,
-        status: h ? (r.n < 10 ? 'suppressed-primary' : 'suppressed-secondary') : 'published',
-        rule: h ? (r.n < 10 ? 'frequency' : 'secondary') : null,
-      };
+      if (!hide.has(`${r.region}/${r.group}`)) return null;
+      return r.n < 10
+        ? { status: 'suppressed-primary', rule: 'frequency' }
+        : { status: 'suppressed-secondary', rule: 'secondary' };
     });
     const rep = await audit({ cells, published, profiles, exactIntervals: true });
     const am = rep.failing.find((f) => f.variable === 'ind|2023|A|group=m');

@@ -108,39 +108,30 @@ describe('computeIndicators on a hand-made broker database', () => {
   });
 
   it('sums amounts exactly with largest contributions per person', () => {
-    expect(cell('fiu_gemeld_bedrag', 2023, 'NL01')).toMatchObject({
-      value: 1150.1,
-      numerator: 1150.1,
-      contributors: 2,
-      largest: 1000,
-      secondLargest: 150.1,
-    });
-    expect(cell('fiu_gemeld_bedrag', 2023, 'BU00010101')).toMatchObject({
-      value: 150.1,
-      contributors: 1,
-      largest: 150.1,
-      secondLargest: null,
-    });
-    expect(cell('fiu_gemeld_bedrag', 2023, 'BU00010102')).toMatchObject({
-      value: 0,
-      contributors: 0,
-      largest: null,
-    });
-    expect(cell('fiu_gemiddeld_bedrag', 2023, 'NL01')).toMatchObject({
-      value: 1150.1 / 3,
-      numerator: 1150.1,
-      denominator: 3,
-    });
-    expect(cell('fiu_meldingen_per_1000_inwoners', 2023, 'NL01')).toMatchObject({
-      value: 750,
-      numerator: 3,
-      denominator: 4,
-    });
-    expect(cell('fiu_meldingen_per_1000_inwoners', 2023, 'NL01', 'geslacht=M')).toMatchObject({
-      value: 1000,
-      numerator: 2,
-      denominator: 2,
-    });
+    const expected: [Parameters<typeof cell>, Record<string, number | null>][] = [
+      [
+        ['fiu_gemeld_bedrag', 2023, 'NL01'],
+        { value: 1150.1, numerator: 1150.1, contributors: 2, largest: 1000, secondLargest: 150.1 },
+      ],
+      [
+        ['fiu_gemeld_bedrag', 2023, 'BU00010101'],
+        { value: 150.1, contributors: 1, largest: 150.1, secondLargest: null },
+      ],
+      [['fiu_gemeld_bedrag', 2023, 'BU00010102'], { value: 0, contributors: 0, largest: null }],
+      [
+        ['fiu_gemiddeld_bedrag', 2023, 'NL01'],
+        { value: 1150.1 / 3, numerator: 1150.1, denominator: 3 },
+      ],
+      [
+        ['fiu_meldingen_per_1000_inwoners', 2023, 'NL01'],
+        { value: 750, numerator: 3, denominator: 4 },
+      ],
+      [
+        ['fiu_meldingen_per_1000_inwoners', 2023, 'NL01', 'geslacht=M'],
+        { value: 1000, numerator: 2, denominator: 2 },
+      ],
+    ];
+    for (const [args, figures] of expected) expect(cell(...args)).toMatchObject(figures);
   });
 
   it('takes the median in whole cents, mean of the two middle values', () => {

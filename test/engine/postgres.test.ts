@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { capture } from '../indicators/capture.js';
+import { capture } from '../support/cli.js';
 import { buurtConversion, loadRegionSet, projectRegionsDir } from '../../src/regions/index.js';
 import { selectArea, synthesise } from '../../src/synth/index.js';
 import type { ComputedCell } from '../../src/contracts/index.js';
@@ -25,9 +25,10 @@ import { compileSelect } from '../../src/engine/sql.js';
 import { DUCKDB, POSTGRES } from '../../src/engine/dialect.js';
 import { duckdbExecutor, postgresExecutor } from '../../src/engine/executor.js';
 import { bin, call, cast, col, param, select, table } from '../../src/engine/nodes.js';
-import { postgresUrl } from '../store/backends.js';
+import { postgresAdmin, postgresUrl } from '../store/backends.js';
 import { tinyBroker } from './tiny.js';
 import { hierarchyOf, loadSynthAsBroker } from '../support/engine-fixture.js';
+import { CELL_FIGURES, expectEveryIndicatorNonZero } from './checks.js';
 import { type RegionHierarchyRow } from '../support/truth/index.js';
 
 const YEARS = [2019, 2020, 2021, 2022, 2023];
@@ -36,15 +37,7 @@ let database: string;
 let url: string;
 const clients: pg.Client[] = [];
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: postgresUrl() });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = postgresAdmin;
 
 /** A fresh client on this file's database, in a schema of its own. */
 async function client(): Promise<pg.Client> {
@@ -77,12 +70,7 @@ const AMOUNT_FIELDS = ['value', 'numerator', 'largest', 'secondLargest'] as cons
 const FIELDS = [
   'regionLevel',
   'parentCode',
-  'value',
-  'numerator',
-  'denominator',
-  'contributors',
-  'largest',
-  'secondLargest',
+  ...CELL_FIGURES,
   'numeratorKey',
   'denominatorKey',
 ] as const;
@@ -148,15 +136,7 @@ async function compareBackEnds(
     expect(exact).toBe(duck.length);
     // Not degenerate: every indicator has a non-zero national value in some year, so every kind
     // (counts, rates, sums, means, medians) was compared on real figures.
-    for (const d of opts.everyIndicatorNonZero ? CATALOGUE : []) {
-      const national = onPg.filter(
-        (x) => x.indicatorId === d.id && x.regionLevel === 'nederland' && x.breakdown === '',
-      );
-      expect(
-        national.some((x) => (x.value ?? 0) > 0),
-        d.id,
-      ).toBe(true);
-    }
+    if (opts.everyIndicatorNonZero) expectEveryIndicatorNonZero(onPg);
     return {
       cells: duck.length,
       conversionRows: report.find((r) => r.table === 'region_conversion')!.rows,

@@ -199,27 +199,21 @@ for (const backend of backends()) {
       // A candidate may still change state (the airlock does so).
       await approveAsDemo(demo, rel.id);
       await gov.publish(demo.broker.id, rel.id);
-      await expect(
-        db
-          .updateTable('releases')
-          .set({ indicators: '["forged"]' })
-          .where('id', '=', rel.id)
-          .execute(),
-      ).rejects.toThrow(/published releases are immutable/);
-      await expect(
-        db.updateTable('releases').set({ state: 'candidate' }).where('id', '=', rel.id).execute(),
-      ).rejects.toThrow(/published releases are immutable/);
+      const update = (set: Record<string, string>) =>
+        db.updateTable('releases').set(set).where('id', '=', rel.id).execute();
+      await expect(update({ indicators: '["forged"]' })).rejects.toThrow(
+        /published releases are immutable/,
+      );
+      await expect(update({ state: 'candidate' })).rejects.toThrow(
+        /published releases are immutable/,
+      );
       await expect(db.deleteFrom('releases').where('id', '=', rel.id).execute()).rejects.toThrow(
         /published releases are immutable/,
       );
       await gov.withdraw(demo.broker.id, rel.id, 'superseded');
-      await expect(
-        db
-          .updateTable('releases')
-          .set({ withdraw_reason: 'other' })
-          .where('id', '=', rel.id)
-          .execute(),
-      ).rejects.toThrow(/published releases are immutable/);
+      await expect(update({ withdraw_reason: 'other' })).rejects.toThrow(
+        /published releases are immutable/,
+      );
       expect((await gov.getRelease(rel.id)).indicators).toEqual(['ontmantelingen']);
     });
 

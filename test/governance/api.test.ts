@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
 import type { Store } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
-import { buildApp, writeTestRelease } from './helpers.js';
+import { buildApp, putContribution, writeTestRelease } from './helpers.js';
 
 const sqlite = backends()[0]!;
 let store: Store;
@@ -18,6 +18,12 @@ const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const incoming = () => join(store.dataDir, 'contributions', '.incoming');
 const leftovers = () => (existsSync(incoming()) ? readdirSync(incoming()) : []);
+/** A request as a token holder: the one shape every call here has. */
+const as = (token: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  app.inject({ method, url, headers: auth(token), ...(payload ? { payload } : {}) });
+/** A PUT of a contribution by kadaster's steward. */
+const upload = (dataset: string, payload: string | Buffer, headers: Record<string, string> = {}) =>
+  putContribution(app, demo.providers.kadaster!.token, dataset, payload, headers);
 
 const WONINGEN = [
   'object_id;buurtcode;bouwjaar',
@@ -41,16 +47,11 @@ afterAll(async () => {
 
 describe('governance API', () => {
   it('local accounts: scrypt login gives a session (bearer or cookie); tokens are stored hashed', async () => {
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      headers: auth(demo.broker.token),
-      payload: {
-        email: 'Analist@Gemeente.nl',
-        name: 'Analist',
-        password: 'correct horse battery',
-        organisations: ['riec'],
-      },
+    const created = await as(demo.broker.token, 'POST', '/api/v1/users', {
+      email: 'Analist@Gemeente.nl',
+      name: 'Analist',
+      password: 'correct horse battery',
+      organisations: ['riec'],
     });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({
@@ -65,25 +66,23 @@ describe('governance API', () => {
       .executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
 
-    const wrong = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'analist@gemeente.nl', password: 'nope' },
-    });
+    const login = (password: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'analist@gemeente.nl', password },
+      });
+    const wrong = await login('nope');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toEqual({
       error: 'unauthenticated',
       message: 'unknown email or wrong password',
     });
 
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'analist@gemeente.nl', password: 'correct horse battery' },
-    });
-    expect(login.statusCode).toBe(200);
-    const { token } = login.json<{ token: string }>();
-    const cookie = String(login.headers['set-cookie']);
+    const session = await login('correct horse battery');
+    expect(session.statusCode).toBe(200);
+    const { token } = session.json<{ token: string }>();
+    const cookie = String(session.headers['set-cookie']);
     expect(cookie).toMatch(
       /^samenzicht_session=szs_[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Strict; Expires=/,
     );
@@ -99,31 +98,15 @@ describe('governance API', () => {
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(JSON.stringify(rows)).not.toContain(demo.broker.token);
 
-    const out = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/logout',
-      headers: auth(token),
-    });
+    const out = await as(token, 'POST', '/api/v1/auth/logout');
     expect(out.statusCode).toBe(204);
-    expect(
-      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(token) }))
-        .statusCode,
-    ).toBe(401);
+    expect((await as(token, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
     const logins = await demo.governance.listAudit({ action: 'login' });
     expect(logins.map((e) => e.details)).toEqual([{ method: 'password' }]);
   });
 
   it('uploads a contribution: checksum, validation counts with quarantine reasons, atomic store', async () => {
-    const res = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/contributions/kadaster_woningen',
-      headers: {
-        ...auth(demo.providers.kadaster!.token),
-        'content-type': 'text/csv',
-        'x-content-sha256': sha(WONINGEN),
-      },
-      payload: WONINGEN,
-    });
+    const res = await upload('kadaster_woningen', WONINGEN);
     expect(res.statusCode).toBe(201);
     const c = res.json<Record<string, unknown>>();
     expect(c).toMatchObject({
@@ -150,16 +133,7 @@ describe('governance API', () => {
       ),
     ).toBe(WONINGEN);
     expect(leftovers()).toEqual([]);
-    const again = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/contributions/kadaster_woningen',
-      headers: {
-        ...auth(demo.providers.kadaster!.token),
-        'content-type': 'text/csv',
-        'x-content-sha256': sha(WONINGEN),
-      },
-      payload: WONINGEN,
-    });
+    const again = await upload('kadaster_woningen', WONINGEN);
     expect(again.statusCode).toBe(409);
     const uploads = await demo.governance.listAudit({ action: 'upload' });
     expect(uploads).toHaveLength(1);
@@ -173,41 +147,18 @@ describe('governance API', () => {
   it('refuses a checksum mismatch, an oversized body and a foreign dataset, leaving nothing', async () => {
     const before = (await demo.governance.listContributions()).length;
     const body = WONINGEN.replace('1931', '1932');
-    const bad = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/contributions/kadaster_woningen',
-      headers: {
-        ...auth(demo.providers.kadaster!.token),
-        'content-type': 'text/csv',
-        'x-content-sha256': sha(WONINGEN),
-      },
-      payload: body,
-    });
+    const bad = await upload('kadaster_woningen', body, { 'x-content-sha256': sha(WONINGEN) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toBe(
       `checksum mismatch: the request says sha256 ${sha(WONINGEN)}, the ${Buffer.byteLength(body)} bytes received hash to ${sha(body)}`,
     );
     const big = Buffer.alloc(100_001, 65);
-    const tooBig = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/contributions/kadaster_woningen',
-      headers: {
-        ...auth(demo.providers.kadaster!.token),
-        'content-type': 'application/octet-stream',
-        'x-content-sha256': sha(big),
-      },
-      payload: big,
+    const tooBig = await upload('kadaster_woningen', big, {
+      'content-type': 'application/octet-stream',
     });
     expect(tooBig.statusCode).toBe(413);
-    const foreign = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/contributions/fiu_meldingen',
-      headers: {
-        ...auth(demo.providers.kadaster!.token),
-        'content-type': 'application/octet-stream',
-        'x-content-sha256': sha('x'),
-      },
-      payload: 'x',
+    const foreign = await upload('fiu_meldingen', 'x', {
+      'content-type': 'application/octet-stream',
     });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().message).toBe(
@@ -262,18 +213,9 @@ describe('governance API', () => {
       auditSummary: { cells: 3 },
     });
     const post = (token: string, path: string, payload?: object) =>
-      app.inject({
-        method: 'POST',
-        url: `/api/v1/airlock/releases/${rel.id}${path}`,
-        headers: auth(token),
-        ...(payload ? { payload } : {}),
-      });
+      as(token, 'POST', `/api/v1/airlock/releases/${rel.id}${path}`, payload);
 
-    const view = await app.inject({
-      method: 'GET',
-      url: `/api/v1/airlock/releases/${rel.id}`,
-      headers: auth(demo.board[1]!.token),
-    });
+    const view = await as(demo.board[1]!.token, 'GET', `/api/v1/airlock/releases/${rel.id}`);
     expect(view.json()).toMatchObject({
       id: 'rel-api',
       state: 'candidate',
@@ -327,24 +269,12 @@ describe('governance API', () => {
     expect((await post(demo.board[2]!.token, '/withdraw', {})).statusCode).toBe(400);
     const wd = await post(demo.board[2]!.token, '/withdraw', { reason: 'source correction' });
     expect(wd.json()).toMatchObject({ state: 'withdrawn', withdrawReason: 'source correction' });
-    const list = await app.inject({
-      method: 'GET',
-      url: '/api/v1/airlock/releases?state=withdrawn',
-      headers: auth(demo.board[0]!.token),
-    });
+    const list = await as(demo.board[0]!.token, 'GET', '/api/v1/airlock/releases?state=withdrawn');
     expect(list.json().releases.map((r: { id: string }) => r.id)).toEqual(['rel-api']);
 
-    const verify = await app.inject({
-      method: 'GET',
-      url: '/api/v1/audit/verify',
-      headers: auth(demo.board[0]!.token),
-    });
+    const verify = await as(demo.board[0]!.token, 'GET', '/api/v1/audit/verify');
     expect(verify.json()).toMatchObject({ ok: true });
-    const audit = await app.inject({
-      method: 'GET',
-      url: '/api/v1/audit?action=publication',
-      headers: auth(demo.broker.token),
-    });
+    const audit = await as(demo.broker.token, 'GET', '/api/v1/audit?action=publication');
     expect(audit.json().entries.map((e: { subject: string }) => e.subject)).toEqual(['rel-api']);
   });
 });

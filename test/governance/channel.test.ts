@@ -3,14 +3,13 @@
  * and the channel is part of the entry's hash.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
 import type { Store } from '../../src/store/index.js';
 import { entryHash, listAudit, verifyAuditTrail, withChannel } from '../../src/governance/index.js';
 import { backends } from '../store/backends.js';
-import { buildApp } from './helpers.js';
+import { buildApp, putContribution } from './helpers.js';
 
 const sqlite = backends()[0]!;
 let store: Store;
@@ -48,30 +47,29 @@ afterAll(async () => {
 
 describe('the channel of every audit entry', () => {
   it('an API token is `api`; the same token from the CLI is `cli`; the user is the token’s', async () => {
-    const plain = await app.inject({
-      method: 'POST',
-      url: '/api/v1/organisations',
-      headers: { authorization: `Bearer ${demo.broker.token}` },
-      payload: { id: 'gm-a', name: 'Gemeente A', role: 'consumer' },
-    });
-    expect(plain.statusCode).toBe(201);
-    expect(await lastEntry('organisation.create')).toMatchObject({
-      actor: demo.broker.id,
-      channel: 'api',
-      subject: 'gm-a',
-    });
-    const cli = await app.inject({
-      method: 'POST',
-      url: '/api/v1/organisations',
-      headers: { authorization: `Bearer ${demo.broker.token}`, 'x-samenzicht-channel': 'cli' },
-      payload: { id: 'gm-b', name: 'Gemeente B', role: 'consumer' },
-    });
-    expect(cli.statusCode).toBe(201);
-    expect(await lastEntry('organisation.create')).toMatchObject({
-      actor: demo.broker.id,
-      channel: 'cli',
-      subject: 'gm-b',
-    });
+    const cases = [
+      { id: 'gm-a', name: 'Gemeente A', headers: {}, channel: 'api' },
+      {
+        id: 'gm-b',
+        name: 'Gemeente B',
+        headers: { 'x-samenzicht-channel': 'cli' },
+        channel: 'cli',
+      },
+    ];
+    for (const { id, name, headers, channel } of cases) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/organisations',
+        headers: { authorization: `Bearer ${demo.broker.token}`, ...headers },
+        payload: { id, name, role: 'consumer' },
+      });
+      expect(res.statusCode).toBe(201);
+      expect(await lastEntry('organisation.create')).toMatchObject({
+        actor: demo.broker.id,
+        channel,
+        subject: id,
+      });
+    }
   });
 
   it('a password login from the dashboard and its session cookie are `dashboard`; a client cannot claim `host` or `system`', async () => {
@@ -145,16 +143,8 @@ describe('the channel of every audit entry', () => {
   it('an upload (a streamed body) records the channel of its token', async () => {
     const provider = demo.providerUserFor('kadaster_woningen');
     const body = 'object_id;buurtcode;bouwjaar\n0363010000000001;BU03630000;1931\n';
-    const res = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/contributions/kadaster_woningen',
-      headers: {
-        authorization: `Bearer ${provider.token}`,
-        'x-samenzicht-channel': 'cli',
-        'content-type': 'text/csv',
-        'x-content-sha256': createHash('sha256').update(body).digest('hex'),
-      },
-      payload: body,
+    const res = await putContribution(app, provider.token, 'kadaster_woningen', body, {
+      'x-samenzicht-channel': 'cli',
     });
     const entries = await listAudit(store.db);
     const mine = entries.filter((e) => e.actor === provider.id);

@@ -6,20 +6,21 @@
  * secret, revoked by id, and then refused.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliResult } from '../support/cli.js';
 import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
 import { createApp } from '../../src/pipeline/serve.js';
 import { loadRegionSet } from '../../src/regions/index.js';
 import { openStore } from '../../src/store/index.js';
-import { writeTestRelease } from './helpers.js';
+import { agreementDraft, writeTestRelease } from './helpers.js';
+import { tempDir } from '../support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'samenzicht-cli-'));
+const dir = tempDir('samenzicht-cli-');
 const ENV = [
   'DATABASE_URL',
   'SAMENZICHT_BROKER',
@@ -69,45 +70,22 @@ afterAll(async () => {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
-  rmSync(dir, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number;
-  out: string;
-  err: string;
-}
+type Result = CliResult;
 
 /** Runs `samenzicht ARGS` through the CLI entry, with SAMENZICHT_TOKEN (and more) set for it. */
-async function cli(
+function cli(
   args: string[],
   o: { token?: string; env?: Record<string, string>; stdin?: string } = {},
 ): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
   const env = { ...o.env, ...(o.token !== undefined ? { SAMENZICHT_TOKEN: o.token } : {}) };
-  for (const [k, v] of Object.entries(env)) process.env[k] = v;
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
+  return runCli(args, env, () => {
+    if (o.stdin !== undefined)
+      vi.spyOn(process, 'stdin', 'get').mockReturnValue(
+        Readable.from([o.stdin]) as unknown as typeof process.stdin,
+      );
   });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err.push(String(s));
-    return true;
-  });
-  if (o.stdin !== undefined)
-    vi.spyOn(process, 'stdin', 'get').mockReturnValue(
-      Readable.from([o.stdin]) as unknown as typeof process.stdin,
-    );
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'samenzicht', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
 }
 
 const b = (...args: string[]) => [...args, '--broker', url];
@@ -425,21 +403,20 @@ describe('governance CLI over the broker API', () => {
     ).toBe("samenzicht: --role 'king' must be one of provider, broker, board, consumer");
 
     const file = join(dir, 'agreement.json');
-    const now = Date.now();
     writeFileSync(
       file,
-      JSON.stringify({
-        id: 'convenant-kadaster',
-        title: 'Kadaster',
-        purpose: 'Vastgoed',
-        legalBasis: 'Test',
-        parties: ['kadaster', 'broker'],
-        datasets: ['kadaster_woningen'],
-        themes: ['vastgoed'],
-        validFrom: new Date(now - 86_400_000).toISOString(),
-        validUntil: new Date(now + 86_400_000).toISOString(),
-        retentionDays: 30,
-      }),
+      JSON.stringify(
+        agreementDraft({
+          id: 'convenant-kadaster',
+          title: 'Kadaster',
+          purpose: 'Vastgoed',
+          legalBasis: 'Test',
+          parties: ['kadaster', 'broker'],
+          datasets: ['kadaster_woningen'],
+          themes: ['vastgoed'],
+          validDays: 1,
+        }),
+      ),
     );
     expect(ok(await cli(b('agreements', 'create', '--file', file), broker))).toMatch(
       /^convenant-kadaster {2}draft .* signed 0\/2 {2}datasets 1 {2}themes vastgoed\n$/,

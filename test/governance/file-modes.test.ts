@@ -4,8 +4,7 @@
  * (files 0600, folders 0700), also under a umask of 0, since the modes are set explicitly.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -13,11 +12,12 @@ import { initInstance, brokerKeysDir } from '../../src/instance/index.js';
 import type { ValidateFn } from '../../src/governance/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { setupDemoGovernance, type DemoGovernance } from '../support/demo-governance.js';
-import { buildApp, smallValidator } from './helpers.js';
+import { buildApp, putContribution, smallValidator } from './helpers.js';
+import { tempDir } from '../support/temp.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-const root = mkdtempSync(join(tmpdir(), 'samenzicht-modes-'));
+const root = tempDir('samenzicht-modes-');
 let umask: number;
 beforeAll(() => {
   // With umask 0 a file made without an explicit mode would be 0666: nothing may rely on it.
@@ -25,7 +25,6 @@ beforeAll(() => {
 });
 afterAll(() => {
   process.umask(umask);
-  rmSync(root, { recursive: true, force: true });
 });
 
 describe('file modes', () => {
@@ -84,16 +83,12 @@ describe('file modes', () => {
     });
 
     it('a stored contribution and its quarantine report are 0600 in 0700 folders', async () => {
-      const res = await app.inject({
-        method: 'PUT',
-        url: '/api/v1/contributions/kadaster_woningen',
-        headers: {
-          authorization: `Bearer ${demo.providers.kadaster!.token}`,
-          'content-type': 'text/csv',
-          'x-content-sha256': sha(CSV),
-        },
-        payload: CSV,
-      });
+      const res = await putContribution(
+        app,
+        demo.providers.kadaster!.token,
+        'kadaster_woningen',
+        CSV,
+      );
       expect(res.statusCode).toBe(201);
       const contributions = join(store.dataDir, 'contributions');
       const dataset = join(contributions, 'kadaster_woningen');
@@ -109,18 +104,18 @@ describe('file modes', () => {
 
     it('a partial upload and its metadata are 0600', async () => {
       const body = `${CSV}\n0363010000000003;BU03630000;1990`;
-      const res = await app.inject({
-        method: 'PUT',
-        url: '/api/v1/contributions/kadaster_woningen',
-        headers: {
-          authorization: `Bearer ${demo.providers.kadaster!.token}`,
+      const res = await putContribution(
+        app,
+        demo.providers.kadaster!.token,
+        'kadaster_woningen',
+        body.slice(0, 10),
+        {
           'content-type': 'application/octet-stream',
           'x-content-sha256': sha(body),
           'upload-length': String(body.length),
           'upload-offset': '0',
         },
-        payload: body.slice(0, 10),
-      });
+      );
       expect(res.statusCode).toBe(202);
       const incoming = join(store.dataDir, 'contributions', '.incoming');
       const names = readdirSync(incoming).sort();

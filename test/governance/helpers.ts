@@ -2,6 +2,7 @@
  * Test helpers: a small real row validator, a Fastify app with the governance routes, and a small
  * release folder on disk.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,6 +54,54 @@ export async function buildApp(
   await app.register(governanceRoutes, { validate: smallValidator, ...opts, prefix: '/api/v1' });
   await app.ready();
   return app;
+}
+
+/**
+ * An agreement as it is drafted (the API's body, the CLI's file): valid from yesterday for
+ * `validDays` days from now, data kept 30 days after it ends.
+ */
+export function agreementDraft(o: {
+  id: string;
+  title: string;
+  purpose: string;
+  legalBasis: string;
+  parties: string[];
+  datasets: string[];
+  themes: string[];
+  validDays: number;
+}) {
+  const now = Date.now();
+  const { validDays, ...fields } = o;
+  return {
+    ...fields,
+    validFrom: new Date(now - 86_400_000).toISOString(),
+    validUntil: new Date(now + validDays * 86_400_000).toISOString(),
+    retentionDays: 30,
+  };
+}
+
+/**
+ * `PUT /api/v1/contributions/<dataset>` as `token`: a CSV body with its checksum unless
+ * `headers` say otherwise (another type, a wrong checksum, a resumable upload).
+ */
+export function putContribution(
+  app: FastifyInstance,
+  token: string,
+  dataset: string,
+  payload: string | Buffer,
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method: 'PUT',
+    url: `/api/v1/contributions/${dataset}`,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'text/csv',
+      'x-content-sha256': createHash('sha256').update(payload).digest('hex'),
+      ...headers,
+    },
+    payload,
+  });
 }
 
 /**

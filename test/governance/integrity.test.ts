@@ -36,6 +36,7 @@ import {
 } from '../../src/release/index.js';
 import { readRowsPage } from '../../src/api/governance/report.js';
 import { backends, testClock } from '../store/backends.js';
+import { legacySqlite } from '../store/legacy.js';
 import { buildApp, writeTestRelease } from './helpers.js';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -572,20 +573,10 @@ describe('integrity and the restricted report over HTTP', () => {
 
 describe('migration 0002 on a state database from before digests', () => {
   it('adds the columns; old releases have no digest and cannot be approved or published', async () => {
-    const { Kysely, Migrator, SqliteDialect } = await import('kysely');
-    const BetterSqlite3 = (await import('better-sqlite3')).default;
-    const { migrations } = await import('../../src/store/migrations.js');
     const { openStore } = await import('../../src/store/index.js');
     const dir = tmpDir();
     mkdirSync(dir, { recursive: true });
-    const old = new Kysely<unknown>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(join(dir, 'state.sqlite')) }),
-    });
-    const migrator = new Migrator({
-      db: old,
-      provider: { getMigrations: async () => migrations('sqlite') },
-    });
-    expect((await migrator.migrateTo('0001_governance')).error).toBeUndefined();
+    const old = await legacySqlite(dir, '0001_governance');
     // A candidate as the old code wrote it (no digest columns yet).
     const now = new Date().toISOString();
     await sql`INSERT INTO runs (id, started_by, started_at, indicators, datasets, agreements, state)

@@ -276,30 +276,24 @@ for (const backend of backends()) {
         rows: 1,
         purgedAt: null,
       });
-      await expect(
-        gov.recordContribution(demo.providers.fiu!.id, {
+      // The same one-byte record, by another steward and after the agreement ended.
+      const again = (userId: string) =>
+        gov.recordContribution(userId, {
           datasetId: 'kadaster_woningen',
           sha256,
           bytes: 1,
           storagePath: rel,
           accepted: 1,
           quarantined: 0,
-        }),
-      ).rejects.toThrow(
+        });
+      await expect(again(demo.providers.fiu!.id)).rejects.toThrow(
         "steward@fiu.demo.samenzicht.nl does not belong to provider 'kadaster' that delivers kadaster_woningen",
       );
 
       await gov.revokeAgreement(demo.broker.id, demo.agreementId, 'end of pilot');
-      await expect(
-        gov.recordContribution(demo.providers.kadaster!.id, {
-          datasetId: 'kadaster_woningen',
-          sha256,
-          bytes: 1,
-          storagePath: rel,
-          accepted: 1,
-          quarantined: 0,
-        }),
-      ).rejects.toThrow('no active agreement covers dataset kadaster_woningen from kadaster');
+      await expect(again(demo.providers.kadaster!.id)).rejects.toThrow(
+        'no active agreement covers dataset kadaster_woningen from kadaster',
+      );
       clock.advanceDays(89);
       expect(await gov.purgeExpired()).toEqual([]);
       expect(existsSync(join(store.dataDir, rel))).toBe(true);

@@ -225,15 +225,19 @@ describe('login over HTTP', () => {
   });
 });
 
-describe('constant time: unknown accounts and accounts without a password', () => {
+/** A governance on a fresh SQLite store for the describe it is called in. */
+function freshGovernance(use: (gov: Governance) => void): void {
   const sqlite = backends()[0]!;
-  let gov: Governance;
   afterAll(() => sqlite.cleanup());
   beforeAll(async () => {
     const store = await sqlite.open();
-    const clock = testClock();
-    ({ gov } = await setup(store, clock));
+    use((await setup(store, testClock())).gov);
   });
+}
+
+describe('constant time: unknown accounts and accounts without a password', () => {
+  let gov: Governance;
+  freshGovernance((g) => (gov = g));
 
   it('the dummy hash has the parameters of a real one, and checkPassword uses it when there is no hash', async () => {
     const params = (h: string) => h.split('$').slice(0, 4).join('$');
@@ -281,13 +285,8 @@ describe('constant time: unknown accounts and accounts without a password', () =
 });
 
 describe('length caps in the domain (the CLI and other direct callers)', () => {
-  const sqlite = backends()[0]!;
   let gov: Governance;
-  afterAll(() => sqlite.cleanup());
-  beforeAll(async () => {
-    const store = await sqlite.open();
-    ({ gov } = await setup(store, testClock()));
-  });
+  freshGovernance((g) => (gov = g));
   const refused = async (p: Promise<unknown>, message: string) => {
     await expect(p).rejects.toThrow(GovernanceError);
     await expect(p).rejects.toThrow(message);

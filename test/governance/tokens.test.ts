@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { AUDIT_DETAILS_MAX_BYTES, canonicalJson, Governance } from '../../src/governance/index.js';
 import { backends, testClock } from '../store/backends.js';
+import { legacySqlite } from '../store/legacy.js';
 import { buildApp } from './helpers.js';
 
 const sqlite = backends()[0]!;
@@ -157,26 +158,16 @@ describe('API tokens', () => {
   it('are revoked by id: 204, then 401 with that token; unknown, spent or foreign ids are 404', async () => {
     const t = await gov.createApiToken(admin.id, 'to revoke');
     expect(await me(t.token)).toBe(200);
-    const foreign = await app.inject({
-      method: 'DELETE',
-      url: `/api/v1/auth/tokens/${t.id}`,
-      headers: auth(other.token),
-    });
+    const revoke = (id: string, token: string) =>
+      app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${id}`, headers: auth(token) });
+    const foreign = await revoke(t.id, other.token);
     expect(foreign.statusCode).toBe(404);
     expect(await me(t.token)).toBe(200);
-    const del = await app.inject({
-      method: 'DELETE',
-      url: `/api/v1/auth/tokens/${t.id}`,
-      headers: auth(admin.token),
-    });
+    const del = await revoke(t.id, admin.token);
     expect(del.statusCode).toBe(204);
     expect(await me(t.token)).toBe(401);
     expect((await list(admin.token)).map((x) => x.id)).not.toContain(t.id);
-    const again = await app.inject({
-      method: 'DELETE',
-      url: `/api/v1/auth/tokens/${t.id}`,
-      headers: auth(admin.token),
-    });
+    const again = await revoke(t.id, admin.token);
     expect(again.statusCode).toBe(404);
     expect(again.json()).toEqual({
       error: 'not_found',
@@ -248,22 +239,13 @@ describe('audit entries are capped in size', () => {
 
 describe('migration 0004 on a state database from before token expiry', () => {
   it('gives old tokens an id and an expiry 90 days on; they still work until then', async () => {
-    const { Kysely, Migrator, SqliteDialect, sql } = await import('kysely');
-    const BetterSqlite3 = (await import('better-sqlite3')).default;
+    const { sql } = await import('kysely');
     const { mkdtempSync: mkd } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { migrations } = await import('../../src/store/migrations.js');
     const { openStore } = await import('../../src/store/index.js');
     const dir = mkd(join(tmpdir(), 'samenzicht-m4-'));
-    const old = new Kysely<unknown>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(join(dir, 'state.sqlite')) }),
-    });
-    const migrator = new Migrator({
-      db: old,
-      provider: { getMigrations: async () => migrations('sqlite') },
-    });
-    expect((await migrator.migrateTo('0003_product_runs')).error).toBeUndefined();
+    const old = await legacySqlite(dir, '0003_product_runs');
     const token = 'sza_legacy-token-from-before';
     const now = new Date().toISOString();
     await sql`INSERT INTO organisations (id, name, role, provider_ids, created_at)

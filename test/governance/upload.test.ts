@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -21,9 +20,9 @@ import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
 import type { Store } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
 import { buildApp } from './helpers.js';
+import { tempDir } from '../support/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'samenzicht-upload-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('samenzicht-upload-');
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 function chunks(n: number, size: number, failAfter?: number): Readable {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { capture } from './capture.js';
+import { capture } from '../support/cli.js';
 import { main } from '../../src/cli/main.js';
 import {
   CATALOGUE,
@@ -13,9 +13,7 @@ import {
   ZORG_SBI,
   type IndicatorFileInput,
 } from '../../src/indicators/index.js';
-
-const shipped = (id: string): IndicatorFileInput =>
-  JSON.parse(readFileSync(join(SHIPPED_CATALOGUE_DIR, `${id}.json`), 'utf8')) as IndicatorFileInput;
+import { shipped } from './shipped.js';
 
 /** A new indicator an instance adds: residents aged 65 and over, referring to `inwoners`. */
 const ouderen = (): IndicatorFileInput => ({

@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOGUE,
   getIndicator,
   loadDefinitions,
-  SHIPPED_CATALOGUE_DIR,
   THEMES,
   type IndicatorFileInput,
 } from '../../src/indicators/index.js';
+import { shipped } from './shipped.js';
 
-const shipped = (id: string): IndicatorFileInput =>
-  JSON.parse(readFileSync(join(SHIPPED_CATALOGUE_DIR, `${id}.json`), 'utf8')) as IndicatorFileInput;
 const clone = (): IndicatorFileInput => shipped('drugsverdachten_per_1000');
 const load =
   (...defs: unknown[]) =>

@@ -3,10 +3,9 @@
  * a file (src/ingest/csv-scan.ts): each limit holds at its value and refuses one past it, naming
  * the limit, the row and the field; the scan counts rows and empty lines as the file has them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   formatBytes,
@@ -17,9 +16,9 @@ import {
 } from '../../src/ingest/limits.js';
 import { scanCsv } from '../../src/ingest/csv-scan.js';
 import { ContributionError } from '../../src/ingest/refusal.js';
+import { tempDir } from '../support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'samenzicht-limits-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('samenzicht-limits-');
 let n = 0;
 const file = (content: string | Buffer) => {
   const f = join(dir, `f${n++}.csv`);
@@ -74,6 +73,10 @@ describe('the limits', () => {
 });
 
 /** The refusal `scanCsv` throws for `content` under `limits`, as plain data. */
+/** Scans `content` under `limits` (a file that passes). */
+const accepted = (content: string, limits: Partial<typeof UPLOAD_LIMITS>) =>
+  scanCsv(file(content), { limits: uploadLimits(limits) });
+
 async function refusal(content: string, limits: Partial<typeof UPLOAD_LIMITS>) {
   const f = file(content);
   const err = await scanCsv(f, { limits: uploadLimits(limits) }).catch((e: unknown) => e);
@@ -99,15 +102,15 @@ describe('scanCsv applies each limit at its value', () => {
       limit: { name: 'fieldBytes', value: 10 },
     });
     // Inside quotes, escaped quotes count once; the surrounding quotes not at all.
-    await expect(
-      scanCsv(file(`${header}\n1;"12""45";3\n`), { limits: uploadLimits({ fieldBytes: 5 }) }),
-    ).resolves.toMatchObject({ rows: 1 });
+    await expect(accepted(`${header}\n1;"12""45";3\n`, { fieldBytes: 5 })).resolves.toMatchObject({
+      rows: 1,
+    });
   });
 
   it('line length: a line of the limit passes, one byte more is refused with its line and row', async () => {
-    await expect(
-      scanCsv(file(`${header}\n12;45;78\r\n`), { limits: uploadLimits({ lineBytes: 8 }) }),
-    ).resolves.toMatchObject({ rows: 1 });
+    await expect(accepted(`${header}\n12;45;78\r\n`, { lineBytes: 8 })).resolves.toMatchObject({
+      rows: 1,
+    });
     expect(await refusal(`${header}\n1;2;3\n"x\ny";45;789\n`, { lineBytes: 8 })).toEqual({
       code: 'line-length-limit',
       detail: 'line 4 (row 2) is longer than 8 bytes (the line length limit)',
@@ -117,9 +120,10 @@ describe('scanCsv applies each limit at its value', () => {
   });
 
   it('rows: the limit passes, one more is refused as soon as it is read', async () => {
-    await expect(
-      scanCsv(file(`${header}\n1;2;3\n\n4;5;6\n`), { limits: uploadLimits({ rows: 2 }) }),
-    ).resolves.toMatchObject({ rows: 2, emptyLines: [2] });
+    await expect(accepted(`${header}\n1;2;3\n\n4;5;6\n`, { rows: 2 })).resolves.toMatchObject({
+      rows: 2,
+      emptyLines: [2],
+    });
     expect(await refusal(`${header}\n1;2;3\n4;5;6\n7;8;9\n`, { rows: 2 })).toEqual({
       code: 'row-limit',
       detail: 'the file has more than 2 rows (the row limit)',
@@ -129,9 +133,9 @@ describe('scanCsv applies each limit at its value', () => {
   });
 
   it('columns: a header of the limit passes, one more column is refused', async () => {
-    await expect(
-      scanCsv(file(`${header}\n1;2;3\n`), { limits: uploadLimits({ columns: 3 }) }),
-    ).resolves.toMatchObject({ header: ['a', 'b', 'c'] });
+    await expect(accepted(`${header}\n1;2;3\n`, { columns: 3 })).resolves.toMatchObject({
+      header: ['a', 'b', 'c'],
+    });
     expect(await refusal(`${header};d\n1;2;3;4\n`, { columns: 3 })).toEqual({
       code: 'column-limit',
       detail: 'the header has more than 3 columns (the column limit)',

@@ -3,18 +3,9 @@
  * administrator whose token works, and nothing else; it refuses a directory in use, and names the
  * file, field and reason of a bad catalogue file before it writes anything.
  */
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   configPath,
   initInstance,
@@ -25,10 +16,11 @@ import {
 import { createApp } from '../../src/pipeline/serve.js';
 import { loadRegionSet } from '../../src/regions/index.js';
 import { main } from '../../src/cli/main.js';
+import { initArgs } from '../support/instances.js';
 import { SHIPPED_CATALOGUE_DIR } from '../../src/indicators/files.js';
+import { tempDir } from '../support/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'samenzicht-init-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('samenzicht-init-');
 
 const admin = { email: 'beheer@broker.test', name: 'Beheerder' };
 
@@ -92,15 +84,7 @@ describe('init', () => {
       code = await main([
         'node',
         'samenzicht',
-        'init',
-        '--data',
-        dataDir,
-        '--regions',
-        'synthetic',
-        '--catalogue',
-        catalogue,
-        '--admin-email',
-        admin.email,
+        ...initArgs({ dataDir, catalogue, adminEmail: admin.email }),
       ]);
     } finally {
       process.stderr.write = write;

@@ -2,11 +2,10 @@
  * `serve` refuses to start when private files of the instance can be read by others, and serves
  * HTTPS when given a certificate.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   brokerKeysDir,
   exposedPaths,
@@ -17,8 +16,9 @@ import { startServer } from '../../src/pipeline/serve.js';
 import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
 import { main } from '../../src/cli/main.js';
 import { freePort } from '../support/net.js';
+import { tempDir } from '../support/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'samenzicht-perms-'));
+const root = tempDir('samenzicht-perms-');
 const dataDir = join(root, 'broker');
 const TLS = join(import.meta.dirname, '..', 'fixtures', 'tls');
 let regions: RegionSet;
@@ -31,7 +31,6 @@ beforeAll(async () => {
   });
   regions = await loadRegionSet(null);
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** `samenzicht serve …` in this process: its exit code and what it wrote to stderr. */
 async function serveCli(args: string[]): Promise<{ code: number; stderr: string }> {

@@ -3,16 +3,15 @@
  * release folder are removed; a damaged broker database stops the start with a clear message;
  * `serve` does not take a demo's directory for a broker's unless told so.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initInstance, brokerDatabasePath } from '../../src/instance/index.js';
 import { DamagedInstanceError, recoverInstance } from '../../src/pipeline/recover.js';
 import { main } from '../../src/cli/main.js';
+import { tempDir } from '../support/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'samenzicht-recover-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('samenzicht-recover-');
 
 const instance = async (name: string) => {
   const dataDir = join(root, name);

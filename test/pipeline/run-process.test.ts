@@ -5,20 +5,15 @@
  * leaves the server serving, the restarted run gives the same cells, and a run process never
  * outlives its server.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerClient } from '../../src/client/http.js';
-import { deliverFile } from '../../src/client/deliver.js';
 import { followRun } from '../../src/client/runs.js';
 import { setUpParties, type DemoParties } from '../../src/demo/parties.js';
 import type { Run } from '../../src/governance/index.js';
-import { DATASETS } from '../../src/ingest/contracts.js';
-import { initInstance, instanceConfigSchema, runMemoryBudget } from '../../src/instance/index.js';
-import { moduleEntry, nodeFlagsFor } from '../../src/process/child-entry.js';
+import { initInstance, runMemoryBudget } from '../../src/instance/index.js';
 import { crashReason } from '../../src/pipeline/run-process.js';
 import {
   HttpKeyholder,
@@ -29,6 +24,8 @@ import {
 import { loadRegionSet } from '../../src/regions/index.js';
 import { synthesise } from '../../src/synth/index.js';
 import { startBroker, type BrokerProcess } from '../product/broker-process.js';
+import { deliverEveryDataset } from '../support/instances.js';
+import { alive, liveChildrenOf, sleep, until } from '../support/proc.js';
 
 /** Indicators of several kinds and sources, to every level: a run of some seconds. */
 const INDICATORS = [
@@ -47,48 +44,12 @@ let admin: BrokerClient;
 let parties: DemoParties;
 let keyholder: Awaited<ReturnType<typeof serveKeyholder>>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The live (not zombie) children of a process, from /proc (Linux). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (list) out.push(...list.split(/\s+/).map(Number));
-    }
-  } catch {
-    return [];
-  }
-  return out.filter(alive);
-}
-
-/** Whether a process exists and is not a zombie (one nobody has reaped is gone in all but name). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** The run process of the broker (under tsx the server has an esbuild child too). */
 const runProcess = () =>
   until(
     'the run process',
     () =>
-      childrenOf(broker.child.pid!).find((pid) =>
+      liveChildrenOf(broker.child.pid!).find((pid) =>
         readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('run-child'),
       ) ?? null,
     30_000,
@@ -142,15 +103,12 @@ describe('a run in its own process', () => {
       [keyholder.url],
       readAccessToken(join(khDir, 'provider-access.json')),
     );
-    for (const d of DATASETS) {
-      await deliverFile({
-        client: parties.providerFor(d.id).client,
-        dataset: d.id,
-        file: join(synth, 'providers', d.provider, d.file),
-        keyholder: keys,
-        workDir: join(root, 'outbox', d.provider),
-      });
-    }
+    await deliverEveryDataset({
+      parties,
+      synthDir: synth,
+      keyholder: keys,
+      outbox: join(root, 'outbox'),
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -252,61 +210,6 @@ describe('a run in its own process', () => {
   });
 });
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-describe('exitWithParent', () => {
-  // A tiny parent forks a child that installs the guard, then either idles or blocks its main
-  // thread (as the disclosure stage does); the parent prints the child's pid, then is killed -9.
-  it.each(['idle', 'busy'])(
-    'a %s child exits within seconds of its parent being killed',
-    async (mode) => {
-      const parent = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(FIXTURES, 'orphan-parent.ts'), mode],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let out = '';
-      parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const pid = await until(
-        'the child pid',
-        () => Number(/child (\d+)/.exec(out)?.[1]) || null,
-        30_000,
-      );
-      expect(alive(pid)).toBe(true);
-      parent.kill('SIGKILL');
-      await until('the child to exit', () => (alive(pid) ? null : true), 5_000);
-    },
-  );
-});
-
-describe('the run memory budget', () => {
-  it('splits the budget: 60 % for the heap, 25 % for DuckDB, the rest as headroom', () => {
-    expect(runMemoryBudget('8GB')).toEqual({
-      limit: '8GB',
-      bytes: 8e9,
-      heapMb: 4577,
-      duckdbMemoryLimit: '1907MiB',
-    });
-    expect(runMemoryBudget('4GiB')).toMatchObject({ heapMb: 2457, duckdbMemoryLimit: '1024MiB' });
-  });
-
-  it('refuses a budget a run cannot work in, also in the instance configuration', () => {
-    expect(() => runMemoryBudget('512MB')).toThrow(/too small: a run needs at least 1GiB/);
-    expect(() => runMemoryBudget('lots')).toThrow(/give a size such as 8GB/);
-    const config = {
-      format: 'samenzicht-instance/1',
-      createdAt: '2026-01-01T00:00:00Z',
-      database: 'sqlite',
-      regions: { dir: 'synthetic' },
-      scheme: 'keyed',
-    };
-    expect(instanceConfigSchema.parse(config).runMemoryLimit).toBe('8GB');
-    expect(instanceConfigSchema.safeParse({ ...config, runMemoryLimit: '900MB' }).success).toBe(
-      false,
-    );
-  });
-});
-
 describe('why a run process ended', () => {
   const budget = runMemoryBudget('4GB');
   it('names a kill, a full heap and an error', () => {
@@ -329,21 +232,5 @@ describe('why a run process ended', () => {
         budget,
       ),
     ).toBe('the run process exited with code 1: TypeError: x is not a function');
-  });
-});
-
-describe('moduleEntry', () => {
-  it('is the .ts source under tsx and the compiled .js from dist', () => {
-    const src = moduleEntry('file:///app/src/pipeline/run-process.ts', './run-child.js');
-    expect(src).toMatchObject({ path: '/app/src/pipeline/run-child.ts', typescript: true });
-    expect(nodeFlagsFor(src, ['--max-old-space-size=100'])).toEqual([
-      '--import',
-      expect.stringMatching(/^file:.*tsx\/dist\/loader\.mjs$/),
-      '--max-old-space-size=100',
-    ]);
-    const dist = moduleEntry('file:///app/dist/pipeline/run-process.js', './run-child.js');
-    expect(dist).toMatchObject({ path: '/app/dist/pipeline/run-child.js', typescript: false });
-    expect(nodeFlagsFor(dist)).toEqual([]);
-    expect(() => moduleEntry(import.meta.url, 'run-child')).toThrow(/relative path ending in .js/);
   });
 });

@@ -23,6 +23,7 @@ import {
 import { setUpParties, type DemoParties } from '../../src/demo/parties.js';
 import type { AuditEntry, Release, Run } from '../../src/governance/index.js';
 import { runCli, startBroker, rebindParties, type BrokerProcess } from './broker-process.js';
+import { initArgs } from '../support/instances.js';
 
 const DATASET = 'brp_personen';
 const CHUNK = 64 * 1024;
@@ -63,20 +64,9 @@ beforeAll(async () => {
   providerFile = join(synth.outDir, 'providers', contract.provider, contract.file);
   dataDir = join(root, 'broker');
   tokenFile = join(root, 'admin.token');
-  const init = await runCli(
-    [
-      'init',
-      '--data',
-      dataDir,
-      '--regions',
-      'synthetic',
-      '--admin-email',
-      'beheer@broker.test',
-      '--token-file',
-      tokenFile,
-    ],
-    { DATABASE_URL: '' },
-  );
+  const init = await runCli(initArgs({ dataDir, adminEmail: 'beheer@broker.test', tokenFile }), {
+    DATABASE_URL: '',
+  });
   expect(init.code, init.stderr).toBe(0);
   broker = await startBroker(dataDir, { DATABASE_URL: '' });
   admin = new BrokerClient({ baseUrl: broker.url, token: readTokenFile(tokenFile) });

@@ -37,6 +37,7 @@ import {
   writeIndicatorGroundTruth,
 } from '../support/truth/index.js';
 import { rebindParties, runCli, startBroker, type BrokerProcess } from './broker-process.js';
+import { deliverEveryDataset, initArgs } from '../support/instances.js';
 import { hierarchyOf } from '../support/engine-fixture.js';
 
 /** An indicator an analyst adds as a file: residents of 65 and over, per region. */
@@ -148,19 +149,12 @@ describe.each(['sqlite', 'postgres'] as const)('the product path on %s', (backen
     env = backend === 'postgres' ? { DATABASE_URL: await freshDatabase() } : { DATABASE_URL: '' };
     const tokenFile = join(root, `admin-${backend}.token`);
     const init = await runCli(
-      [
-        'init',
-        '--data',
+      initArgs({
         dataDir,
-        '--regions',
-        'synthetic',
-        '--catalogue',
-        catalogueDir,
-        '--admin-email',
-        'beheer@broker.test',
-        '--token-file',
+        catalogue: catalogueDir,
+        adminEmail: 'beheer@broker.test',
         tokenFile,
-      ],
+      }),
       env,
     );
     expect(init.code, init.stderr).toBe(0);
@@ -172,15 +166,12 @@ describe.each(['sqlite', 'postgres'] as const)('the product path on %s', (backen
     await initKeyholder(khDir);
     keyholder = await serveKeyholder(khDir, 0);
     keys = new HttpKeyholder([keyholder.url], readAccessToken(join(khDir, 'provider-access.json')));
-    for (const d of DATASETS) {
-      await deliverFile({
-        client: parties.providerFor(d.id).client,
-        dataset: d.id,
-        file: join(synthDir, 'providers', d.provider, d.file),
-        keyholder: keys,
-        workDir: join(root, `outbox-${backend}`, d.provider),
-      });
-    }
+    await deliverEveryDataset({
+      parties,
+      synthDir,
+      keyholder: keys,
+      outbox: join(root, `outbox-${backend}`),
+    });
 
     // The broker runs with the CLI, as an operator would; it follows the run to its candidate.
     const ran = await runCli(

@@ -11,14 +11,12 @@ import {
   finaliseTable,
   findRawIdentifiers,
   initBrokerKeys,
-  initKeyholder,
-  InProcessKeyholder,
   linkageReport,
   readBrokerKeys,
   rotateBrokerKeys,
   type Scheme,
 } from '../../src/pseudonym/index.js';
-import { makeBsns, tmp } from './helpers.js';
+import { inProcessKeyholder, makeBsns, tmp } from './helpers.js';
 
 const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -97,8 +95,7 @@ describe.each<Scheme>(['keyed', 'pep'])('broker linkage, scheme %s', (scheme) =>
     const base = tmp(`world-${scheme}`);
     const { bsns, gem, pol } = writeProviders(base);
     const kh = join(base, 'keyholder');
-    await initKeyholder(kh, { transcryptors: 2 });
-    const keys = new InProcessKeyholder(kh);
+    const keys = await inProcessKeyholder(kh, 2);
     const delivery = join(base, 'delivery');
     await deliverProvider({
       providerDir: gem,

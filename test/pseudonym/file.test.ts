@@ -5,21 +5,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   deliverProvider,
-  initKeyholder,
   InProcessKeyholder,
   isValidBsn,
   keyedStage1,
   pseudonymiseFile,
   UndeclaredIdentifierError,
 } from '../../src/pseudonym/index.js';
-import { makeBsns, makeKvks, tmp } from './helpers.js';
+import { inProcessKeyholder, makeBsns, makeKvks, tmp } from './helpers.js';
 
 let khDir: string;
 let keys: InProcessKeyholder;
 beforeAll(async () => {
   khDir = tmp('kh-file');
-  await initKeyholder(khDir, { transcryptors: 2 });
-  keys = new InProcessKeyholder(khDir);
+  keys = await inProcessKeyholder(khDir, 2);
 });
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completeBsn } from '../../src/pseudonym/index.js';
+import { completeBsn, InProcessKeyholder, initKeyholder } from '../../src/pseudonym/index.js';
 import { mulberry32 } from '../../src/regions/prng.js';
 
 /** Deterministic PRNG (mulberry32) so test files are reproducible. */
@@ -28,4 +28,10 @@ export function makeKvks(n: number, seed = 2): string[] {
 
 export function tmp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `samenzicht-${prefix}-`));
+}
+
+/** A new key holder of `transcryptors` in `dir`, used in-process. */
+export async function inProcessKeyholder(dir: string, transcryptors: number) {
+  await initKeyholder(dir, { transcryptors });
+  return new InProcessKeyholder(dir);
 }

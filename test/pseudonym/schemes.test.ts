@@ -16,7 +16,7 @@ import {
   pepDecrypter,
   readKeyholderDir,
 } from '../../src/pseudonym/index.js';
-import { makeBsns, tmp } from './helpers.js';
+import { inProcessKeyholder, makeBsns, tmp } from './helpers.js';
 
 const K1 = { version: 1, key: Buffer.alloc(32, 1) };
 const K2 = { version: 3, key: Buffer.alloc(32, 2) };
@@ -67,8 +67,7 @@ describe('scheme pep (libpep web build, explicit wasm init)', () => {
   let keys: InProcessKeyholder;
   beforeAll(async () => {
     dir = tmp('khpep');
-    await initKeyholder(dir, { transcryptors: 3 });
-    keys = new InProcessKeyholder(dir);
+    keys = await inProcessKeyholder(dir, 3);
   });
 
   /** What a provider sends: encrypted, then pseudonymised by the n transcryptors into domain d. */

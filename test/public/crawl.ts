@@ -131,16 +131,17 @@ export async function crawlPublic(app: FastifyInstance, c: CrawlContext): Promis
       url = next ? pathOf(next) : null;
     }
   };
+  /** Visits a service document (with `query`) and its $metadata: the sets it lists, if any. */
+  const setsOf = async <S>(root: string, query: string): Promise<S[]> => {
+    const doc = await visit(`${root}/${query}`);
+    await visit(`${root}/$metadata`);
+    if (doc.status !== 200) return [];
+    return (JSON.parse(doc.body.toString('utf8')) as { value: S[] }).value;
+  };
   // OData v4: the catalogue, the latest and the explicit release; every set two pages deep.
   const id = encodeURIComponent(c.releaseId);
   for (const root of ['/odata/v1', '/odata/v4', `/odata/v1/Samenzicht/${id}`]) {
-    const doc = await visit(`${root}/`);
-    await visit(`${root}/$metadata`);
-    if (doc.status !== 200) continue;
-    const sets = (
-      JSON.parse(doc.body.toString('utf8')) as { value: { url: string; kind: string }[] }
-    ).value;
-    for (const s of sets) {
+    for (const s of await setsOf<{ url: string; kind: string }>(root, '')) {
       if (s.kind === 'Singleton') {
         await visit(`${root}/${s.url}`);
         continue;
@@ -151,13 +152,7 @@ export async function crawlPublic(app: FastifyInstance, c: CrawlContext): Promis
   }
   // OData v3: the table catalogue and both services of the release, every listed set.
   for (const root of ['/ODataCatalog', `/ODataApi/OData/${id}`, `/ODataFeed/OData/${id}`]) {
-    const doc = await visit(`${root}/?$format=json`);
-    await visit(`${root}/$metadata`);
-    if (doc.status !== 200) continue;
-    const sets = (
-      JSON.parse(doc.body.toString('utf8')) as { value: { name: string; url: string }[] }
-    ).value;
-    for (const s of sets) {
+    for (const s of await setsOf<{ name: string; url: string }>(root, '?$format=json')) {
       await pagesOf(`${pathOf(s.url)}?$format=json`, 'odata.nextLink');
       await visit(`${pathOf(s.url)}/$count`);
     }

@@ -19,7 +19,7 @@ import { buildPublicServer } from '../../src/pipeline/serve.js';
 import type { ReleaseRow } from '../../src/release/index.js';
 import type { Region, RegionSet } from '../../src/regions/index.js';
 import { buildRegionSet } from '../../src/regions/set.js';
-import { stateLookup, writeTestRelease, type TestState } from './helpers.js';
+import { stateLookup, textIndicator, writeTestRelease, type TestState } from './helpers.js';
 import { parseRfc4180 } from '../support/csv.js';
 
 const FORMULA = /^[=+\-@\t\r]/;
@@ -96,21 +96,13 @@ function rows(buurtCounts: Record<string, number>): ReleaseRow[] {
 
 function meta(id: string): IndicatorMeta {
   const t = { nl: `=HYPERLINK("http://x";"${id}")`, en: `+${id}` };
-  return {
-    id,
-    title: t,
-    description: t,
+  return textIndicator(id, t, {
     theme: 'drugs',
     kind: 'percentage',
     unit: '%',
     units: { nl: '%', en: '%' },
-    regionBasis: t,
-    sources: [],
-    methodology: t,
-    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
     years: [2023],
-    disclosure: {},
-  };
+  });
 }
 
 /** The records of a CSV answer, header first, after checking the BOM. */

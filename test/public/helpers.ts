@@ -4,7 +4,7 @@
  * digest of the files as they were approved.
  */
 import { openBrokerDatabase } from '../../src/engine/session.js';
-import type { ReleaseState } from '../../src/contracts/index.js';
+import type { IndicatorMeta, ReleaseState } from '../../src/contracts/index.js';
 import type { ReleaseStateLookup } from '../../src/api/releases/catalog.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../../src/disclosure/index.js';
 import {
@@ -81,5 +81,31 @@ export function stateLookup(states: Map<string, TestState>): ReleaseStateLookup 
       reviews: [],
       digest: s.digest,
     };
+  };
+}
+
+/**
+ * An indicator whose every text is `text`, at every level, without sources; `over` sets what a
+ * test is about (theme, kind, unit, years).
+ */
+export function textIndicator(
+  id: string,
+  text: { nl: string; en: string },
+  over: Pick<IndicatorMeta, 'theme' | 'kind' | 'unit' | 'units' | 'years'>,
+): IndicatorMeta {
+  return {
+    id,
+    title: text,
+    description: text,
+    theme: over.theme,
+    kind: over.kind,
+    unit: over.unit,
+    units: over.units,
+    regionBasis: text,
+    sources: [],
+    methodology: text,
+    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
+    years: over.years,
+    disclosure: {},
   };
 }

@@ -29,7 +29,7 @@ import type { ReleaseRow } from '../../src/release/index.js';
 import { buildRegionSet } from '../../src/regions/set.js';
 import type { Region, RegionSet } from '../../src/regions/index.js';
 import { rng } from '../pseudonym/helpers.js';
-import { stateLookup, writeTestRelease, type TestState } from './helpers.js';
+import { stateLookup, textIndicator, writeTestRelease, type TestState } from './helpers.js';
 import { parseRfc4180 } from '../support/csv.js';
 
 // ── exact references ─────────────────────────────────────────────────────────────────────────
@@ -589,22 +589,17 @@ describe('findZoekgebieden', () => {
 const BASE = 'https://samenzicht.example.nl';
 
 function meta(i: { id: string; theme: string; kind: string }): IndicatorMeta {
-  const t = { nl: i.id, en: i.id };
-  return {
-    id: i.id,
-    title: t,
-    description: t,
-    theme: i.theme,
-    kind: i.kind,
-    unit: 'eenheid',
-    units: { nl: 'eenheid', en: 'unit' },
-    regionBasis: t,
-    sources: [],
-    methodology: t,
-    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
-    years: [2022, 2023],
-    disclosure: {},
-  };
+  return textIndicator(
+    i.id,
+    { nl: i.id, en: i.id },
+    {
+      theme: i.theme,
+      kind: i.kind,
+      unit: 'eenheid',
+      units: { nl: 'eenheid', en: 'unit' },
+      years: [2022, 2023],
+    },
+  );
 }
 
 const ALLOWED_KEYS = new Set([

@@ -261,14 +261,18 @@ describe('synthetic country', () => {
 
 describe('regions import', () => {
   const fixture = (name: string) => join(FIXTURES, name);
+  /** Imports the 2025 division fixture `name` into `dataDir`. */
+  const importFixture = (name: string, dataDir: string, force?: boolean) =>
+    importRegionDivision({
+      file: fixture(name),
+      year: 2025,
+      dataDir,
+      ...(force === undefined ? {} : { force }),
+    });
 
   it('imports a PDOK-style GeoJSON division that the loader then uses', async () => {
     const dir = tmp('regions-import');
-    const result = await importRegionDivision({
-      file: fixture('division-2025.geojson'),
-      year: 2025,
-      dataDir: dir,
-    });
+    const result = await importFixture('division-2025.geojson', dir);
     expect(result.path).toBe(join(dir, 'nl-2025-import.geo.json.br'));
     expect(result.meta).toMatchObject({
       year: 2025,
@@ -319,11 +323,7 @@ describe('regions import', () => {
 
   it('imports TopoJSON (CBS statcode/statnaam/rubriek), merging veiligheidsregio shapes', async () => {
     const dir = tmp('regions-import-topo');
-    const result = await importRegionDivision({
-      file: fixture('division-2025.topo.json'),
-      year: 2025,
-      dataDir: dir,
-    });
+    const result = await importFixture('division-2025.topo.json', dir);
     expect(result.path).toBe(join(dir, 'nl-2025-import.topo.json.br'));
     const stored = JSON.parse(brotliDecompressSync(readFileSync(result.path)).toString('utf8'));
     expect(stored.type).toBe('Topology');
@@ -446,11 +446,7 @@ describe('regions import', () => {
 
   it('makes demo and serve (the project default) pick the newest imported year', async () => {
     const dir = copyOfProjectData();
-    await importRegionDivision({
-      file: fixture('division-2025.geojson'),
-      year: 2025,
-      dataDir: dir,
-    });
+    await importFixture('division-2025.geojson', dir);
     expect(listRegionSets(dir).map((s) => [s.year, s.kind])).toEqual([
       [2025, 'import'],
       [2023, 'base'],
@@ -466,12 +462,7 @@ describe('regions import', () => {
     await expect(
       importRegionDivision({ file: fixture('division-2025.topo.json'), year: 2025, dataDir: dir }),
     ).rejects.toThrow('already holds a 2025 division; use --force to replace it');
-    await importRegionDivision({
-      file: fixture('division-2025.topo.json'),
-      year: 2025,
-      dataDir: dir,
-      force: true,
-    });
+    await importFixture('division-2025.topo.json', dir, true);
     expect(readdirSync(dir).filter((f) => f.includes('import'))).toEqual([
       'nl-2025-import.topo.json.br',
     ]);

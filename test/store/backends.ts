@@ -22,6 +22,17 @@ export function postgresUrl(): string {
   return url;
 }
 
+/** `fn` with a client on the server's default database (to create and drop test databases). */
+export async function postgresAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: postgresUrl() });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 export interface Backend {
   name: 'sqlite' | 'postgres';
   open(): Promise<Store>;
@@ -58,15 +69,7 @@ function postgresBackend(): Backend {
   const stores: Store[] = [];
   let database: string | null = null;
   let url: string | null = null;
-  async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: postgresUrl() });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
+  const admin = postgresAdmin;
   return {
     name: 'postgres',
     async open() {

@@ -77,16 +77,35 @@ for (const backend of backends()) {
       }
     }
 
-    it('detects an edited entry and names it', async () => {
-      const store = await storeWithTrail(5);
+    // Edited or deleted by hand: the verification names the first entry that breaks.
+    it.each([
+      {
+        what: 'an edited entry and names it',
+        trail: 5,
+        tamper: sql`UPDATE audit_log SET details = '{"i":99}' WHERE seq = 3`,
+        expected: {
+          ok: false,
+          entries: 5,
+          firstBroken: 3,
+          reason: 'entry 3: content does not match its hash (entry edited)',
+        },
+      },
+      {
+        what: 'a deleted entry and names the first entry after the gap',
+        trail: 5,
+        tamper: sql`DELETE FROM audit_log WHERE seq = 2`,
+        expected: {
+          ok: false,
+          entries: 4,
+          firstBroken: 3,
+          reason: 'entry 3: expected entry 2 before it (missing: deleted entries 2..2)',
+        },
+      },
+    ])('detects $what', async ({ trail, tamper, expected }) => {
+      const store = await storeWithTrail(trail);
       await dropGuard(store);
-      await sql`UPDATE audit_log SET details = '{"i":99}' WHERE seq = 3`.execute(store.db);
-      expect(await verifyAuditTrail(store.db)).toEqual({
-        ok: false,
-        entries: 5,
-        firstBroken: 3,
-        reason: 'entry 3: content does not match its hash (entry edited)',
-      });
+      await tamper.execute(store.db);
+      expect(await verifyAuditTrail(store.db)).toEqual(expected);
     });
 
     it('detects an edit that also recomputes the edited hash (the next entry breaks)', async () => {
@@ -115,18 +134,6 @@ for (const backend of backends()) {
         expect(v.firstBroken).toBe(3);
         expect(v.reason).toMatch(/prev_hash does not match/);
       }
-    });
-
-    it('detects a deleted entry and names the first entry after the gap', async () => {
-      const store = await storeWithTrail(5);
-      await dropGuard(store);
-      await sql`DELETE FROM audit_log WHERE seq = 2`.execute(store.db);
-      expect(await verifyAuditTrail(store.db)).toEqual({
-        ok: false,
-        entries: 4,
-        firstBroken: 3,
-        reason: 'entry 3: expected entry 2 before it (missing: deleted entries 2..2)',
-      });
     });
 
     it('detects an inserted entry even when the insert renumbers the rest and forges its own hash', async () => {

@@ -6,7 +6,11 @@
  */
 import { DATASETS, type ProviderId } from '../../src/ingest/contracts.js';
 import { THEMES } from '../../src/indicators/schema.js';
-import { DEMO_PROVIDER_ORGANISATIONS } from '../../src/demo/parties.js';
+import {
+  DEMO_AGREEMENT,
+  demoPartyFor,
+  DEMO_PROVIDER_ORGANISATIONS,
+} from '../../src/demo/parties.js';
 import type { Store } from '../../src/store/index.js';
 import { Governance, type GovernanceOptions } from '../../src/governance/governance.js';
 import type { Release, Role } from '../../src/governance/types.js';
@@ -89,18 +93,12 @@ export async function setupDemoGovernance(
 
   const now = gov.now();
   const agreement = await gov.createAgreement(broker.id, {
-    id: 'convenant-samenzicht-demo',
-    title: 'Convenant Samenzicht (demo)',
-    purpose:
-      'Regional insight into undermining crime and vulnerability, published only as safe aggregate indicators.',
-    legalBasis:
-      'Demo: stands in for the convenant and the legal bases of each party (e.g. Wpg, Awr, Wwft).',
+    ...DEMO_AGREEMENT,
     parties: [...DEMO_PROVIDER_ORGANISATIONS.map((o) => o.id), 'broker'],
     datasets: DATASETS.map((d) => d.id),
     themes: [...(opts.themes ?? THEMES)],
     validFrom: new Date(now.getTime() - 86_400_000),
     validUntil: new Date(now.getTime() + 365 * 86_400_000),
-    retentionDays: 90,
   });
   await gov.proposeAgreement(broker.id, agreement.id);
   for (const o of DEMO_PROVIDER_ORGANISATIONS) {
@@ -120,15 +118,7 @@ export async function setupDemoGovernance(
     consumer,
     providers,
     agreementId: signed.id,
-    providerUserFor(datasetId: string) {
-      const provider = DATASETS.find((d) => d.id === datasetId)?.provider;
-      const org = DEMO_PROVIDER_ORGANISATIONS.find(
-        (o) => provider && o.providerIds.includes(provider),
-      );
-      const u = org ? providers[org.id] : undefined;
-      if (!u) throw new Error(`no demo provider delivers dataset '${datasetId}'`);
-      return u;
-    },
+    providerUserFor: (datasetId: string) => demoPartyFor(providers, datasetId),
   };
 }
 

@@ -14,22 +14,45 @@ import {
 
 const id = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
+/**
+ * Creates (or replaces) table `name` with one row per item: each column is its definition and
+ * how to read it from an item (a string is a VARCHAR, a number an INTEGER, null NULL).
+ */
+async function fillTable<T>(
+  conn: DuckDBConnection,
+  name: string,
+  columns: readonly (readonly [string, (row: T) => string | number | null])[],
+  rows: readonly T[],
+): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TABLE ${name} (${columns.map(([ddl]) => ddl).join(', ')})`);
+  const a = await conn.createAppender(name);
+  for (const r of rows) {
+    for (const [, get] of columns) {
+      const v = get(r);
+      if (v === null) a.appendNull();
+      else if (typeof v === 'number') a.appendInteger(v);
+      else a.appendVarchar(v);
+    }
+    a.endRow();
+  }
+  a.closeSync();
+}
+
 export async function createRegionHierarchy(
   conn: DuckDBConnection,
   rows: readonly RegionHierarchyRow[],
 ): Promise<void> {
-  await conn.run(
-    'CREATE OR REPLACE TABLE region_hierarchy (buurt_code VARCHAR PRIMARY KEY, wijk_code VARCHAR NOT NULL, gemeente_code VARCHAR NOT NULL, veiligheidsregio_code VARCHAR NOT NULL)',
+  await fillTable<RegionHierarchyRow>(
+    conn,
+    'region_hierarchy',
+    [
+      ['buurt_code VARCHAR PRIMARY KEY', (r) => r.buurt_code],
+      ['wijk_code VARCHAR NOT NULL', (r) => r.wijk_code],
+      ['gemeente_code VARCHAR NOT NULL', (r) => r.gemeente_code],
+      ['veiligheidsregio_code VARCHAR NOT NULL', (r) => r.veiligheidsregio_code],
+    ],
+    rows,
   );
-  const a = await conn.createAppender('region_hierarchy');
-  for (const r of rows) {
-    a.appendVarchar(r.buurt_code);
-    a.appendVarchar(r.wijk_code);
-    a.appendVarchar(r.gemeente_code);
-    a.appendVarchar(r.veiligheidsregio_code);
-    a.endRow();
-  }
-  a.closeSync();
 }
 
 /** Turns `raw_<dataset>` tables into broker tables `<dataset>`; drops the raw tables. */
@@ -50,22 +73,22 @@ export async function brokerFromRawTables(conn: DuckDBConnection): Promise<void>
 }
 
 /** Former buurt code → current buurt code (herindelingen), as ingest writes it. */
+type ConversionRow = { formerBuurtCode: string; currentBuurtCode: string; lastYear?: number };
+
 export async function createRegionConversion(
   conn: DuckDBConnection,
-  rows: readonly { formerBuurtCode: string; currentBuurtCode: string; lastYear?: number }[],
+  rows: readonly ConversionRow[],
 ): Promise<void> {
-  await conn.run(
-    'CREATE OR REPLACE TABLE region_conversion (former_buurt_code VARCHAR PRIMARY KEY, current_buurt_code VARCHAR NOT NULL, last_year INTEGER)',
+  await fillTable<ConversionRow>(
+    conn,
+    'region_conversion',
+    [
+      ['former_buurt_code VARCHAR PRIMARY KEY', (r) => r.formerBuurtCode],
+      ['current_buurt_code VARCHAR NOT NULL', (r) => r.currentBuurtCode],
+      ['last_year INTEGER', (r) => r.lastYear ?? null],
+    ],
+    rows,
   );
-  const a = await conn.createAppender('region_conversion');
-  for (const r of rows) {
-    a.appendVarchar(r.formerBuurtCode);
-    a.appendVarchar(r.currentBuurtCode);
-    if (r.lastYear === undefined) a.appendNull();
-    else a.appendInteger(r.lastYear);
-    a.endRow();
-  }
-  a.closeSync();
 }
 
 /**

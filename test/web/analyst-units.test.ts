@@ -14,6 +14,7 @@ import { readAgainstPeers } from '../../web/src/reading.js';
 import { compareThemes, THEME_TITLES, themeTitle } from '../../web/src/texts.js';
 import { parameterWords, regionSetText, ruleName } from '../../web/src/words.js';
 import { KINDS } from '../../src/indicators/schema.js';
+import { poissonBasis } from './readings.js';
 
 describe('theme names', () => {
   it('are the server’s, in its order, in both languages', () => {
@@ -179,12 +180,7 @@ describe('a reading against one chosen gemeente', () => {
     const own = { value: 3, numerator: 300, denominator: 100_000 };
     const r = readAgainstPeers(own, [{ value: 2, numerator: 200, denominator: 100_000 }]);
     expect(r.key).toBe('readingClearlyAbove');
-    expect(r.basis).toEqual({
-      kind: 'poisson',
-      observed: 300,
-      expected: 200,
-      z: 100 / Math.sqrt(200),
-    });
+    expect(r.basis).toEqual(poissonBasis(300, 200)); // z = 100 / sqrt(200)
     const noCounts = { value: 2, numerator: null, denominator: null };
     expect(readAgainstPeers(own, [noCounts]).key).toBe('readingUnknown');
   });

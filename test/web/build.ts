@@ -29,6 +29,7 @@ function newest(path: string): number {
 export const SHARED_SOURCES = [
   join(ROOT, 'src', 'release', 'csv.ts'),
   join(ROOT, 'src', 'contracts'),
+  join(ROOT, 'src', 'indicators', 'themes.ts'),
 ];
 
 function fresh(): boolean {

@@ -45,3 +45,14 @@ export async function words(p: Page): Promise<string> {
 export async function overflow(p: Page): Promise<number> {
   return (await p.evaluate('document.scrollingElement.scrollWidth - window.innerWidth')) as number;
 }
+
+/** The JSON body of the POST to a URL ending in `urlEnd` that `submit` makes the page send. */
+export async function postedJson(
+  p: Page,
+  urlEnd: string,
+  submit: () => Promise<void>,
+): Promise<unknown> {
+  const posted = p.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(urlEnd));
+  await submit();
+  return JSON.parse((await posted).postData() ?? '{}');
+}

@@ -15,6 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureDashboardBuilt, DIST, ROOT } from './build.js';
 import { RULE_NAMES } from '../../web/src/words.js';
+import { PUBLIC_CELL_COLUMNS } from '../../src/public/index.js';
 import { buildFixture, latestPublished } from './fixture.js';
 import {
   startFixtureServer,
@@ -25,7 +26,7 @@ import {
 import { startRealServer } from './real-server.js';
 import { FORBIDDEN } from './forbidden.js';
 import { launchChromium, openTestPage } from './browser.js';
-import { axe, words } from './checks.js';
+import { axe, postedJson, words } from './checks.js';
 const SHOTS = join(ROOT, 'test-results', 'web');
 
 const fixture = buildFixture();
@@ -475,11 +476,8 @@ describe('dashboard', () => {
       `U beoordeelt de release met controlegetal (SHA-256): ${candidate.digest.slice(0, 12)}`,
     );
     await form.getByLabel('Toelichting').fill('Gecontroleerd');
-    const posted = page.waitForRequest(
-      (r) => r.method() === 'POST' && r.url().endsWith('/reviews'),
-    );
-    await form.getByRole('button', { name: 'Goedkeuren' }).click();
-    expect(JSON.parse((await posted).postData() ?? '{}')).toEqual({
+    const approve = () => form.getByRole('button', { name: 'Goedkeuren' }).click();
+    expect(await postedJson(page, '/reviews', approve)).toEqual({
       decision: 'approve',
       reason: 'Gecontroleerd',
       digest: candidate.digest,
@@ -534,18 +532,8 @@ describe('public API contract', () => {
     fetch(new URL(path, on.url), init);
   const json = async <T>(path: string, on: FixtureServer = real): Promise<T> =>
     (await (await get(path, undefined, on)).json()) as T;
-  const COLUMNS = [
-    'indicator_id',
-    'year',
-    'region_level',
-    'region_code',
-    'parent_code',
-    'breakdown',
-    'value',
-    'numerator',
-    'denominator',
-    'status',
-  ];
+  // The columns of the public surface, from its one definition.
+  const COLUMNS = PUBLIC_CELL_COLUMNS;
 
   it('answers latest with a redirect to the concrete release', async () => {
     for (const path of ['/api/v1/releases/latest', '/api/v1/releases/latest/cells?year=2023']) {

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditRuleReport, PublishedCell, RuleProfile } from '../../src/disclosure/index.js';
 import type { Polygon } from 'geojson';
+import type { IndicatorMeta } from '../../src/contracts/indicators.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/profiles.js';
 import {
   countByStatus,
@@ -42,21 +43,8 @@ export interface FixtureRegion {
   population: number;
 }
 
-export type FixtureIndicator = {
-  id: string;
-  title: { nl: string; en: string };
-  description: { nl: string; en: string };
-  theme: string;
-  kind: string;
-  unit: string;
-  units: { nl: string; en: string };
-  regionBasis: { nl: string; en: string };
-  sources: { dataset: string; provider: string }[];
-  methodology: { nl: string; en: string };
-  levels: string[];
-  years: number[];
-  disclosure: unknown;
-};
+/** An indicator as the API describes it (the fixture's have no breakdowns). */
+export type FixtureIndicator = Omit<IndicatorMeta, 'breakdowns'>;
 
 export interface FixtureReview {
   userId: string;
@@ -136,6 +124,18 @@ const NAMED: [string, string, number][] = [
 
 export const YEARS = [2019, 2020, 2021, 2022, 2023];
 
+/** Every fixture indicator covers every level and year (spread where they stood, so key order holds). */
+const EVERY_LEVEL_AND_YEAR: Pick<FixtureIndicator, 'levels' | 'years'> = {
+  levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
+  years: YEARS,
+};
+
+const PERCENTAGE: Pick<FixtureIndicator, 'kind' | 'unit' | 'units'> = {
+  kind: 'percentage',
+  unit: '%',
+  units: { nl: '%', en: '%' },
+};
+
 /**
  * Rule profiles of the three base indicators: the defaults for ratios, one with a larger
  * minimum denominator, so that a rule of the release summary has two parameter groups.
@@ -146,8 +146,27 @@ export const PROFILES: Record<string, RuleProfile> = {
   onverklaarbare_aankopen: { ...DEFAULT_PROFILES.ratio, minDenominator: 100 },
 };
 
+const PROVIDER_NAMES: Record<string, string> = {
+  politie_verdachten: 'Politie',
+  brp_personen: 'Gemeenten (BRP)',
+  kadaster_transacties: 'Kadaster',
+  bd_inkomen: 'Belastingdienst',
+};
+
+const sourcesOf = (...datasets: string[]): FixtureIndicator['sources'] =>
+  datasets.map((dataset) => ({ dataset, provider: PROVIDER_NAMES[dataset] as string }));
+
+/** A base indicator: every level and year, and its rule profile (key order as the server's). */
+const baseIndicator = (
+  i: Omit<FixtureIndicator, 'levels' | 'years' | 'disclosure'>,
+): FixtureIndicator => ({
+  ...i,
+  ...EVERY_LEVEL_AND_YEAR,
+  disclosure: PROFILES[i.id] as RuleProfile,
+});
+
 export const INDICATORS: FixtureIndicator[] = [
-  {
+  baseIndicator({
     id: 'drugs_verdachten',
     title: { nl: 'Drugsverdachten per 1.000 inwoners', en: 'Drug suspects per 1,000 residents' },
     description: {
@@ -159,19 +178,13 @@ export const INDICATORS: FixtureIndicator[] = [
     unit: 'per 1.000 inwoners',
     units: { nl: 'per 1.000 inwoners', en: 'per 1,000 residents' },
     regionBasis: { nl: 'woonadres van de verdachte', en: 'home address of the suspect' },
-    sources: [
-      { dataset: 'politie_verdachten', provider: 'Politie' },
-      { dataset: 'brp_personen', provider: 'Gemeenten (BRP)' },
-    ],
+    sources: sourcesOf('politie_verdachten', 'brp_personen'),
     methodology: {
       nl: 'Gekoppeld op pseudoniemen; woonplaats op 1 januari.',
       en: 'Linked on pseudonyms; residence on 1 January.',
     },
-    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
-    years: YEARS,
-    disclosure: PROFILES['drugs_verdachten'],
-  },
-  {
+  }),
+  baseIndicator({
     id: 'jonge_aanwas',
     title: {
       nl: 'Jongeren (12–23) verdacht van een misdrijf',
@@ -182,20 +195,15 @@ export const INDICATORS: FixtureIndicator[] = [
       en: 'Share of residents aged 12 to 23 who were suspects.',
     },
     theme: 'jonge_aanwas',
-    kind: 'percentage',
-    unit: '%',
-    units: { nl: '%', en: '%' },
+    ...PERCENTAGE,
     regionBasis: { nl: 'woonadres van de jongere', en: 'home address of the young person' },
-    sources: [{ dataset: 'politie_verdachten', provider: 'Politie' }],
+    sources: sourcesOf('politie_verdachten'),
     methodology: {
       nl: 'Noemer: inwoners van 12–23 jaar.',
       en: 'Denominator: residents aged 12–23.',
     },
-    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
-    years: YEARS,
-    disclosure: PROFILES['jonge_aanwas'],
-  },
-  {
+  }),
+  baseIndicator({
     id: 'onverklaarbare_aankopen',
     title: { nl: 'Onverklaarbare woningaankopen', en: 'Unexplained house purchases' },
     description: {
@@ -203,22 +211,14 @@ export const INDICATORS: FixtureIndicator[] = [
       en: 'Share of house purchases with an unexplained sum.',
     },
     theme: 'vastgoed',
-    kind: 'percentage',
-    unit: '%',
-    units: { nl: '%', en: '%' },
+    ...PERCENTAGE,
     regionBasis: { nl: 'ligging van de woning', en: 'location of the dwelling' },
-    sources: [
-      { dataset: 'kadaster_transacties', provider: 'Kadaster' },
-      { dataset: 'bd_inkomen', provider: 'Belastingdienst' },
-    ],
+    sources: sourcesOf('kadaster_transacties', 'bd_inkomen'),
     methodology: {
       nl: 'Koopsom min het maximale budget van het huishouden.',
       en: 'Purchase price minus the household maximum budget.',
     },
-    levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
-    years: YEARS,
-    disclosure: PROFILES['onverklaarbare_aankopen'],
-  },
+  }),
 ];
 
 /**
@@ -237,10 +237,9 @@ export const INWONERS: FixtureIndicator = {
   unit: 'personen',
   units: { nl: 'personen', en: 'persons' },
   regionBasis: { nl: 'woonadres', en: 'home address' },
-  sources: [{ dataset: 'brp_personen', provider: 'Gemeenten (BRP)' }],
+  sources: sourcesOf('brp_personen'),
   methodology: { nl: 'Uit de BRP.', en: 'From the BRP.' },
-  levels: ['nederland', 'veiligheidsregio', 'gemeente', 'wijk', 'buurt'],
-  years: YEARS,
+  ...EVERY_LEVEL_AND_YEAR,
   disclosure: { ...DEFAULT_PROFILES.count },
 };
 
@@ -389,36 +388,22 @@ export function buildFixture(size: FixtureSize = {}): Fixture {
   const all = indicators.map((i) => i.id);
   const digest = (id: string): string =>
     createHash('sha256').update(`files of ${id}`).digest('hex');
-  const approvals = (day: string): FixtureReview[] => [
-    {
-      userId: 'u-politie',
-      capacity: 'politie',
+  // Both providers and two board members approve, each at their hour of `day`.
+  const approvals = (day: string): FixtureReview[] =>
+    (
+      [
+        ['u-politie', 'politie', '08'],
+        ['u-bd', 'belastingdienst', '09'],
+        ['u-board-1', 'board', '14'],
+        ['u-board-2', 'board', '15'],
+      ] as const
+    ).map(([userId, capacity, hour]) => ({
+      userId,
+      capacity,
       decision: 'approve',
       reason: '',
-      createdAt: `${day}T08:00:00Z`,
-    },
-    {
-      userId: 'u-bd',
-      capacity: 'belastingdienst',
-      decision: 'approve',
-      reason: '',
-      createdAt: `${day}T09:00:00Z`,
-    },
-    {
-      userId: 'u-board-1',
-      capacity: 'board',
-      decision: 'approve',
-      reason: '',
-      createdAt: `${day}T14:00:00Z`,
-    },
-    {
-      userId: 'u-board-2',
-      capacity: 'board',
-      decision: 'approve',
-      reason: '',
-      createdAt: `${day}T15:00:00Z`,
-    },
-  ];
+      createdAt: `${day}T${hour}:00:00Z`,
+    }));
   const releases: FixtureRelease[] = [
     {
       id: 'r2026-01',

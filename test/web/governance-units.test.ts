@@ -32,9 +32,21 @@ import {
   type Action,
 } from '../../web/src/pages/governance/access.js';
 import { retryAfterSeconds } from '../../web/src/api.js';
-import type { AgreementRow } from '../../web/src/pages/governance/types.js';
+import type { AgreementRow, RunRow } from '../../web/src/pages/governance/types.js';
 import { DICTIONARIES } from '../../web/src/texts.js';
 import { PROVIDER_NAMES } from '../../web/src/words.js';
+
+/** Every kind of refusal the page words, in the order of the statuses that give them. */
+const PROBLEM_KINDS = [
+  'invalid',
+  'unauthenticated',
+  'forbidden',
+  'notFound',
+  'conflict',
+  'tooLarge',
+  'tooMany',
+  'other',
+];
 
 describe('the page follows the server’s access table', () => {
   it('copies, for every action it offers, the roles of the same endpoint', () => {
@@ -50,22 +62,9 @@ describe('the page follows the server’s access table', () => {
 
   it('gives each role its sections, in the page’s order', () => {
     const of = (...roles: string[]) => sections(capabilities(roles));
-    expect(of('broker')).toEqual([
-      'agreements',
-      'contributions',
-      'airlock',
-      'runs',
-      'organisations',
-      'users',
-    ]);
-    expect(of('board')).toEqual([
-      'agreements',
-      'contributions',
-      'airlock',
-      'runs',
-      'organisations',
-      'users',
-    ]);
+    const every = ['agreements', 'contributions', 'airlock', 'runs', 'organisations', 'users'];
+    expect(of('broker')).toEqual(every);
+    expect(of('board')).toEqual(every);
     expect(of('provider')).toEqual(['agreements', 'contributions', 'airlock', 'organisations']);
     expect(of('consumer')).toEqual(['organisations']);
     expect(of()).toEqual([]);
@@ -165,7 +164,7 @@ describe('actions per row', () => {
 
   it('restarts interrupted and failed runs only, and only for the broker', () => {
     const broker = capabilities(['broker']);
-    const states = ['running', 'interrupted', 'failed', 'candidate', 'refused'];
+    const states: RunRow['state'][] = ['running', 'interrupted', 'failed', 'candidate', 'refused'];
     expect(states.filter((state) => canRestart({ state }, broker))).toEqual([
       'interrupted',
       'failed',
@@ -198,7 +197,7 @@ describe('actions per row', () => {
 });
 
 describe('following a run', () => {
-  const runs = [
+  const runs: Pick<RunRow, 'id' | 'state'>[] = [
     { id: 'r3', state: 'running' },
     { id: 'r2', state: 'failed' },
     { id: 'r1', state: 'candidate' },
@@ -256,14 +255,7 @@ describe('forms and refusals', () => {
 
   it('words a refusal by its status', () => {
     expect([400, 401, 403, 404, 409, 413, 429, 500, undefined].map(problemKind)).toEqual([
-      'invalid',
-      'unauthenticated',
-      'forbidden',
-      'notFound',
-      'conflict',
-      'tooLarge',
-      'tooMany',
-      'other',
+      ...PROBLEM_KINDS,
       'other',
     ]);
   });
@@ -297,16 +289,7 @@ describe('forms and refusals', () => {
       ...runSchema.properties.state.enum.map((s) => `govRunState${s}`),
       ...agreementSchema.properties.status.enum.map((s) => `govStatus${s}`),
       ...stages.map((s) => `govStage${s}`),
-      ...[
-        'invalid',
-        'unauthenticated',
-        'forbidden',
-        'notFound',
-        'conflict',
-        'tooLarge',
-        'tooMany',
-        'other',
-      ].map((k) => `govProblem${k}`),
+      ...PROBLEM_KINDS.map((k) => `govProblem${k}`),
     ];
     for (const lang of ['nl', 'en'] as const)
       for (const k of keys) expect(DICTIONARIES[lang], `${lang} ${k}`).toHaveProperty(k);

@@ -18,16 +18,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initInstance, instanceRegions, readInstanceConfig } from '../../src/instance/index.js';
 import { SESSION_COOKIE } from '../../src/api/governance/index.js';
 import { createApp } from '../../src/pipeline/serve.js';
 import type { RegionSet } from '../../src/regions/index.js';
+import { agreementDraft } from '../governance/helpers.js';
 import { freePort } from '../support/net.js';
 import { launchChromium, openTestPage } from './browser.js';
 import { ensureDashboardBuilt, ROOT } from './build.js';
-import { axe, overflow, words } from './checks.js';
+import { axe, overflow, postedJson, words } from './checks.js';
 
 const SHOTS = join(ROOT, 'test-results', 'web');
 const BROKER = { email: 'beheer@broker.test', password: 'beheer-wachtwoord' };
@@ -155,6 +156,26 @@ async function tableRows(heading: string): Promise<string[][]> {
   return out;
 }
 
+/** The sections of the page for the broker and the board, in the page's order. */
+const EVERY_SECTION = [
+  'Overeenkomsten',
+  'Aanleveringen',
+  'Beoordelingen',
+  'Berekeningen',
+  'Organisaties',
+  'Gebruikers',
+];
+
+/** Registers an organisation through `form` that the server refuses; the refusal shown. */
+async function refusedRegistration(form: Locator, id: string, name: string): Promise<Locator> {
+  await form.getByLabel('Id (kleine letters, cijfers en -)').fill(id);
+  await form.getByLabel('Naam').fill(name);
+  await form.getByRole('button', { name: 'Registreren' }).click();
+  const refusal = form.getByRole('alert');
+  await refusal.waitFor();
+  return refusal;
+}
+
 describe('governance page on a real broker', () => {
   it('keeps the session in the HttpOnly cookie only, and handles 429 and an ended session', async () => {
     await signIn(BROKER);
@@ -207,11 +228,11 @@ describe('governance page on a real broker', () => {
         : route.fallback(),
     );
     try {
-      await orgForm.getByLabel('Id (kleine letters, cijfers en -)').fill('gemeente-bloemendaal');
-      await orgForm.getByLabel('Naam').fill('Gemeente Bloemendaal');
-      await orgForm.getByRole('button', { name: 'Registreren' }).click();
-      const refusal = orgForm.getByRole('alert');
-      await refusal.waitFor();
+      const refusal = await refusedRegistration(
+        orgForm,
+        'gemeente-bloemendaal',
+        'Gemeente Bloemendaal',
+      );
       expect(await refusal.innerText()).toBe(
         'Te veel verzoeken in korte tijd. Probeer het over 30 seconden opnieuw.',
       );
@@ -293,14 +314,7 @@ describe('governance page on a real broker', () => {
     expect(await page.locator('main').innerText()).toContain(
       `Aangemeld als B. Eheerder (${BROKER.email}): beheerder`,
     );
-    expect(await sectionHeadings()).toEqual([
-      'Overeenkomsten',
-      'Aanleveringen',
-      'Beoordelingen',
-      'Berekeningen',
-      'Organisaties',
-      'Gebruikers',
-    ]);
+    expect(await sectionHeadings()).toEqual(EVERY_SECTION);
     // Drafting stays with the CLI, and the page says how.
     expect(await page.locator('main').innerText()).toContain(
       'samenzicht agreements create --file agreement.json',
@@ -312,11 +326,8 @@ describe('governance page on a real broker', () => {
     await orgForm.getByLabel('Naam').fill('Gemeente Haarlem');
     expect(await orgForm.getByLabel('Rol').inputValue()).toBe('provider');
     await orgForm.getByRole('checkbox', { name: 'Gemeenten' }).check();
-    const posted = page.waitForRequest(
-      (r) => r.method() === 'POST' && r.url().endsWith('/api/v1/organisations'),
-    );
-    await orgForm.getByRole('button', { name: 'Registreren' }).click();
-    expect(JSON.parse((await posted).postData() ?? '{}')).toEqual({
+    const register = () => orgForm.getByRole('button', { name: 'Registreren' }).click();
+    expect(await postedJson(page, '/api/v1/organisations', register)).toEqual({
       id: 'gemeente-haarlem',
       name: 'Gemeente Haarlem',
       role: 'provider',
@@ -328,11 +339,7 @@ describe('governance page on a real broker', () => {
       .toContainEqual(['Gemeente Haarlem', 'gemeente-haarlem', 'leverancier', 'Gemeenten']);
 
     // The same id again: the server's refusal, next to the form.
-    await orgForm.getByLabel('Id (kleine letters, cijfers en -)').fill('gemeente-haarlem');
-    await orgForm.getByLabel('Naam').fill('Nog eens');
-    await orgForm.getByRole('button', { name: 'Registreren' }).click();
-    const orgRefusal = orgForm.getByRole('alert');
-    await orgRefusal.waitFor();
+    const orgRefusal = await refusedRegistration(orgForm, 'gemeente-haarlem', 'Nog eens');
     expect(await orgRefusal.innerText()).toBe(
       'Dit kan nu niet: organisation gemeente-haarlem already exists',
     );
@@ -371,19 +378,20 @@ describe('governance page on a real broker', () => {
 
   it('lets the broker propose a drafted agreement and sign it for the broker', async () => {
     // Drafted with the API, as `samenzicht agreements create` does.
-    const now = Date.now();
-    await api('POST', '/agreements', {
-      id: 'convenant-haarlem',
-      title: 'Convenant Haarlem',
-      purpose: 'Regionale indicatoren',
-      legalBasis: 'Convenant',
-      parties: ['broker', 'gemeente-haarlem'],
-      datasets: ['brp_personen'],
-      themes: ['context'],
-      validFrom: new Date(now - 86_400_000).toISOString(),
-      validUntil: new Date(now + 365 * 86_400_000).toISOString(),
-      retentionDays: 30,
-    });
+    await api(
+      'POST',
+      '/agreements',
+      agreementDraft({
+        id: 'convenant-haarlem',
+        title: 'Convenant Haarlem',
+        purpose: 'Regionale indicatoren',
+        legalBasis: 'Convenant',
+        parties: ['broker', 'gemeente-haarlem'],
+        datasets: ['brp_personen'],
+        themes: ['context'],
+        validDays: 365,
+      }),
+    );
     await page.reload();
     await page.waitForSelector('text=Convenant Haarlem');
     expect(await tableRows('Overeenkomsten')).toContainEqual([
@@ -411,12 +419,10 @@ describe('governance page on a real broker', () => {
 
   it('lets a provider sign for its organisation, and shows it no runs or users', async () => {
     await signIn(PROVIDER);
-    expect(await sectionHeadings()).toEqual([
-      'Overeenkomsten',
-      'Aanleveringen',
-      'Beoordelingen',
-      'Organisaties',
-    ]);
+    // A provider sees neither runs nor users.
+    expect(await sectionHeadings()).toEqual(
+      EVERY_SECTION.filter((h) => h !== 'Berekeningen' && h !== 'Gebruikers'),
+    );
     await page.getByRole('button', { name: 'Ondertekenen namens Gemeente Haarlem' }).click();
     await page.waitForSelector(
       'text=Overeenkomst convenant-haarlem is ondertekend namens Gemeente Haarlem.',
@@ -480,14 +486,7 @@ describe('governance page on a real broker', () => {
 
   it('shows a board member the runs and users, without a start button or forms', async () => {
     await signIn(BOARD);
-    expect(await sectionHeadings()).toEqual([
-      'Overeenkomsten',
-      'Aanleveringen',
-      'Beoordelingen',
-      'Berekeningen',
-      'Organisaties',
-      'Gebruikers',
-    ]);
+    expect(await sectionHeadings()).toEqual(EVERY_SECTION);
     await page.waitForSelector('text=Er zijn nog geen berekeningen.');
     expect(await page.locator('main').innerText()).toContain(
       'Het bestuur volgt de berekeningen; alleen de beheerder start ze.',

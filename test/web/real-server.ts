@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Geometry } from 'geojson';
 import type { ReleaseStateLookup } from '../../src/api/releases/catalog.js';
-import { buildPublicServer } from '../../src/pipeline/serve.js';
+import { buildPublicServer, publicReleaseState } from '../../src/pipeline/serve.js';
 import { buildRegionSet, type GeometryProvider } from '../../src/regions/set.js';
 import type { RegionLevel, RegionSet } from '../../src/regions/index.js';
 import { writeTestRelease } from '../public/helpers.js';
@@ -71,17 +71,10 @@ export async function startRealServer(
     const stateOf: ReleaseStateLookup = async (id) => {
       const rel = f.releases.find((r) => r.id === id);
       if (!rel) return null;
-      return {
-        status: rel.state,
-        publishedAt: rel.publishedAt,
-        withdrawnReason: rel.withdrawnReason,
-        reviews: rel.reviews.map(({ capacity, decision, createdAt }) => ({
-          capacity,
-          decision,
-          createdAt,
-        })),
-        digest: digests.get(id) ?? rel.digest,
-      };
+      return publicReleaseState(
+        { ...rel, digest: digests.get(id) ?? rel.digest },
+        rel.withdrawnReason,
+      );
     };
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -8,7 +8,10 @@
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { paginate as paginatePage } from '../../src/api/http/paging.js';
 import { opendataRoutes } from '../../src/api/opendata/index.js';
+import type { ReleaseCatalog } from '../../src/api/releases/catalog.js';
+import { badRequest, refuseUnserved } from '../../src/api/releases/http.js';
 import {
   geoJson,
   latestPublished,
@@ -57,10 +60,6 @@ import { freePort } from '../support/net.js';
 
 class BadRequest extends Error {}
 
-function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: 'bad-request', message });
-}
-
 export async function startFixtureServer(
   f: Fixture,
   opts: FixtureServerOptions = {},
@@ -89,16 +88,8 @@ export async function startFixtureServer(
     const limit = int('limit') ?? opts.defaultLimits?.[list] ?? bounds.defaultLimit;
     if (limit < 1 || limit > bounds.maxLimit)
       throw new BadRequest(`querystring/limit must be 1 to ${bounds.maxLimit}`);
-    const slice = items.slice(offset, offset + limit);
-    let next: string | null = null;
-    if (offset + limit < items.length) {
-      const [path, query = ''] = req.url.split('?', 2) as [string, string?];
-      const params = new URLSearchParams(query);
-      params.set('offset', String(offset + limit));
-      params.set('limit', String(limit));
-      next = `${base}${path}?${params.toString()}`;
-    }
-    return { items: slice, page: { offset, limit, total: items.length, next } };
+    // Checked above, so the real paging (which caps at the bound) pages with exactly this limit.
+    return paginatePage(items, req, { offset, limit }, { ...bounds, defaultLimit: limit }, base);
   }
 
   app.setErrorHandler((err, _req, reply) => {
@@ -128,20 +119,16 @@ export async function startFixtureServer(
       .send();
   });
   /** The release a public route may serve, or null when the reply (404, 410) was sent. */
-  const servable = (id: string, reply: FastifyReply) => {
-    const rel = findPublic(id);
-    if (!rel) {
-      void reply.code(404).send({ error: 'not-found', message: `no published release '${id}'` });
-      return null;
-    }
-    if (rel.status === 'withdrawn') {
-      void reply.code(410).send({
-        error: 'withdrawn',
-        message: `release ${id} was withdrawn: ${rel.withdrawnReason ?? 'no reason recorded'}`,
-      });
-      return null;
-    }
-    return rel;
+  // The real refusal, over the fixture's releases (it asks the catalog only for `info`).
+  const catalog = {
+    info: async (id: string) => findPublic(id) ?? null,
+  } as unknown as ReleaseCatalog;
+  const servable = async (id: string, reply: FastifyReply) => {
+    const refused = await refuseUnserved(catalog, reply, id, {
+      notFound: `no published release '${id}'`,
+      withdrawn: (reason) => `release ${id} was withdrawn: ${reason}`,
+    });
+    return refused ? null : findPublic(id)!;
   };
 
   app.get('/api/v1/health', async () => ({
@@ -208,7 +195,7 @@ export async function startFixtureServer(
     return { releases: items, page };
   });
   app.get<{ Params: { id: string } }>('/api/v1/releases/:id', async (req, reply) => {
-    const rel = servable(req.params.id, reply);
+    const rel = await servable(req.params.id, reply);
     if (!rel) return reply;
     const manifest = f.manifests.get(rel.id);
     if (!manifest)
@@ -218,7 +205,7 @@ export async function startFixtureServer(
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(
     '/api/v1/releases/:id/cells',
     async (req, reply) => {
-      const rel = servable(req.params.id, reply);
+      const rel = await servable(req.params.id, reply);
       if (!rel) return reply;
       const { indicator, year, level, region, parent } = req.query;
       if (year !== undefined && !/^\d{4}$/.test(year))

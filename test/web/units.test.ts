@@ -12,6 +12,7 @@ import {
   ruleParameterLines,
 } from '../../web/src/words.js';
 import { FORBIDDEN } from './forbidden.js';
+import { poissonBasis } from './readings.js';
 
 const GEMEENTEN = [
   { code: 'GM0518', name: "'s-Gravenhage" },
@@ -97,12 +98,7 @@ describe('readAgainstPeers', () => {
     const peers = [peer(100, 100_000), peer(300, 100_000)]; // pooled 2 per 1,000
     const r = readAgainstPeers(peer(260, 100_000), peers); // expected 200, z = 60 / sqrt(200) = 4.24
     expect(r.key).toBe('readingClearlyAbove');
-    expect(r.basis).toEqual({
-      kind: 'poisson',
-      observed: 260,
-      expected: 200,
-      z: 60 / Math.sqrt(200),
-    });
+    expect(r.basis).toEqual(poissonBasis(260, 200)); // z = 60 / sqrt(200)
     expect(readAgainstPeers(peer(230, 100_000), peers).key).toBe('readingAbove'); // z = 2.12
     expect(readAgainstPeers(peer(210, 100_000), peers).key).toBe('readingSimilar'); // z = 0.71
     expect(readAgainstPeers(peer(170, 100_000), peers).key).toBe('readingBelow'); // z = -2.12

@@ -3,6 +3,11 @@
  * stable identifiers; every text exists in both languages (the type says so). Pure, so tests
  * read it in Node; the React side (context, hook) is in i18n.tsx.
  */
+import { themeTitle as serverThemeTitle } from '../../src/indicators/themes.js';
+
+// Theme names are the server's (one owner, free of imports, so the dashboard bundles it too).
+export { compareThemes, THEME_TITLES } from '../../src/indicators/themes.js';
+
 export type Lang = 'nl' | 'en';
 
 const nl = {
@@ -803,33 +808,9 @@ const en: Record<Key, string> = {
 
 export const DICTIONARIES: Record<Lang, Record<Key, string>> = { nl, en };
 
-/**
- * Theme names, the same as the server's (src/indicators/themes.ts, which the dashboard cannot
- * import; a unit test keeps the two equal), in the order the dashboard lists them.
- */
-export const THEME_TITLES: Readonly<Record<string, Record<Lang, string>>> = {
-  drugs: { nl: 'Drugs', en: 'Drugs' },
-  vastgoed: { nl: 'Vastgoed', en: 'Real estate' },
-  verdachte_transacties: { nl: 'Verdachte transacties', en: 'Suspicious transactions' },
-  branches: { nl: 'Kwetsbare branches', en: 'Vulnerable sectors' },
-  zorg: { nl: 'Zorg', en: 'Care' },
-  jonge_aanwas: { nl: 'Jonge aanwas', en: 'Young recruits' },
-  kwetsbaarheid: { nl: 'Kwetsbaarheid', en: 'Vulnerability' },
-  context: { nl: 'Context', en: 'Context' },
-};
-
-/** The theme's name; an unknown id (a newer server's theme) is shown as its id. */
+/** The theme's name in the page language; an unknown id (a newer server's theme) is its id. */
 export function themeTitle(id: string, lang: Lang): string {
-  return Object.hasOwn(THEME_TITLES, id) ? (THEME_TITLES[id] as Record<Lang, string>)[lang] : id;
-}
-
-/** Known themes in their order, then unknown ones by id. */
-export function compareThemes(a: string, b: string): number {
-  const order = Object.keys(THEME_TITLES);
-  const ia = order.indexOf(a);
-  const ib = order.indexOf(b);
-  if (ia !== ib) return (ia === -1 ? order.length : ia) - (ib === -1 ? order.length : ib);
-  return a.localeCompare(b);
+  return serverThemeTitle(id)[lang];
 }
 
 export function translate(

@@ -4,17 +4,16 @@ import {
   SignatureInput,
   requestJson,
   type IdParams,
-  type ReasonBody,
 } from '../../contracts/index.js';
+import { idAction, listRoute, reasonedAction } from './declarations.js';
 import { resourceRoutes, type RouteDeclaration } from './routing.js';
-import { agreementSchema, idParams, listOf, reasonBody } from './schemas.js';
+import { agreementSchema, idParams } from './schemas.js';
 
 const one = { params: idParams, response: { 200: agreementSchema } };
 
-const listAgreements: RouteDeclaration = (r, { gov }) =>
-  r.get('/agreements', { response: { 200: listOf('agreements', agreementSchema) } }, async () => ({
-    agreements: await gov.listAgreements(),
-  }));
+const listAgreements = listRoute('/agreements', 'agreements', agreementSchema, ({ gov }) =>
+  gov.listAgreements(),
+);
 
 const getAgreement: RouteDeclaration = (r, { gov }) =>
   r.get<{ Params: IdParams }>('/agreements/:id', one, async (req) =>
@@ -28,10 +27,9 @@ const createAgreement: RouteDeclaration = (r, { gov, me }) =>
     async (req, reply) => reply.code(201).send(await gov.createAgreement(me(req).id, req.body)),
   );
 
-const proposeAgreement: RouteDeclaration = (r, { gov, me }) =>
-  r.post<{ Params: IdParams }>('/agreements/:id/propose', one, async (req) =>
-    gov.proposeAgreement(me(req).id, req.params.id),
-  );
+const proposeAgreement = idAction('/agreements/:id/propose', one, (gov, user, id) =>
+  gov.proposeAgreement(user, id),
+);
 
 const signAgreement: RouteDeclaration = (r, { gov, me }) =>
   r.post<{ Params: IdParams; Body: SignatureInput | undefined }>(
@@ -40,12 +38,9 @@ const signAgreement: RouteDeclaration = (r, { gov, me }) =>
     async (req) => gov.signAgreement(me(req).id, req.params.id, req.body?.organisation),
   );
 
-const revokeAgreement: RouteDeclaration = (r, { gov, me }) =>
-  r.post<{ Params: IdParams; Body: ReasonBody }>(
-    '/agreements/:id/revoke',
-    { ...one, body: reasonBody },
-    async (req) => gov.revokeAgreement(me(req).id, req.params.id, req.body.reason),
-  );
+const revokeAgreement = reasonedAction('/agreements/:id/revoke', one, (gov, user, id, reason) =>
+  gov.revokeAgreement(user, id, reason),
+);
 
 export const agreementRoutes = resourceRoutes(
   listAgreements,

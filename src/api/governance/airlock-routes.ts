@@ -9,35 +9,24 @@ import {
   ReviewInput,
   requestJson,
   type IdParams,
-  type ReasonBody,
   type Release,
 } from '../../contracts/index.js';
 import { GovernanceError } from '../../governance/index.js';
 import { RELEASE_FILES } from '../../release/format.js';
+import { idAction, listRoute, reasonedAction } from './declarations.js';
 import { readRowsPage } from './report.js';
 import { resourceRoutes, type RouteDeclaration } from './routing.js';
-import {
-  idParams,
-  listOf,
-  reasonBody,
-  releaseSchema,
-  reportCellsSchema,
-  reportSchema,
-} from './schemas.js';
+import { idParams, releaseSchema, reportCellsSchema, reportSchema } from './schemas.js';
 
 const one = { params: idParams, response: { 200: releaseSchema } };
 
-const listReleases: RouteDeclaration = (r, { gov }) =>
-  r.get<{ Querystring: ReleaseListQuery }>(
-    '/airlock/releases',
-    {
-      querystring: requestJson(ReleaseListQuery),
-      response: { 200: listOf('releases', releaseSchema) },
-    },
-    async (req) => ({
-      releases: await gov.listReleases(req.query.state ? { states: [req.query.state] } : {}),
-    }),
-  );
+const listReleases = listRoute<ReleaseListQuery>(
+  '/airlock/releases',
+  'releases',
+  releaseSchema,
+  ({ gov }, req) => gov.listReleases(req.query.state ? { states: [req.query.state] } : {}),
+  requestJson(ReleaseListQuery),
+);
 
 const getRelease: RouteDeclaration = (r, { gov, me }) =>
   r.get<{ Params: IdParams }>('/airlock/releases/:id', one, async (req) =>
@@ -137,17 +126,13 @@ const review: RouteDeclaration = (r, { gov, me }) =>
       reply.code(201).send(await gov.review(me(req).id, req.params.id, req.body)),
   );
 
-const publish: RouteDeclaration = (r, { gov, me }) =>
-  r.post<{ Params: IdParams }>('/airlock/releases/:id/publish', one, async (req) =>
-    gov.publish(me(req).id, req.params.id),
-  );
+const publish = idAction('/airlock/releases/:id/publish', one, (gov, user, id) =>
+  gov.publish(user, id),
+);
 
-const withdraw: RouteDeclaration = (r, { gov, me }) =>
-  r.post<{ Params: IdParams; Body: ReasonBody }>(
-    '/airlock/releases/:id/withdraw',
-    { ...one, body: reasonBody },
-    async (req) => gov.withdraw(me(req).id, req.params.id, req.body.reason),
-  );
+const withdraw = reasonedAction('/airlock/releases/:id/withdraw', one, (gov, user, id, reason) =>
+  gov.withdraw(user, id, reason),
+);
 
 export const airlockRoutes = resourceRoutes(
   listReleases,

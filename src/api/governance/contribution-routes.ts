@@ -44,14 +44,17 @@ const uploadResponses = {
   },
 };
 
+/** One upload request: its body stream (if any) and the length it declared (NaN if none). */
+interface UploadCall {
+  deps: GovernanceRouteDeps;
+  req: UploadRequest;
+  reply: FastifyReply;
+  body: Readable | undefined;
+  declared: number;
+}
+
 /** One chunk of a resumable upload: 202 with the progress, or 201 once the file is complete. */
-async function receiveChunk(
-  deps: GovernanceRouteDeps,
-  req: UploadRequest,
-  reply: FastifyReply,
-  body: Readable | undefined,
-  declared: number,
-) {
+async function receiveChunk({ deps, req, reply, body, declared }: UploadCall) {
   const { gov, me, contributionJson, maxUploadBytes, validate } = deps;
   const r = await gov.uploadContributionChunk(
     me(req).id,
@@ -73,13 +76,7 @@ async function receiveChunk(
 }
 
 /** The whole file in one request. */
-async function receiveWhole(
-  deps: GovernanceRouteDeps,
-  req: UploadRequest,
-  reply: FastifyReply,
-  body: Readable | undefined,
-  declared: number,
-) {
+async function receiveWhole({ deps, req, reply, body, declared }: UploadCall) {
   const { gov, me, contributionJson, maxUploadBytes, validate } = deps;
   if (Number.isFinite(declared) && declared > maxUploadBytes) {
     throw new GovernanceError(
@@ -122,7 +119,7 @@ const upload: RouteDeclaration = (r, deps) =>
       let body = req.body as Readable | undefined;
       if (body !== undefined && typeof (body as Readable).pipe !== 'function') body = undefined;
       const receive = resumable ? receiveChunk : receiveWhole;
-      return receive(deps, req, reply, body, declared);
+      return receive({ deps, req, reply, body, declared });
     },
     { after: deps.uploadSlot },
   );

@@ -1,14 +1,15 @@
 /** Organisations and users: listed by the parties, registered by the broker. */
 import { OrganisationInput, UserInput, requestJson } from '../../contracts/index.js';
 import { resourceRoutes, type RouteDeclaration } from './routing.js';
-import { listOf, organisationSchema, userSchema } from './schemas.js';
+import { listRoute } from './declarations.js';
+import { organisationSchema, userSchema } from './schemas.js';
 
-const listOrganisations: RouteDeclaration = (r, { gov }) =>
-  r.get(
-    '/organisations',
-    { response: { 200: listOf('organisations', organisationSchema) } },
-    async () => ({ organisations: await gov.listOrganisations() }),
-  );
+const listOrganisations = listRoute(
+  '/organisations',
+  'organisations',
+  organisationSchema,
+  ({ gov }) => gov.listOrganisations(),
+);
 
 const createOrganisation: RouteDeclaration = (r, { gov, me }) =>
   r.post<{ Body: OrganisationInput }>(
@@ -17,10 +18,7 @@ const createOrganisation: RouteDeclaration = (r, { gov, me }) =>
     async (req, reply) => reply.code(201).send(await gov.createOrganisation(me(req).id, req.body)),
   );
 
-const listUsers: RouteDeclaration = (r, { gov }) =>
-  r.get('/users', { response: { 200: listOf('users', userSchema) } }, async () => ({
-    users: await gov.listUsers(),
-  }));
+const listUsers = listRoute('/users', 'users', userSchema, ({ gov }) => gov.listUsers());
 
 /** A user as the domain registers them: a password, an OIDC identity (both parts), or both. */
 const userToCreate = (b: UserInput) => ({

@@ -8,7 +8,8 @@ import { GovernanceError } from '../../governance/index.js';
 import type { RunService } from '../../pipeline/run-service.js';
 import type { RunRequest } from '../../pipeline/run.js';
 import { resourceRoutes, type GovernanceRouteDeps, type RouteDeclaration } from './routing.js';
-import { idParams, listOf, runSchema } from './schemas.js';
+import { listRoute } from './declarations.js';
+import { idParams, runSchema } from './schemas.js';
 
 const service = ({ runs }: GovernanceRouteDeps): RunService => {
   if (!runs) throw new GovernanceError('not_found', 'this server does not run indicators');
@@ -23,10 +24,7 @@ const startRun: RouteDeclaration = (r, deps) =>
       reply.code(202).send(await service(deps).start(deps.me(req).id, req.body ?? {})),
   );
 
-const listRuns: RouteDeclaration = (r, { gov }) =>
-  r.get('/runs', { response: { 200: listOf('runs', runSchema) } }, async () => ({
-    runs: await gov.listRuns(),
-  }));
+const listRuns = listRoute('/runs', 'runs', runSchema, ({ gov }) => gov.listRuns());
 
 const getRun: RouteDeclaration = (r, { gov }) =>
   r.get<{ Params: IdParams }>(

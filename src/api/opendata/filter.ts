@@ -138,22 +138,22 @@ class Parser {
     return tok.t === 'ident' && tok.v === word;
   }
 
-  private orExpr(): Expr {
-    let left = this.andExpr();
-    while (this.isKeyword('or')) {
+  /** `operand (word operand)*`, grouped to the left: `a or b or c` is `(a or b) or c`. */
+  private chain(word: 'or' | 'and', operand: () => Expr): Expr {
+    let left = operand();
+    while (this.isKeyword(word)) {
       this.next();
-      left = { kind: 'or', left, right: this.andExpr() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   }
 
+  private orExpr(): Expr {
+    return this.chain('or', () => this.andExpr());
+  }
+
   private andExpr(): Expr {
-    let left = this.notExpr();
-    while (this.isKeyword('and')) {
-      this.next();
-      left = { kind: 'and', left, right: this.notExpr() };
-    }
-    return left;
+    return this.chain('and', () => this.notExpr());
   }
 
   private notExpr(): Expr {

@@ -22,27 +22,19 @@ import {
   releasesDir,
   RELEASE_FILES,
 } from '../../release/index.js';
-import type { PublicReleaseState, ReleaseState } from '../../contracts/index.js';
+import {
+  isPublicReleaseState,
+  type PublicReview,
+  type ReleaseInfo,
+  type ReleaseState,
+} from '../../contracts/index.js';
 
-/** A release as the public sees it. */
-export interface PublicReleaseInfo {
-  id: string;
-  status: PublicReleaseState;
-  createdAt: string;
-  publishedAt: string | null;
-  withdrawnReason: string | null;
-  indicators: string[];
-  years: number[];
+/** A release as the public sees it: the contract's release info, and the region set behind it. */
+export interface PublicReleaseInfo extends ReleaseInfo {
   regionSet: PublicRegionSet;
-  /** Who approved, by capacity (a provider organisation or the board); no names, no reasons. */
-  reviews: PublicReview[];
 }
 
-export interface PublicReview {
-  capacity: string;
-  decision: 'approve' | 'reject';
-  createdAt: string;
-}
+export type { PublicReview } from '../../contracts/index.js';
 
 /** Lifecycle state per release id, as governance records it. */
 export type ReleaseStateLookup = (id: string) => Promise<{
@@ -201,7 +193,7 @@ export class ReleaseCatalog {
     for (const id of listReleaseIds(this.dataDir)) {
       const state = await this.stateOf(id);
       // Files without a governance record are not a release; candidates are not public.
-      if (!state || (state.status !== 'published' && state.status !== 'withdrawn')) continue;
+      if (!state || !isPublicReleaseState(state.status)) continue;
       let m = this.#listMeta.get(id);
       if (!m) {
         try {

@@ -13,6 +13,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  CELL_KEY_COLUMNS,
   CHANGE_KINDS,
   compareReleases,
   PUBLIC_STATUSES,
@@ -21,16 +22,23 @@ import {
   type ChangeSide,
   type ReleaseComparison,
 } from '../../public/index.js';
-import { REGION_LEVELS } from '../../regions/index.js';
 import { csvDocument, type CsvValue } from '../../release/csv.js';
 import type { IndicatorMeta } from '../../contracts/index.js';
 import { IMMUTABLE } from '../opendata/cache.js';
 import { Lru } from '../opendata/http.js';
 import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
+import { closedObject, INTEGER, listOf, NULLABLE_NUMBER, oneOf, STRING } from '../http/schema.js';
+import { cellKeyProperties } from './schemas.js';
 import type { PublicReleaseInfo, ReleaseCatalog } from './catalog.js';
-import { releaseIdParams, resolvePublicRelease, sendCsvAttachment } from './http.js';
+import {
+  badRequest,
+  RELEASE_ID_NAME,
+  refuseUnserved,
+  releaseRouteSchema,
+  resolvePublicRelease,
+  sendCsvAttachment,
+} from './http.js';
 
-const FROM_ID = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$';
 export const CHANGE_PAGE = { defaultLimit: 1000, maxLimit: 10_000 };
 
 export interface ChangesRoutesOptions {
@@ -53,64 +61,40 @@ const sideSchema = {
   additionalProperties: false,
   required: ['status', 'value', 'numerator', 'denominator'],
   properties: {
-    status: { type: 'string', enum: PUBLIC_STATUSES },
-    value: { type: ['number', 'null'] },
-    numerator: { type: ['number', 'null'] },
-    denominator: { type: ['number', 'null'] },
+    status: oneOf(PUBLIC_STATUSES),
+    value: NULLABLE_NUMBER,
+    numerator: NULLABLE_NUMBER,
+    denominator: NULLABLE_NUMBER,
   },
 } as const;
 
-export const cellChangeSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    kind: { type: 'string', enum: CHANGE_KINDS },
-    indicator_id: { type: 'string' },
-    year: { type: 'integer' },
-    region_level: { type: 'string', enum: REGION_LEVELS },
-    region_code: { type: 'string' },
-    parent_code: { type: ['string', 'null'] },
-    breakdown: { type: 'string' },
-    from: sideSchema,
-    to: sideSchema,
-    difference: { type: ['number', 'null'] },
-  },
-} as const;
+export const cellChangeSchema = closedObject({
+  kind: oneOf(CHANGE_KINDS),
+  ...cellKeyProperties,
+  from: sideSchema,
+  to: sideSchema,
+  difference: NULLABLE_NUMBER,
+});
 
 const COUNT_KEYS = ['cells', 'unchanged', ...CHANGE_KINDS] as const;
-const countProperties = Object.fromEntries(COUNT_KEYS.map((k) => [k, { type: 'integer' }]));
+const countProperties = Object.fromEntries(COUNT_KEYS.map((k) => [k, INTEGER]));
 
 /** The JSON answer (also the OpenAPI description). */
-export const changesResponseSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    release: { type: 'string' },
-    from: { type: 'string' },
-    summary: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        total: { type: 'object', additionalProperties: false, properties: countProperties },
-        indicators: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            properties: { indicator: { type: 'string' }, ...countProperties },
-          },
-        },
-      },
-    },
-    changes: { type: 'array', items: cellChangeSchema },
-    page: pageSchema,
-  },
-} as const;
+export const changesResponseSchema = closedObject({
+  release: STRING,
+  from: STRING,
+  summary: closedObject({
+    total: closedObject(countProperties),
+    indicators: listOf({ indicator: STRING, ...countProperties }),
+  }),
+  changes: { type: 'array', items: cellChangeSchema },
+  page: pageSchema,
+});
 
 const filterProperties = {
   from: {
     type: 'string',
-    pattern: FROM_ID,
+    pattern: `^${RELEASE_ID_NAME}$`,
     description:
       'The earlier release to compare with (a release id). Default: the published release before this one in order of publication.',
   },
@@ -131,12 +115,7 @@ export const CHANGES_CSV_COLUMNS = [
   'release',
   'from_release',
   'kind',
-  'indicator_id',
-  'year',
-  'region_level',
-  'region_code',
-  'parent_code',
-  'breakdown',
+  ...CELL_KEY_COLUMNS,
   'from_status',
   'from_value',
   'from_numerator',
@@ -166,12 +145,7 @@ export function changesCsv(release: string, from: string, changes: readonly Cell
       release,
       from,
       c.kind,
-      c.indicator_id,
-      c.year,
-      c.region_level,
-      c.region_code,
-      c.parent_code,
-      c.breakdown,
+      ...CELL_KEY_COLUMNS.map((k) => c[k]),
       ...figures(c.from),
       ...figures(c.to),
       c.difference,
@@ -215,10 +189,7 @@ class Comparisons {
     const { catalog } = this.opts;
     const q = req.query;
     if (q.from === 'latest') {
-      await reply.code(400).send({
-        error: 'bad-request',
-        message: "querystring/from: give a release id to compare with, not 'latest'",
-      });
+      await badRequest(reply, "querystring/from: give a release id to compare with, not 'latest'");
       return null;
     }
     const id = await resolvePublicRelease(catalog, req, reply, req.params.id);
@@ -232,10 +203,7 @@ class Comparisons {
       !this.opts.indicators.some((i) => i.id === q.indicator) &&
       !comparison.summary.indicators.some((i) => i.indicator === q.indicator)
     ) {
-      await reply.code(400).send({
-        error: 'bad-request',
-        message: `querystring/indicator: unknown indicator '${q.indicator}'`,
-      });
+      await badRequest(reply, `querystring/indicator: unknown indicator '${q.indicator}'`);
       return null;
     }
     return { id, from, comparison };
@@ -258,22 +226,12 @@ class Comparisons {
 
   /** The `from` the request gave, or null when it is unknown (404) or withdrawn (410). */
   async #from(from: string, reply: FastifyReply): Promise<string | null> {
-    const info = await this.opts.catalog.info(from);
-    if (!info) {
-      await reply.code(404).send({
-        error: 'not-found',
-        message: `querystring/from: no published release '${from}' to compare with`,
-      });
-      return null;
-    }
-    if (info.status === 'withdrawn') {
-      await reply.code(410).send({
-        error: 'withdrawn',
-        message: `querystring/from: release ${from} was withdrawn (${info.withdrawnReason ?? 'no reason recorded'}); its figures are no longer served`,
-      });
-      return null;
-    }
-    return from;
+    const refused = await refuseUnserved(this.opts.catalog, reply, from, {
+      notFound: `querystring/from: no published release '${from}' to compare with`,
+      withdrawn: (reason) =>
+        `querystring/from: release ${from} was withdrawn (${reason}); its figures are no longer served`,
+    });
+    return refused ? null : from;
   }
 
   async #compare(from: string, id: string): Promise<ReleaseComparison> {
@@ -300,28 +258,20 @@ const selected = (changes: readonly CellChange[], q: ChangesQuery): readonly Cel
           (q.kind === undefined || c.kind === q.kind),
       );
 
-const changesJsonSchema = {
+const changesJsonSchema = releaseRouteSchema({
   summary:
     'What changed in a release compared with an earlier published one: a summary per indicator and a paged list of changed cells',
   description: DESCRIPTION,
-  tags: ['releases'],
-  params: releaseIdParams,
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { ...filterProperties, ...pageQueryProperties(CHANGE_PAGE) },
-  },
+  querystring: { ...filterProperties, ...pageQueryProperties(CHANGE_PAGE) },
   response: { 200: changesResponseSchema },
-};
+});
 
-const changesCsvSchema = {
+const changesCsvSchema = releaseRouteSchema({
   summary:
     'What changed in a release compared with an earlier published one, as CSV (UTF-8 with BOM, comma, CRLF): one row per changed cell',
   description: `${DESCRIPTION} Columns: ${CHANGES_CSV_COLUMNS.join(', ')}. A confidential figure is '.', a figure that cannot occur or a side without the cell (added, removed) is blank (CBS convention).`,
-  tags: ['releases'],
-  params: releaseIdParams,
-  querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
-};
+  querystring: filterProperties,
+});
 
 const changesJson =
   (comparisons: Comparisons) =>

@@ -6,14 +6,14 @@
  * for an hour at most. `latest` is a redirect to the id, never cached.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLIC_RELEASE_STATES } from '../../contracts/index.js';
-import { PUBLIC_STATUSES } from '../../public/index.js';
 import { REGION_LEVELS } from '../../regions/index.js';
 import { toCsv } from '../opendata/csv.js';
 import { IMMUTABLE } from '../opendata/cache.js';
 import { paginate, pageQueryProperties, pageSchema, type PageQuery } from '../http/paging.js';
+import { closedObject, oneOf, STRING } from '../http/schema.js';
+import { publicCellSchema, publicManifestSchema, releaseInfoSchema } from './schemas.js';
 import { filterCells, type ReleaseCatalog } from './catalog.js';
-import { releaseIdParams, resolvePublicRelease } from './http.js';
+import { badRequest, releaseRouteSchema, resolvePublicRelease } from './http.js';
 
 // Kept for importers of the old place.
 export { resolvePublicRelease } from './http.js';
@@ -21,143 +21,6 @@ export { resolvePublicRelease } from './http.js';
 const REGION_CODE = '^(NL01|VR\\d{2}|GM\\d{4}|WK\\d{6}|BU\\d{8})$';
 export const RELEASE_PAGE = { defaultLimit: 100, maxLimit: 1000 };
 export const CELL_PAGE = { defaultLimit: 10_000, maxLimit: 10_000 };
-
-export const publicCellSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    indicator_id: { type: 'string' },
-    year: { type: 'integer' },
-    region_level: { type: 'string', enum: REGION_LEVELS },
-    region_code: { type: 'string' },
-    parent_code: { type: ['string', 'null'] },
-    breakdown: { type: 'string' },
-    value: { type: ['number', 'null'] },
-    numerator: { type: ['number', 'null'] },
-    denominator: { type: ['number', 'null'] },
-    status: { type: 'string', enum: PUBLIC_STATUSES },
-  },
-} as const;
-
-const releaseInfoSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    id: { type: 'string' },
-    status: { type: 'string', enum: [...PUBLIC_RELEASE_STATES] },
-    createdAt: { type: 'string' },
-    publishedAt: { type: ['string', 'null'] },
-    withdrawnReason: { type: ['string', 'null'] },
-    indicators: { type: 'array', items: { type: 'string' } },
-    years: { type: 'array', items: { type: 'integer' } },
-    reviews: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          capacity: { type: 'string' },
-          decision: { type: 'string', enum: ['approve', 'reject'] },
-          createdAt: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
-
-const ruleSummarySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    rule: { type: 'string' },
-    cells: { type: 'integer' },
-    passed: { type: 'boolean' },
-    parameters: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          indicators: { type: 'array', items: { type: 'string' } },
-          values: { type: 'object', additionalProperties: true },
-        },
-      },
-    },
-  },
-} as const;
-
-/** The public manifest (src/public/surface.ts `PublicManifest`). */
-const publicManifestSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    id: { type: 'string' },
-    format: { type: 'string' },
-    createdAt: { type: 'string' },
-    codeVersion: { type: 'string' },
-    regionSet: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        year: { type: 'integer' },
-        kind: { type: 'string', enum: ['cbs', 'synthetic'] },
-        attribution: { type: ['string', 'null'] },
-      },
-    },
-    years: { type: 'array', items: { type: 'integer' } },
-    indicators: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          id: { type: 'string' },
-          levels: { type: 'array', items: { type: 'string' } },
-          breakdowns: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-    rules: { type: 'object', additionalProperties: { type: 'object', additionalProperties: true } },
-    inputs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { dataset: { type: 'string' }, provider: { type: 'string' } },
-      },
-    },
-    cells: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        count: { type: 'integer' },
-        sha256: { type: 'string' },
-        byStatus: {
-          type: 'object',
-          additionalProperties: false,
-          properties: Object.fromEntries(PUBLIC_STATUSES.map((s) => [s, { type: 'integer' }])),
-        },
-      },
-    },
-    disclosure: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        passed: { type: 'boolean' },
-        rules: { type: 'array', items: ruleSummarySchema },
-      },
-    },
-    previousRelease: { type: ['string', 'null'] },
-    notes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { nl: { type: 'string' }, en: { type: 'string' } },
-      },
-    },
-  },
-} as const;
 
 export interface ReleaseRoutesOptions {
   catalog: ReleaseCatalog;
@@ -194,47 +57,29 @@ const listSchema = {
   },
 };
 
-const releaseSchema = {
+const releaseSchema = releaseRouteSchema({
   summary: 'A release: its state, approvals and public manifest with the audit summary',
-  tags: ['releases'],
-  params: releaseIdParams,
-  response: {
-    200: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { release: releaseInfoSchema, manifest: publicManifestSchema },
-    },
-  },
-};
+  response: { 200: closedObject({ release: releaseInfoSchema, manifest: publicManifestSchema }) },
+});
 
-const cellsSchema = {
+const cellsSchema = releaseRouteSchema({
   summary: 'Cells of a release, paged (JSON, or CSV with Accept: text/csv)',
-  tags: ['releases'],
-  params: releaseIdParams,
   querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      indicator: { type: 'string', pattern: '^[a-z0-9_]{1,64}$' },
-      year: { type: 'integer', minimum: 1900, maximum: 2100 },
-      level: { type: 'string', enum: REGION_LEVELS },
-      region: { type: 'string', pattern: REGION_CODE },
-      parent: { type: 'string', pattern: REGION_CODE },
-      ...pageQueryProperties(CELL_PAGE),
-    },
+    indicator: { type: 'string', pattern: '^[a-z0-9_]{1,64}$' },
+    year: { type: 'integer', minimum: 1900, maximum: 2100 },
+    level: oneOf(REGION_LEVELS),
+    region: { type: 'string', pattern: REGION_CODE },
+    parent: { type: 'string', pattern: REGION_CODE },
+    ...pageQueryProperties(CELL_PAGE),
   },
   response: {
-    200: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        release: { type: 'string' },
-        cells: { type: 'array', items: publicCellSchema },
-        page: pageSchema,
-      },
-    },
+    200: closedObject({
+      release: STRING,
+      cells: { type: 'array', items: publicCellSchema },
+      page: pageSchema,
+    }),
   },
-};
+});
 
 const releaseList =
   ({ catalog, publicBaseUrl }: ReleaseRoutesOptions) =>
@@ -260,10 +105,7 @@ const releaseCells =
   (opts: ReleaseRoutesOptions) => async (req: FastifyRequest<CellsRoute>, reply: FastifyReply) => {
     const q = req.query;
     if (q.indicator !== undefined && !opts.knownIndicator(q.indicator)) {
-      return reply.code(400).send({
-        error: 'bad-request',
-        message: `querystring/indicator: unknown indicator '${q.indicator}'`,
-      });
+      return badRequest(reply, `querystring/indicator: unknown indicator '${q.indicator}'`);
     }
     const id = await resolvePublicRelease(opts.catalog, req, reply, req.params.id);
     if (!id) return reply;

@@ -20,8 +20,20 @@ import {
 import type { IndicatorMeta } from '../../contracts/index.js';
 import { csvDocument, type CsvValue } from '../../release/csv.js';
 import { IMMUTABLE } from '../opendata/cache.js';
+import {
+  BILINGUAL,
+  BOOLEAN,
+  closedObject,
+  INTEGER,
+  NULLABLE_NUMBER,
+  NULLABLE_STRING,
+  NUMBER,
+  oneOf,
+  STRING,
+  STRINGS,
+} from '../http/schema.js';
 import type { ReleaseCatalog } from './catalog.js';
-import { releaseIdParams, resolvePublicRelease, sendCsvAttachment } from './http.js';
+import { badRequest, releaseRouteSchema, resolvePublicRelease, sendCsvAttachment } from './http.js';
 
 export interface ZoekgebiedenRoutesOptions {
   catalog: ReleaseCatalog;
@@ -40,74 +52,49 @@ interface ZoekgebiedenQuery {
   lang?: 'nl' | 'en';
 }
 
-const bilingual = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['nl', 'en'],
-  properties: { nl: { type: 'string' }, en: { type: 'string' } },
-} as const;
+const signalSchema = closedObject({
+  indicator: STRING,
+  theme: STRING,
+  value: NULLABLE_NUMBER,
+  numerator: NUMBER,
+  denominator: NUMBER,
+  gemeenteValue: NULLABLE_NUMBER,
+  nederlandValue: NULLABLE_NUMBER,
+  ratio: NULLABLE_NUMBER,
+  pValue: NUMBER,
+  qValue: NUMBER,
+  significant: BOOLEAN,
+});
 
-const nullableNumber = { type: ['number', 'null'] } as const;
-
-const signalSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    indicator: { type: 'string' },
-    theme: { type: 'string' },
-    value: nullableNumber,
-    numerator: { type: 'number' },
-    denominator: { type: 'number' },
-    gemeenteValue: nullableNumber,
-    nederlandValue: nullableNumber,
-    ratio: nullableNumber,
-    pValue: { type: 'number' },
-    qValue: { type: 'number' },
-    significant: { type: 'boolean' },
-  },
-} as const;
-
-const areaSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    code: { type: 'string' },
-    name: { type: 'string' },
-    level: { type: 'string', enum: ZOEKGEBIED_LEVELS },
-    parent: { type: ['string', 'null'] },
-    gemeente: { type: 'string' },
-    score: { type: 'number' },
-    themeCount: { type: 'integer' },
-    themes: { type: 'array', items: { type: 'string' } },
-    excess: { type: 'number' },
-    flagged: { type: 'boolean' },
-    signals: { type: 'array', items: signalSchema },
-  },
-} as const;
+const areaSchema = closedObject({
+  code: STRING,
+  name: STRING,
+  level: oneOf(ZOEKGEBIED_LEVELS),
+  parent: NULLABLE_STRING,
+  gemeente: STRING,
+  score: NUMBER,
+  themeCount: INTEGER,
+  themes: STRINGS,
+  excess: NUMBER,
+  flagged: BOOLEAN,
+  signals: { type: 'array', items: signalSchema },
+});
 
 /** The JSON answer (also the OpenAPI description). */
-export const zoekgebiedenResponseSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    release: { type: 'string' },
-    year: { type: 'integer' },
-    scope: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        code: { type: 'string' },
-        name: { type: 'string' },
-        level: { type: 'string', enum: ['gemeente', 'veiligheidsregio'] },
-      },
-    },
-    q: { type: 'number' },
-    tested: { type: 'integer' },
-    method: bilingual,
-    caution: bilingual,
-    areas: { type: 'array', items: areaSchema },
-  },
-} as const;
+export const zoekgebiedenResponseSchema = closedObject({
+  release: STRING,
+  year: INTEGER,
+  scope: closedObject({
+    code: STRING,
+    name: STRING,
+    level: oneOf(['gemeente', 'veiligheidsregio']),
+  }),
+  q: NUMBER,
+  tested: INTEGER,
+  method: BILINGUAL,
+  caution: BILINGUAL,
+  areas: { type: 'array', items: areaSchema },
+});
 
 const scopeProperties = {
   gemeente: {
@@ -134,9 +121,6 @@ const scopeProperties = {
 } as const;
 
 const DESCRIPTION = `${ZOEKGEBIEDEN_METHOD.en} ${ZOEKGEBIEDEN_CAUTION.en}`;
-
-const badRequest = (reply: FastifyReply, message: string) =>
-  reply.code(400).send({ error: 'bad-request', message });
 
 // ── CSV ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -292,31 +276,23 @@ class Zoekgebieden {
   }
 }
 
-const zoekgebiedenJsonSchema = {
+const zoekgebiedenJsonSchema = releaseRouteSchema({
   summary:
     'Zoekgebieden: wijken and buurten of a gemeente or veiligheidsregio where indicators of two or more themes are high together (a pattern, no proof)',
   description: DESCRIPTION,
-  tags: ['releases'],
-  params: releaseIdParams,
-  querystring: { type: 'object', additionalProperties: false, properties: scopeProperties },
+  querystring: scopeProperties,
   response: { 200: zoekgebiedenResponseSchema },
-};
+});
 
-const zoekgebiedenCsvSchema = {
+const zoekgebiedenCsvSchema = releaseRouteSchema({
   summary:
     'Zoekgebieden as CSV (UTF-8 with BOM, comma, CRLF): one row per signal, the caution in column let_op',
   description: `${DESCRIPTION} Columns: ${ZOEKGEBIEDEN_CSV_COLUMNS.join(', ')}. lang=en puts the English caution in let_op.`,
-  tags: ['releases'],
-  params: releaseIdParams,
   querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      ...scopeProperties,
-      lang: { type: 'string', enum: ['nl', 'en'], description: 'Language of let_op' },
-    },
+    ...scopeProperties,
+    lang: { type: 'string', enum: ['nl', 'en'], description: 'Language of let_op' },
   },
-};
+});
 
 const zoekgebiedenJson =
   (finder: Zoekgebieden) => async (req: FastifyRequest<ZoekgebiedenRoute>, reply: FastifyReply) => {

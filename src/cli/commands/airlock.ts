@@ -9,14 +9,8 @@ import type { Command } from 'commander';
 import type { BrokerClient } from '../../client/http.js';
 import type { Release } from '../../governance/index.js';
 import { UsageError } from '../errors.js';
-import {
-  brokerOptions,
-  print,
-  printBrokerList,
-  seg,
-  withBroker,
-  type BrokerCliOptions,
-} from './broker-client-options.js';
+import { brokerOptions, print, printBrokerList, seg, withBroker } from './broker-client-options.js';
+import type { BrokerCliOptions } from './broker-client-options.js';
 import { RELEASE_STATES } from '../../contracts/index.js';
 import { releaseLine, releaseText } from './governance-lines.js';
 import { DEFAULT_DATA_DIR, withLocalState } from './local-state.js';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadRegionSet, resolveRegionsDir, RegionsDirError } from '../../regions/index.js';
+import { loadRegionSet } from '../../regions/index.js';
 import {
   ExposedFilesError,
   InstanceError,
@@ -37,6 +37,7 @@ import {
   parseSeed,
   writableDir,
   parseHost,
+  parseRegionsOption,
 } from '../options.js';
 
 export const DEFAULT_DATA_DIR = 'data';
@@ -72,12 +73,7 @@ export function scaleFor(area: string, scale: number | undefined): number {
 
 /** Resolves where the region set comes from; a missing directory is a usage error. */
 export function regionsDirFromOption(option: string | undefined): string | null {
-  try {
-    return resolveRegionsDir({ option, env: process.env, cwd: process.cwd() }).dir;
-  } catch (err) {
-    if (err instanceof RegionsDirError) throw new UsageError(err.message);
-    throw err;
-  }
+  return parseRegionsOption(option).dir;
 }
 
 function indicatorList(text: string, option: string): string[] {

@@ -15,14 +15,8 @@ import { ROLES } from '../../contracts/index.js';
 import { BROKER_ENV } from '../../client/http.js';
 import { UsageError } from '../errors.js';
 import { registerAirlock } from './airlock.js';
-import {
-  brokerOptions,
-  print,
-  printBrokerList,
-  seg,
-  withBroker,
-  type BrokerCliOptions,
-} from './broker-client-options.js';
+import { brokerOptions, print, printBrokerList, seg, withBroker } from './broker-client-options.js';
+import type { BrokerCliOptions } from './broker-client-options.js';
 import {
   agreementLine,
   agreementText,

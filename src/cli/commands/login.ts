@@ -18,8 +18,8 @@ import {
   printBrokerList,
   seg,
   withBroker,
-  type BrokerCliOptions,
 } from './broker-client-options.js';
+import type { BrokerCliOptions } from './broker-client-options.js';
 import { readPassword } from './password.js';
 
 interface LoginOptions {

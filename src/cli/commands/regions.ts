@@ -6,7 +6,6 @@ import {
   MAX_YEAR,
   MIN_YEAR,
   RegionImportError,
-  RegionsDirError,
   SYNTHETIC_REGIONS,
   describeDir,
   importRegionDivision,
@@ -15,6 +14,7 @@ import {
   resolveRegionsDir,
 } from '../../regions/index.js';
 import { UsageError } from '../errors.js';
+import { parseRegionsOption } from '../options.js';
 
 const kB = (n: number) => `${(n / 1024).toFixed(n < 10_240 ? 1 : 0)} kB`;
 
@@ -137,13 +137,7 @@ function registerList(regions: Command): void {
     .description('the region sets the loader can use, the one it picks first')
     .option('--regions <DIR>', `region directory or '${SYNTHETIC_REGIONS}' (default as demo)`)
     .action((o: { regions?: string }) => {
-      let where;
-      try {
-        where = resolveRegionsDir({ option: o.regions });
-      } catch (err) {
-        if (err instanceof RegionsDirError) throw new UsageError(err.message);
-        throw err;
-      }
+      const where = parseRegionsOption(o.regions);
       if (where.dir === null) {
         process.stdout.write(`synthetic country (--regions ${SYNTHETIC_REGIONS})\n`);
         return;

@@ -3,7 +3,8 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { RegionsDirError, loadRegionSet, resolveRegionsDir } from '../../regions/index.js';
+import { loadRegionSet } from '../../regions/index.js';
+import { parseRegionsOption } from '../options.js';
 import { MAX_SCALE, MIN_SCALE, synthesise } from '../../synth/index.js';
 
 export function parseScale(raw: string): number {
@@ -52,13 +53,7 @@ export function register(program: Command): void {
       const scale = parseScale(opts.scale);
       const seed = parseSeed(opts.seed);
       const outDir = resolve(opts.out);
-      let where;
-      try {
-        where = resolveRegionsDir({ option: opts.regions });
-      } catch (err) {
-        if (err instanceof RegionsDirError) throw new UsageError(err.message);
-        throw err;
-      }
+      const where = parseRegionsOption(opts.regions);
       ensureWritableDir(outDir);
       const regions = await loadRegionSet(where.dir, { seed });
       process.stdout.write(`regions: ${regions.source.description}\n`);

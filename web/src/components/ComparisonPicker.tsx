@@ -14,30 +14,52 @@ export interface ComparisonPickerProps {
   onChange: (next: string[]) => void;
 }
 
+/** What the picker shows and does: the search, the rows it shows, and ticking one. */
+function usePicker({ own, gemeenten, chosen, suggested, onChange }: ComparisonPickerProps) {
+  const [query, setQuery] = useState('');
+  const [pinned, setPinned] = useState<string[]>([]);
+  const others = useMemo(() => gemeenten.filter((g) => g.code !== own), [gemeenten, own]);
+  const names = useMemo(() => new Map(gemeenten.map((g) => [g.code, g.name])), [gemeenten]);
+  const results = useMemo(
+    () => (query.trim() === '' ? [...suggested] : searchRegions(others, query).map((r) => r.code)),
+    [query, others, suggested],
+  );
+  const shown = [...new Set([...chosen, ...pinned, ...results])].sort((a, b) =>
+    (names.get(a) ?? a).localeCompare(names.get(b) ?? b, 'nl'),
+  );
+  const full = chosen.length >= MAX_CHOSEN;
+  const search = (q: string): void => {
+    setQuery(q);
+    setPinned([]);
+  };
+  const toggle = (code: string, on: boolean): void => {
+    setPinned((p) => (p.includes(code) ? p : [...p, code]));
+    if (on && !chosen.includes(code) && !full) onChange([...chosen, code]);
+    if (!on) onChange(chosen.filter((c) => c !== code));
+  };
+  return { query, search, results, shown, names, full, toggle };
+}
+
+type Picker = ReturnType<typeof usePicker>;
+
 /** The gemeenten shown, each a checkbox; a full choice disables the unticked ones. */
 function PickerList({
   id,
-  shown,
+  picker,
   chosen,
-  full,
-  names,
   suggested,
-  onToggle,
 }: {
   id: string;
-  shown: readonly string[];
+  picker: Picker;
   chosen: readonly string[];
-  full: boolean;
-  names: Map<string, string>;
   suggested: readonly string[];
-  onToggle: (code: string, on: boolean) => void;
 }) {
   const { t } = useI18n();
   const box = useId();
   const suggestedSet = new Set(suggested);
   return (
     <ul className="sz-picker-list" id={id} aria-label={t('pickerList')}>
-      {shown.map((code) => {
+      {picker.shown.map((code) => {
         const checked = chosen.includes(code);
         const boxId = `${box}-${code}`;
         return (
@@ -47,11 +69,11 @@ function PickerList({
               id={boxId}
               value={code}
               checked={checked}
-              disabled={full && !checked}
-              onChange={(e) => onToggle(code, e.target.checked)}
+              disabled={picker.full && !checked}
+              onChange={(e) => picker.toggle(code, e.target.checked)}
             />
             <label htmlFor={boxId}>
-              {names.get(code) ?? code} ({code})
+              {picker.names.get(code) ?? code} ({code})
               {suggestedSet.has(code) && <span className="sz-hint"> — {t('pickerSuggested')}</span>}
             </label>
           </li>
@@ -67,39 +89,18 @@ function PickerList({
  * search box ticks the first match. Rows stay where they are while ticking (a row that moved
  * would take the keyboard focus with it): a row once shown stays until the search changes.
  */
-export function ComparisonPicker({
-  own,
-  gemeenten,
-  chosen,
-  suggested,
-  onChange,
-}: ComparisonPickerProps) {
+export function ComparisonPicker(props: ComparisonPickerProps) {
+  const { chosen, suggested, onChange } = props;
   const { t } = useI18n();
-  const [query, setQuery] = useState('');
-  const [pinned, setPinned] = useState<string[]>([]);
+  const picker = usePicker(props);
+  const { query, results, full } = picker;
   const searchRef = useRef<HTMLInputElement>(null);
   const listId = useId();
-  const others = useMemo(() => gemeenten.filter((g) => g.code !== own), [gemeenten, own]);
-  const names = useMemo(() => new Map(gemeenten.map((g) => [g.code, g.name])), [gemeenten]);
-  const results = useMemo(
-    () => (query.trim() === '' ? [...suggested] : searchRegions(others, query).map((r) => r.code)),
-    [query, others, suggested],
-  );
-  const shown = [...new Set([...chosen, ...pinned, ...results])].sort((a, b) =>
-    (names.get(a) ?? a).localeCompare(names.get(b) ?? b, 'nl'),
-  );
-  const full = chosen.length >= MAX_CHOSEN;
-
-  const toggle = (code: string, on: boolean): void => {
-    setPinned((p) => (p.includes(code) ? p : [...p, code]));
-    if (on && !chosen.includes(code) && !full) onChange([...chosen, code]);
-    if (!on) onChange(chosen.filter((c) => c !== code));
-  };
   const onEnter = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key !== 'Enter') return;
     e.preventDefault();
     const first = results.find((c) => !chosen.includes(c));
-    if (first && query.trim() !== '') toggle(first, true);
+    if (first && query.trim() !== '') picker.toggle(first, true);
   };
 
   return (
@@ -111,21 +112,10 @@ export function ComparisonPicker({
         inputRef={searchRef}
         controls={listId}
         value={query}
-        onChange={(q) => {
-          setQuery(q);
-          setPinned([]);
-        }}
+        onChange={picker.search}
         onKeyDown={onEnter}
       />
-      <PickerList
-        id={listId}
-        shown={shown}
-        chosen={chosen}
-        full={full}
-        names={names}
-        suggested={suggested}
-        onToggle={toggle}
-      />
+      <PickerList id={listId} picker={picker} chosen={chosen} suggested={suggested} />
       {query.trim() !== '' && results.length === 0 && (
         <p className="sz-hint">{t('searchNone', { q: query })}</p>
       )}

@@ -1,3 +1,4 @@
+import { Heading } from '@rijkshuisstijl-community/components-react';
 import {
   useEffect,
   useId,
@@ -17,6 +18,15 @@ export interface Column<R> {
   numeric?: boolean;
   /** The column that names the row (a row header). */
   rowHeader?: boolean;
+}
+
+/** A right-aligned column of figures. */
+export function numericColumn<R>(
+  key: string,
+  header: string,
+  cell: (row: R) => ReactNode,
+): Column<R> {
+  return { key, header, numeric: true, cell };
 }
 
 export interface DataTableProps<R> {
@@ -118,5 +128,21 @@ export function DataTable<R>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A table named by the level-2 heading just above it (`id` is the heading's, for tests and links). */
+export function HeadedTable<R>({
+  id,
+  title,
+  ...table
+}: Omit<DataTableProps<R>, 'caption' | 'labelledBy'> & { id: string; title: string }) {
+  return (
+    <>
+      <Heading level={2} id={id}>
+        {title}
+      </Heading>
+      <DataTable {...table} labelledBy={id} />
+    </>
   );
 }

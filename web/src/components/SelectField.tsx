@@ -1,4 +1,5 @@
 /** A labelled select of the NL Design System: the filters and choices of the pages. */
+import { useI18n } from '../i18n.js';
 import { Field } from './Field.js';
 
 export interface SelectFieldProps {
@@ -29,5 +30,25 @@ export function SelectField({ label, value, options, onChange, className }: Sele
         </select>
       )}
     </Field>
+  );
+}
+
+/** The choice between wijken and buurten, on the map of a gemeente and on the zoekgebieden. */
+export function LevelField({
+  value,
+  onChange,
+}: {
+  value: 'wijk' | 'buurt';
+  onChange: (level: string) => void;
+}) {
+  const { t } = useI18n();
+  const levels = ['wijk', 'buurt'] as const;
+  return (
+    <SelectField
+      label={t('level')}
+      value={value}
+      options={levels.map((l) => [l, t(`level${l}`)] as const)}
+      onChange={onChange}
+    />
   );
 }

@@ -2,7 +2,7 @@
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { isConfidential, unitOf, type Cell, type GeoProps, type Indicator } from '../api.js';
 import { formatNumber, type Key, type Lang, type T } from '../i18n.js';
-import type { Column } from './DataTable.js';
+import { numericColumn, type Column } from './DataTable.js';
 import { Value } from './Value.js';
 
 export type Region = Feature<Polygon | MultiPolygon, GeoProps>;
@@ -28,12 +28,9 @@ export function figureColumns(
   byCode: ReadonlyMap<string, Cell>,
 ): Column<Region>[] {
   return [
-    {
-      key: 'value',
-      header: `${t('colValue')} (${unitOf(indicator, lang)})`,
-      numeric: true,
-      cell: (f) => <Value cell={byCode.get(f.properties.code)} />,
-    },
+    numericColumn('value', `${t('colValue')} (${unitOf(indicator, lang)})`, (f) => (
+      <Value cell={byCode.get(f.properties.code)} />
+    )),
     {
       key: 'status',
       header: t('colStatus'),

@@ -151,18 +151,22 @@ function ProblemNote({ problem }: { problem: Problem | null }) {
   );
 }
 
+/** The login form's fields, in their order. */
+const LOGIN_FIELDS = [
+  { name: 'email', label: 'govEmail', type: 'email', autoComplete: 'username' },
+  { name: 'password', label: 'govPassword', type: 'password', autoComplete: 'current-password' },
+] as const;
+
+type Credentials = Record<(typeof LOGIN_FIELDS)[number]['name'], string>;
+
 /** The login form; what is typed lives in the page, so a failed login keeps the e-mail address. */
 function LoginForm({
-  email,
-  password,
-  onEmail,
-  onPassword,
+  values,
+  onChange,
   onSubmit,
 }: {
-  email: string;
-  password: string;
-  onEmail: (v: string) => void;
-  onPassword: (v: string) => void;
+  values: Credentials;
+  onChange: (values: Credentials) => void;
   onSubmit: () => Promise<void>;
 }) {
   const { t } = useI18n();
@@ -174,20 +178,16 @@ function LoginForm({
     <>
       <Paragraph>{t('govSignedOut')}</Paragraph>
       <form className="sz-form" onSubmit={submit}>
-        <TextField
-          label={t('govEmail')}
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={onEmail}
-        />
-        <TextField
-          label={t('govPassword')}
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={onPassword}
-        />
+        {LOGIN_FIELDS.map((f) => (
+          <TextField
+            key={f.name}
+            label={t(f.label)}
+            type={f.type}
+            autoComplete={f.autoComplete}
+            value={values[f.name]}
+            onChange={(v) => onChange({ ...values, [f.name]: v })}
+          />
+        ))}
         <button type="submit" className="utrecht-button utrecht-button--primary-action">
           {t('govSignIn')}
         </button>
@@ -231,11 +231,10 @@ function SignedIn({ session, signOut }: { session: GovSession; signOut: () => Pr
 export function GovernancePage() {
   const { t } = useI18n();
   const { session, problem, loading, load, signIn, signOut } = useGovernanceSession();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [credentials, setCredentials] = useState<Credentials>({ email: '', password: '' });
   const submit = async () => {
-    if (!(await signIn(email, password))) return;
-    setPassword('');
+    if (!(await signIn(credentials.email, credentials.password))) return;
+    setCredentials((c) => ({ ...c, password: '' }));
     await load(true);
   };
   return (
@@ -245,13 +244,7 @@ export function GovernancePage() {
       <ProblemNote problem={problem} />
       {loading && <Message kind="loading" />}
       {!session && !loading && (
-        <LoginForm
-          email={email}
-          password={password}
-          onEmail={setEmail}
-          onPassword={setPassword}
-          onSubmit={submit}
-        />
+        <LoginForm values={credentials} onChange={setCredentials} onSubmit={submit} />
       )}
       {session && <SignedIn session={session} signOut={signOut} />}
     </>

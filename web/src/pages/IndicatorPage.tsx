@@ -1,8 +1,8 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useMemo } from 'react';
 import { unitOf, useCells, useIndicators, type Cell, type Indicator } from '../api.js';
-import { NATIONAL_CODE } from '../../../src/contracts/index.js';
-import { DataTable, type Column } from '../components/DataTable.js';
+import { NATIONAL_CODE } from '../../../src/contracts/regions.js';
+import { HeadedTable, numericColumn, type Column } from '../components/DataTable.js';
 import { Message } from '../components/Message.js';
 import { SeriesBasis } from '../components/SeriesBasis.js';
 import { TrendChart } from '../components/TrendChart.js';
@@ -68,33 +68,20 @@ function SeriesTable({ ind, series }: { ind: Indicator; series: readonly Cell[] 
   const { t, lang } = useI18n();
   const columns: Column<Cell>[] = [
     { key: 'year', header: t('colYear'), rowHeader: true, cell: (c) => c.year },
-    {
-      key: 'value',
-      header: `${t('colValue')} (${unitOf(ind, lang)})`,
-      numeric: true,
-      cell: (c) => <Value cell={c} />,
-    },
-    {
-      key: 'numerator',
-      header: t('colNumerator'),
-      numeric: true,
-      cell: (c) => (c.numerator === null ? <Value cell={c} /> : <Value value={c.numerator} />),
-    },
-    {
-      key: 'denominator',
-      header: t('colDenominator'),
-      numeric: true,
-      cell: (c) => (c.denominator === null ? <Value cell={c} /> : <Value value={c.denominator} />),
-    },
+    numericColumn('value', `${t('colValue')} (${unitOf(ind, lang)})`, (c) => <Value cell={c} />),
+    numericColumn('numerator', t('colNumerator'), (c) =>
+      c.numerator === null ? <Value cell={c} /> : <Value value={c.numerator} />,
+    ),
+    numericColumn('denominator', t('colDenominator'), (c) =>
+      c.denominator === null ? <Value cell={c} /> : <Value value={c.denominator} />,
+    ),
     { key: 'status', header: t('colStatus'), cell: (c) => t(`status${c.status}` as Key) },
   ];
   return (
     <>
-      <Heading level={2} id="ind-table-h">
-        {t('tableTitle')}
-      </Heading>
-      <DataTable
-        labelledBy="ind-table-h"
+      <HeadedTable
+        id="ind-table-h"
+        title={t('tableTitle')}
         columns={columns}
         rows={series}
         rowKey={(c) => String(c.year)}

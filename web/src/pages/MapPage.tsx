@@ -1,25 +1,19 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useMemo } from 'react';
+import { useCells, useIndicators, useJson, type Geo, type Indicator } from '../api.js';
 import {
-  unitOf,
-  useCells,
-  useIndicators,
-  useJson,
-  type Cell,
-  type Geo,
-  type Indicator,
-} from '../api.js';
-import { Choropleth, type Shapes } from '../components/Choropleth.js';
-import { DataTable } from '../components/DataTable.js';
-import { Legend, valueLegendItems } from '../components/Legend.js';
+  FigureMap,
+  FiguresState,
+  RegionTable,
+  regionColumn,
+  useFigures,
+  useShapes,
+  type MapFigures,
+} from '../components/FigureMap.js';
 import { Message } from '../components/Message.js';
-import { byName, describeCell, figureColumns, type Region } from '../components/regionFigures.js';
-import { SelectField } from '../components/SelectField.js';
+import { LevelField, SelectField } from '../components/SelectField.js';
 import { SyntheticNote } from '../components/SyntheticNote.js';
-import { rewind } from '../geo.js';
 import { formatNumber, useI18n, type Key } from '../i18n.js';
 import { href, navigate } from '../router.js';
-import { publishedBreaks } from '../scale.js';
 
 type SubLevel = 'wijk' | 'buurt';
 
@@ -59,24 +53,13 @@ function useMapFigures(
       : null,
   );
 
-  const shapes = useMemo<Shapes | null>(() => (geo.data ? rewind(geo.data) : null), [geo.data]);
-  const outlines = useMemo<Shapes | null>(() => (vr.data ? rewind(vr.data) : null), [vr.data]);
-  const byCode = useMemo(() => {
-    const m = new Map<string, Cell>();
-    const digits = gemeente?.slice(2) ?? '';
-    for (const c of cells.data?.cells ?? []) {
-      if (c.breakdown !== '') continue;
-      if (gemeente && c.region_code.slice(2, 6) !== digits) continue;
-      m.set(c.region_code, c);
-    }
-    return m;
-  }, [cells.data, gemeente]);
-  const breaks = useMemo(() => publishedBreaks(byCode.values()), [byCode]);
+  const outlines = useShapes(vr.data);
+  const figures: MapFigures = { ...useFigures(geo.data, cells.data?.cells, gemeente), outlines };
   const gemeenteName = gemeente
     ? (gmNames.data?.features.find((f) => f.properties.code === gemeente)?.properties.name ??
       gemeente)
     : null;
-  return { geo, cells, shapes, outlines, byCode, breaks, gemeenteName };
+  return { geo, cells, figures, gemeenteName };
 }
 
 /** The choice of indicator, year and (zoomed in) level; every change is a new URL. */
@@ -108,17 +91,7 @@ function MapFilters({ view, indicators }: { view: MapView; indicators: readonly 
         options={indicator.years.map((y) => [y, String(y)] as const)}
         onChange={(v) => go({ year: v })}
       />
-      {gemeente && (
-        <SelectField
-          label={t('level')}
-          value={sub}
-          options={[
-            ['wijk', t('levelwijk')],
-            ['buurt', t('levelbuurt')],
-          ]}
-          onChange={(v) => go({ level: v })}
-        />
-      )}
+      {gemeente && <LevelField value={sub} onChange={(v) => go({ level: v })} />}
       {gemeente && (
         <a
           className="utrecht-button-link utrecht-button-link--secondary-action"
@@ -139,95 +112,53 @@ function MapFigure({
 }: {
   view: MapView;
   title: string;
-  figures: ReturnType<typeof useMapFigures>;
+  figures: MapFigures;
 }) {
   const { t, lang } = useI18n();
   const { indicator, year, gemeente } = view;
-  const { shapes, outlines, byCode, breaks } = figures;
   const fmt = (v: number): string => formatNumber(lang, v);
-  const regionAria = (f: Region): string =>
-    t('regionAria', {
-      name: f.properties.name,
-      value: describeCell(t, lang, indicator, byCode.get(f.properties.code)),
-    });
+  const zoomHref = (code: string): string =>
+    href('/kaart', { indicator: indicator.id, year, gemeente: code, level: 'buurt' });
   return (
-    <div className="sz-map-wrap">
-      <div>
-        {shapes && (
-          <Choropleth
-            title={title}
-            shapes={shapes}
-            outlines={outlines}
-            cells={byCode}
-            breaks={breaks}
-            labelFor={(f) =>
-              gemeente
-                ? regionAria(f)
-                : `${regionAria(f)}. ${t('zoomInto', { name: f.properties.name })}`
-            }
-            hrefFor={
-              gemeente
-                ? undefined
-                : (code) =>
-                    href('/kaart', {
-                      indicator: indicator.id,
-                      year,
-                      gemeente: code,
-                      level: 'buurt',
-                    })
-            }
-          />
-        )}
+    <FigureMap
+      title={title}
+      indicator={indicator}
+      figures={figures}
+      zoomHref={gemeente ? undefined : zoomHref}
+      note={t('rounding')}
+    >
+      <p className="sz-hint">
+        {t('legendBreaks', { breaks: figures.breaks.map(fmt).join('; ') || t('none') })}
+      </p>
+      {!gemeente && (
         <p className="sz-hint">
-          {t('attribution')}. {t('rounding')}
+          {lang === 'nl'
+            ? 'Dikke lijnen: grenzen van veiligheidsregio’s.'
+            : 'Thick lines: veiligheidsregio boundaries.'}
         </p>
-      </div>
-      <Legend caption={unitOf(indicator, lang)} items={valueLegendItems(breaks, fmt, t)}>
-        <p className="sz-hint">{t('legendConfidentialWhy')}</p>
-        <p className="sz-hint">
-          {t('legendBreaks', { breaks: breaks.map(fmt).join('; ') || t('none') })}
-        </p>
-        {!gemeente && (
-          <p className="sz-hint">
-            {lang === 'nl'
-              ? 'Dikke lijnen: grenzen van veiligheidsregio’s.'
-              : 'Thick lines: veiligheidsregio boundaries.'}
-          </p>
-        )}
-      </Legend>
-    </div>
+      )}
+    </FigureMap>
   );
 }
 
 /** The table alternative of the map; on the country map each gemeente links to its profile. */
-function MapTable({ view, figures }: { view: MapView; figures: ReturnType<typeof useMapFigures> }) {
-  const { t, lang } = useI18n();
+function MapTable({ view, figures }: { view: MapView; figures: MapFigures }) {
+  const { t } = useI18n();
   const { indicator, gemeente } = view;
+  const profileHref = (code: string): string => href(`/gemeente/${code}`);
   return (
     <>
       <Heading level={2} id="map-table-h">
         {t('tableAlt')}
       </Heading>
-      <DataTable
+      <RegionTable
         labelledBy="map-table-h"
-        columns={[
-          {
-            key: 'name',
-            header: t('colRegion'),
-            rowHeader: true,
-            cell: (f) =>
-              gemeente ? (
-                f.properties.name
-              ) : (
-                <a href={href(`/gemeente/${f.properties.code}`)}>{f.properties.name}</a>
-              ),
-          },
+        indicator={indicator}
+        figures={figures}
+        lead={[
+          regionColumn(t('colRegion'), gemeente ? undefined : profileHref),
           { key: 'code', header: t('colCode'), cell: (f) => f.properties.code },
-          ...figureColumns(t, lang, indicator, figures.byCode),
         ]}
-        rows={byName(figures.shapes?.features ?? [])}
-        rowKey={(f) => f.properties.code}
-        rowProps={(f) => ({ 'data-code': f.properties.code })}
       />
     </>
   );
@@ -246,7 +177,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
     : null;
   const sub: SubLevel = params.get('level') === 'wijk' ? 'wijk' : 'buurt';
   const level = gemeente ? sub : 'gemeente';
-  const figures = useMapFigures(indicator, year, gemeente, level);
+  const map = useMapFigures(indicator, year, gemeente, level);
 
   if (indicators.error) return <Message kind="error" error={indicators.error} />;
   if (!indicator || year === undefined) return <Message kind="loading" />;
@@ -254,7 +185,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
   const view: MapView = { indicator, year, gemeente, sub, level };
   const title =
     t('mapOf', { indicator: indicator.title[lang], year, level: t(`level${level}` as Key) }) +
-    (figures.gemeenteName ? ` — ${figures.gemeenteName}` : '');
+    (map.gemeenteName ? ` — ${map.gemeenteName}` : '');
 
   return (
     <>
@@ -263,11 +194,9 @@ export function MapPage({ params }: { params: URLSearchParams }) {
       <MapFilters view={view} indicators={list} />
       <Heading level={2}>{title}</Heading>
       {gemeente && <SyntheticNote gemeente={gemeente} />}
-      {(figures.geo.loading || figures.cells.loading) && <Message kind="loading" />}
-      {figures.geo.error && <Paragraph>{t('noGeometry')}</Paragraph>}
-      {figures.cells.error && <Message kind="error" error={figures.cells.error} />}
-      <MapFigure view={view} title={title} figures={figures} />
-      <MapTable view={view} figures={figures} />
+      <FiguresState geo={map.geo} cells={map.cells} />
+      <MapFigure view={view} title={title} figures={map.figures} />
+      <MapTable view={view} figures={map.figures} />
     </>
   );
 }

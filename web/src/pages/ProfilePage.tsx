@@ -117,11 +117,11 @@ export function ProfilePage({ code, params }: { code: string; params: URLSearchP
       />
 
       <CompareSection
-        code={code}
+        own={code}
         name={name}
         gemeenten={p.regions.data?.regions ?? []}
         chosen={chosen}
-        auto={p.auto}
+        suggested={p.auto}
         method={p.comparable.data?.method[lang] ?? null}
         names={names}
         onChange={(next) => navigate(view({ vergelijk: next.join(',') }), { replace: true })}

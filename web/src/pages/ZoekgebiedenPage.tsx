@@ -15,7 +15,6 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
   const { data, areas, selected, scopeName, level, view } = z;
   const unavailable = data.error instanceof HttpError && data.error.status === 404;
   const titleOf = (id: string): string => z.indicatorMap.get(id)?.title[lang] ?? id;
-  const hrefOf = (code: string): string => view({ gebied: code });
 
   return (
     <>
@@ -44,24 +43,12 @@ export function ZoekgebiedenPage({ params }: { params: URLSearchParams }) {
         <>
           <Findings data={data.data} scopeName={scopeName} level={level} />
           {z.shapes && (
-            <AreaMap
-              shapes={z.shapes}
-              level={level}
-              byCode={z.byCode}
-              selected={selected}
-              hrefOf={hrefOf}
-            />
+            <AreaMap shapes={z.shapes} level={level} byCode={z.byCode} choice={z.choice} />
           )}
           {areas.length === 0 ? (
             <Paragraph>{t('zgNoAreas')}</Paragraph>
           ) : (
-            <Ranking
-              areas={areas}
-              selected={selected}
-              scopeName={scopeName}
-              hrefOf={hrefOf}
-              titleOf={titleOf}
-            />
+            <Ranking areas={areas} choice={z.choice} scopeName={scopeName} titleOf={titleOf} />
           )}
           {selected && (
             <AreaDetail

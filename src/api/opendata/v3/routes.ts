@@ -13,30 +13,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendCached, SHORT } from '../cache.js';
 import {
-  countOf,
   matchingRows,
   readQueryOptions,
-  runQuery,
   type EntitySet,
   type Matches,
   type QueryOptions,
 } from '../entity-set.js';
+import { ModelCache, sendPage, type PageDialect } from '../feed.js';
 import { QueryError } from '../filter.js';
 import {
   cachedBuild,
-  guarded,
-  HIDDEN,
-  Lru,
+  errorSender,
+  feedHandler,
+  HIDDEN as hidden,
   NotFound,
-  nextPageQuery,
   pageLimit,
-  pageSizeFor,
   singleValued,
   widePageLimit,
-  openDataDoc,
+  openDataDoc as doc,
   type FeedOptions,
   type OpenDataContext,
-  type SendError,
 } from '../http.js';
 import {
   buildTablesSet,
@@ -60,16 +56,12 @@ const SUPPORTED = ['$filter', '$select', '$top', '$skip', '$orderby', '$format',
 
 export type V3Options = FeedOptions;
 
-const doc = openDataDoc;
-const hidden = HIDDEN;
-
-const sendError: SendError = (reply, status, code, message) =>
-  reply
-    .code(status)
-    .header('DataServiceVersion', '3.0;')
-    .header('Cache-Control', 'no-store')
-    .type('application/json;charset=utf-8')
-    .send(JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: message } } }));
+const sendError = errorSender({
+  version: ['DataServiceVersion', '3.0;'],
+  type: 'application/json;charset=utf-8',
+  body: (code, message) =>
+    JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: message } } }),
+});
 
 /**
  * The canonical casing of the v3 paths. CBS matches them in any case and its clients differ
@@ -123,15 +115,12 @@ function readOptions(
 }
 
 type Route = { Params: { id?: string; set?: string }; Querystring: Record<string, unknown> };
-type Handler = (req: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>;
 
 /** Every v3 answer states its version, and a client that reads less than 3.0 gets none. */
-const v3 = (handler: Handler) =>
-  guarded<Route>(sendError, async (req, reply) => {
-    reply.header('DataServiceVersion', '3.0;');
-    checkVersion(req);
-    return handler(req, reply);
-  });
+const v3 = feedHandler<Route>(sendError, (req, reply) => {
+  reply.header('DataServiceVersion', '3.0;');
+  checkVersion(req);
+});
 
 function sendJson(
   req: FastifyRequest,
@@ -145,6 +134,18 @@ function sendJson(
 function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
   return sendCached(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
 }
+
+const V3_PAGES: PageDialect = {
+  sendCount: (req, reply, body, cache) =>
+    sendCached(req, reply, body, 'text/plain;charset=utf-8', cache),
+  sendJson,
+  // JSON light (v3) names a projection in the metadata URL as `#Set&$select=…`.
+  context: (root, set, select) => ({
+    'odata.metadata': `${root}/$metadata#${set}${select ? `&$select=${select.join(',')}` : ''}`,
+  }),
+  count: (n) => ({ 'odata.count': String(n) }),
+  nextLink: (root, set, query) => ({ 'odata.nextLink': `${root}/${set}?${query}` }),
+};
 
 const serviceDocument = (root: string, names: Iterable<string>) => ({
   'odata.metadata': `${root}/$metadata`,
@@ -161,7 +162,7 @@ const TABLE_SERVICES = [
 class V3Feed {
   readonly base: string;
   readonly catalogRoot: string;
-  readonly #models = new Lru<Promise<V3Model>>(4);
+  readonly #models: ModelCache<V3Model>;
   // A release's content never changes under its id: its shape is counted once.
   readonly #shapes = new Map<string, Promise<TableShape>>();
 
@@ -171,6 +172,7 @@ class V3Feed {
   ) {
     this.base = opts.publicBaseUrl.replace(/\/+$/, '');
     this.catalogRoot = `${this.base}${CATALOG_ROOT}`;
+    this.#models = new ModelCache(ctx, buildV3Model);
   }
 
   tableUrl(root: string, id: string): string {
@@ -188,24 +190,11 @@ class V3Feed {
     countOnly: boolean,
   ): FastifyReply {
     const { query, options } = readOptions(req);
-    if (countOnly) {
-      const body = String(countOf(set, options, matches));
-      return sendCached(req, reply, body, 'text/plain;charset=utf-8', cacheControl);
-    }
     const limit = DATA_SETS.includes(set.name)
       ? widePageLimit(set.properties.length, this.opts.pageSize)
       : pageLimit(false, this.opts.pageSize);
-    const result = runQuery(set, options, pageSizeFor(req, reply, limit), matches);
-    // JSON light (v3) names a projection in the metadata URL as `#Set&$select=…`.
-    const select = result.select ? `&$select=${result.select.join(',')}` : '';
-    const payload: Record<string, unknown> = {
-      'odata.metadata': `${root}/$metadata#${set.name}${select}`,
-    };
-    if (result.count !== undefined) payload['odata.count'] = String(result.count);
-    payload['value'] = result.value;
-    if (result.next)
-      payload['odata.nextLink'] = `${root}/${set.name}?${nextPageQuery(query, result.next)}`;
-    return sendJson(req, reply, payload, cacheControl);
+    const page = { set, query, options, matches, limit, root, cacheControl, countOnly };
+    return sendPage(req, reply, V3_PAGES, page);
   }
 
   /** `ODataCatalog/Tables`: every published release with its shape and both service URLs. */
@@ -231,9 +220,7 @@ class V3Feed {
   /** The table a route under `prefix` addresses (the id may be `latest`). */
   async table(prefix: string, req: FastifyRequest<Route>) {
     const { release, cacheControl } = await this.ctx.resolve(req.params.id as string);
-    const model = await cachedBuild(this.#models, release.id, async () =>
-      buildV3Model(await this.ctx.dataset(release)),
-    );
+    const model = await this.#models.of(release);
     return { release, model, cacheControl, root: this.tableUrl(prefix, release.id) };
   }
 }

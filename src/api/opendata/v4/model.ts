@@ -144,45 +144,57 @@ function observationsSet(d: ReleaseDataset): EntitySet {
   );
 }
 
-function dimensionsSet(dimensions: readonly Dimension[]): EntitySet {
+/** What every code list of the feed has first (dimensions, measures, the codes of a dimension). */
+interface Coded {
+  id: string;
+  index: number;
+  title: string;
+  description: string;
+}
+
+/** A code list: Identifier, Index, Title and Description, then `props` from `rest`. */
+function codeListSet<T extends Coded>(
+  name: string,
+  typeName: string,
+  props: readonly PropertyDef[],
+  items: readonly T[],
+  rest: (item: T) => Entity,
+): EntitySet {
   return objectSet(
+    name,
+    typeName,
+    'Identifier',
+    [str('Identifier'), int('Index'), str('Title'), str('Description'), ...props],
+    items.map((x) => ({
+      Identifier: x.id,
+      Index: x.index,
+      Title: x.title,
+      Description: x.description,
+      ...rest(x),
+    })),
+  );
+}
+
+const dimensionsSet = (dimensions: readonly Dimension[]): EntitySet =>
+  codeListSet(
     'Dimensions',
     'Dimension',
-    'Identifier',
-    [
-      str('Identifier'),
-      int('Index'),
-      str('Title'),
-      str('Description'),
-      str('Kind'),
-      nullableInt('MapYear'),
-      bool('ReleasePolicy'),
-      bool('ContainsGroups'),
-    ],
-    dimensions.map((dim) => ({
-      Identifier: dim.id,
-      Index: dim.index,
-      Title: dim.title,
-      Description: dim.description,
+    [str('Kind'), nullableInt('MapYear'), bool('ReleasePolicy'), bool('ContainsGroups')],
+    dimensions,
+    (dim) => ({
       Kind: dim.kind,
       MapYear: dim.mapYear,
       // Every code of a release is final when published: there are no provisional figures.
       ReleasePolicy: false,
       ContainsGroups: dim.groups.length > 0,
-    })),
+    }),
   );
-}
 
-function measureCodesSet(measures: readonly Measure[]): EntitySet {
-  return objectSet(
+const measureCodesSet = (measures: readonly Measure[]): EntitySet =>
+  codeListSet(
     'MeasureCodes',
     'MeasureCode',
-    'Identifier',
     [
-      str('Identifier'),
-      int('Index'),
-      str('Title'),
-      str('Description'),
       str('MeasureGroupId', true),
       str('DataType'),
       str('Unit'),
@@ -190,20 +202,16 @@ function measureCodesSet(measures: readonly Measure[]): EntitySet {
       str('Format'),
       str('PresentationType'),
     ],
-    measures.map((m) => ({
-      Identifier: m.id,
-      Index: m.index,
-      Title: m.title,
-      Description: m.description,
+    measures,
+    (m) => ({
       MeasureGroupId: m.groupId,
       DataType: m.dataType,
       Unit: m.unit,
       Decimals: m.decimals,
       Format: formatOf(m.decimals),
       PresentationType: m.presentationType,
-    })),
+    }),
   );
-}
 
 /** `<Dimension>Codes`: a region has a level and parent, a period a status. */
 function dimensionCodesSet(dim: Dimension): EntitySet {
@@ -213,29 +221,18 @@ function dimensionCodesSet(dim: Dimension): EntitySet {
       : dim.kind === 'TimeDimension'
         ? [str('Status')]
         : [];
-  return objectSet(
+  return codeListSet(
     `${dim.id}Codes`,
     `${dim.id}Code`,
-    'Identifier',
-    [
-      str('Identifier'),
-      int('Index'),
-      str('Title'),
-      str('Description'),
-      str('DimensionGroupId', true),
-      ...extra,
-    ],
-    dim.codes.map((c) => ({
-      Identifier: c.id,
-      Index: c.index,
-      Title: c.title,
-      Description: c.description,
+    [str('DimensionGroupId', true), ...extra],
+    dim.codes,
+    (c) => ({
       DimensionGroupId: c.groupId,
       ...(dim.kind === 'GeoDimension'
         ? { Level: c.level ?? null, ParentCode: c.parent ?? null }
         : {}),
       ...(dim.kind === 'TimeDimension' ? { Status: 'Definitief' } : {}),
-    })),
+    }),
   );
 }
 

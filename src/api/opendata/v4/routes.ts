@@ -12,22 +12,19 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendCached, SHORT } from '../cache.js';
-import { countOf, readQueryOptions, runQuery, type EntitySet } from '../entity-set.js';
+import { readQueryOptions, runQuery, type EntitySet } from '../entity-set.js';
+import { ModelCache, sendPage, type PageDialect } from '../feed.js';
 import { QueryError } from '../filter.js';
 import {
-  cachedBuild,
-  guarded,
-  HIDDEN,
-  Lru,
+  errorSender,
+  feedHandler,
+  HIDDEN as hidden,
   NotFound,
-  nextPageQuery,
   pageLimit,
-  pageSizeFor,
   singleValued,
-  openDataDoc,
+  openDataDoc as doc,
   type FeedOptions,
   type OpenDataContext,
-  type SendError,
 } from '../http.js';
 import { buildCatalogModel, buildV4Model, metadataXml, type V4Model } from './model.js';
 
@@ -40,16 +37,11 @@ const SUPPORTED = ['$filter', '$select', '$orderby', '$top', '$skip', '$count', 
 
 export type V4Options = FeedOptions;
 
-const doc = openDataDoc;
-const hidden = HIDDEN;
-
-const sendError: SendError = (reply, status, code, message) =>
-  reply
-    .code(status)
-    .header('OData-Version', '4.0')
-    .header('Cache-Control', 'no-store')
-    .type('application/json; charset=utf-8')
-    .send({ error: { code, message } });
+const sendError = errorSender({
+  version: ['OData-Version', '4.0'],
+  type: 'application/json; charset=utf-8',
+  body: (code, message) => ({ error: { code, message } }),
+});
 
 /** OData 4.01 §8.2.7: a client that cannot read 4.0 must not get it. */
 function checkVersion(req: FastifyRequest): void {
@@ -64,14 +56,8 @@ function checkVersion(req: FastifyRequest): void {
 type Params = { catalog?: string; id?: string; set?: string; segment?: string; '*'?: string };
 type Route = { Params: Params; Querystring: Record<string, unknown> };
 
-type Handler = (req: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>;
-
 /** Every v4 route checks the client's OData-MaxVersion first. */
-const v4 = (handler: Handler) =>
-  guarded<Route>(sendError, async (req, reply) => {
-    checkVersion(req);
-    return handler(req, reply);
-  });
+const v4 = feedHandler<Route>(sendError, checkVersion);
 
 function sendJson(
   req: FastifyRequest,
@@ -88,6 +74,19 @@ function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheCon
   return sendCached(req, reply, xml, 'application/xml; charset=utf-8', cacheControl);
 }
 
+const V4_PAGES: PageDialect = {
+  sendCount: (req, reply, body, cache) => {
+    reply.header('OData-Version', '4.0');
+    return sendCached(req, reply, body, 'text/plain; charset=utf-8', cache);
+  },
+  sendJson,
+  context: (root, set, select) => ({
+    '@odata.context': `${root}$metadata#${set}${select ? `(${select.join(',')})` : ''}`,
+  }),
+  count: (n) => ({ '@odata.count': n }),
+  nextLink: (root, set, query) => ({ '@odata.nextLink': `${root}${set}?${query}` }),
+};
+
 function serviceDocument(m: V4Model, root: string) {
   return {
     '@odata.context': `${root}$metadata`,
@@ -101,13 +100,14 @@ function serviceDocument(m: V4Model, root: string) {
 /** The v4 feed of one plugin instance: its models and how it answers. */
 class V4Feed {
   readonly catalogRoot: string;
-  readonly #models = new Lru<Promise<V4Model>>(4);
+  readonly #models: ModelCache<V4Model>;
 
   constructor(
     readonly ctx: OpenDataContext,
     readonly opts: V4Options,
   ) {
     this.catalogRoot = `${opts.publicBaseUrl}${V4_ROOT}/`;
+    this.#models = new ModelCache(ctx, buildV4Model);
   }
 
   datasetRoot(id: string): string {
@@ -134,9 +134,7 @@ class V4Feed {
   async release(req: FastifyRequest<Route>) {
     if (req.params.catalog !== undefined) this.checkCatalog(req.params.catalog);
     const { release, cacheControl } = await this.ctx.resolve(req.params.id ?? 'latest');
-    const m = await cachedBuild(this.#models, release.id, async () =>
-      buildV4Model(await this.ctx.dataset(release)),
-    );
+    const m = await this.#models.of(release);
     // `latest` names the release it served in its links, so its pages stay on that release.
     return { m, cacheControl, root: this.datasetRoot(release.id) };
   }
@@ -154,22 +152,9 @@ class V4Feed {
     const query = singleValued(req.query);
     const options = readQueryOptions(query, SUPPORTED);
     const matches = this.ctx.matchesOf('v4', feedKey, set, 'v4');
-    if (countOnly) {
-      reply.header('OData-Version', '4.0');
-      const body = String(countOf(set, options, matches));
-      return sendCached(req, reply, body, 'text/plain; charset=utf-8', cacheControl);
-    }
     const limit = pageLimit(set.name === 'Observations', this.opts.pageSize);
-    const result = runQuery(set, options, pageSizeFor(req, reply, limit), matches);
-    const select = result.select ? `(${result.select.join(',')})` : '';
-    const payload: Record<string, unknown> = {
-      '@odata.context': `${root}$metadata#${set.name}${select}`,
-    };
-    if (result.count !== undefined) payload['@odata.count'] = result.count;
-    payload['value'] = result.value;
-    if (result.next)
-      payload['@odata.nextLink'] = `${root}${set.name}?${nextPageQuery(query, result.next)}`;
-    return sendJson(req, reply, payload, cacheControl);
+    const page = { set, query, options, matches, limit, root, cacheControl, countOnly };
+    return sendPage(req, reply, V4_PAGES, page);
   }
 }
 
@@ -283,42 +268,45 @@ const SETS =
 const QUERY =
   'Query options $filter (eq ne gt ge lt le and or not, startswith/endswith/contains), $select, $orderby, $top, $skip, $count; server-driven paging with @odata.nextLink.';
 
-/** `/odata/v1/{Catalog}/{Id}/…`: one release of the catalogue. */
-function registerDatasetRoutes(app: FastifyInstance, feed: V4Feed): void {
-  const service = releaseService(feed);
-  const dataset = `${V4_ROOT}/:catalog/:id`;
-  app.get(dataset, doc('OData v4 service document of one release (as datasets.cbs.nl)'), service);
-  app.get(`${dataset}/`, hidden, service);
-  app.get(`${dataset}/$metadata`, doc('OData v4 CSDL of one release'), releaseMetadata(feed));
-  app.get(
-    `${dataset}/:set`,
-    doc(`An entity set of one release: ${SETS}`, QUERY),
-    releaseSet(feed, false),
-  );
-  app.get(
-    `${dataset}/:set/$count`,
-    doc('Number of entities of a set (after $filter), as text'),
-    releaseSet(feed, true),
-  );
+/** What the OpenAPI document says of a release's feed; a count without a summary is hidden. */
+interface ReleaseFeedDocs {
+  service: string;
+  metadata: string;
+  set: string;
+  count?: string;
 }
 
-/** `/odata/v4/…`: the latest published release, a stable URL for Power BI. */
-function registerLatestRoutes(app: FastifyInstance, feed: V4Feed): void {
+/** A release's service document, CSDL, entity sets and their counts under `root`. */
+function registerReleaseFeed(
+  app: FastifyInstance,
+  feed: V4Feed,
+  root: string,
+  docs: ReleaseFeedDocs,
+): void {
   const service = releaseService(feed);
-  app.get(LATEST_ROOT, doc('OData v4 service document of the latest published release'), service);
-  app.get(`${LATEST_ROOT}/`, hidden, service);
-  app.get(
-    `${LATEST_ROOT}/$metadata`,
-    doc('OData v4 CSDL of the latest published release'),
-    releaseMetadata(feed),
-  );
-  app.get(
-    `${LATEST_ROOT}/:set`,
-    doc(`An entity set of the latest release: ${SETS}`, QUERY),
-    releaseSet(feed, false),
-  );
-  app.get(`${LATEST_ROOT}/:set/$count`, hidden, releaseSet(feed, true));
+  app.get(root, doc(docs.service), service);
+  app.get(`${root}/`, hidden, service);
+  app.get(`${root}/$metadata`, doc(docs.metadata), releaseMetadata(feed));
+  app.get(`${root}/:set`, doc(docs.set, QUERY), releaseSet(feed, false));
+  app.get(`${root}/:set/$count`, docs.count ? doc(docs.count) : hidden, releaseSet(feed, true));
 }
+
+/** `/odata/v1/{Catalog}/{Id}/…`: one release of the catalogue. */
+const registerDatasetRoutes = (app: FastifyInstance, feed: V4Feed) =>
+  registerReleaseFeed(app, feed, `${V4_ROOT}/:catalog/:id`, {
+    service: 'OData v4 service document of one release (as datasets.cbs.nl)',
+    metadata: 'OData v4 CSDL of one release',
+    set: `An entity set of one release: ${SETS}`,
+    count: 'Number of entities of a set (after $filter), as text',
+  });
+
+/** `/odata/v4/…`: the latest published release, a stable URL for Power BI. */
+const registerLatestRoutes = (app: FastifyInstance, feed: V4Feed) =>
+  registerReleaseFeed(app, feed, LATEST_ROOT, {
+    service: 'OData v4 service document of the latest published release',
+    metadata: 'OData v4 CSDL of the latest published release',
+    set: `An entity set of the latest release: ${SETS}`,
+  });
 
 /** The feed of one release used to live under /odata/v4/releases; its address moved to the catalogue's. */
 function registerMovedRoutes(app: FastifyInstance, catalog: string): void {

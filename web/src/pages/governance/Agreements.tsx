@@ -8,8 +8,8 @@ import { useI18n } from '../../i18n.js';
 import { capacityName } from '../../words.js';
 import { canPropose, signableFor } from './access.js';
 import { Outcome, useAction, type Action } from './action.js';
-import { GovSection, ListTable } from './ListSection.js';
-import { useServerWord } from './parts.js';
+import { ListSection } from './ListSection.js';
+import { useGovWords } from './parts.js';
 import { useGovApi, useList, useSession } from './session.js';
 import type { AgreementRow, OrganisationRow } from './types.js';
 
@@ -76,9 +76,8 @@ function AgreementActions({
 }
 
 export function Agreements() {
-  const { t } = useI18n();
+  const { t, word } = useGovWords();
   const { me, caps } = useSession();
-  const word = useServerWord();
   const list = useList<AgreementRow>('/api/v1/agreements');
   const orgName = useOrganisationName();
   const action = useAction();
@@ -112,14 +111,13 @@ export function Agreements() {
     });
 
   return (
-    <GovSection id="gov-agreements" title={t('govAgreements')}>
-      <ListTable list={list} columns={columns} labelledBy="gov-agreements" />
+    <ListSection id="gov-agreements" title={t('govAgreements')} list={list} columns={columns}>
       <Outcome action={action} />
       {caps.agreementsPropose && (
         <Paragraph className="sz-hint">
           {t('govDraftCli')} <code>samenzicht agreements create --file agreement.json</code>
         </Paragraph>
       )}
-    </GovSection>
+    </ListSection>
   );
 }

@@ -13,6 +13,7 @@ import { Outcome, useAction } from './action.js';
 import { GovSection } from './ListSection.js';
 import { Done, ReadProblem, Refusal, TextAreaField, useServerWord } from './parts.js';
 import { saveBlob, useGovApi, useList, useSession } from './session.js';
+import { RELEASE_STATE_WORDS } from './state-words.js';
 import type { AirlockRelease } from './types.js';
 
 const releaseUrl = (id: string) => `/api/v1/airlock/releases/${encodeURIComponent(id)}`;
@@ -177,7 +178,7 @@ function AirlockEntry({
   return (
     <section aria-labelledby={`rel-${r.id}`}>
       <Heading level={3} id={`rel-${r.id}`}>
-        {r.id} — {word('govState', r.state)}
+        {r.id} — {t(RELEASE_STATE_WORDS[r.state])}
       </Heading>
       <Paragraph>{r.indicators.join(', ')}.</Paragraph>
       <ApprovalState release={r} />

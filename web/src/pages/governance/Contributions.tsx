@@ -4,14 +4,17 @@
  */
 import { Paragraph } from '@rijkshuisstijl-community/components-react';
 import type { MouseEvent } from 'react';
-import type { Column } from '../../components/DataTable.js';
+import { numericColumn, type Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import { quarantineLink } from './access.js';
 import { useAction } from './action.js';
-import { GovSection, ListTable } from './ListSection.js';
+import { ListSection } from './ListSection.js';
 import { Refusal } from './parts.js';
 import { useGovApi, useList, useSession } from './session.js';
 import type { ContributionRow } from './types.js';
+
+/** The counts of a validation report, each a column named by its own text key. */
+const COUNTS = ['rows', 'accepted', 'quarantined'] as const;
 
 function QuarantineLink({ c, url }: { c: ContributionRow; url: string }) {
   const { t } = useI18n();
@@ -45,28 +48,9 @@ export function Contributions() {
       cell: (c) => `${c.datasetId} ${c.organisationId ? `(${c.organisationId})` : ''}`,
     },
     ...(rows.some((c) => c.version !== undefined)
-      ? [
-          {
-            key: 'version',
-            header: t('govColVersion'),
-            numeric: true,
-            cell: (c: ContributionRow) => c.version ?? '',
-          },
-        ]
+      ? [numericColumn<ContributionRow>('version', t('govColVersion'), (c) => c.version ?? '')]
       : []),
-    { key: 'rows', header: t('rows'), numeric: true, cell: (c) => formatNumber(lang, c.rows) },
-    {
-      key: 'accepted',
-      header: t('accepted'),
-      numeric: true,
-      cell: (c) => formatNumber(lang, c.accepted),
-    },
-    {
-      key: 'quarantined',
-      header: t('quarantined'),
-      numeric: true,
-      cell: (c) => formatNumber(lang, c.quarantined),
-    },
+    ...COUNTS.map((k) => numericColumn<ContributionRow>(k, t(k), (c) => formatNumber(lang, c[k]))),
   ];
   if (anyQuarantine && caps.quarantineRead)
     columns.push({
@@ -78,11 +62,10 @@ export function Contributions() {
       },
     });
   return (
-    <GovSection id="gov-contributions" title={t('govContributions')}>
-      <ListTable list={list} columns={columns} labelledBy="gov-contributions" />
+    <ListSection id="gov-contributions" title={t('govContributions')} list={list} columns={columns}>
       {anyQuarantine && !caps.quarantineRead && (
         <Paragraph className="sz-hint">{t('govQuarantineWho')}</Paragraph>
       )}
-    </GovSection>
+    </ListSection>
   );
 }

@@ -6,7 +6,7 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useEffect, useRef, useState } from 'react';
 import { HttpError } from '../../api.js';
-import type { Column } from '../../components/DataTable.js';
+import { numericColumn, type Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import {
   canRestart,
@@ -20,6 +20,7 @@ import { Outcome, useAction } from './action.js';
 import { GovSection, ListTable } from './ListSection.js';
 import { ReadProblem, useServerWord } from './parts.js';
 import { govGet, useGovApi, useList, useSession } from './session.js';
+import { RUN_STATE_WORDS } from './state-words.js';
 import type { RunRow } from './types.js';
 
 const runUrl = (id: string) => `/api/v1/runs/${encodeURIComponent(id)}`;
@@ -47,7 +48,6 @@ function useProgressWords(): (run: RunRow) => string {
 function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void }) {
   const { t } = useI18n();
   const { lost } = useSession();
-  const word = useServerWord();
   const progressWords = useProgressWords();
   const [run, setRun] = useState<RunRow | null>(null);
   const [problem, setProblem] = useState<unknown>(null);
@@ -89,7 +89,7 @@ function RunFollow({ id, onEnded }: { id: string; onEnded: (run: RunRow) => void
       </Heading>
       <div role="status" aria-live="polite">
         <Paragraph>
-          {run ? word('govRunState', run.state) : t('govRunWaiting')}
+          {run ? t(RUN_STATE_WORDS[run.state]) : t('govRunWaiting')}
           {run?.stage ? ` — ${progressWords(run)}` : ''}
         </Paragraph>
       </div>
@@ -112,7 +112,6 @@ function useRunColumns(
 ): Column<RunRow>[] {
   const { t, lang } = useI18n();
   const { caps } = useSession();
-  const word = useServerWord();
   const progressWords = useProgressWords();
   const when = (iso: string) =>
     new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
@@ -121,7 +120,7 @@ function useRunColumns(
     });
   const columns: Column<RunRow>[] = [
     { key: 'id', header: t('govColId'), rowHeader: true, cell: (r) => <code>{r.id}</code> },
-    { key: 'state', header: t('status'), cell: (r) => word('govRunState', r.state) },
+    { key: 'state', header: t('status'), cell: (r) => t(RUN_STATE_WORDS[r.state]) },
     { key: 'started', header: t('govColStarted'), cell: (r) => when(r.startedAt) },
     {
       key: 'stage',
@@ -130,7 +129,7 @@ function useRunColumns(
         r.error ? t('govRunError', { error: r.error }) : isRunning(r) ? progressWords(r) : '',
     },
     { key: 'release', header: t('govColRelease'), cell: (r) => r.releaseId ?? '' },
-    { key: 'attempts', header: t('govColAttempts'), numeric: true, cell: (r) => r.attempts },
+    numericColumn('attempts', t('govColAttempts'), (r) => r.attempts),
   ];
   if (runs.some((r) => canRestart(r, caps)))
     columns.push({
@@ -177,7 +176,6 @@ export function Runs() {
   const { t } = useI18n();
   const { changed } = useSession();
   const api = useGovApi();
-  const word = useServerWord();
   const list = useList<RunRow>('/api/v1/runs');
   const [chosen, setChosen] = useState<string | null>(null);
   const action = useAction();
@@ -193,7 +191,7 @@ export function Runs() {
     });
   const onEnded = (run: RunRow) => {
     // Said in the place of the action's outcome.
-    action.say(t('govRunEnded', { id: run.id, state: word('govRunState', run.state) }));
+    action.say(t('govRunEnded', { id: run.id, state: t(RUN_STATE_WORDS[run.state]) }));
     // The runs list, and the airlock (a new candidate), change.
     changed();
   };

@@ -1,13 +1,12 @@
 /** Users: the broker and the board read the list; the broker creates users. */
-import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import { useState, type FormEvent } from 'react';
+import { Paragraph } from '@rijkshuisstijl-community/components-react';
 import type { Column } from '../../components/DataTable.js';
 import { useI18n } from '../../i18n.js';
 import { userBody } from './access.js';
-import { Outcome, useAction } from './action.js';
-import { GovSection, ListTable } from './ListSection.js';
-import { CheckboxGroup, SubmitButton, TextField, useServerWord } from './parts.js';
-import { useGovApi, useList, useSession } from './session.js';
+import { CreateForm, useCreateForm } from './CreateForm.js';
+import { RecordsSection } from './ListSection.js';
+import { CheckboxGroup, TextField, type GovWords } from './parts.js';
+import { useList } from './session.js';
 import type { OrganisationRow, UserRow } from './types.js';
 
 /** A password sign-in; the hint names the CLI for a user who signs in with OIDC instead. */
@@ -56,75 +55,50 @@ function OrganisationChoice({
   );
 }
 
-function CreateUser({ onCreated }: { onCreated: () => void }) {
+function CreateUser() {
   const { t } = useI18n();
-  const api = useGovApi();
-  const action = useAction();
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [orgs, setOrgs] = useState<string[]>([]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void action.run(async () => {
-      const created = await api.post<UserRow>(
-        '/api/v1/users',
-        userBody({ email, name, password, organisations: orgs }),
-      );
-      setEmail('');
-      setName('');
-      setPassword('');
-      setOrgs([]);
-      onCreated();
-      return t('govUserCreated', { email: created.email });
-    });
-  };
+  const form = useCreateForm({
+    url: '/api/v1/users',
+    initial: { email: '', name: '', password: '', organisations: [] as string[] },
+    body: userBody,
+    done: (u: UserRow) => t('govUserCreated', { email: u.email }),
+  });
+  const { values: v, set } = form;
   return (
-    <form className="sz-form sz-gov-form" aria-label={t('govUserCreate')} onSubmit={submit}>
-      <TextField label={t('govUserName')} value={name} onChange={setName} required />
+    <CreateForm form={form} may="usersCreate" title="govUserCreate" submit="govUserSubmit">
+      <TextField label={t('govUserName')} value={v.name} onChange={set('name')} required />
       <TextField
         label={t('govUserEmail')}
         type="email"
-        value={email}
-        onChange={setEmail}
+        value={v.email}
+        onChange={set('email')}
         required
       />
-      <PasswordField value={password} onChange={setPassword} />
-      <OrganisationChoice selected={orgs} onChange={setOrgs} />
-      <SubmitButton label={t('govUserSubmit')} busy={action.busy} />
-      <Outcome action={action} />
-    </form>
+      <PasswordField value={v.password} onChange={set('password')} />
+      <OrganisationChoice selected={v.organisations} onChange={set('organisations')} />
+    </CreateForm>
   );
 }
 
+const columns = ({ t, word }: GovWords): Column<UserRow>[] => [
+  { key: 'name', header: t('govColName'), rowHeader: true, cell: (u) => u.name },
+  { key: 'email', header: t('govColEmail'), cell: (u) => u.email },
+  {
+    key: 'organisations',
+    header: t('govColOrganisations'),
+    cell: (u) => u.organisations.join(', '),
+  },
+  {
+    key: 'roles',
+    header: t('govColRoles'),
+    cell: (u) => u.roles.map((r) => word('govRole', r)).join(', '),
+  },
+];
+
 export function Users() {
-  const { t } = useI18n();
-  const { caps, changed } = useSession();
-  const word = useServerWord();
-  const list = useList<UserRow>('/api/v1/users');
-  const columns: Column<UserRow>[] = [
-    { key: 'name', header: t('govColName'), rowHeader: true, cell: (u) => u.name },
-    { key: 'email', header: t('govColEmail'), cell: (u) => u.email },
-    {
-      key: 'organisations',
-      header: t('govColOrganisations'),
-      cell: (u) => u.organisations.join(', '),
-    },
-    {
-      key: 'roles',
-      header: t('govColRoles'),
-      cell: (u) => u.roles.map((r) => word('govRole', r)).join(', '),
-    },
-  ];
   return (
-    <GovSection id="gov-users" title={t('govUsers')}>
-      <ListTable list={list} columns={columns} labelledBy="gov-users" />
-      {caps.usersCreate && (
-        <>
-          <Heading level={3}>{t('govUserCreate')}</Heading>
-          <CreateUser onCreated={changed} />
-        </>
-      )}
-    </GovSection>
+    <RecordsSection id="gov-users" title="govUsers" url="/api/v1/users" columns={columns}>
+      <CreateUser />
+    </RecordsSection>
   );
 }

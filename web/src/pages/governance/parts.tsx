@@ -4,7 +4,7 @@ import { useId, type ReactNode } from 'react';
 import { HttpError } from '../../api.js';
 import { Field } from '../../components/Field.js';
 import { Message } from '../../components/Message.js';
-import { DICTIONARIES, useI18n, type Key } from '../../i18n.js';
+import { DICTIONARIES, useI18n, type Key, type Lang, type T } from '../../i18n.js';
 import { problemKind, waitWords, type ProblemKind } from './access.js';
 
 const PROBLEM_KEYS: Record<ProblemKind, Key> = {
@@ -18,13 +18,27 @@ const PROBLEM_KEYS: Record<ProblemKind, Key> = {
   other: 'govProblemother',
 };
 
+export type ServerWord = (prefix: string, value: string) => string;
+
 /** A translated word for a server value (`prefix` + value), or the value itself when it is new. */
-export function useServerWord(): (prefix: string, value: string) => string {
+export function useServerWord(): ServerWord {
   const { t, lang } = useI18n();
   return (prefix, value) => {
     const key = `${prefix}${value}`;
     return key in DICTIONARIES[lang] ? t(key as Key) : value;
   };
+}
+
+/** The words a section's columns are written in: the page's texts and the server's values. */
+export interface GovWords {
+  t: T;
+  lang: Lang;
+  word: ServerWord;
+}
+
+export function useGovWords(): GovWords {
+  const { t, lang } = useI18n();
+  return { t, lang, word: useServerWord() };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The governance API's JSON as the page reads it: views of the contracts (src/contracts), so a
- * field's type is the server's. Only the fields the page uses; roles, states and statuses are
- * read as text, since the page shows any value the server sends (and tests build rows by hand).
+ * field's type is the server's. Only the fields the page uses. Release and run states are the
+ * contracts' (their words are keyed by them, state-words.ts); roles and statuses are read as text,
+ * since the page shows any value the server sends (and tests build rows by hand).
  */
 import type {
   Agreement,
@@ -42,7 +43,7 @@ type ReleaseReview = Release['reviews'][number];
 
 export type AirlockRelease = Pick<Release, 'id' | 'indicators' | 'providers'> &
   Partial<Pick<Release, 'digest'>> &
-  Text<Pick<Release, 'state'>> & {
+  Pick<Release, 'state'> & {
     reviews: (Pick<ReleaseReview, 'userId' | 'capacity' | 'reason' | 'createdAt'> & {
       decision: string;
     })[];
@@ -58,7 +59,7 @@ export type RunRow = Pick<Run, 'id' | 'startedAt' | 'attempts'> &
       'startedBy' | 'finishedAt' | 'stage' | 'progress' | 'releaseId' | 'cellsHash' | 'error'
     >
   > & {
-    state: RunState | string;
+    state: RunState;
     indicators: (Pick<Run['indicators'][number], 'id'> & { theme?: string })[];
     inputs: Pick<Run['inputs'][number], 'contribution' | 'dataset'>[];
   };

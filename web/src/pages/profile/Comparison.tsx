@@ -1,6 +1,5 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
-import type { Named } from '../../search.js';
-import { ComparisonPicker } from '../../components/ComparisonPicker.js';
+import { ComparisonPicker, type ComparisonPickerProps } from '../../components/ComparisonPicker.js';
 import { useI18n } from '../../i18n.js';
 
 /** Who the gemeente is compared with: the chosen gemeenten, the automatic group, or nobody. */
@@ -40,40 +39,26 @@ function ComparisonText({
   );
 }
 
-/** The comparison: who the group is, and the picker to choose it. */
+/** The comparison: who the group is, and the picker to choose it (the automatic group offered). */
 export function CompareSection({
-  code,
   name,
-  gemeenten,
-  chosen,
-  auto,
   method,
   names,
-  onChange,
-}: {
-  code: string;
+  ...picker
+}: ComparisonPickerProps & {
   name: string;
-  gemeenten: readonly Named[];
-  chosen: readonly string[];
-  auto: readonly string[];
   method: string | null;
   names: Map<string, string>;
-  onChange: (next: string[]) => void;
 }) {
   const { t } = useI18n();
+  const { chosen, suggested } = picker;
   return (
     <section aria-labelledby="compare-h" className="sz-compare">
       <Heading level={2} id="compare-h">
         {t('compareTitle')}
       </Heading>
-      <ComparisonText name={name} chosen={chosen} auto={auto} method={method} names={names} />
-      <ComparisonPicker
-        own={code}
-        gemeenten={gemeenten}
-        chosen={chosen}
-        suggested={auto}
-        onChange={onChange}
-      />
+      <ComparisonText name={name} chosen={chosen} auto={suggested} method={method} names={names} />
+      <ComparisonPicker {...picker} />
     </section>
   );
 }

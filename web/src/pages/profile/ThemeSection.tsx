@@ -1,8 +1,7 @@
-import { Heading } from '@rijkshuisstijl-community/components-react';
 import { useId } from 'react';
 import { unitOf } from '../../api.js';
 import type { ProfileRow } from '../../compare.js';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import { HeadedTable, numericColumn, type Column } from '../../components/DataTable.js';
 import { Sparkline } from '../../components/Sparkline.js';
 import { Value } from '../../components/Value.js';
 import { themeTitle, useI18n } from '../../i18n.js';
@@ -63,29 +62,15 @@ export function ThemeSection({
         </>
       ),
     },
-    {
-      key: 'value',
-      header: name,
-      numeric: true,
-      cell: (r) => <Value cell={r.current} />,
-    },
-    {
-      key: 'group',
-      header: t('colGroup'),
-      numeric: true,
-      cell: (r) => <GroupCell row={r} />,
-    },
-    {
-      key: 'national',
-      header: t('colNational'),
-      numeric: true,
-      cell: (r) =>
-        r.compared ? (
-          <Value cell={r.national} />
-        ) : (
-          <span className="sz-hint">{t('notCompared')}</span>
-        ),
-    },
+    numericColumn('value', name, (r) => <Value cell={r.current} />),
+    numericColumn('group', t('colGroup'), (r) => <GroupCell row={r} />),
+    numericColumn('national', t('colNational'), (r) =>
+      r.compared ? (
+        <Value cell={r.national} />
+      ) : (
+        <span className="sz-hint">{t('notCompared')}</span>
+      ),
+    ),
     {
       key: 'trend',
       header: t('colTrend'),
@@ -96,11 +81,9 @@ export function ThemeSection({
   const title = themeTitle(theme, lang);
   return (
     <section className="sz-theme" aria-labelledby={headingId} data-theme={theme}>
-      <Heading level={2} id={headingId}>
-        {title}
-      </Heading>
-      <DataTable
-        labelledBy={headingId}
+      <HeadedTable
+        id={headingId}
+        title={title}
         columns={columns}
         rows={rows}
         rowKey={(r) => r.indicator.id}

@@ -10,7 +10,7 @@ import {
   type CellsResponse,
   type Comparable,
 } from '../../api.js';
-import { NATIONAL_CODE } from '../../../../src/contracts/index.js';
+import { NATIONAL_CODE } from '../../../../src/contracts/regions.js';
 import { parseChosen, profileRows, type ProfileRow } from '../../compare.js';
 import { compareThemes } from '../../i18n.js';
 

@@ -1,7 +1,7 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import type { ReactNode } from 'react';
 import type { PublicManifest } from '../../api.js';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import { DataTable, numericColumn, type Column } from '../../components/DataTable.js';
 import { formatNumber, useI18n } from '../../i18n.js';
 import { providerName, ruleName, ruleParameterLines } from '../../words.js';
 import { Item } from './facts.js';
@@ -19,12 +19,7 @@ function DisclosureTable({
   type Rule = PublicManifest['disclosure']['rules'][number];
   const columns: Column<Rule>[] = [
     { key: 'rule', header: t('colRule'), rowHeader: true, cell: (r) => ruleName(r.rule, lang) },
-    {
-      key: 'cells',
-      header: t('colProtected'),
-      numeric: true,
-      cell: (r) => formatNumber(lang, r.cells),
-    },
+    numericColumn('cells', t('colProtected'), (r) => formatNumber(lang, r.cells)),
     { key: 'passed', header: t('colPassed'), cell: (r) => (r.passed ? t('yes') : t('no')) },
     {
       key: 'parameters',

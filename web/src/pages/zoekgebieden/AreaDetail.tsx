@@ -1,7 +1,7 @@
 import { Heading, Paragraph } from '@rijkshuisstijl-community/components-react';
 import { useId, type RefObject } from 'react';
 import { unitOf, type Indicator, type Zoekgebied, type ZoekgebiedSignal } from '../../api.js';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import { DataTable, numericColumn, type Column } from '../../components/DataTable.js';
 import { themeTitle, useI18n } from '../../i18n.js';
 import { href } from '../../router.js';
 import { num, qText, themesText } from './words.js';
@@ -31,25 +31,14 @@ function useSignalColumns(
         );
       },
     },
-    { key: 'value', header: area.name, numeric: true, cell: (s) => num(lang, s.value) },
-    {
-      key: 'gemeente',
-      header: `${t('colGemeenteRef')} ${gemeenteName}`,
-      numeric: true,
-      cell: (s) => num(lang, s.gemeenteValue),
-    },
-    {
-      key: 'nederland',
-      header: t('colNational'),
-      numeric: true,
-      cell: (s) => num(lang, s.nederlandValue),
-    },
-    {
-      key: 'ratio',
-      header: t('colRatio'),
-      numeric: true,
-      cell: (s) => (s.ratio === null ? '–' : t('zgRatio', { ratio: num(lang, s.ratio) })),
-    },
+    numericColumn('value', area.name, (s) => num(lang, s.value)),
+    numericColumn('gemeente', `${t('colGemeenteRef')} ${gemeenteName}`, (s) =>
+      num(lang, s.gemeenteValue),
+    ),
+    numericColumn('nederland', t('colNational'), (s) => num(lang, s.nederlandValue)),
+    numericColumn('ratio', t('colRatio'), (s) =>
+      s.ratio === null ? '–' : t('zgRatio', { ratio: num(lang, s.ratio) }),
+    ),
     {
       key: 'higher',
       header: t('colHigher'),

@@ -3,21 +3,19 @@ import type { Zoekgebied } from '../../api.js';
 import { Choropleth, NO_DATA, type Shapes } from '../../components/Choropleth.js';
 import { Legend } from '../../components/Legend.js';
 import { formatNumber, useI18n, type Key } from '../../i18n.js';
-import { THEME_FILL, themeFill, themesText, type Level } from './words.js';
+import { THEME_FILL, themeFill, themesText, type AreaChoice, type Level } from './words.js';
 
 /** The map of the areas coloured by how many themes are clearly higher; an area links to itself. */
 export function AreaMap({
   shapes,
   level,
   byCode,
-  selected,
-  hrefOf,
+  choice: { selected, hrefOf },
 }: {
   shapes: Shapes;
   level: Level;
   byCode: Map<string, Zoekgebied>;
-  selected: Zoekgebied | undefined;
-  hrefOf: (code: string) => string;
+  choice: AreaChoice;
 }) {
   const { t, lang } = useI18n();
   const label = (a: Zoekgebied | undefined, name: string): string =>

@@ -1,5 +1,5 @@
 import type { Region } from '../../api.js';
-import { SelectField } from '../../components/SelectField.js';
+import { LevelField, SelectField } from '../../components/SelectField.js';
 import { useI18n } from '../../i18n.js';
 import { navigate, type Params } from '../../router.js';
 import { STRICTNESS, type Level } from './words.js';
@@ -33,45 +33,33 @@ export function Filters({
   view: (changes: Params) => string;
 }) {
   const { t } = useI18n();
+  // A gemeente or a veiligheidsregio: choosing one forgets the other, and the chosen area.
+  const scopes = [
+    ['gemeente', t('zgGemeente'), gemeente, gemeenten],
+    ['veiligheidsregio', t('zgVeiligheidsregio'), regio, regios],
+  ] as const;
+  const rescope = { gemeente: undefined, veiligheidsregio: undefined, gebied: undefined };
   return (
     <form className="sz-form" onSubmit={(e) => e.preventDefault()}>
-      <SelectField
-        label={t('zgGemeente')}
-        value={gemeente ?? ''}
-        options={[
-          ['', t('zgChooseOption')],
-          ...byName(gemeenten).map((g) => [g.code, g.name] as const),
-        ]}
-        onChange={(v) =>
-          navigate(view({ gemeente: v, veiligheidsregio: undefined, gebied: undefined }))
-        }
-      />
-      <SelectField
-        label={t('zgVeiligheidsregio')}
-        value={regio ?? ''}
-        options={[
-          ['', t('zgChooseOption')],
-          ...byName(regios).map((r) => [r.code, r.name] as const),
-        ]}
-        onChange={(v) =>
-          navigate(view({ veiligheidsregio: v, gemeente: undefined, gebied: undefined }))
-        }
-      />
+      {scopes.map(([param, label, value, regions]) => (
+        <SelectField
+          key={param}
+          label={label}
+          value={value ?? ''}
+          options={[
+            ['', t('zgChooseOption')],
+            ...byName(regions).map((r) => [r.code, r.name] as const),
+          ]}
+          onChange={(v) => navigate(view({ ...rescope, [param]: v }))}
+        />
+      ))}
       <SelectField
         label={t('year')}
         value={year ?? ''}
         options={years.map((y) => [y, String(y)] as const)}
         onChange={(v) => navigate(view({ year: v, gebied: undefined }))}
       />
-      <SelectField
-        label={t('level')}
-        value={level}
-        options={[
-          ['wijk', t('levelwijk')],
-          ['buurt', t('levelbuurt')],
-        ]}
-        onChange={(v) => navigate(view({ level: v, gebied: undefined }))}
-      />
+      <LevelField value={level} onChange={(v) => navigate(view({ level: v, gebied: undefined }))} />
       <SelectField
         label={t('zgStrictness')}
         value={q}

@@ -1,9 +1,9 @@
 import { Heading } from '@rijkshuisstijl-community/components-react';
 import { useId } from 'react';
 import type { Zoekgebied } from '../../api.js';
-import { DataTable, type Column } from '../../components/DataTable.js';
+import { DataTable, numericColumn, type Column } from '../../components/DataTable.js';
 import { formatNumber, themeTitle, useI18n } from '../../i18n.js';
-import { num } from './words.js';
+import { num, type AreaChoice } from './words.js';
 
 /** The significant signals of an area in a few words each. */
 function SignalsSummary({ area, titleOf }: { area: Zoekgebied; titleOf: (id: string) => string }) {
@@ -26,19 +26,12 @@ function SignalsSummary({ area, titleOf }: { area: Zoekgebied; titleOf: (id: str
 }
 
 /** The area's name, a link that selects it (marked when selected), and its flag. */
-function AreaLink({
-  area: a,
-  selected,
-  hrefOf,
-}: {
-  area: Zoekgebied;
-  selected: boolean;
-  hrefOf: (code: string) => string;
-}) {
+function AreaLink({ area: a, choice }: { area: Zoekgebied; choice: AreaChoice }) {
   const { t } = useI18n();
+  const selected = a.code === choice.selected?.code;
   return (
     <>
-      <a href={hrefOf(a.code)} aria-current={selected ? 'true' : undefined}>
+      <a href={choice.hrefOf(a.code)} aria-current={selected ? 'true' : undefined}>
         {a.name}
       </a>
       {a.flagged && (
@@ -54,27 +47,24 @@ function AreaLink({
 /** The areas by score, each leading to its detail; the selected one is marked. */
 export function Ranking({
   areas,
-  selected,
+  choice,
   scopeName,
-  hrefOf,
   titleOf,
 }: {
   areas: readonly Zoekgebied[];
-  selected: Zoekgebied | undefined;
+  choice: AreaChoice;
   scopeName: string;
-  /** Where choosing an area leads. */
-  hrefOf: (code: string) => string;
   titleOf: (id: string) => string;
 }) {
   const { t, lang } = useI18n();
   const rankId = useId();
   const columns: Column<Zoekgebied>[] = [
-    { key: 'rank', header: t('colRank'), numeric: true, cell: (a) => areas.indexOf(a) + 1 },
+    numericColumn('rank', t('colRank'), (a) => areas.indexOf(a) + 1),
     {
       key: 'area',
       header: t('colArea'),
       rowHeader: true,
-      cell: (a) => <AreaLink area={a} selected={a.code === selected?.code} hrefOf={hrefOf} />,
+      cell: (a) => <AreaLink area={a} choice={choice} />,
     },
     {
       key: 'themes',
@@ -84,12 +74,7 @@ export function Ranking({
           ? t('zgNoneHigher')
           : `${a.themeCount}: ${a.themes.map((th) => themeTitle(th, lang)).join(', ')}`,
     },
-    {
-      key: 'score',
-      header: t('colScore'),
-      numeric: true,
-      cell: (a) => formatNumber(lang, a.score, 2),
-    },
+    numericColumn('score', t('colScore'), (a) => formatNumber(lang, a.score, 2)),
     {
       key: 'signals',
       header: t('colSignals'),
@@ -108,7 +93,7 @@ export function Ranking({
         rowKey={(a) => a.code}
         rowProps={(a) => ({
           'data-code': a.code,
-          className: `utrecht-table__row${a.code === selected?.code ? ' sz-row--selected' : ''}`,
+          className: `utrecht-table__row${a.code === choice.selected?.code ? ' sz-row--selected' : ''}`,
         })}
       />
     </section>

@@ -12,7 +12,7 @@ import {
 import type { Shapes } from '../../components/Choropleth.js';
 import { rewind } from '../../geo.js';
 import { gemeenteParam, href, veiligheidsregioParam, type Params } from '../../router.js';
-import { STRICTNESS, type Level } from './words.js';
+import { STRICTNESS, type AreaChoice, type Level } from './words.js';
 
 /** The scope, year, level and strictness in the URL; each is left out when not valid. */
 function useViewParams(params: URLSearchParams) {
@@ -76,6 +76,7 @@ export function useZoekgebieden(params: URLSearchParams) {
   );
   const areas = data.data?.areas ?? [];
   const selected = byCode.get(params.get('gebied') ?? '') ?? areas[0];
+  const choice: AreaChoice = { selected, hrefOf: (code) => v.view({ gebied: code }) };
   const detailHeading = useFocusOnChoice(params.get('gebied'));
   const years = [...(release.data?.manifest.years ?? [])].sort((a, b) => a - b);
   const scopeName =
@@ -94,6 +95,7 @@ export function useZoekgebieden(params: URLSearchParams) {
     indicatorMap,
     areas,
     selected,
+    choice,
     detailHeading,
     years,
     shownYear: data.data?.year ?? year ?? years[years.length - 1],

@@ -7,6 +7,12 @@ import type { Lang } from '../../texts.js';
 
 export type Level = 'wijk' | 'buurt';
 
+/** The chosen area and where choosing another leads: the map and the ranking share it. */
+export interface AreaChoice {
+  selected: Zoekgebied | undefined;
+  hrefOf: (code: string) => string;
+}
+
 /** False discovery rates offered; the API's default is 0.05. */
 export const STRICTNESS: [number, 'zgStrict1' | 'zgStrict5' | 'zgStrict10'][] = [
   [0.01, 'zgStrict1'],

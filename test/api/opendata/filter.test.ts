@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildDataset, datasetIdentity } from '../../src/api/opendata/dataset.js';
-import { entity, runQuery } from '../../src/api/opendata/entity-set.js';
-import { buildV4Model } from '../../src/api/opendata/v4/model.js';
+import { buildDataset, datasetIdentity } from '../../../src/api/opendata/dataset.js';
+import { entity, runQuery } from '../../../src/api/opendata/entity-set.js';
+import { buildV4Model } from '../../../src/api/opendata/v4/model.js';
 import {
   compileFilter,
   parseFilter,
   QueryError,
   type Schema,
-} from '../../src/api/opendata/filter.js';
-import type { PublicCell } from '../../src/api/opendata/types.js';
+} from '../../../src/api/opendata/filter.js';
+import type { PublicCell } from '../../../src/api/opendata/types.js';
 
 const SCHEMA: Schema = { S: { kind: 'string' }, N: { kind: 'number' } };
 type Row = { S: string | null; N: number | null };

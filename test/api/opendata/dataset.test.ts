@@ -6,9 +6,9 @@ import {
   datasetVersions,
   FIGURES_OF_KIND,
   observationCount,
-} from '../../src/api/opendata/dataset.js';
-import { METADATA_PAGE, pageLimit, widePageLimit } from '../../src/api/opendata/http.js';
-import type { PublicCell, ReleaseSummary } from '../../src/api/opendata/types.js';
+} from '../../../src/api/opendata/dataset.js';
+import { METADATA_PAGE, pageLimit, widePageLimit } from '../../../src/api/opendata/http.js';
+import type { PublicCell, ReleaseSummary } from '../../../src/api/opendata/types.js';
 
 const release = (
   id: string,

@@ -7,9 +7,9 @@
  * Then: every released figure is the same in REST, CSV, v4 and v3.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, type Fixture } from '../web/fixture.js';
-import { startRealServer } from '../web/real-server.js';
-import type { FixtureServer } from '../web/server.js';
+import { buildFixture, type Fixture } from '../../web/fixture.js';
+import { startRealServer } from '../../web/real-server.js';
+import type { FixtureServer } from '../../web/server.js';
 
 type Json = Record<string, unknown>;
 type Row = Record<string, unknown>;

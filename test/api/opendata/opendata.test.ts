@@ -7,7 +7,7 @@ import {
   opendataRoutes,
   type PublicCell,
   type ReleaseSource,
-} from '../../src/api/opendata/index.js';
+} from '../../../src/api/opendata/index.js';
 
 const row = (
   p: Partial<PublicCell> & Pick<PublicCell, 'indicator_id' | 'year' | 'region_code'>,

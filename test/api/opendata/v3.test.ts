@@ -11,14 +11,14 @@ import {
   datasetIdentity,
   figuresOf,
   type Figure,
-} from '../../src/api/opendata/dataset.js';
-import { OpenDataContext } from '../../src/api/opendata/http.js';
+} from '../../../src/api/opendata/dataset.js';
+import { OpenDataContext } from '../../../src/api/opendata/http.js';
 import type {
   IndicatorSummary,
   PublicCell,
   ReleaseSource,
   ReleaseSummary,
-} from '../../src/api/opendata/types.js';
+} from '../../../src/api/opendata/types.js';
 import {
   buildV3Model,
   canonicalV3Url,
@@ -26,8 +26,8 @@ import {
   metadataXmlV3,
   registerV3Routes,
   tableShape,
-} from '../../src/api/opendata/v3/index.js';
-import { decimalString } from '../../src/api/opendata/v3/model.js';
+} from '../../../src/api/opendata/v3/index.js';
+import { decimalString } from '../../../src/api/opendata/v3/model.js';
 
 const BASE = 'https://example.test';
 
@@ -42,27 +42,14 @@ const INDICATORS: IndicatorSummary[] = [
     unit: 'per 1.000 inwoners',
     kind: 'rate_per_1000',
   },
-  {
-    id: 'jeugd',
-    title: { nl: 'Jeugdige verdachten', en: 'Young suspects' },
-    theme: 'jonge_aanwas',
-    unit: '%',
-    kind: 'percentage',
-  },
-  {
-    id: 'inwoners',
-    title: { nl: 'Inwoners', en: 'Residents' },
-    theme: 'context',
-    unit: 'aantal',
-    kind: 'count',
-  },
-  {
-    id: 'inkomen',
-    title: { nl: 'Mediaan inkomen', en: 'Median income' },
-    theme: 'context',
-    unit: 'euro',
-    kind: 'median',
-  },
+  // The others with a title only: [id, nl, en, theme, unit, kind].
+  ...(
+    [
+      ['jeugd', 'Jeugdige verdachten', 'Young suspects', 'jonge_aanwas', '%', 'percentage'],
+      ['inwoners', 'Inwoners', 'Residents', 'context', 'aantal', 'count'],
+      ['inkomen', 'Mediaan inkomen', 'Median income', 'context', 'euro', 'median'],
+    ] as const
+  ).map(([id, nl, en, theme, unit, kind]) => ({ id, title: { nl, en }, theme, unit, kind })),
 ];
 const KIND = new Map(INDICATORS.map((i) => [i.id, i.kind]));
 

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPublicServer } from '../../src/pipeline/serve.js';
-import { loadRegionSet } from '../../src/regions/index.js';
-import { releasesDir } from '../../src/release/index.js';
-import { buildFixture } from '../web/fixture.js';
-import { stateLookup, writeTestRelease } from '../public/helpers.js';
+import { buildPublicServer } from '../../../src/pipeline/serve.js';
+import { loadRegionSet } from '../../../src/regions/index.js';
+import { releasesDir } from '../../../src/release/index.js';
+import { buildFixture } from '../../web/fixture.js';
+import { stateLookup, writeTestRelease } from '../../public/helpers.js';
 
 let app: FastifyInstance;
 let dataDir: string;
