@@ -35,7 +35,8 @@ type Rules = typeof RELEASE_STATE_RULES;
 export type PublicReleaseState = {
   [S in ReleaseState]: Rules[S]['public'] extends true ? S : never;
 }[ReleaseState];
-export const PUBLIC_RELEASE_STATES = RELEASE_STATES.filter(isPublicReleaseState);
+export const PUBLIC_RELEASE_STATES: readonly PublicReleaseState[] =
+  RELEASE_STATES.filter(isPublicReleaseState);
 
 export function isPublicReleaseState(state: ReleaseState): state is PublicReleaseState {
   return RELEASE_STATE_RULES[state].public;

@@ -272,7 +272,7 @@ export async function getRelease(
 
 export async function listReleases(
   ctx: GovernanceContext,
-  opts: { states?: ReleaseState[] } = {},
+  opts: { states?: readonly ReleaseState[] } = {},
 ): Promise<Release[]> {
   let q = ctx.db.selectFrom('releases').selectAll().orderBy('created_at').orderBy('id');
   if (opts.states) q = q.where('state', 'in', opts.states);

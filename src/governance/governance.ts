@@ -351,7 +351,7 @@ export class Governance {
     return airlock.getRelease(this.context, id, viewer);
   }
 
-  async listReleases(opts: { states?: ReleaseState[] } = {}): Promise<Release[]> {
+  async listReleases(opts: { states?: readonly ReleaseState[] } = {}): Promise<Release[]> {
     return airlock.listReleases(this.context, opts);
   }
 
