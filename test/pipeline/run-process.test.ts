@@ -44,16 +44,22 @@ let admin: BrokerClient;
 let parties: DemoParties;
 let keyholder: Awaited<ReturnType<typeof serveKeyholder>>;
 
-/** The run process of the broker (under tsx the server has an esbuild child too). */
-const runProcess = () =>
-  until(
-    'the run process',
-    () =>
-      liveChildrenOf(broker.child.pid!).find((pid) =>
-        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('run-child'),
-      ) ?? null,
-    30_000,
+/** The live run processes of the broker (under tsx the server has an esbuild child too). */
+const runProcesses = () =>
+  liveChildrenOf(broker.child.pid!).filter((pid) =>
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('run-child'),
   );
+
+/**
+ * Starts a run once the previous run's process has gone (it tidies up after its run is recorded,
+ * and would otherwise be taken for this run's), and gives the run with its process.
+ */
+async function startRunInProcess(): Promise<{ started: Run; pid: number }> {
+  await until('the previous run process to end', () => (runProcesses().length ? null : true));
+  const started = await startRun();
+  const pid = await until('the run process', () => runProcesses()[0] ?? null, 30_000);
+  return { started, pid };
+}
 
 async function health(): Promise<{ status: number; ms: number }> {
   const t = performance.now();
@@ -119,8 +125,7 @@ describe('a run in its own process', () => {
   });
 
   it('leaves the server answering while the run computes, and reports its stages', async () => {
-    const started = await startRun();
-    const pid = await runProcess();
+    const { started, pid } = await startRunInProcess();
     expect(pid).not.toBe(broker.child.pid);
     const stages = new Set<string>();
     const answers: { status: number; ms: number; stage: string }[] = [];
@@ -153,8 +158,7 @@ describe('a run in its own process', () => {
   });
 
   it('a run process killed mid-run fails the run with the reason; the server serves on and the restart gives the same cells', async () => {
-    const started = await startRun();
-    const pid = await runProcess();
+    const { started, pid } = await startRunInProcess();
     await untilStage(started.id, ['indicators', 'disclosure']);
     process.kill(pid, 'SIGKILL');
     const failed = await until('the run to fail', async () => {
@@ -179,12 +183,20 @@ describe('a run in its own process', () => {
   });
 
   it('a run process does not outlive its server: kill -9 the broker, the run process goes too', async () => {
-    const started = await startRun();
-    const pid = await runProcess();
-    // Killed while its run process computes (whatever stage it has reported on a loaded machine).
+    const { started, pid } = await startRunInProcess();
+    // Held mid-run (SIGSTOP), so that it cannot finish before the kill on a fast or a loaded
+    // machine. Once the broker is gone the kernel hangs up on the stopped, orphaned process and
+    // continues it, and its own watches (src/process/exit-with-parent.ts, tested on their own in
+    // test/process) end it too: either way it must go.
+    process.kill(pid, 'SIGSTOP');
     expect((await admin.get<Run>(`/runs/${started.id}`)).state).toBe('running');
     expect(alive(pid)).toBe(true);
     await broker.kill();
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
     await until('the orphaned run process to exit', () => (alive(pid) ? null : true), 5_000);
     // The next start marks the run interrupted, as after any crash.
     broker = await startBroker(dataDir, { DATABASE_URL: '' });
@@ -193,8 +205,7 @@ describe('a run in its own process', () => {
   });
 
   it('stopping the server stops its run and marks it interrupted', async () => {
-    const started = await startRun();
-    const pid = await runProcess();
+    const { started, pid } = await startRunInProcess();
     await broker.stop();
     expect(alive(pid)).toBe(false);
     broker = await startBroker(dataDir, { DATABASE_URL: '' });
