@@ -90,10 +90,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: 'src/contracts/(?!regions\\.js$)',
+              regex: 'src/contracts/(?!(regions|indicators)\\.js$)',
               allowTypeImports: true,
               message:
-                'web/src imports only types from src/contracts (values from src/contracts/regions.js): a value import bundles zod.',
+                'web/src imports only types from src/contracts (values from its zod-free regions.js and indicators.js): a value import bundles zod.',
             },
           ],
         },

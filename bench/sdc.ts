@@ -14,8 +14,7 @@
  */
 import { DEFAULT_MAX_COMPONENT_COLUMNS } from '../src/disclosure/audit.js';
 import { mulberry32 } from '../src/regions/prng.js';
-import type { ComputedCell } from '../src/contracts/index.js';
-import { countFigures } from '../src/engine/cell-value.js';
+import { countFigures, type ComputedCell } from '../src/contracts/index.js';
 import { DEFAULT_PROFILES, protect, type RuleProfile } from '../src/disclosure/index.js';
 
 /** The same PRNG as the synthetic regions, so bench tables are reproducible. */

@@ -1,6 +1,7 @@
 /**
  * The cell: one figure of one indicator for one year, region and breakdown, and its one key.
  */
+import { RATIO_SCALE, type RatioKind } from './indicators.js';
 import type { RegionLevel } from './regions.js';
 
 /** A computed (true, unprotected) cell, as the engine hands it to disclosure control. */
@@ -19,6 +20,33 @@ export interface ComputedCell {
   secondLargest: number | null;
   numeratorKey: string;
   denominatorKey: string | null;
+}
+
+/** What a cell holds beside its identity and series; amounts in euros. */
+export type CellFigures = Pick<
+  ComputedCell,
+  'value' | 'numerator' | 'denominator' | 'contributors' | 'largest' | 'secondLargest'
+>;
+
+/** A count's figures: its value is its numerator, and no single contribution dominates it. */
+export function countFigures(n: number, contributors: number): CellFigures {
+  return {
+    value: n,
+    numerator: n,
+    denominator: null,
+    contributors,
+    largest: null,
+    secondLargest: null,
+  };
+}
+
+/** A ratio's figures: every counted unit contributes; no value without a denominator. */
+export function ratioFigures(kind: RatioKind, n: number, d: number): CellFigures {
+  return {
+    ...countFigures(n, n),
+    value: d > 0 ? (RATIO_SCALE[kind] * n) / d : null,
+    denominator: d,
+  };
 }
 
 /** Joins the parts of a cell's key. */

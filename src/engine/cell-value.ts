@@ -1,30 +1,10 @@
 /** A cell's published figures from its series aggregates; amounts are in cents. */
+import { countFigures, ratioFigures, type CellFigures } from '../contracts/index.js';
 import type { ResolvedIndicator } from '../indicators/index.js';
 import type { SeriesCell } from './read.js';
 
-export interface CellFigures {
-  value: number | null;
-  numerator: number;
-  denominator: number | null;
-  contributors: number;
-  largest: number | null;
-  secondLargest: number | null;
-}
-
 const euros = (cents: number | undefined): number | null =>
   cents !== undefined ? cents / 100 : null;
-
-/** The figures of a count (frequency) cell: its value is its numerator; no dominance figures. */
-export function countFigures(n: number, contributors: number): CellFigures {
-  return {
-    value: n,
-    numerator: n,
-    denominator: null,
-    contributors,
-    largest: null,
-    secondLargest: null,
-  };
-}
 
 /** Value of a cell from its parts. The formulas are documented in docs/indicators.md. */
 export function cellValue(
@@ -40,18 +20,8 @@ export function cellValue(
       return countFigures(n, numCell?.c ?? 0);
     case 'percentage':
     case 'rate_per_1000':
-    case 'rate_per_10000': {
-      const d = denCell?.n ?? 0;
-      const factor = def.kind === 'percentage' ? 100 : def.kind === 'rate_per_1000' ? 1000 : 10000;
-      return {
-        value: d > 0 ? (factor * n) / d : null,
-        numerator: n,
-        denominator: d,
-        contributors: n,
-        largest: null,
-        secondLargest: null,
-      };
-    }
+    case 'rate_per_10000':
+      return ratioFigures(def.kind, n, denCell?.n ?? 0);
     case 'sum':
     case 'mean': {
       const s = (numCell?.s ?? 0) / 100;

@@ -5,6 +5,7 @@
  * names the indicator (or the file it came from) and the field.
  */
 import type { z } from 'zod';
+import { isRatioKind } from '../contracts/index.js';
 import { DATASETS, type DatasetContract } from '../ingest/contracts.js';
 import {
   indicatorSchema,
@@ -304,7 +305,7 @@ function checkKind(
       `kind '${d.kind}' needs a '${allowed.join("' or '")}' measure, not '${numerator.measure.type}'`,
     );
   }
-  const needsDenominator = ['percentage', 'rate_per_1000', 'rate_per_10000'].includes(d.kind);
+  const needsDenominator = isRatioKind(d.kind);
   if (needsDenominator && !denominator)
     ck.fail('denominator', `kind '${d.kind}' needs a denominator`);
   if (!needsDenominator && denominator)

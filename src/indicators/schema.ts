@@ -7,7 +7,12 @@
  */
 import { z } from 'zod';
 
-import { REGION_LEVELS, type RegionLevel } from '../contracts/index.js';
+import {
+  INDICATOR_KINDS,
+  REGION_LEVELS,
+  type IndicatorKind,
+  type RegionLevel,
+} from '../contracts/index.js';
 
 // The region vocabulary is a contract (src/contracts/regions.ts); the catalogue passes it on.
 export { REGION_LEVELS, type RegionLevel };
@@ -19,17 +24,6 @@ import { NAMED_PREDICATE_SCHEMAS, type NamedPredicateCall } from './predicates/i
 export type { UnexplainedPurchase } from './predicates/index.js';
 
 export { THEMES, type Theme } from './themes.js';
-
-export const KINDS = [
-  'count',
-  'percentage',
-  'rate_per_1000',
-  'rate_per_10000',
-  'mean',
-  'median',
-  'sum',
-] as const;
-export type IndicatorKind = (typeof KINDS)[number];
 
 export const DISCLOSURE_PROFILES = ['count', 'ratio', 'magnitude', 'median'] as const;
 export type DisclosureProfile = (typeof DISCLOSURE_PROFILES)[number];
@@ -222,7 +216,7 @@ export const indicatorSchema = z
     title: text,
     description: text,
     theme: z.enum(THEMES),
-    kind: z.enum(KINDS),
+    kind: z.enum(INDICATOR_KINDS),
     unit: text,
     numerator: seriesOrRef,
     denominator: seriesOrRef.optional(),

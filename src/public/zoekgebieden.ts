@@ -19,7 +19,12 @@
  *  5. score = themes with a significant excess + m / (1 + m), m = the mean over the significant
  *     signals of min(10, log2(area rate / larger reference rate)); a zoekgebied has ≥ 2 themes.
  */
-import { NATIONAL_CODE, type Zoekgebied, type ZoekgebiedSignal } from '../contracts/index.js';
+import {
+  isRatioKind,
+  NATIONAL_CODE,
+  type Zoekgebied,
+  type ZoekgebiedSignal,
+} from '../contracts/index.js';
 import { DEFAULT_PROFILES, type RuleProfile } from '../disclosure/index.js';
 import { benjaminiHochberg, binomialUpperTail } from './significance.js';
 import type { PublicCell } from './surface.js';
@@ -28,9 +33,6 @@ export { benjaminiHochberg, binomialLogPmf, binomialUpperTail } from './signific
 
 export const ZOEKGEBIED_LEVELS = ['wijk', 'buurt'] as const;
 export type ZoekgebiedLevel = (typeof ZOEKGEBIED_LEVELS)[number];
-
-/** Kinds with a numerator out of a denominator: the only ones a binomial test fits. */
-export const TESTED_KINDS: readonly string[] = ['percentage', 'rate_per_1000', 'rate_per_10000'];
 
 /** Context figures (inwoners, woningen) describe an area; they are no sign of ondermijning. */
 const UNTESTED_THEMES: readonly string[] = ['context'];
@@ -188,7 +190,7 @@ function runTests(
   levels: ReadonlySet<string>,
 ): Test[] {
   const candidates = input.indicators.filter(
-    (i) => TESTED_KINDS.includes(i.kind) && !UNTESTED_THEMES.includes(i.theme),
+    (i) => isRatioKind(i.kind) && !UNTESTED_THEMES.includes(i.theme),
   );
   const nederland = publishedShares(input.cellsOf(NATIONAL_CODE), input.year);
   const tests: Test[] = [];

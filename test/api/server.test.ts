@@ -9,23 +9,10 @@ import type { IndicatorMeta } from '../../src/contracts/index.js';
 import { loadRegionSet, type RegionSet } from '../../src/regions/index.js';
 import { releasesDir, type ReleaseRow } from '../../src/release/index.js';
 import { stateLookup, writeTestRelease, type TestState } from '../public/helpers.js';
+import { catalogueMeta } from '../support/catalogue-meta.js';
 
 const indicators: IndicatorMeta[] = [
-  {
-    id: 'inwoners',
-    title: { nl: 'Inwoners', en: 'Residents' },
-    description: { nl: 'Aantal inwoners', en: 'Number of residents' },
-    theme: 'context',
-    kind: 'count',
-    unit: 'personen',
-    units: { nl: 'personen', en: 'persons' },
-    regionBasis: { nl: 'woonbuurt', en: 'buurt of residence' },
-    sources: [{ dataset: 'brp_personen', provider: 'gemeenten' }],
-    methodology: { nl: 'BRP op 1 januari', en: 'BRP on 1 January' },
-    levels: ['nederland', 'gemeente'],
-    years: [2022],
-    disclosure: { profile: 'count' },
-  },
+  catalogueMeta('inwoners', { levels: ['nederland', 'gemeente'], years: [2022] }),
 ];
 
 let app: FastifyInstance;

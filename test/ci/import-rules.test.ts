@@ -85,6 +85,7 @@ const CASES: {
     right: [
       "import type { x } from '../../../src/contracts/index.js';",
       "import { x } from '../../../src/contracts/regions.js';",
+      "import { x } from '../../../src/contracts/indicators.js';",
     ],
   },
   {

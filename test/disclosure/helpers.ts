@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { ComputedCell } from '../../src/contracts/index.js';
+import { countFigures, type ComputedCell } from '../../src/contracts/index.js';
 import type {
   CellStatus,
   PublishedCell,
@@ -10,7 +10,6 @@ import type {
   RuleProfile,
 } from '../../src/disclosure/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
-import { countFigures } from '../../src/engine/cell-value.js';
 import { baseRow } from '../../src/disclosure/publish.js';
 
 /** The peer conformance sets, test fixtures of the project (see their README). */
@@ -146,4 +145,17 @@ export function publishedAs(
       rule: h ? h.rule : null,
     };
   });
+}
+
+/**
+ * The range fields of an audited interval in a table of counts only: no status bounds a count, so
+ * the prior range is the rule's own range [lower, upper], and the requirement inside it is that
+ * range's whole width (not the stop-gap's half).
+ */
+export function countOnlyRange(lower: number, upper: number) {
+  return {
+    ruleRange: { lower, upper },
+    priorRange: { lower, upper },
+    rangeRequired: upper - lower,
+  };
 }

@@ -14,7 +14,7 @@ import {
   type PublishedCell,
   type RuleProfile,
 } from '../../src/disclosure/index.js';
-import { countCell, profile } from './helpers.js';
+import { countCell, countOnlyRange, profile } from './helpers.js';
 
 type Loader = () => Promise<Highs>;
 const hm = highsModule as unknown as { default: Loader | { default: Loader } };
@@ -351,15 +351,12 @@ describe('protect: hand-checked cases', () => {
     const i = r.audit.rules.find((x) => x.rule === 'frequency')?.intervals[0];
     // The margin is the smaller of width − required (11 − 10) and, inside the rule's own range
     // [1, 4], the width there minus min(10, 3): the whole range is covered, margin 0. Counts
-    // only: no status bounds them, so the prior range is the rule's range and the requirement
-    // inside it its whole width, 3 (not the stop-gap's half, 1.5).
+    // only: the requirement inside the rule's range is its whole width, 3 (not 1.5).
     expect(i).toMatchObject({
       lower: 0,
       upper: 11,
       required: 10,
-      ruleRange: { lower: 1, upper: 4 },
-      priorRange: { lower: 1, upper: 4 },
-      rangeRequired: 3,
+      ...countOnlyRange(1, 4),
       margin: 0,
       passed: true,
     });

@@ -2,18 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { THEME_TITLES as SERVER_THEMES } from '../../src/indicators/themes.js';
 import type { Cell, Indicator } from '../../web/src/api.js';
-import {
-  COMPARED_KINDS,
-  isCompared,
-  MAX_CHOSEN,
-  parseChosen,
-  profileRows,
-} from '../../web/src/compare.js';
+import { isCompared, MAX_CHOSEN, parseChosen, profileRows } from '../../web/src/compare.js';
 import { toCsv } from '../../web/src/csv.js';
 import { readAgainstPeers } from '../../web/src/reading.js';
 import { compareThemes, THEME_TITLES, themeTitle } from '../../web/src/texts.js';
 import { parameterWords, regionSetText, ruleName } from '../../web/src/words.js';
-import { KINDS } from '../../src/indicators/schema.js';
+import { INDICATOR_KINDS } from '../../src/contracts/index.js';
 import { poissonBasis } from './readings.js';
 
 describe('theme names', () => {
@@ -65,10 +59,10 @@ const indicator = (id: string, kind: string): Indicator => ({
 
 describe('comparisons', () => {
   it('compare shares, rates, means and medians, never counts, sums or unknown kinds', () => {
-    expect([...COMPARED_KINDS].sort()).toEqual(
+    expect(INDICATOR_KINDS.filter(isCompared).sort()).toEqual(
       ['mean', 'median', 'percentage', 'rate_per_1000', 'rate_per_10000'].sort(),
     );
-    expect(KINDS.filter((k) => !isCompared(k)).sort()).toEqual(['count', 'sum']);
+    expect(INDICATOR_KINDS.filter((k) => !isCompared(k)).sort()).toEqual(['count', 'sum']);
     expect(isCompared('rate')).toBe(false);
   });
 

@@ -15,6 +15,7 @@ import type { AuditRuleReport, PublishedCell, RuleProfile } from '../../src/disc
 import type { Polygon } from 'geojson';
 import type { IndicatorMeta } from '../../src/contracts/indicators.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/profiles.js';
+import { catalogueMeta } from '../support/catalogue-meta.js';
 import {
   countByStatus,
   PUBLIC_CELL_COLUMNS,
@@ -222,24 +223,11 @@ export const INDICATORS: FixtureIndicator[] = [
 ];
 
 /**
- * A count (`FixtureSize.counts`): the number of inwoners, so that a profile has a figure that must
- * not be compared, and the real server's comparable gemeenten (from published inwoners) exist.
+ * A count (`FixtureSize.counts`): the catalogue's own inwoners, so that a profile has a figure that
+ * must not be compared, and the real server's comparable gemeenten (from published inwoners) exist.
  */
 export const INWONERS: FixtureIndicator = {
-  id: 'inwoners',
-  title: { nl: 'Inwoners', en: 'Residents' },
-  description: {
-    nl: 'Aantal inwoners op 1 januari.',
-    en: 'Number of residents on 1 January.',
-  },
-  theme: 'context',
-  kind: 'count',
-  unit: 'personen',
-  units: { nl: 'personen', en: 'persons' },
-  regionBasis: { nl: 'woonadres', en: 'home address' },
-  sources: sourcesOf('brp_personen'),
-  methodology: { nl: 'Uit de BRP.', en: 'From the BRP.' },
-  ...EVERY_LEVEL_AND_YEAR,
+  ...catalogueMeta('inwoners', EVERY_LEVEL_AND_YEAR),
   disclosure: { ...DEFAULT_PROFILES.count },
 };
 
@@ -530,12 +518,7 @@ function makeRows(
         const tooSmall = denominator < 50;
         const hidden = tooFew || tooSmall;
         const row: PublishedCell = {
-          indicator_id: indId,
-          year,
-          region_level: r.level,
-          region_code: r.code,
-          parent_code: r.parentCode,
-          breakdown: '',
+          ...cellPlace(indId, year, r),
           value: hidden ? null : Math.round((numerator / denominator) * per * 100) / 100,
           numerator: hidden ? null : numerator,
           denominator: hidden ? null : Math.round(denominator / 5) * 5,
@@ -565,11 +548,8 @@ function makeRows(
   return rows;
 }
 
-/** A count of units (inwoners), growing slowly; under 10 it is confidential. */
-function countRow(indId: string, year: number, r: FixtureRegion): PublishedCell {
-  const raw = r.population * (1 + (year - 2019) * 0.01);
-  const value = Math.round(raw / 5) * 5;
-  const hidden = raw < 10;
+/** Where a fixture cell stands: its indicator, year and region, no breakdown. */
+function cellPlace(indId: string, year: number, r: FixtureRegion) {
   return {
     indicator_id: indId,
     year,
@@ -577,6 +557,16 @@ function countRow(indId: string, year: number, r: FixtureRegion): PublishedCell 
     region_code: r.code,
     parent_code: r.parentCode,
     breakdown: '',
+  };
+}
+
+/** A count of units (inwoners), growing slowly; under 10 it is confidential. */
+function countRow(indId: string, year: number, r: FixtureRegion): PublishedCell {
+  const raw = r.population * (1 + (year - 2019) * 0.01);
+  const value = Math.round(raw / 5) * 5;
+  const hidden = raw < 10;
+  return {
+    ...cellPlace(indId, year, r),
     value: hidden ? null : value,
     numerator: hidden ? null : value,
     denominator: null,

@@ -5,27 +5,12 @@
  * mostly on the size of the gemeente (Amsterdam has more of everything than Vlieland), so
  * setting it beside other gemeenten would read size as a signal.
  */
+import { isPerUnitKind, isRatioKind } from '../../src/contracts/indicators.js';
 import type { Cell, Indicator } from './api.js';
 import { peerMean, readAgainstPeers, type Reading } from './reading.js';
 
-/** Kinds whose figures are comparable between gemeenten of different size. */
-export const COMPARED_KINDS: ReadonlySet<string> = new Set([
-  'percentage',
-  'rate_per_1000',
-  'rate_per_10000',
-  'mean',
-  'median',
-]);
-
-/** Kinds whose published numerator and denominator are counts of units (a Poisson test fits). */
-const COUNTED_KINDS: ReadonlySet<string> = new Set([
-  'percentage',
-  'rate_per_1000',
-  'rate_per_10000',
-]);
-
 /** An unknown kind is not compared: a comparison must be meaningful, not merely possible. */
-export const isCompared = (kind: string): boolean => COMPARED_KINDS.has(kind);
+export const isCompared = isPerUnitKind;
 
 /** The most gemeenten an analyst may choose to compare with. */
 export const MAX_CHOSEN = 10;
@@ -91,7 +76,7 @@ export function profileRows(
       groupSize,
       reading:
         compared && current
-          ? readAgainstPeers(current, published, { poisson: COUNTED_KINDS.has(indicator.kind) })
+          ? readAgainstPeers(current, published, { poisson: isRatioKind(indicator.kind) })
           : null,
       trend: series
         .filter((c) => c.value !== null && c.status === 'published')

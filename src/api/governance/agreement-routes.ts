@@ -27,9 +27,7 @@ const createAgreement: RouteDeclaration = (r, { gov, me }) =>
     async (req, reply) => reply.code(201).send(await gov.createAgreement(me(req).id, req.body)),
   );
 
-const proposeAgreement = idAction('/agreements/:id/propose', one, (gov, user, id) =>
-  gov.proposeAgreement(user, id),
-);
+const proposeAgreement = idAction('/agreements/:id/propose', one, 'proposeAgreement');
 
 const signAgreement: RouteDeclaration = (r, { gov, me }) =>
   r.post<{ Params: IdParams; Body: SignatureInput | undefined }>(
@@ -38,9 +36,7 @@ const signAgreement: RouteDeclaration = (r, { gov, me }) =>
     async (req) => gov.signAgreement(me(req).id, req.params.id, req.body?.organisation),
   );
 
-const revokeAgreement = reasonedAction('/agreements/:id/revoke', one, (gov, user, id, reason) =>
-  gov.revokeAgreement(user, id, reason),
-);
+const revokeAgreement = reasonedAction('/agreements/:id/revoke', one, 'revokeAgreement');
 
 export const agreementRoutes = resourceRoutes(
   listAgreements,

@@ -126,13 +126,9 @@ const review: RouteDeclaration = (r, { gov, me }) =>
       reply.code(201).send(await gov.review(me(req).id, req.params.id, req.body)),
   );
 
-const publish = idAction('/airlock/releases/:id/publish', one, (gov, user, id) =>
-  gov.publish(user, id),
-);
+const publish = idAction('/airlock/releases/:id/publish', one, 'publish');
 
-const withdraw = reasonedAction('/airlock/releases/:id/withdraw', one, (gov, user, id, reason) =>
-  gov.withdraw(user, id, reason),
-);
+const withdraw = reasonedAction('/airlock/releases/:id/withdraw', one, 'withdraw');
 
 export const airlockRoutes = resourceRoutes(
   listReleases,

@@ -27,26 +27,33 @@ export function listRoute<Q = unknown>(
     );
 }
 
-/** `POST path` (with `:id`): an action of the user on one resource, answering it. */
+/** The names of the Governance methods that take these arguments (after the acting user). */
+type MethodOf<Args extends unknown[]> = {
+  [K in keyof Governance]: Governance[K] extends (userId: string, ...args: Args) => Promise<unknown>
+    ? K
+    : never;
+}[keyof Governance];
+
+/** `POST path` (with `:id`): Governance's `method` of the user on one resource, answering it. */
 export function idAction(
   path: string,
   one: Record<string, unknown>,
-  act: (gov: Governance, userId: string, id: string) => Promise<unknown>,
+  method: MethodOf<[id: string]>,
 ): RouteDeclaration {
   return (r, { gov, me }) =>
-    r.post<{ Params: IdParams }>(path, one, async (req) => act(gov, me(req).id, req.params.id));
+    r.post<{ Params: IdParams }>(path, one, async (req) => gov[method](me(req).id, req.params.id));
 }
 
-/** `POST path` (with `:id`): an action on one resource with a reason in the body, answering it. */
+/** `POST path` (with `:id`): Governance's `method` on one resource with the body's reason. */
 export function reasonedAction(
   path: string,
   one: Record<string, unknown>,
-  act: (gov: Governance, userId: string, id: string, reason: string) => Promise<unknown>,
+  method: MethodOf<[id: string, reason: string]>,
 ): RouteDeclaration {
   return (r, { gov, me }) =>
     r.post<{ Params: IdParams; Body: ReasonBody }>(
       path,
       { ...one, body: reasonBody },
-      async (req) => act(gov, me(req).id, req.params.id, req.body.reason),
+      async (req) => gov[method](me(req).id, req.params.id, req.body.reason),
     );
 }

@@ -53,3 +53,16 @@ export function sendCached(
   if (notModified(req, reply, strongEtag(body), cacheControl)) return reply;
   return reply.type(type).send(body);
 }
+
+/** `sendCached` of one media type: how a feed sends its XML documents and counts. */
+export const cachedSender =
+  (type: string) =>
+  (req: FastifyRequest, reply: FastifyReply, body: string, cacheControl: string): FastifyReply =>
+    sendCached(req, reply, body, type, cacheControl);
+
+/** `sendCached` of a JSON payload in one media type. */
+export function cachedJsonSender(type: string) {
+  const send = cachedSender(type);
+  return (req: FastifyRequest, reply: FastifyReply, payload: unknown, cacheControl: string) =>
+    send(req, reply, JSON.stringify(payload), cacheControl);
+}

@@ -2,6 +2,7 @@
  * The measures of a release dataset: per indicator its value and (by kind) numerator and
  * denominator, grouped by theme and then by indicator.
  */
+import { isRatioKind } from '../../contracts/index.js';
 import { themeTitle } from '../../indicators/themes.js';
 import {
   figureOf,
@@ -29,8 +30,6 @@ function decimalsOf(
   }
   return d;
 }
-
-const RELATIVE_KINDS = new Set(['percentage', 'rate_per_1000', 'rate_per_10000']);
 
 const FIGURE_TITLE: Record<Figure, string> = {
   value: '',
@@ -110,7 +109,7 @@ export function measuresOf(
         decimals,
         dataType: decimals === 0 && figure !== 'value' ? 'Long' : 'Double',
         presentationType:
-          figure === 'value' && RELATIVE_KINDS.has(ind?.kind ?? '') ? 'Relative' : 'Absolute',
+          figure === 'value' && isRatioKind(ind?.kind ?? '') ? 'Relative' : 'Absolute',
         groupId,
       });
     }

@@ -171,40 +171,46 @@ export function pageSizeFor(req: FastifyRequest, reply: FastifyReply, max: numbe
   return max;
 }
 
-/** How one OData version answers an error: its version header, and its body and media type. */
-export interface ErrorDialect {
+/** How one OData version answers: its version header on every answer, and its errors. */
+export interface FeedDialect {
   version: readonly [header: string, value: string];
-  type: string;
-  body: (code: string, message: string) => unknown;
+  errorType: string;
+  errorBody: (code: string, message: string) => unknown;
 }
 
 /** An error answer in a version's dialect; never cached, whatever the route's caching. */
-export const errorSender =
-  ({ version, type, body }: ErrorDialect): SendError =>
+const errorSender =
+  ({ version, errorType, errorBody }: FeedDialect): SendError =>
   (reply, status, code, message) =>
     reply
       .code(status)
       .header(version[0], version[1])
       .header('Cache-Control', 'no-store')
-      .type(type)
-      .send(body(code, message));
+      .type(errorType)
+      .send(errorBody(code, message));
 
 type Handler<Q extends RouteGenericInterface> = (
   req: FastifyRequest<Q>,
   reply: FastifyReply,
 ) => Promise<unknown>;
 
-/** The handlers of one feed: `before` (version checks) runs first, errors in its dialect. */
-export const feedHandler =
-  <Q extends RouteGenericInterface>(
-    sendError: SendError,
-    before: (req: FastifyRequest<Q>, reply: FastifyReply) => void,
-  ) =>
-  (handler: Handler<Q>) =>
+/**
+ * The handlers of one feed: every answer states the dialect's version, `check` (the client's
+ * version) runs first, and errors come in the dialect.
+ */
+export function feedHandler<Q extends RouteGenericInterface>(
+  dialect: FeedDialect,
+  check: (req: FastifyRequest<Q>) => void,
+) {
+  const sendError = errorSender(dialect);
+  const [header, version] = dialect.version;
+  return (handler: Handler<Q>) =>
     guarded<Q>(sendError, async (req, reply) => {
-      before(req, reply);
+      reply.header(header, version);
+      check(req);
       return handler(req, reply);
     });
+}
 
 /** Runs a handler, turning bad input into 400 and unknown things into 404/410. */
 export function guarded<Q extends RouteGenericInterface>(

@@ -2,7 +2,14 @@
  * The cells of the catalogue from the tallied series: which series is each indicator's numerator
  * and denominator, and the value of a cell by the indicator's kind.
  */
-import { NATIONAL_CODE, cellKey } from '../../../src/contracts/index.js';
+import {
+  NATIONAL_CODE,
+  cellKey,
+  countFigures,
+  isRatioKind,
+  ratioFigures,
+  type CellFigures,
+} from '../../../src/contracts/index.js';
 import { AGE_GROUPS, BREAKDOWN_LEVELS, type RegionLevel } from '../../../src/indicators/schema.js';
 import type { ResolvedIndicator } from '../../../src/indicators/index.js';
 import { CATALOGUE } from '../../../src/indicators/catalogue.js';
@@ -66,12 +73,6 @@ function regionsOf(hierarchy: readonly RegionHierarchyRow[]): Region[] {
   return regions;
 }
 
-/** What a cell holds beside its identity. */
-type CellValues = Omit<
-  TruthCell,
-  'indicatorId' | 'year' | 'regionLevel' | 'regionCode' | 'breakdown'
->;
-
 interface CellInput {
   def: ResolvedIndicator;
   num: Series;
@@ -79,35 +80,19 @@ interface CellInput {
   key: string;
 }
 
-function countValues({ def, num, key }: CellInput): CellValues {
+function countValues({ def, num, key }: CellInput): CellFigures {
   const n = num.n.get(key) ?? 0;
   const count = def.id === 'huishoudens' ? (num.distinct.get(key)?.size ?? 0) : n;
-  return {
-    value: count,
-    numerator: count,
-    denominator: null,
-    contributors: count,
-    largest: null,
-    secondLargest: null,
-  };
+  return countFigures(count, count);
 }
 
-function ratioValues({ def, num, den, key }: CellInput): CellValues {
-  const n = num.n.get(key) ?? 0;
-  const d = den?.n.get(key) ?? 0;
-  const factor = def.kind === 'percentage' ? 100 : def.kind === 'rate_per_1000' ? 1000 : 10000;
-  return {
-    value: d > 0 ? (factor * n) / d : null,
-    numerator: n,
-    denominator: d,
-    contributors: n,
-    largest: null,
-    secondLargest: null,
-  };
+function ratioValues({ def, num, den, key }: CellInput): CellFigures {
+  if (!isRatioKind(def.kind)) throw new Error(`${def.id}: not a ratio`);
+  return ratioFigures(def.kind, num.n.get(key) ?? 0, den?.n.get(key) ?? 0);
 }
 
 /** Sums are per contributor, in cents; the largest contributions go to dominance rules. */
-function amountValues({ def, num, key }: CellInput): CellValues {
+function amountValues({ def, num, key }: CellInput): CellFigures {
   const n = num.n.get(key) ?? 0;
   const per = [...(num.sums.get(key)?.values() ?? [])].sort((a, b) => b - a);
   const s = per.reduce((a, b) => a + b, 0) / 100;
@@ -121,7 +106,7 @@ function amountValues({ def, num, key }: CellInput): CellValues {
   };
 }
 
-function medianValues({ num, key }: CellInput): CellValues {
+function medianValues({ num, key }: CellInput): CellFigures {
   const vals = [...(num.values.get(key) ?? [])].sort((a, b) => a - b);
   const m = vals.length;
   const med =
@@ -137,7 +122,7 @@ function medianValues({ num, key }: CellInput): CellValues {
   };
 }
 
-function valuesOf(input: CellInput): CellValues {
+function valuesOf(input: CellInput): CellFigures {
   switch (input.def.kind) {
     case 'count':
       return countValues(input);

@@ -3,16 +3,8 @@
  * catalogue's Tables), DataProperties, CategoryGroups and a code table per dimension.
  */
 import type { DatasetIdentity, Dimension, Group, Measure } from '../dataset.js';
-import {
-  bool,
-  int,
-  nullableInt,
-  objectSet,
-  str,
-  type Entity,
-  type EntitySet,
-  type PropertyDef,
-} from '../entity-set.js';
+import { bool, int, nullableInt, objectSet, str } from '../entity-set.js';
+import type { Entity, EntitySet, PropertyDef } from '../entity-set.js';
 import { SET, type TableShape } from './vocabulary.js';
 
 export const TABLE_PROPERTIES: PropertyDef[] = [

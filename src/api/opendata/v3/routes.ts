@@ -11,7 +11,7 @@
  * one is published in between.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendCached, SHORT } from '../cache.js';
+import { cachedJsonSender, cachedSender, SHORT } from '../cache.js';
 import {
   matchingRows,
   readQueryOptions,
@@ -23,7 +23,6 @@ import { ModelCache, sendPage, type PageDialect } from '../feed.js';
 import { QueryError } from '../filter.js';
 import {
   cachedBuild,
-  errorSender,
   feedHandler,
   HIDDEN as hidden,
   NotFound,
@@ -31,6 +30,7 @@ import {
   singleValued,
   widePageLimit,
   openDataDoc as doc,
+  type FeedDialect,
   type FeedOptions,
   type OpenDataContext,
 } from '../http.js';
@@ -56,12 +56,12 @@ const SUPPORTED = ['$filter', '$select', '$top', '$skip', '$orderby', '$format',
 
 export type V3Options = FeedOptions;
 
-const sendError = errorSender({
+const V3_DIALECT: FeedDialect = {
   version: ['DataServiceVersion', '3.0;'],
-  type: 'application/json;charset=utf-8',
-  body: (code, message) =>
+  errorType: 'application/json;charset=utf-8',
+  errorBody: (code, message) =>
     JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: message } } }),
-});
+};
 
 /**
  * The canonical casing of the v3 paths. CBS matches them in any case and its clients differ
@@ -117,27 +117,13 @@ function readOptions(
 type Route = { Params: { id?: string; set?: string }; Querystring: Record<string, unknown> };
 
 /** Every v3 answer states its version, and a client that reads less than 3.0 gets none. */
-const v3 = feedHandler<Route>(sendError, (req, reply) => {
-  reply.header('DataServiceVersion', '3.0;');
-  checkVersion(req);
-});
+const v3 = feedHandler<Route>(V3_DIALECT, checkVersion);
 
-function sendJson(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  cacheControl: string,
-): FastifyReply {
-  return sendCached(req, reply, JSON.stringify(payload), JSON_V3, cacheControl);
-}
-
-function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
-  return sendCached(req, reply, xml, 'application/xml;charset=utf-8', cacheControl);
-}
+const sendJson = cachedJsonSender(JSON_V3);
+const sendXml = cachedSender('application/xml;charset=utf-8');
 
 const V3_PAGES: PageDialect = {
-  sendCount: (req, reply, body, cache) =>
-    sendCached(req, reply, body, 'text/plain;charset=utf-8', cache),
+  sendCount: cachedSender('text/plain;charset=utf-8'),
   sendJson,
   // JSON light (v3) names a projection in the metadata URL as `#Set&$select=…`.
   context: (root, set, select) => ({

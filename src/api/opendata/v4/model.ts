@@ -4,19 +4,8 @@
  * MeasureCodes, MeasureGroups, <Dimension>Codes and <Dimension>Groups, and the Properties
  * singleton; plus the catalogue sets Datasets and Catalogs. Pure: no HTTP here.
  */
-import {
-  bool,
-  columnarSet,
-  dbl,
-  int,
-  nullableInt,
-  objectSet,
-  str,
-  type Entity,
-  type EntitySet,
-  type PropertyDef,
-  type Value,
-} from '../entity-set.js';
+import { bool, columnarSet, dbl, int, nullableInt, objectSet, str } from '../entity-set.js';
+import type { Entity, EntitySet, PropertyDef, Value } from '../entity-set.js';
 import {
   figureOf,
   VALUE_ATTRIBUTE,

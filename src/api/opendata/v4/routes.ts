@@ -11,18 +11,18 @@
  * all pages from one release even when a newer one is published in between.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendCached, SHORT } from '../cache.js';
+import { cachedJsonSender, cachedSender, SHORT } from '../cache.js';
 import { readQueryOptions, runQuery, type EntitySet } from '../entity-set.js';
 import { ModelCache, sendPage, type PageDialect } from '../feed.js';
 import { QueryError } from '../filter.js';
 import {
-  errorSender,
   feedHandler,
   HIDDEN as hidden,
   NotFound,
   pageLimit,
   singleValued,
   openDataDoc as doc,
+  type FeedDialect,
   type FeedOptions,
   type OpenDataContext,
 } from '../http.js';
@@ -37,11 +37,11 @@ const SUPPORTED = ['$filter', '$select', '$orderby', '$top', '$skip', '$count', 
 
 export type V4Options = FeedOptions;
 
-const sendError = errorSender({
+const V4_DIALECT: FeedDialect = {
   version: ['OData-Version', '4.0'],
-  type: 'application/json; charset=utf-8',
-  body: (code, message) => ({ error: { code, message } }),
-});
+  errorType: 'application/json; charset=utf-8',
+  errorBody: (code, message) => ({ error: { code, message } }),
+};
 
 /** OData 4.01 §8.2.7: a client that cannot read 4.0 must not get it. */
 function checkVersion(req: FastifyRequest): void {
@@ -56,29 +56,14 @@ function checkVersion(req: FastifyRequest): void {
 type Params = { catalog?: string; id?: string; set?: string; segment?: string; '*'?: string };
 type Route = { Params: Params; Querystring: Record<string, unknown> };
 
-/** Every v4 route checks the client's OData-MaxVersion first. */
-const v4 = feedHandler<Route>(sendError, checkVersion);
+/** Every v4 answer states its version, and a client that reads less than 4.0 gets none. */
+const v4 = feedHandler<Route>(V4_DIALECT, checkVersion);
 
-function sendJson(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  cacheControl: string,
-): FastifyReply {
-  reply.header('OData-Version', '4.0');
-  return sendCached(req, reply, JSON.stringify(payload), ODATA_JSON, cacheControl);
-}
-
-function sendXml(req: FastifyRequest, reply: FastifyReply, xml: string, cacheControl: string) {
-  reply.header('OData-Version', '4.0');
-  return sendCached(req, reply, xml, 'application/xml; charset=utf-8', cacheControl);
-}
+const sendJson = cachedJsonSender(ODATA_JSON);
+const sendXml = cachedSender('application/xml; charset=utf-8');
 
 const V4_PAGES: PageDialect = {
-  sendCount: (req, reply, body, cache) => {
-    reply.header('OData-Version', '4.0');
-    return sendCached(req, reply, body, 'text/plain; charset=utf-8', cache);
-  },
+  sendCount: cachedSender('text/plain; charset=utf-8'),
   sendJson,
   context: (root, set, select) => ({
     '@odata.context': `${root}$metadata#${set}${select ? `(${select.join(',')})` : ''}`,
