@@ -303,8 +303,54 @@ interface Registers {
   scale: number;
   seed: number;
   area: string;
+  /** Per dataset in year order: a register with a year column is delivered a year at a time. */
   files: { dataset: string; provider: string; path: string; rows: number }[];
   persons: number;
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * A register with a year column (the BRP's peiljaar, the Belastingdienst's jaar) as one file per
+ * year, as those registers are delivered: a year comes from the newest delivery that covers it
+ * (docs/operations.md §6), and at scale 1 the BRP of five years (87.5 M rows, 8.8 GB once
+ * pseudonymised) is over the default upload limits in one file.
+ */
+async function splitByYear(dir: string, files: Registers['files']): Promise<Registers['files']> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '4GB' });
+  const conn = await db.connect();
+  const out: Registers['files'] = [];
+  try {
+    for (const f of files) {
+      const contract = DATASETS.find((d) => d.id === f.dataset)!;
+      const year = contract.columns.find((c) => c.name === contract.period && c.type === 'INTEGER');
+      if (!year || /-\d{4}\.[a-z]+$/.test(f.path)) {
+        out.push(f);
+        continue;
+      }
+      const path = join(dir, f.path);
+      const csv = contract.format !== 'parquet';
+      const source = csv
+        ? `read_csv(${sqlString(path)}, delim = ';', quote = '"', escape = '"', header = true, all_varchar = true, auto_detect = false, columns = {${contract.columns.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(', ')}})`
+        : `read_parquet(${sqlString(path)})`;
+      const years = await conn.runAndReadAll(
+        `SELECT ${year.name}::INTEGER AS y, count(*)::BIGINT AS n FROM ${source} GROUP BY 1 ORDER BY 1`,
+      );
+      for (const [y, n] of years.getRows() as [number, bigint][]) {
+        const part = f.path.replace(/(\.[a-z]+)$/, `-${y}$1`);
+        const options = csv ? "DELIMITER ';', HEADER true" : 'FORMAT parquet';
+        await conn.run(
+          `COPY (SELECT * FROM ${source} WHERE ${year.name}::INTEGER = ${y}) TO ${sqlString(join(dir, part))} (${options})`,
+        );
+        out.push({ ...f, path: part, rows: Number(n) });
+      }
+      rmSync(path);
+    }
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+  return out;
 }
 
 /**
@@ -323,7 +369,12 @@ async function prepareRegisters(
       console.log(
         `registers: reusing ${dir}/providers (scale ${m.scale}, seed ${m.seed}, area ${m.area})`,
       );
-      return m;
+      // Registers kept before they were split by year.
+      const files = await splitByYear(dir, m.files);
+      if (files.length === m.files.length) return m;
+      const split = { ...m, files };
+      writeFileSync(markerFile, `${JSON.stringify(split, null, 2)}\n`);
+      return split;
     }
     console.log(
       `registers: ${dir} holds scale ${m.scale}, seed ${m.seed}, area ${m.area}: generating afresh`,
@@ -343,12 +394,15 @@ async function prepareRegisters(
     scale: o.scale,
     seed: o.seed,
     area: o.area.spec,
-    files: r.files.map((f) => ({
-      dataset: f.dataset,
-      provider: f.provider,
-      path: relative(dir, f.path),
-      rows: f.rows,
-    })),
+    files: await splitByYear(
+      dir,
+      r.files.map((f) => ({
+        dataset: f.dataset,
+        provider: f.provider,
+        path: relative(dir, f.path),
+        rows: f.rows,
+      })),
+    ),
     persons: r.persons,
   };
   writeFileSync(markerFile, `${JSON.stringify(reg, null, 2)}\n`);
@@ -796,10 +850,14 @@ export async function run(flags: string[]): Promise<void> {
 
     // Timed: deliver, run, publish.
     const order = PROVIDERS.flatMap((p) => DATASETS.filter((d) => d.provider === p));
-    const jobs = order.map((d) => {
-      const f = registers.files.find((x) => x.dataset === d.id);
-      if (!f) throw new Error(`no register for ${d.id}`);
-      return { dataset: d.id, file: join(dir, f.path), workDir: join(dir, 'outbox', d.provider) };
+    const jobs = order.flatMap((d) => {
+      const files = registers.files.filter((x) => x.dataset === d.id);
+      if (files.length === 0) throw new Error(`no register for ${d.id}`);
+      return files.map((f) => ({
+        dataset: d.id,
+        file: join(dir, f.path),
+        workDir: join(dir, 'outbox', d.provider),
+      }));
     });
     const delivery = await deliverAll(meters, parties, keyholder.keys, jobs, 'deliver');
     const first = await timedRun(meters, broker.admin, 'run');
@@ -808,7 +866,7 @@ export async function run(flags: string[]): Promise<void> {
     const snapshot = await snapshotBrokerDatabase(broker.dataDir);
 
     console.log(
-      `\ndeliver: ${delivery.files} datasets, ${delivery.loaded.toLocaleString('en')} rows loaded, ${delivery.quarantined.toLocaleString('en')} quarantined; pseudonymised outputs ${delivery.reused === delivery.files ? 'reused' : delivery.reused === 0 ? 'made afresh' : `reused for ${delivery.reused} of ${delivery.files}`}; provider side (hash + pseudonymise) ${fmt(delivery.providerSide)} s of ${fmt(delivery.row.wall)} s`,
+      `\ndeliver: ${delivery.files} files, ${delivery.loaded.toLocaleString('en')} rows loaded, ${delivery.quarantined.toLocaleString('en')} quarantined; pseudonymised outputs ${delivery.reused === delivery.files ? 'reused' : delivery.reused === 0 ? 'made afresh' : `reused for ${delivery.reused} of ${delivery.files}`}; provider side (hash + pseudonymise) ${fmt(delivery.providerSide)} s of ${fmt(delivery.row.wall)} s`,
     );
     console.log(
       `run ${first.run.id}: ${first.run.indicators.length} indicators; polls every 250 ms, longest answer ${fmt(first.polls.longest)} s, ${first.polls.resets} reset connection(s) retried`,

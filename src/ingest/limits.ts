@@ -7,6 +7,8 @@
  */
 
 export interface UploadLimits {
+  /** Bytes of the file as uploaded (a Parquet file: compressed); more is refused while it arrives. */
+  uploadBytes: number;
   /** Data rows (the header is not a row). */
   rows: number;
   /**
@@ -27,6 +29,7 @@ const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
 export const UPLOAD_LIMITS: Readonly<UploadLimits> = Object.freeze({
+  uploadBytes: 4 * GiB,
   rows: 50_000_000,
   decompressedBytes: 16 * GiB,
   fieldBytes: 64 * KiB,
@@ -36,6 +39,7 @@ export const UPLOAD_LIMITS: Readonly<UploadLimits> = Object.freeze({
 
 /** How each limit is named in a refusal. */
 export const LIMIT_NAMES: Record<keyof UploadLimits, string> = {
+  uploadBytes: 'upload size',
   rows: 'rows',
   decompressedBytes: 'decompressed size',
   fieldBytes: 'field length',

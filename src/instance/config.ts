@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { loadCatalogue, type ResolvedIndicator } from '../indicators/index.js';
 import { loadRegionSet, resolveRegionsDir, type RegionSet } from '../regions/index.js';
 import { selectArea } from '../synth/area.js';
+import type { UploadLimits } from '../ingest/index.js';
 import { runMemoryBudget } from './run-memory.js';
 
 export const CONFIG_FILE = 'samenzicht.json';
@@ -20,6 +21,19 @@ export const DEFAULT_RUN_MEMORY = '8GB';
  * used 7.4 GB of JavaScript heap at scale 0.005 (npm run bench -- national).
  */
 export const NATIONAL_RUN_MEMORY = '20GB';
+
+const LIMIT = z.number().int().min(1);
+/** Over the defaults of src/ingest/limits.ts: what one contribution file may hold here. */
+const uploadLimitsSchema = z
+  .strictObject({
+    uploadBytes: LIMIT,
+    rows: LIMIT,
+    decompressedBytes: LIMIT,
+    fieldBytes: LIMIT,
+    columns: LIMIT,
+    lineBytes: LIMIT,
+  } satisfies Record<keyof UploadLimits, typeof LIMIT>)
+  .partial();
 
 export const instanceConfigSchema = z
   .object({
@@ -53,6 +67,8 @@ export const instanceConfigSchema = z
       .string()
       .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
       .default(DEFAULT_RUN_MEMORY),
+    /** What one contribution file may hold, over the defaults (UPLOAD_LIMITS, src/ingest/limits.ts). */
+    uploadLimits: uploadLimitsSchema.optional(),
   })
   .superRefine((c, ctx) => {
     try {

@@ -28,6 +28,8 @@ export interface InitOptions {
   keyholder?: InstanceConfig['keyholder'];
   catalogue?: string[];
   runMemoryLimit?: string;
+  /** What one contribution file may hold, over the defaults (src/ingest/limits.ts). */
+  uploadLimits?: InstanceConfig['uploadLimits'];
   /** Entries the directory may already hold (the demo's marker file). */
   allowEntries?: readonly string[];
   admin: {
@@ -72,6 +74,7 @@ export async function initInstance(opts: InitOptions): Promise<InitResult> {
     ...(opts.keyholder ? { keyholder: opts.keyholder } : {}),
     catalogue: opts.catalogue ?? [],
     runMemoryLimit: opts.runMemoryLimit ?? DEFAULT_RUN_MEMORY,
+    ...(opts.uploadLimits ? { uploadLimits: opts.uploadLimits } : {}),
   };
   if (config.scheme === 'pep' && !config.keyholder)
     throw new InstanceError('--scheme pep needs --keyholder-url and --keyholder-token-file');

@@ -24,7 +24,7 @@ import {
   refuseExposedFiles,
 } from '../instance/index.js';
 import { uploadValidator } from '../ingest/upload-validator.js';
-import type { UploadLimits } from '../ingest/limits.js';
+import { uploadLimits, type UploadLimits } from '../ingest/limits.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -50,7 +50,7 @@ export interface ServeOptions {
    * separated): the client address of login throttling and the protocol come from them.
    */
   trustProxy?: string;
-  /** What one contribution file may hold (default UPLOAD_LIMITS, src/ingest/limits.ts). */
+  /** What one contribution file may hold, over the instance's `uploadLimits` and UPLOAD_LIMITS. */
   uploadLimits?: Partial<UploadLimits>;
 }
 
@@ -181,11 +181,11 @@ export async function createApp(
 ): Promise<{ app: FastifyInstance; close: () => Promise<void>; runs: RunService | null }> {
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
   const governance = new Governance(store);
+  const config = isInstance(opts.dataDir) ? readInstanceConfig(opts.dataDir) : null;
   const catalogue =
-    opts.catalogue ??
-    (isInstance(opts.dataDir)
-      ? instanceCatalogue(opts.dataDir, readInstanceConfig(opts.dataDir))
-      : CATALOGUE);
+    opts.catalogue ?? (config ? instanceCatalogue(opts.dataDir, config) : CATALOGUE);
+  // The instance's limits (samenzicht.json), then the caller's.
+  const limits = uploadLimits({ ...config?.uploadLimits, ...opts.uploadLimits });
   const runs = await instanceRuns(
     opts.dataDir,
     governance,
@@ -229,9 +229,8 @@ export async function createApp(
           // Behind a TLS-terminating proxy the request may arrive over http: the public URL says.
           secureCookies: opts.publicBaseUrl.startsWith('https://') || opts.tls !== undefined,
           ...(runs ? { runs } : {}),
-          validate: uploadValidator(opts.regions, scheme, 1, {
-            ...(opts.uploadLimits ? { limits: opts.uploadLimits } : {}),
-          }),
+          maxUploadBytes: limits.uploadBytes,
+          validate: uploadValidator(opts.regions, scheme, 1, { limits }),
         }),
     ],
   });

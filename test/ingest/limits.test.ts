@@ -29,6 +29,7 @@ const file = (content: string | Buffer) => {
 describe('the limits', () => {
   it('have sane defaults in one object', () => {
     expect(UPLOAD_LIMITS).toEqual({
+      uploadBytes: 4 * 1024 ** 3,
       rows: 50_000_000,
       decompressedBytes: 16 * 1024 ** 3,
       fieldBytes: 64 * 1024,

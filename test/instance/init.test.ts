@@ -3,6 +3,7 @@
  * administrator whose token works, and nothing else; it refuses a directory in use, and names the
  * file, field and reason of a bad catalogue file before it writes anything.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +17,11 @@ import {
 import { createApp } from '../../src/pipeline/serve.js';
 import { loadRegionSet } from '../../src/regions/index.js';
 import { main } from '../../src/cli/main.js';
-import { initArgs } from '../support/instances.js';
+import { initArgs, MINIMAL_CONFIG } from '../support/instances.js';
 import { SHIPPED_CATALOGUE_DIR } from '../../src/indicators/files.js';
 import { tempDir } from '../support/temp.js';
+import { setupDemoGovernance } from '../support/demo-governance.js';
+import { openStore } from '../../src/store/index.js';
 
 const root = tempDir('samenzicht-init-');
 
@@ -106,6 +109,55 @@ describe('init', () => {
     expect(scope.published?.has(gemeente.code)).toBe(true);
     expect(scope.published?.has('NL01')).toBe(false);
     expect(scope.regions.ofLevel('gemeente').map((g) => g.code)).toEqual([gemeente.code]);
+  });
+
+  it('binds its server to its upload limits: a file over them is refused, naming the limit', async () => {
+    const dataDir = join(root, 'f');
+    await initInstance({
+      dataDir,
+      regions: { dir: 'synthetic' },
+      admin: { ...admin, organisationId: 'beheer' },
+      uploadLimits: { uploadBytes: 1000 },
+    });
+    expect(readInstanceConfig(dataDir).uploadLimits).toEqual({ uploadBytes: 1000 });
+    const store = await openStore({ dataDir });
+    const demo = await setupDemoGovernance(store);
+    await store.close();
+    const regions = await loadRegionSet(null);
+    const { app } = await createApp({ dataDir, regions, publicBaseUrl: 'http://localhost' });
+    try {
+      const body = Buffer.alloc(2000, 'a');
+      const res = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/contributions/brp_personen',
+        headers: {
+          authorization: `Bearer ${demo.providerUserFor('brp_personen').token}`,
+          'content-type': 'application/octet-stream',
+          'x-content-sha256': createHash('sha256').update(body).digest('hex'),
+        },
+        payload: body,
+      });
+      expect(res.statusCode).toBe(413);
+      expect(res.json().message).toBe('upload of 2000 bytes exceeds the limit of 1000 bytes');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses an upload limit that is not a whole number ≥ 1, or unknown, naming it', () => {
+    const dataDir = join(root, 'g');
+    mkdirSync(dataDir);
+    for (const [limits, field] of [
+      [{ rows: 0 }, 'uploadLimits.rows'],
+      [{ uploadBytes: 1.5 }, 'uploadLimits.uploadBytes'],
+      [{ bogus: 1 }, 'uploadLimits'],
+    ] as const) {
+      writeFileSync(
+        configPath(dataDir),
+        JSON.stringify({ ...MINIMAL_CONFIG, uploadLimits: limits }),
+      );
+      expect(() => readInstanceConfig(dataDir)).toThrow(new RegExp(`: ${field}: `));
+    }
   });
 
   it('a damaged configuration is an error naming the field', () => {

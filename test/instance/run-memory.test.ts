@@ -1,6 +1,7 @@
 /** The run memory budget: how a run's memory limit is split, and which limits are refused. */
 import { describe, expect, it } from 'vitest';
 import { instanceConfigSchema, runMemoryBudget } from '../../src/instance/index.js';
+import { MINIMAL_CONFIG } from '../support/instances.js';
 
 describe('the run memory budget', () => {
   it('splits the budget: 60 % for the heap, 25 % for DuckDB, the rest as headroom', () => {
@@ -16,13 +17,7 @@ describe('the run memory budget', () => {
   it('refuses a budget a run cannot work in, also in the instance configuration', () => {
     expect(() => runMemoryBudget('512MB')).toThrow(/too small: a run needs at least 1GiB/);
     expect(() => runMemoryBudget('lots')).toThrow(/give a size such as 8GB/);
-    const config = {
-      format: 'samenzicht-instance/1',
-      createdAt: '2026-01-01T00:00:00Z',
-      database: 'sqlite',
-      regions: { dir: 'synthetic' },
-      scheme: 'keyed',
-    };
+    const config = MINIMAL_CONFIG;
     expect(instanceConfigSchema.parse(config).runMemoryLimit).toBe('8GB');
     expect(instanceConfigSchema.safeParse({ ...config, runMemoryLimit: '900MB' }).success).toBe(
       false,

@@ -5,6 +5,15 @@ import type { DemoParties } from '../../src/demo/parties.js';
 import { DATASETS } from '../../src/ingest/contracts.js';
 import type { KeyholderApi } from '../../src/pseudonym/index.js';
 
+/** The least a `samenzicht.json` holds: each test adds the field it checks. */
+export const MINIMAL_CONFIG = {
+  format: 'samenzicht-instance/1',
+  createdAt: '2026-01-01T00:00:00Z',
+  database: 'sqlite',
+  regions: { dir: 'synthetic' },
+  scheme: 'keyed',
+} as const;
+
 /** `samenzicht init` of a synthetic-region instance in `dataDir`, administered by `adminEmail`. */
 export function initArgs(o: {
   dataDir: string;

@@ -19,6 +19,7 @@ import {
   withChannel,
 } from '../../governance/index.js';
 import type { ContributionView } from '../../contracts/index.js';
+import { UPLOAD_LIMITS } from '../../ingest/limits.js';
 import type { Store } from '../../store/index.js';
 import { requestChannel } from './channel.js';
 import { replyWithError, type UnhandledError } from '../http/errors.js';
@@ -52,7 +53,7 @@ export interface GovernanceRoutesOptions {
   governance?: Governance;
   /** Row validation against the dataset contract (ingest). */
   validate: ValidateFn;
-  /** Upload size limit in bytes (default 4 GiB). */
+  /** Upload size limit in bytes (default UPLOAD_LIMITS.uploadBytes, 4 GiB). */
   maxUploadBytes?: number;
   /** OpenID Connect login; without it the /auth/oidc routes answer 404. */
   oidc?: OidcLoginOptions;
@@ -195,7 +196,7 @@ export const governanceRoutes: FastifyPluginAsync<GovernanceRoutesOptions> = asy
     oidcRedirectUri: () => opts.oidc!.redirectUri,
     contributionJson: contributionView(app.prefix),
     uploadSlot: uploadSlots(opts.maxConcurrentUploads ?? 4),
-    maxUploadBytes: opts.maxUploadBytes ?? 4 * 1024 ** 3,
+    maxUploadBytes: opts.maxUploadBytes ?? UPLOAD_LIMITS.uploadBytes,
     validate: opts.validate,
     runs: opts.runs ?? null,
   };
