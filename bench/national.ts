@@ -1,9 +1,11 @@
 /**
  * `npm run bench -- national [--scale=S] [--area=AREA] [--keep=DIR] [--seed=N] [--no-rerun]
- * [--run-memory=SIZE] [--broker-heap=MB] [--repeat=N] [--sdc-indicators=ID,…]`: the product
- * path (not the demo) at scale S (default 1.0) on the project's CBS region set (issue #20).
+ * [--run-memory=SIZE] [--broker-heap=MB] [--repeat=N] [--sdc-indicators=ID,…] [--deliveries=N]`:
+ * the product path (not the demo) at scale S (default 1.0) on the project's CBS region set
+ * (issue #20).
  * --run-memory is the instance's run memory budget (the run process's heap and DuckDB's share,
- * src/instance/run-memory.ts; default 20GB), --broker-heap the server's own heap (default V8's).
+ * src/instance/run-memory.ts; default 20GB), --broker-heap the server's own heap (default V8's),
+ * --deliveries how many files the providers deliver at once (default 2, one per core).
  *
  * Untimed: synthetic registers into DIR/providers (DIR = --keep, else a temp dir removed at the
  * end; with --keep they are reused when scale, seed and area match), a broker instance
@@ -33,7 +35,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadRegionSet, resolveRegionsDir, type RegionSet } from '../src/regions/index.js';
@@ -490,13 +492,14 @@ interface Delivery {
   quarantined: number;
 }
 
-/** One deliverFile per dataset; the provider side (hash, pseudonymise) timed apart. */
+/** One deliverFile per file; the provider side (hash, pseudonymise) timed apart (summed). */
 async function deliverAll(
   meters: Meters,
   parties: DemoParties,
   keys: KeyholderApi,
   jobs: readonly { dataset: string; file: string; workDir: string }[],
   stage: string,
+  parallel = 1,
 ): Promise<Delivery> {
   const mark = meters.begin();
   let firstUpload = NaN;
@@ -504,7 +507,7 @@ async function deliverAll(
   let reused = 0;
   let loaded = 0;
   let quarantined = 0;
-  for (const j of jobs) {
+  const deliverOne = async (j: (typeof jobs)[number]) => {
     const t0 = now();
     let uploadAt = NaN;
     const report = await deliverFile({
@@ -517,12 +520,19 @@ async function deliverAll(
         if (phase === 'upload' && Number.isNaN(uploadAt)) uploadAt = now();
       },
     });
-    if (Number.isNaN(firstUpload)) firstUpload = uploadAt;
+    if (!(firstUpload <= uploadAt)) firstUpload = uploadAt;
     providerSide += uploadAt - t0;
     if (report.provider.reused) reused++;
     loaded += report.loaded;
     quarantined += report.quarantined;
-  }
+  };
+  // `parallel` deliveries at a time, in the jobs' order: one provider's pseudonymisation (this
+  // process) overlaps another's upload and validation (the broker's).
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await deliverOne(jobs[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
   return {
     row: meters.end(stage, mark),
     started: mark.t,
@@ -822,6 +832,7 @@ export async function run(flags: string[]): Promise<void> {
   const rerun = !flags.includes('--no-rerun');
   const family = (flag(flags, 'sdc-indicators') ?? DEFAULT_SDC_FAMILY.join(',')).split(',');
   const keep = flag(flags, 'keep');
+  const deliveries = positiveFlag('national', flags, 'deliveries', 2);
   const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'bench-national-'));
   mkdirSync(dir, { recursive: true });
 
@@ -856,17 +867,18 @@ export async function run(flags: string[]): Promise<void> {
       return files.map((f) => ({
         dataset: d.id,
         file: join(dir, f.path),
-        workDir: join(dir, 'outbox', d.provider),
+        // A file's own outbox: a year's output must not overwrite another year's.
+        workDir: join(dir, 'outbox', d.provider, basename(f.path).replace(/\.[a-z]+$/, '')),
       }));
     });
-    const delivery = await deliverAll(meters, parties, keyholder.keys, jobs, 'deliver');
+    const delivery = await deliverAll(meters, parties, keyholder.keys, jobs, 'deliver', deliveries);
     const first = await timedRun(meters, broker.admin, 'run');
     const publish = await timedPublish(meters, parties, first.run.releaseId!, 'publish');
     const e2e = now() - delivery.firstUpload;
     const snapshot = await snapshotBrokerDatabase(broker.dataDir);
 
     console.log(
-      `\ndeliver: ${delivery.files} files, ${delivery.loaded.toLocaleString('en')} rows loaded, ${delivery.quarantined.toLocaleString('en')} quarantined; pseudonymised outputs ${delivery.reused === delivery.files ? 'reused' : delivery.reused === 0 ? 'made afresh' : `reused for ${delivery.reused} of ${delivery.files}`}; provider side (hash + pseudonymise) ${fmt(delivery.providerSide)} s of ${fmt(delivery.row.wall)} s`,
+      `\ndeliver: ${delivery.files} files, ${deliveries} at a time, ${delivery.loaded.toLocaleString('en')} rows loaded, ${delivery.quarantined.toLocaleString('en')} quarantined; pseudonymised outputs ${delivery.reused === delivery.files ? 'reused' : delivery.reused === 0 ? 'made afresh' : `reused for ${delivery.reused} of ${delivery.files}`}; provider side (hash + pseudonymise) ${fmt(delivery.providerSide)} s of ${fmt(delivery.row.wall)} s`,
     );
     console.log(
       `run ${first.run.id}: ${first.run.indicators.length} indicators; polls every 250 ms, longest answer ${fmt(first.polls.longest)} s, ${first.polls.resets} reset connection(s) retried`,

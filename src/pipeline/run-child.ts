@@ -9,7 +9,8 @@ import { openStore, type Store } from '../store/index.js';
 import { exitWithParent } from '../process/exit-with-parent.js';
 import { instanceRunContext } from './instance-run.js';
 import type { RunChildMessage, RunChildStart } from './run-process.js';
-import { executeRun, scrubPaths, type RunRecorder } from './run.js';
+import { executeRun, scrubPaths } from './run.js';
+import type { RunRecorder } from './run-recorder.js';
 
 exitWithParent();
 // Everything the run writes is the broker user's alone: its scratch holds linked microdata

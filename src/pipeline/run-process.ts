@@ -17,7 +17,8 @@ import type { RunProgress } from '../governance/index.js';
 import type { ResolvedIndicator } from '../indicators/index.js';
 import type { RunMemoryBudget } from '../instance/index.js';
 import { forkModule, moduleEntry } from '../process/child-entry.js';
-import { runDir, scrubPaths, type RunRecorder } from './run.js';
+import { runDir, scrubPaths } from './run.js';
+import type { RunRecorder } from './run-recorder.js';
 
 /** The first message to the child: what it needs besides the instance's configuration. */
 export interface RunChildStart {

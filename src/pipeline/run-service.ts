@@ -8,7 +8,8 @@
 import type { Run } from '../governance/index.js';
 import { GovernanceError } from '../governance/index.js';
 import type { RunMemoryBudget } from '../instance/index.js';
-import { governanceRecorder, planRun, type RunContext, type RunRequest } from './run.js';
+import { planRun, type RunContext, type RunRequest } from './run.js';
+import { governanceRecorder } from './run-recorder.js';
 import { startRunProcess, type RunOutcome, type RunProcess } from './run-process.js';
 
 export interface RunServiceLog {

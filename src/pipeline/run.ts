@@ -20,6 +20,7 @@ import {
   type Scheme,
 } from '../pseudonym/index.js';
 import { openBrokerDatabase } from '../engine/session.js';
+import { governanceRecorder, type RunRecorder } from './run-recorder.js';
 import {
   Governance,
   GovernanceError,
@@ -27,7 +28,6 @@ import {
   type Contribution,
   type Run,
   type RunInput,
-  type RunProgress,
 } from '../governance/index.js';
 import type { ResolvedIndicator } from '../indicators/index.js';
 import type { RegionSet } from '../regions/index.js';
@@ -199,32 +199,6 @@ export async function planRun(
 }
 
 export type RunProgressFn = (stage: string, done: number, total: number, what: string) => void;
-
-/**
- * Where a run's progress and its failure are recorded. In the server's process that is the state
- * database (`governanceRecorder`); a run process sends both to the server, which records them the
- * same way (src/pipeline/run-process.ts).
- */
-export interface RunRecorder {
-  progress(stage: string, progress: RunProgress): void;
-  /** The run stopped on an error (one line, no paths); resolves once it is recorded. */
-  failed(message: string): Promise<void>;
-}
-
-/** Progress and failure in the state database, through the governance run methods. */
-export function governanceRecorder(
-  governance: Governance,
-  runId: string,
-  actor: string,
-): RunRecorder {
-  return {
-    progress: (stage, p) =>
-      void governance.reportRunProgress(runId, stage, p).catch(() => undefined),
-    failed: async (message) => {
-      await governance.failRun(actor, runId, message).catch(() => undefined);
-    },
-  };
-}
 
 /** A reason without the instance's paths (a run's error is shown to the board too). */
 export const scrubPaths = (message: string, dataDir: string) =>

@@ -73,8 +73,12 @@ async function untilStage(id: string, stages: readonly string[]): Promise<Run> {
   const t0 = Date.now();
   const seen: string[] = [];
   return until(`run ${id} in ${stages.join(' or ')}`, async () => {
+    const asked = Date.now();
     const r = await admin.get<Run>(`/runs/${id}`);
-    const now = `${r.state}/${r.stage ?? '-'}`;
+    const p = r.progress;
+    const now = `${r.state}/${r.stage ?? '-'}${p ? ` ${p.done}/${p.total} ${p.what}` : ''}`;
+    const slow = Date.now() - asked > 1000 ? ` (answered in ${Date.now() - asked} ms)` : '';
+    if (slow) seen.push(`${asked - t0} ms: slow answer${slow}`);
     if (seen.at(-1)?.endsWith(` ${now}`) !== true) seen.push(`${Date.now() - t0} ms ${now}`);
     if (r.state !== 'running')
       throw new Error(`run ${id} ended ${r.state} (${r.error ?? ''}); seen: ${seen.join(', ')}`);
@@ -159,7 +163,10 @@ describe('a run in its own process', () => {
 
   it('a run process killed mid-run fails the run with the reason; the server serves on and the restart gives the same cells', async () => {
     const { started, pid } = await startRunInProcess();
-    await untilStage(started.id, ['indicators', 'disclosure']);
+    // Any computing stage is mid-run (its linked microdata is on disk); the run cannot finish
+    // between this answer and the kill, which lands at once: it is a candidate only once its
+    // process has written the release, after every computing stage.
+    await untilStage(started.id, [...COMPUTING]);
     process.kill(pid, 'SIGKILL');
     const failed = await until('the run to fail', async () => {
       const r = await admin.get<Run>(`/runs/${started.id}`);
