@@ -32,6 +32,8 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statfsSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -668,6 +670,11 @@ async function timedPublish(
  * The run renames its database to broker/broker.duckdb just after the candidate is recorded; a
  * hard link keeps that file (the inode) for the side-by-side when a later run renames over it.
  */
+const freeBytes = (dir: string) => {
+  const fs = statfsSync(dir);
+  return fs.bavail * fs.bsize;
+};
+
 async function snapshotBrokerDatabase(dataDir: string): Promise<string> {
   const db = brokerDatabasePath(dataDir);
   for (let i = 0; i < 240 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 250));
@@ -876,6 +883,8 @@ export async function run(flags: string[]): Promise<void> {
     const publish = await timedPublish(meters, parties, first.run.releaseId!, 'publish');
     const e2e = now() - delivery.firstUpload;
     const snapshot = await snapshotBrokerDatabase(broker.dataDir);
+    // DuckDB's file does not shrink: its size is the most the run's tables took on disk.
+    const brokerDbBytes = statSync(snapshot).size;
 
     console.log(
       `\ndeliver: ${delivery.files} files, ${deliveries} at a time, ${delivery.loaded.toLocaleString('en')} rows loaded, ${delivery.quarantined.toLocaleString('en')} quarantined; pseudonymised outputs ${delivery.reused === delivery.files ? 'reused' : delivery.reused === 0 ? 'made afresh' : `reused for ${delivery.reused} of ${delivery.files}`}; provider side (hash + pseudonymise) ${fmt(delivery.providerSide)} s of ${fmt(delivery.row.wall)} s`,
@@ -885,6 +894,9 @@ export async function run(flags: string[]): Promise<void> {
     );
     console.log(probeLine(first.probe));
     console.log(runMemoryLine(broker.process.log(), first.run.id));
+    console.log(
+      `broker database after the run: ${fmt(brokerDbBytes / GiB, 2)} GiB (the linked inputs; free disk ${fmt(freeBytes(dir) / GiB)} GiB)`,
+    );
     const main = [delivery.row, ...first.rows, first.total, publish.row];
     printTable(main);
     const totals = combine('total', [delivery.row, first.total, publish.row]);

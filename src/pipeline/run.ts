@@ -208,6 +208,26 @@ export const scrubPaths = (message: string, dataDir: string) =>
 export const runDir = (dataDir: string, runId: string) => join(dataDir, 'broker', 'runs', runId);
 
 /**
+ * Appends a loaded delivery (only the rows whose `years` condition holds, when given) to its
+ * dataset's stack, and drops it. The first becomes the stack in place, by a delete of the years
+ * it does not supply (usually none): a copy per delivery, and another of their union, filled the
+ * disk of a national run in linkage (a 19.9 GB broker database at scale 1).
+ */
+export async function appendToStack(
+  conn: DuckDBConnection,
+  o: { loaded: string; stack: string; years: string | null; first: boolean },
+): Promise<void> {
+  if (o.first) {
+    if (o.years) await conn.run(`DELETE FROM "${o.loaded}" WHERE (${o.years}) IS NOT TRUE`);
+    await conn.run(`ALTER TABLE "${o.loaded}" RENAME TO "${o.stack}"`);
+    return;
+  }
+  const where = o.years ? ` WHERE ${o.years}` : '';
+  await conn.run(`INSERT INTO "${o.stack}" SELECT * FROM "${o.loaded}"${where}`);
+  await conn.run(`DROP TABLE "${o.loaded}"`);
+}
+
+/**
  * Loads the run's inputs into `conn`: each contribution validated again against its contract,
  * only the years it supplies kept, the deliveries of a dataset stacked, and the pseudonyms
  * finished with the broker's key (the same value links across sources only after this step).
@@ -229,7 +249,8 @@ async function loadInputs(
   let done = 0;
   for (const dataset of run.datasets) {
     const contract = datasetContract(dataset);
-    const parts: string[] = [];
+    const stack = `${dataset}__stack`;
+    let stacked = false;
     for (const input of run.inputs.filter((i) => i.dataset === dataset)) {
       progress('linkage', done++, run.inputs.length, dataset);
       const c = stored.get(input.contribution);
@@ -247,12 +268,10 @@ async function loadInputs(
         throw new Error(
           `the stored file of contribution ${c.id} (${dataset}) does not match its checksum`,
         );
-      const part = `${dataset}__part${parts.length}`;
       const period = periodExpression(contract);
-      const keep = input.period && period ? ` WHERE ${period} IN (${input.period.join(', ')})` : '';
-      await conn.run(`CREATE OR REPLACE TABLE "${part}" AS SELECT * FROM "${dataset}"${keep}`);
-      await conn.run(`DROP TABLE "${dataset}"`);
-      parts.push(part);
+      const years = input.period && period ? `${period} IN (${input.period.join(', ')})` : null;
+      await appendToStack(conn, { loaded: dataset, stack, years, first: !stacked });
+      stacked = true;
       reports.push({
         dataset,
         file: c.storagePath,
@@ -264,10 +283,7 @@ async function loadInputs(
         reasons: report.reasons,
       });
     }
-    await conn.run(
-      `CREATE TABLE "${dataset}" AS ${parts.map((p) => `SELECT * FROM "${p}"`).join(' UNION ALL ')}`,
-    );
-    for (const p of parts) await conn.run(`DROP TABLE "${p}"`);
+    await conn.run(`ALTER TABLE "${stack}" RENAME TO "${dataset}"`);
     const idColumns = contract.columns.filter((x) => x.identifier).map(brokerColumnName);
     await finaliseTable(conn, dataset, idColumns, pseudonymiser);
   }
