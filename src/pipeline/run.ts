@@ -210,8 +210,8 @@ export const runDir = (dataDir: string, runId: string) => join(dataDir, 'broker'
 /**
  * Appends a loaded delivery (only the rows whose `years` condition holds, when given) to its
  * dataset's stack, and drops it. The first becomes the stack in place, by a delete of the years
- * it does not supply (usually none): a copy per delivery, and another of their union, filled the
- * disk of a national run in linkage (a 19.9 GB broker database at scale 1).
+ * it does not supply (usually none). A copy per delivery and another of their union grew the broker
+ * database of a national run to 19.9 GB in linkage, until the disk was full.
  */
 export async function appendToStack(
   conn: DuckDBConnection,
