@@ -666,15 +666,16 @@ async function timedPublish(
   return { row: meters.end(stage, mark), approvals: r.approvals };
 }
 
-/**
- * The run renames its database to broker/broker.duckdb just after the candidate is recorded; a
- * hard link keeps that file (the inode) for the side-by-side when a later run renames over it.
- */
+/** The disk left where `dir` lies. */
 const freeBytes = (dir: string) => {
   const fs = statfsSync(dir);
   return fs.bavail * fs.bsize;
 };
 
+/**
+ * The run renames its database to broker/broker.duckdb just after the candidate is recorded; a
+ * hard link keeps that file (the inode) for the side-by-side when a later run renames over it.
+ */
 async function snapshotBrokerDatabase(dataDir: string): Promise<string> {
   const db = brokerDatabasePath(dataDir);
   for (let i = 0; i < 240 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 250));

@@ -250,8 +250,8 @@ async function loadInputs(
   for (const dataset of run.datasets) {
     const contract = datasetContract(dataset);
     const stack = `${dataset}__stack`;
-    let stacked = false;
-    for (const input of run.inputs.filter((i) => i.dataset === dataset)) {
+    const period = periodExpression(contract);
+    for (const [i, input] of run.inputs.filter((x) => x.dataset === dataset).entries()) {
       progress('linkage', done++, run.inputs.length, dataset);
       const c = stored.get(input.contribution);
       if (!c || c.purgedAt)
@@ -268,10 +268,8 @@ async function loadInputs(
         throw new Error(
           `the stored file of contribution ${c.id} (${dataset}) does not match its checksum`,
         );
-      const period = periodExpression(contract);
       const years = input.period && period ? `${period} IN (${input.period.join(', ')})` : null;
-      await appendToStack(conn, { loaded: dataset, stack, years, first: !stacked });
-      stacked = true;
+      await appendToStack(conn, { loaded: dataset, stack, years, first: i === 0 });
       reports.push({
         dataset,
         file: c.storagePath,

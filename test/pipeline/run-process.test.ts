@@ -77,8 +77,8 @@ async function untilStage(id: string, stages: readonly string[]): Promise<Run> {
     const r = await admin.get<Run>(`/runs/${id}`);
     const p = r.progress;
     const now = `${r.state}/${r.stage ?? '-'}${p ? ` ${p.done}/${p.total} ${p.what}` : ''}`;
-    const slow = Date.now() - asked > 1000 ? ` (answered in ${Date.now() - asked} ms)` : '';
-    if (slow) seen.push(`${asked - t0} ms: slow answer${slow}`);
+    const took = Date.now() - asked;
+    if (took > 1000) seen.push(`${asked - t0} ms: slow answer (answered in ${took} ms)`);
     if (seen.at(-1)?.endsWith(` ${now}`) !== true) seen.push(`${Date.now() - t0} ms ${now}`);
     if (r.state !== 'running')
       throw new Error(`run ${id} ended ${r.state} (${r.error ?? ''}); seen: ${seen.join(', ')}`);

@@ -7,21 +7,22 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { YEARS } from '../../src/contracts/index.js';
 import { appendToStack } from '../../src/pipeline/run.js';
 
 type Row = { id: number; jaar: number | null };
-const YEARS = [2019, 2020, 2021, 2022, 2023];
+const years: number[] = [...YEARS];
 
 const delivery = fc.record({
   rows: fc.array(
     fc.record({
       id: fc.integer({ min: 0, max: 10_000 }),
-      jaar: fc.option(fc.constantFrom(...YEARS)),
+      jaar: fc.option(fc.constantFrom(...years)),
     }),
     { maxLength: 40 },
   ),
   // null: a register without a period, taken whole
-  years: fc.option(fc.subarray(YEARS, { minLength: 1 })),
+  years: fc.option(fc.subarray(years, { minLength: 1 })),
 });
 
 let db: DuckDBInstance;
