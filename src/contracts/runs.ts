@@ -30,8 +30,11 @@ export const Run = z.object({
   startedBy: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  /** Where a running run is: linkage, indicators, disclosure, release. */
-  stage: z.string().nullable().describe('linkage, indicators, disclosure or release while running'),
+  /** Where a running run is: linkage, linkage-report, indicators, disclosure, release. */
+  stage: z
+    .string()
+    .nullable()
+    .describe('linkage, linkage-report, indicators, disclosure or release while running'),
   progress: RunProgress.nullable(),
   indicators: z.array(IndicatorRef),
   datasets: z.array(z.string()),

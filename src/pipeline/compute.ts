@@ -75,7 +75,10 @@ export async function runIndicators(opts: RunIndicatorsOptions) {
         indicators: definitions.map((d) => ({ id: d.id, theme: d.theme, sources: [...d.sources] })),
       });
   const datasets = [...new Set(definitions.flatMap((d) => d.sources))].sort();
-  const linkage = await linkageReport(conn, datasets);
+  // A stage of its own: at national scale the report reads every linked row again.
+  const linkage = await linkageReport(conn, datasets, {
+    onDataset: (done, total, dataset) => opts.onProgress?.('linkage-report', done, total, dataset),
+  });
   const coverage = await sourceCoverage(conn, datasets, years);
   const cells = await cellsInScope(opts, definitions, years);
   const computed: ComputedRun = {

@@ -35,7 +35,7 @@ const INDICATORS = [
   'problematische_schulden',
   'mediaan_verzamelinkomen',
 ];
-const COMPUTING = new Set(['linkage', 'indicators', 'disclosure']);
+const COMPUTING = new Set(['linkage', 'linkage-report', 'indicators', 'disclosure']);
 
 let root: string;
 let dataDir: string;

@@ -1,6 +1,99 @@
 import { describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import fc from 'fast-check';
+import { YEARS } from '../../src/contracts/index.js';
 import { linkageReport } from '../../src/pseudonym/index.js';
+
+const P = (i: number) => `'ZS:keyed:v1:p${i}'`;
+const sqlOr = (v: number | null) => (v === null ? 'NULL' : P(v));
+const values = (rows: string[]) => (rows.length ? `VALUES ${rows.join(', ')}` : null);
+
+/** A small broker: the two registers and kadaster_transacties, with repeats and gaps. */
+const broker = fc.record({
+  brp: fc.array(fc.record({ y: fc.constantFrom(...YEARS), p: fc.nat(6) }), { maxLength: 20 }),
+  kvk: fc.array(
+    fc.record({
+      p: fc.nat(4),
+      start: fc.integer({ min: 2015, max: 2024 }),
+      length: fc.option(fc.nat(4)),
+    }),
+    { maxLength: 8 },
+  ),
+  transacties: fc.array(
+    fc.record({
+      id: fc.nat(12),
+      y: fc.integer({ min: 2017, max: 2025 }),
+      bsn: fc.option(fc.nat(8)),
+      kvk: fc.option(fc.nat(5)),
+    }),
+    { minLength: 1, maxLength: 30 },
+  ),
+});
+type Broker = typeof broker extends fc.Arbitrary<infer T> ? T : never;
+
+async function create(conn: DuckDBConnection, b: Broker): Promise<void> {
+  const brp = values(b.brp.map((r) => `(${r.y}, ${P(r.p)})`));
+  await conn.run(
+    brp
+      ? `CREATE OR REPLACE TABLE brp_personen AS SELECT * FROM (${brp}) t(peiljaar, bsn_pseudonym)`
+      : 'CREATE OR REPLACE TABLE brp_personen (peiljaar INTEGER, bsn_pseudonym VARCHAR)',
+  );
+  const kvk = values(
+    b.kvk.map(
+      (r, i) =>
+        `('V${i}', ${P(r.p)}, DATE '${r.start}-03-01', ${r.length === null ? 'NULL::DATE' : `DATE '${r.start + r.length}-09-30'`})`,
+    ),
+  );
+  await conn.run(
+    kvk
+      ? `CREATE OR REPLACE TABLE kvk_vestigingen AS SELECT * FROM (${kvk}) t(vestigingsnummer, kvk_nummer_pseudonym, startdatum, einddatum)`
+      : 'CREATE OR REPLACE TABLE kvk_vestigingen (vestigingsnummer VARCHAR, kvk_nummer_pseudonym VARCHAR, startdatum DATE, einddatum DATE)',
+  );
+  const rows = b.transacties.map(
+    (r) => `('T${r.id}', DATE '${r.y}-06-01', ${sqlOr(r.bsn)}::VARCHAR, ${sqlOr(r.kvk)}::VARCHAR)`,
+  );
+  await conn.run(
+    `CREATE OR REPLACE TABLE kadaster_transacties AS SELECT * FROM (${values(rows)}) t(transactie_id, transactiedatum, koper_bsn_pseudonym, koper_kvk_nummer_pseudonym)`,
+  );
+}
+
+/** The report's rules, row by row in JavaScript. */
+function expected(b: Broker) {
+  const intervals = {
+    bsn: b.brp.map((r) => ({ p: r.p, y0: r.y, y1: r.y })),
+    kvk: b.kvk.map((r) => ({
+      p: r.p,
+      y0: r.start,
+      y1: r.length === null ? 9999 : r.start + r.length,
+    })),
+  };
+  const column = (kind: 'bsn' | 'kvk') => {
+    const reg = intervals[kind];
+    const linked = b.transacties.filter((r) => r[kind] !== null);
+    const matched = (r: Broker['transacties'][number]) =>
+      reg.some((x) => x.p === r[kind] && x.y0 <= r.y && r.y <= x.y1);
+    const yes = linked.filter(matched);
+    const no = linked.filter((r) => !matched(r));
+    const distinct = (rs: typeof linked) => new Set(rs.map((r) => r[kind])).size;
+    return {
+      withPseudonym: linked.length,
+      missing: b.transacties.length - linked.length,
+      distinctPseudonyms: distinct(linked),
+      matchedRows: yes.length,
+      unmatchedRows: no.length,
+      matchedDistinct: distinct(yes),
+      unmatchedDistinct: distinct(no),
+      yearsWithoutRegister: [...new Set(linked.map((r) => r.y))]
+        .filter((y) => !reg.some((x) => x.y0 <= y && y <= x.y1))
+        .sort((a, c) => a - c),
+    };
+  };
+  return {
+    rows: b.transacties.length,
+    duplicates: b.transacties.length - new Set(b.transacties.map((r) => r.id)).size,
+    columns: [column('bsn'), column('kvk')],
+  };
+}
 
 describe('linkageReport', () => {
   it('counts every row per identifier column: matched, unmatched, missing, duplicates, uncovered years', async () => {
@@ -59,5 +152,30 @@ describe('linkageReport', () => {
     );
     conn.closeSync();
     db.closeSync();
+  });
+
+  it('gives the same exact counts in any number of partitions (property)', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      await fc.assert(
+        fc.asyncProperty(broker, fc.integer({ min: 1, max: 7 }), async (b, rowsPerPartition) => {
+          await create(conn, b);
+          const want = expected(b);
+          for (const opts of [{}, { rowsPerPartition }]) {
+            const d = (await linkageReport(conn, ['kadaster_transacties'], opts)).datasets[0]!;
+            expect({
+              rows: d.rows,
+              duplicates: d.duplicates,
+              columns: d.columns.map(({ column: _c, kind: _k, register: _r, ...n }) => n),
+            }).toEqual(want);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
   });
 });

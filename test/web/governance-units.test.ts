@@ -283,7 +283,7 @@ describe('forms and refusals', () => {
   });
 
   it('has a word in both languages for every value the server sends', () => {
-    const stages = ['linkage', 'indicators', 'disclosure', 'release'];
+    const stages = ['linkage', 'linkage-report', 'indicators', 'disclosure', 'release'];
     const keys = [
       ...SERVER_ROLES.map((r) => `govRole${r}`),
       ...runSchema.properties.state.enum.map((s) => `govRunState${s}`),
