@@ -45,7 +45,19 @@ export interface PseudonymiseOptions {
   format?: FileFormat;
   /** pep: the broker domain version to pseudonymise into (public; default 1). */
   brokerDomainVersion?: number;
+  /**
+   * DuckDB's memory cap while pseudonymising (default PSEUDONYMISE_MEMORY_LIMIT); beyond it
+   * DuckDB spills next to the output file (`<outFile>.spill/`, removed afterwards).
+   */
+  memoryLimit?: string;
 }
+
+/**
+ * Without a cap DuckDB takes up to 80 % of the machine's memory per file: two BRP years of
+ * 17.5 M rows pseudonymised at once took the national bench's process to 17.5 GB, and beside
+ * another job the kernel killed it (docs/performance.md).
+ */
+export const PSEUDONYMISE_MEMORY_LIMIT = '3GB';
 
 export interface PseudonymiseManifest {
   tool: 'samenzicht pseudonymise';
@@ -240,7 +252,16 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
   const nullable = new Set(opts.nullableColumns ?? []);
   const kinds = opts.idColumns.map((c) => opts.idKinds?.[c] ?? (/kvk/i.test(c) ? 'kvk' : 'bsn'));
 
-  const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true' });
+  // A work database on disk, not in memory: DuckDB can then evict the file's tables to it, where
+  // an in-memory one failed to pin its blocks under the cap. It holds raw identifiers, so it
+  // stays with the provider, beside the output, and goes when the file is done.
+  const spill = `${opts.outFile}.spill`;
+  mkdirSync(spill, { recursive: true, mode: 0o700 });
+  const instance = await DuckDBInstance.create(join(spill, 'work.duckdb'), {
+    preserve_insertion_order: 'true',
+    memory_limit: opts.memoryLimit ?? PSEUDONYMISE_MEMORY_LIMIT,
+    temp_directory: spill,
+  });
   const conn = await instance.connect();
   const job: Job = { opts, file, format, drop, nullable, kinds, conn };
   try {
@@ -285,6 +306,7 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
   } finally {
     conn.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -292,3 +292,31 @@ describe('pseudonymiseFile on a large delivery', () => {
     expect(written.at(-1)).toMatch(/^ZS1:keyed:k1v1:[A-Za-z0-9_-]{43};2023$/);
   }, 120_000);
 });
+
+describe('pseudonymiseFile: within its memory cap', () => {
+  it('applies the cap, writes the same file under a small one, and leaves no work files', async () => {
+    const dir = tmp('capped');
+    const bsns = makeBsns(100_000, 5);
+    const lines = ['peiljaar;bsn;buurtcode'];
+    for (const y of [2019, 2020, 2021, 2022, 2023])
+      for (const b of bsns) lines.push(`${y};${b};BU03630000`);
+    writeFileSync(join(dir, 'in.csv'), `${lines.join('\n')}\n`);
+    const run = (name: string, memoryLimit?: string) =>
+      pseudonymiseFile({
+        inFile: join(dir, 'in.csv'),
+        outFile: join(dir, name, 'out.csv'),
+        rejectFile: join(dir, name, 'rejects.csv'),
+        scheme: 'keyed',
+        idColumns: ['bsn'],
+        keys,
+        ...(memoryLimit ? { memoryLimit } : {}),
+      });
+    const [free, capped] = [await run('free'), await run('capped', '128MB')];
+    expect(capped.rowsOut).toBe(500_000);
+    expect(capped.sha256).toBe(free.sha256);
+    expect(existsSync(join(dir, 'capped', 'out.csv.spill'))).toBe(false);
+    // The cap reaches DuckDB: below its reader's buffer a file cannot be read at all.
+    await expect(run('tiny', '16MB')).rejects.toThrow(/in\.csv: .*Out of Memory/);
+    expect(existsSync(join(dir, 'tiny', 'out.csv.spill'))).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@ import {
   initBrokerKeys,
   initKeyholder,
   pseudonymiseFile,
+  PSEUDONYMISE_MEMORY_LIMIT,
   readAccessToken,
   rotateBrokerKeys,
   serveKeyholder,
@@ -78,6 +79,10 @@ function registerPseudonymise(program: Command): void {
     .option('--keys <dir>', 'key holder directory (in-process key holder)')
     .option('--keyholder-url <url>', 'key holder service url(s), comma-separated')
     .option('--token-file <file>', 'provider-access.json from the key holder')
+    .option(
+      '--memory-limit <size>',
+      `DuckDB's memory cap, e.g. 2GB; beyond it it spills next to --out (default ${PSEUDONYMISE_MEMORY_LIMIT})`,
+    )
     .action(pseudonymiseAction);
 }
 
@@ -118,6 +123,7 @@ async function pseudonymiseAction(o: KeyFlags & Record<string, string | undefine
     rejectFile: o.reject ?? `${inFile.slice(0, inFile.length - ext.length)}.rejects${ext}`,
     keys: keyholderFrom(o),
     keyVersion: positiveInt('--key-version', o.keyVersion),
+    ...(o.memoryLimit ? { memoryLimit: o.memoryLimit } : {}),
   });
   process.stdout.write(
     `${manifest.outFile}: ${manifest.rowsOut} of ${manifest.rowsIn} rows pseudonymised (${manifest.distinctIds} distinct ${manifest.distinctIds === 1 ? 'identifier' : 'identifiers'}, ${manifest.scheme}, key version ${manifest.keyVersion}), ${manifest.rowsRejected} rejected\n`,
