@@ -256,11 +256,15 @@ export async function pseudonymiseFile(opts: PseudonymiseOptions): Promise<Pseud
   // an in-memory one failed to pin its blocks under the cap. It holds raw identifiers, so it
   // stays with the provider, beside the output, and goes when the file is done.
   const spill = `${opts.outFile}.spill`;
+  rmSync(spill, { recursive: true, force: true }); // what a killed run of this file left
   mkdirSync(spill, { recursive: true, mode: 0o700 });
   const instance = await DuckDBInstance.create(join(spill, 'work.duckdb'), {
     preserve_insertion_order: 'true',
     memory_limit: opts.memoryLimit ?? PSEUDONYMISE_MEMORY_LIMIT,
     temp_directory: spill,
+  }).catch((e: unknown) => {
+    rmSync(spill, { recursive: true, force: true });
+    throw e;
   });
   const conn = await instance.connect();
   const job: Job = { opts, file, format, drop, nullable, kinds, conn };
