@@ -11,3 +11,9 @@ export function positiveFlag(
     throw new Error(`bench ${bench}: --${name} must be a positive number`);
   return v;
 }
+
+/** `--name=value` of a benchmark's flags: the value, or undefined when absent. */
+export function flag(flags: string[], name: string): string | undefined {
+  const f = flags.find((x) => x.startsWith(`--${name}=`));
+  return f?.slice(name.length + 3);
+}

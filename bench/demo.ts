@@ -25,6 +25,7 @@ import {
   shareOf,
 } from '../src/demo/index.js';
 import { CATALOGUE } from '../src/engine/index.js';
+import { flag } from './_flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The Node options of `npm start` (package.json). */
@@ -48,11 +49,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function flag(flags: string[], name: string): string | undefined {
-  const f = flags.find((x) => x.startsWith(`--${name}=`));
-  return f?.slice(name.length + 3);
 }
 
 export async function run(flags: string[]): Promise<void> {

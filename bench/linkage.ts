@@ -21,7 +21,7 @@ import { DATASET_YEAR, ROWS_PER_PARTITION, linkageReport } from '../src/pseudony
 import { loadRegionSet, resolveRegionsDir } from '../src/regions/index.js';
 import { synthesise } from '../src/synth/index.js';
 import { hierarchyOf, loadSynthAsBroker } from '../test/support/engine-fixture.js';
-import { positiveFlag } from './_flags.js';
+import { flag, positiveFlag } from './_flags.js';
 
 const GiB = 2 ** 30;
 const fmt = (n: number, d = 1) => n.toFixed(d);
@@ -61,8 +61,8 @@ async function repeatTables(conn: DuckDBConnection, copies: number): Promise<voi
 export async function run(flags: string[]): Promise<void> {
   const scale = positiveFlag('linkage', flags, 'scale', 0.1);
   const copies = positiveFlag('linkage', flags, 'copies', 10);
-  const memory = flags.find((f) => f.startsWith('--memory='))?.split('=')[1] ?? '4768MiB';
-  const only = flags.find((f) => f.startsWith('--datasets='))?.split('=')[1];
+  const memory = flag(flags, 'memory') ?? '4768MiB';
+  const only = flag(flags, 'datasets');
   const dir = mkdtempSync(join(tmpdir(), 'bench-linkage-'));
   const spill = join(dir, 'spill');
   const db = await openBrokerDatabase(join(dir, 'broker.duckdb'), {

@@ -66,7 +66,7 @@ import { inScope, profilesOf } from '../src/pipeline/compute.js';
 import type { ComputedCell } from '../src/contracts/index.js';
 import { protect } from '../src/disclosure/index.js';
 import { startBroker, type BrokerProcess } from '../test/product/broker-process.js';
-import { positiveFlag } from './_flags.js';
+import { flag, positiveFlag } from './_flags.js';
 import { HAND, nationalFromHand, sameNationalValues } from './engine.js';
 
 const GiB = 2 ** 30;
@@ -78,11 +78,6 @@ const DEFAULT_SEED = 2023;
  * 10,000 woningen)) both strategies chose the same cells; here they differ.
  */
 const DEFAULT_SDC_FAMILY = ['problematische_schulden'];
-
-function flag(flags: string[], name: string): string | undefined {
-  const f = flags.find((x) => x.startsWith(`--${name}=`));
-  return f?.slice(name.length + 3);
-}
 
 const now = () => performance.now() / 1000;
 
