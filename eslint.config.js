@@ -55,9 +55,10 @@ export default tseslint.config(
     }),
   },
   {
-    // The LP worker pool starts its worker threads through the process module's entry helper
-    // (how a child finds its compiled or tsx entry): process plumbing, not a domain dependency.
-    files: ['src/disclosure/lp-pool.ts'],
+    // The LP worker pool and the parts' workers start their threads through the process
+    // module's entry helper (how a child finds its compiled or tsx entry): process plumbing, not
+    // a domain dependency.
+    files: ['src/disclosure/lp-pool.ts', 'src/disclosure/parts.ts'],
     rules: boundaries({
       regex: '^\\.\\./(?!contracts/|process/child-entry\\.js$)',
       message: 'src/disclosure imports only src/contracts (and ../process/child-entry.js here).',

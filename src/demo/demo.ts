@@ -119,13 +119,31 @@ export function areaScope(scope: RunScope, area: Area): RunScope {
       en: `Demo with synthetic data for ${area.name}: only the gemeenten, wijken and buurten of this area have figures${area.wholeRegions.length > 0 ? ' (and the veiligheidsregio it covers whole)' : ''}; there is no national figure.`,
     });
   }
-  for (const g of area.syntheticSubAreas) {
-    notes.push({
-      nl: `De wijken en buurten van ${g.name} zijn gegenereerd: de meegeleverde CBS-indeling heeft ze niet.`,
-      en: `The wijken and buurten of ${g.name} are generated: the shipped CBS division does not have them.`,
-    });
-  }
+  if (area.syntheticSubAreas.length > 0) notes.push(syntheticSubAreasNote(area.syntheticSubAreas));
   return { ...scope, ...(area.nationwide ? {} : { regions: area.published }), notes };
+}
+
+type RunNote = NonNullable<RunScope['notes']>[number];
+
+/** A note's longest text (RunRequestBody). */
+const NOTE_MAX_CHARS = 2000;
+
+/**
+ * One note for every gemeente whose wijken and buurten are generated: the whole country has 23 of
+ * them, and a run takes at most 20 notes. Too many names for one note become their number.
+ */
+function syntheticSubAreasNote(gemeenten: readonly { name: string }[]): RunNote {
+  const names = gemeenten.map((g) => g.name);
+  const note = (nl: string, en: string): RunNote => ({
+    nl: `De wijken en buurten van ${nl} zijn gegenereerd: de meegeleverde CBS-indeling heeft ze niet.`,
+    en: `The wijken and buurten of ${en} are generated: the shipped CBS division does not have them.`,
+  });
+  const listed = note(
+    new Intl.ListFormat('nl', { type: 'conjunction' }).format(names),
+    new Intl.ListFormat('en', { type: 'conjunction' }).format(names),
+  );
+  if (Math.max(listed.nl.length, listed.en.length) <= NOTE_MAX_CHARS) return listed;
+  return note(`${names.length} gemeenten`, `${names.length} gemeenten`);
 }
 
 /** Stages of `samenzicht demo`, counting the region set before and the server after the run. */

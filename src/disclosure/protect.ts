@@ -1,5 +1,5 @@
 /**
- * `protect`: primary rules, secondary suppression, rounding / cell key, and the audit as proof.
+ * `protectTable`: primary rules, secondary suppression, rounding / cell key, and the audit as proof.
  * The loop never returns a pattern that fails its own audit: failing variables are strengthened
  * (one more suppression in each of their relations) and the secondary pass runs again, until the
  * audit passes. Every step iterates in sorted order, so equal input gives an equal pattern.
@@ -21,7 +21,8 @@ import type {
 
 const MAX_ROUNDS = 60;
 
-export async function protect(input: ProtectInput): Promise<ProtectResult> {
+/** One table (a part of `protect`, see parts.ts): every cell in one model. */
+export async function protectTable(input: ProtectInput): Promise<ProtectResult> {
   const t0 = performance.now();
   const profiles = parseRuleProfiles(input.profiles);
   const cells = input.cells;

@@ -47,10 +47,14 @@ export function ratioScale(c: ComputedCell): number {
   return 10 ** Math.round(Math.log10(s));
 }
 
-/** A cell's identity columns as a published row names them (snake_case, as the release writes). */
-export function baseRow(
-  c: ComputedCell,
-): Omit<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'> {
+type Figures = Pick<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'>;
+
+/**
+ * A release row: the cell's identity columns as a published row names them (snake_case, as the
+ * release writes), then its figures. One object literal, not spreads: spreading a row's parts
+ * took 20 s for the 2.26 M rows of a national release, the literal well under one.
+ */
+export function releaseRow(c: ComputedCell, f: Figures): PublishedCell {
   return {
     indicator_id: c.indicatorId,
     year: c.year,
@@ -58,7 +62,31 @@ export function baseRow(
     region_code: c.regionCode,
     parent_code: c.parentCode,
     breakdown: c.breakdown,
+    value: f.value,
+    numerator: f.numerator,
+    denominator: f.denominator,
+    status: f.status,
+    rule: f.rule,
   };
+}
+
+const hidden = (status: Figures['status'], rule: string | null): Figures => ({
+  value: null,
+  numerator: null,
+  denominator: null,
+  status,
+  rule,
+});
+
+/** What decides a row's figures: the rules, the model, the suppression pattern, the cell keys. */
+interface Pattern {
+  profiles: Record<string, RuleProfile>;
+  model: TableModel;
+  cellRule: readonly (RuleName | null)[];
+  suppressed: Uint8Array;
+  reason: readonly (RuleName | null)[];
+  cellKeys: ReadonlyMap<string, number> | undefined;
+  ptables: Map<RuleProfile, PerturbationTable>;
 }
 
 export function publishRows(
@@ -70,73 +98,64 @@ export function publishRows(
   reason: readonly (RuleName | null)[],
   cellKeys?: ReadonlyMap<string, number>,
 ): PublishedCell[] {
-  const ptables = new Map<RuleProfile, PerturbationTable>();
-  return cells.map((c, i) => {
-    const p = profileFor(profiles, c);
-    const row = baseRow(c);
-    const num = model.cellNum[i] ?? null;
-    const den = model.cellDen[i] ?? null;
-    const hidden = { value: null, numerator: null, denominator: null };
-    if (c.value === null) return { ...row, ...hidden, status: 'not-applicable', rule: null };
-    if (p.method === 'cell-key' && p.cellKey) {
-      return {
-        ...row,
-        ...cellKeyFigures(
-          { ...c, value: c.value },
-          p,
-          p.cellKey,
-          model,
-          num,
-          den,
-          ptables,
-          cellKeys,
-        ),
-      };
-    }
-    const own = cellRule[i] ?? null;
-    if (own !== null) return { ...row, ...hidden, status: 'suppressed-primary', rule: own };
-    if (num !== null && suppressed[num]) {
-      return {
-        ...row,
-        ...hidden,
-        status: 'suppressed-secondary',
-        rule: reason[num] ?? 'secondary',
-      };
-    }
-    if (den !== null && suppressed[den]) {
-      return { ...row, ...hidden, status: 'suppressed-secondary', rule: 'linked-denominator' };
-    }
-    const b = p.roundingBase;
-    if (p.kind === 'magnitude') {
-      // Sum: exact. Mean: exact sum, rounded count, value from those two.
-      const d = c.denominator === null ? null : roundTo(c.denominator, b);
-      const value = d === null ? c.value : c.numerator === null ? null : meanOf(c.numerator, d);
-      return {
-        ...row,
-        value,
-        numerator: c.numerator,
-        denominator: d,
-        status: 'published',
-        rule: null,
-      };
-    }
-    if (p.kind === 'median') {
-      return {
-        ...row,
-        value: roundValue(c.value, p.valueRoundingBase),
-        numerator: c.numerator === null ? null : roundTo(c.numerator, b),
-        denominator: null,
-        status: 'published',
-        rule: null,
-      };
-    }
-    const n = c.numerator === null ? null : roundTo(c.numerator, b);
+  const pattern: Pattern = {
+    profiles,
+    model,
+    cellRule,
+    suppressed,
+    reason,
+    cellKeys,
+    ptables: new Map(),
+  };
+  return cells.map((c, i) => releaseRow(c, figuresOf(pattern, c, i)));
+}
+
+/** Cell i's published figures: hidden with the rule that decided it, perturbed, or rounded. */
+function figuresOf(t: Pattern, c: ComputedCell, i: number): Figures {
+  const p = profileFor(t.profiles, c);
+  const num = t.model.cellNum[i] ?? null;
+  const den = t.model.cellDen[i] ?? null;
+  if (c.value === null) return hidden('not-applicable', null);
+  if (p.method === 'cell-key' && p.cellKey) {
+    return cellKeyFigures(
+      { ...c, value: c.value },
+      p,
+      p.cellKey,
+      t.model,
+      num,
+      den,
+      t.ptables,
+      t.cellKeys,
+    );
+  }
+  const own = t.cellRule[i] ?? null;
+  if (own !== null) return hidden('suppressed-primary', own);
+  if (num !== null && t.suppressed[num])
+    return hidden('suppressed-secondary', t.reason[num] ?? 'secondary');
+  if (den !== null && t.suppressed[den])
+    return hidden('suppressed-secondary', 'linked-denominator');
+  const b = p.roundingBase;
+  if (p.kind === 'magnitude') {
+    // Sum: exact. Mean: exact sum, rounded count, value from those two.
     const d = c.denominator === null ? null : roundTo(c.denominator, b);
-    let value: number | null;
-    if (p.kind === 'frequency') value = n ?? roundTo(c.value, b);
-    else value = d ? round2((ratioScale(c) * (n ?? 0)) / d) : b > 1 ? null : c.value;
-    return { ...row, value, numerator: n, denominator: d, status: 'published', rule: null };
-  });
+    const value = d === null ? c.value : c.numerator === null ? null : meanOf(c.numerator, d);
+    return { value, numerator: c.numerator, denominator: d, status: 'published', rule: null };
+  }
+  if (p.kind === 'median') {
+    return {
+      value: roundValue(c.value, p.valueRoundingBase),
+      numerator: c.numerator === null ? null : roundTo(c.numerator, b),
+      denominator: null,
+      status: 'published',
+      rule: null,
+    };
+  }
+  const n = c.numerator === null ? null : roundTo(c.numerator, b);
+  const d = c.denominator === null ? null : roundTo(c.denominator, b);
+  let value: number | null;
+  if (p.kind === 'frequency') value = n ?? roundTo(c.value, b);
+  else value = d ? round2((ratioScale(c) * (n ?? 0)) / d) : b > 1 ? null : c.value;
+  return { value, numerator: n, denominator: d, status: 'published', rule: null };
 }
 
 /** A published row's figures under the cell-key method: each count perturbed by its cell key. */
@@ -149,7 +168,7 @@ function cellKeyFigures(
   den: number | null,
   ptables: Map<RuleProfile, PerturbationTable>,
   cellKeys: ReadonlyMap<string, number> | undefined,
-): Pick<PublishedCell, 'value' | 'numerator' | 'denominator' | 'status' | 'rule'> {
+): Figures {
   let t = ptables.get(p);
   if (!t) {
     t = buildPerturbationTable(cellKey);

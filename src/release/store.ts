@@ -69,11 +69,30 @@ export function publicCellsToCsv(cells: readonly PublicCell[]): string {
 }
 
 export function hashRows(rows: readonly ReleaseRow[]): string {
-  return createHash('sha256').update(rowsToCsv(rows)).digest('hex');
+  return sha256(rowsToCsv(rows));
 }
 
 export function hashPublicCells(cells: readonly PublicCell[]): string {
-  return createHash('sha256').update(publicCellsToCsv(cells)).digest('hex');
+  return sha256(publicCellsToCsv(cells));
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The public cells of a release's rows, their cells.csv and its sha256, made once: at national
+ * scale (2.26 M rows) each pass costs seconds, and the release id, the public manifest and the
+ * file all need them.
+ */
+export interface PublicCellsFile {
+  cells: PublicCell[];
+  csv: string;
+  sha256: string;
+}
+
+export function publicCellsFile(rows: readonly ReleaseRow[]): PublicCellsFile {
+  const cells = rows.map(toPublicCell);
+  const csv = publicCellsToCsv(cells);
+  return { cells, csv, sha256: sha256(csv) };
 }
 
 /** A release id: time of creation plus the first characters of the public cells' hash. */
@@ -98,20 +117,21 @@ export interface ReleaseContent {
   rows: readonly ReleaseRow[];
   /** The audit report (with its stats), for reviewers. */
   audit: Pick<AuditReport, 'passed' | 'rules'> & Record<string, unknown>;
+  /** `publicCellsFile(rows)`, when the caller has made it already (for the release id). */
+  publicCells?: PublicCellsFile;
 }
 
 /** The public side of a release, from its internal rows and audit: a pure function. */
-export function publicSide(content: ReleaseContent): {
-  cells: PublicCell[];
-  manifest: PublicManifest;
-} {
-  const cells = content.rows.map(toPublicCell);
+export function publicSide(
+  content: ReleaseContent,
+): PublicCellsFile & { manifest: PublicManifest } {
+  const file = content.publicCells ?? publicCellsFile(content.rows);
   const manifest = publicManifest(
     content.manifest,
-    { count: cells.length, sha256: hashPublicCells(cells), byStatus: countByStatus(cells) },
+    { count: file.cells.length, sha256: file.sha256, byStatus: countByStatus(file.cells) },
     publicAuditSummary(content.audit, content.manifest.rules),
   );
-  return { cells, manifest };
+  return { ...file, manifest };
 }
 
 const PUBLIC_PARQUET_COLUMNS = `{
@@ -144,7 +164,7 @@ export async function writeRelease(
   try {
     const pub = publicSide(content);
     const csvPath = join(tmp, RELEASE_FILES.cellsCsv);
-    writeFileSync(csvPath, publicCellsToCsv(pub.cells));
+    writeFileSync(csvPath, pub.csv);
     const parquetPath = join(tmp, RELEASE_FILES.cellsParquet);
     await conn.run(
       `COPY (SELECT * FROM read_csv(${quoteLiteral(csvPath)}, header = true, auto_detect = false, columns = ${PUBLIC_PARQUET_COLUMNS}))
@@ -153,11 +173,12 @@ export async function writeRelease(
     writeFileSync(join(tmp, RELEASE_FILES.manifest), `${JSON.stringify(pub.manifest, null, 2)}\n`);
     const byStatus: Record<string, number> = {};
     for (const r of content.rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const restrictedCsv = rowsToCsv(content.rows);
     const full: ReleaseManifest = {
       ...content.manifest,
-      cells: { count: content.rows.length, sha256: hashRows(content.rows), byStatus },
+      cells: { count: content.rows.length, sha256: sha256(restrictedCsv), byStatus },
     };
-    restricted(RELEASE_FILES.restrictedCells, rowsToCsv(content.rows));
+    restricted(RELEASE_FILES.restrictedCells, restrictedCsv);
     restricted(RELEASE_FILES.restrictedManifest, `${JSON.stringify(full, null, 2)}\n`);
     restricted(RELEASE_FILES.audit, `${JSON.stringify(content.audit)}\n`);
     renameSync(tmp, dir);

@@ -10,7 +10,7 @@ import type {
   RuleProfile,
 } from '../../src/disclosure/index.js';
 import { DEFAULT_PROFILES } from '../../src/disclosure/index.js';
-import { baseRow } from '../../src/disclosure/publish.js';
+import { releaseRow } from '../../src/disclosure/publish.js';
 
 /** The peer conformance sets, test fixtures of the project (see their README). */
 export const PEERS = fileURLToPath(new URL('../fixtures/sdc-peers/', import.meta.url));
@@ -136,14 +136,13 @@ export function publishedAs(
 ): PublishedCell[] {
   return cells.map((c, i) => {
     const h = hidden(i);
-    return {
-      ...baseRow(c),
+    return releaseRow(c, {
       value: h ? null : c.value,
       numerator: h ? null : c.numerator,
       denominator: null,
       status: h ? h.status : 'published',
       rule: h ? h.rule : null,
-    };
+    });
   });
 }
 
@@ -158,4 +157,64 @@ export function countOnlyRange(lower: number, upper: number) {
     priorRange: { lower, upper },
     rangeRequired: upper - lower,
   };
+}
+
+/**
+ * A random region hierarchy of counts 'x' in `year`: `shape[v][g]` wijken in gemeente g of
+ * veiligheidsregio v, each wijk's count the next of `counts` (by geslacht when `byGeslacht`), the
+ * higher levels their sums.
+ */
+export function randomTable(
+  shape: number[][],
+  counts: number[],
+  byGeslacht: boolean,
+  year = 2021,
+): ComputedCell[] {
+  const cells: ComputedCell[] = [];
+  let k = 0;
+  const next = (): number => counts[k++ % counts.length] as number;
+  const groups = byGeslacht ? ['geslacht=M', 'geslacht=V'] : [];
+  const add = (
+    code: string,
+    level: ComputedCell['regionLevel'],
+    parent: string | null,
+    v: Record<string, number>,
+  ): void => {
+    for (const b of ['', ...groups]) {
+      cells.push(
+        countCell(
+          { year, regionLevel: level, regionCode: code, parentCode: parent, breakdown: b },
+          v[b] as number,
+        ),
+      );
+    }
+  };
+  const sum = (xs: Record<string, number>[]): Record<string, number> => {
+    const o: Record<string, number> = {};
+    for (const x of xs) for (const [b, n] of Object.entries(x)) o[b] = (o[b] ?? 0) + n;
+    return o;
+  };
+  const vrs = shape.map((gms, vi) => {
+    const vr = `VR${String(vi + 1).padStart(2, '0')}`;
+    const gmv = gms.map((nWk, gi) => {
+      const gm = `GM${vi}${String(gi).padStart(3, '0')}`;
+      const wks = Array.from({ length: nWk }, (_, wi) => {
+        const wk = `WK${vi}${String(gi).padStart(3, '0')}${wi}0`;
+        const v: Record<string, number> = byGeslacht
+          ? { 'geslacht=M': next(), 'geslacht=V': next() }
+          : { '': next() };
+        if (byGeslacht) v[''] = (v['geslacht=M'] as number) + (v['geslacht=V'] as number);
+        add(wk, 'wijk', gm, v);
+        return v;
+      });
+      const v = sum(wks);
+      add(gm, 'gemeente', vr, v);
+      return v;
+    });
+    const v = sum(gmv);
+    add(vr, 'veiligheidsregio', 'NL01', v);
+    return v;
+  });
+  add('NL01', 'nederland', null, sum(vrs));
+  return cells;
 }

@@ -14,63 +14,13 @@ import {
   type PublishedCell,
   type RuleProfile,
 } from '../../src/disclosure/index.js';
-import { countCell, countOnlyRange, profile } from './helpers.js';
+import { countCell, countOnlyRange, profile, randomTable } from './helpers.js';
 
 type Loader = () => Promise<Highs>;
 const hm = highsModule as unknown as { default: Loader | { default: Loader } };
 const loadHighs: Loader = typeof hm.default === 'function' ? hm.default : hm.default.default;
 
 /** A random NL01 → VR → GM → WK table, optionally by geslacht, with small counts at the leaves. */
-function randomTable(shape: number[][], counts: number[], byGeslacht: boolean): ComputedCell[] {
-  const cells: ComputedCell[] = [];
-  let k = 0;
-  const next = (): number => counts[k++ % counts.length] as number;
-  const groups = byGeslacht ? ['geslacht=M', 'geslacht=V'] : [];
-  const add = (
-    code: string,
-    level: ComputedCell['regionLevel'],
-    parent: string | null,
-    v: Record<string, number>,
-  ): void => {
-    for (const b of ['', ...groups]) {
-      cells.push(
-        countCell(
-          { year: 2021, regionLevel: level, regionCode: code, parentCode: parent, breakdown: b },
-          v[b] as number,
-        ),
-      );
-    }
-  };
-  const sum = (xs: Record<string, number>[]): Record<string, number> => {
-    const o: Record<string, number> = {};
-    for (const x of xs) for (const [b, n] of Object.entries(x)) o[b] = (o[b] ?? 0) + n;
-    return o;
-  };
-  const vrs = shape.map((gms, vi) => {
-    const vr = `VR${String(vi + 1).padStart(2, '0')}`;
-    const gmv = gms.map((nWk, gi) => {
-      const gm = `GM${vi}${String(gi).padStart(3, '0')}`;
-      const wks = Array.from({ length: nWk }, (_, wi) => {
-        const wk = `WK${vi}${String(gi).padStart(3, '0')}${wi}0`;
-        const v: Record<string, number> = byGeslacht
-          ? { 'geslacht=M': next(), 'geslacht=V': next() }
-          : { '': next() };
-        if (byGeslacht) v[''] = (v['geslacht=M'] as number) + (v['geslacht=V'] as number);
-        add(wk, 'wijk', gm, v);
-        return v;
-      });
-      const v = sum(wks);
-      add(gm, 'gemeente', vr, v);
-      return v;
-    });
-    const v = sum(gmv);
-    add(vr, 'veiligheidsregio', 'NL01', v);
-    return v;
-  });
-  add('NL01', 'nederland', null, sum(vrs));
-  return cells;
-}
-
 /**
  * A median indicator 'm' beside every count cell, over the same units (key 'x'): the count is its
  * number of units. Its rows add status knowledge: not-applicable (no units) fixes the count at 0,

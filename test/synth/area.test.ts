@@ -16,6 +16,7 @@ import {
 } from '../../src/synth/index.js';
 import { areaScope } from '../../src/demo/index.js';
 import { inScope } from '../../src/pipeline/compute.js';
+import { RunRequestBody } from '../../src/contracts/runs.js';
 
 let regions: RegionSet;
 beforeAll(async () => {
@@ -138,6 +139,19 @@ describe('selectArea on the CBS region set', () => {
     const whole = areaScope({ detail: 'all' }, selectArea(regions, 'VR11'));
     expect(inScope(whole, 'inwoners', 'veiligheidsregio', 'VR11')).toBe(true);
     expect(inScope(whole, 'inwoners', 'nederland', 'NL01')).toBe(false);
+  });
+
+  it('the whole country names its 23 generated gemeenten in one note that a run accepts', () => {
+    const a = selectArea(regions, 'NL');
+    const scope = areaScope({ detail: 'all' }, a);
+    expect(scope.notes).toHaveLength(1);
+    const body = RunRequestBody.parse({ notes: scope.notes });
+    for (const g of a.syntheticSubAreas) {
+      expect(body.notes?.[0]?.nl).toContain(g.name);
+      expect(body.notes?.[0]?.en).toContain(g.name);
+    }
+    expect(body.notes?.[0]?.nl).toMatch(/ en [^,]+ zijn gegenereerd/);
+    expect(body.notes?.[0]?.en).toMatch(/, and [^,]+ are generated/);
   });
 });
 

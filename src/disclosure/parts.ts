@@ -1,0 +1,260 @@
+/**
+ * `protect`: disclosure control of a release, one independent part at a time.
+ *
+ * No variable and no relation crosses a year: a variable is one year's count (its id holds the
+ * year), and the relations are the region hierarchy and the breakdowns of one indicator in one
+ * year. So a year is a table of its own, and an attacker learns nothing about one year from the
+ * figures of another: protecting and auditing each year alone is protecting and auditing the
+ * whole. Explicit relations may join years, so with any the release is one part.
+ *
+ * Parts keep the model small (a national release has 2.26 M cells; one year is a fifth), and
+ * large ones run in worker threads, one per core, each with its own heap: the whole model in one
+ * heap spent 40 % of the stage in garbage collection. The merged result is in the input's order:
+ * rows by cell, the audit's intervals and failures by variable id, as one table gives them.
+ */
+import { availableParallelism } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import type { Worker } from 'node:worker_threads';
+import { moduleEntry, startWorker } from '../process/child-entry.js';
+import { variableId } from './model.js';
+import { protectTable } from './protect.js';
+import type {
+  AuditInterval,
+  AuditReport,
+  AuditRuleReport,
+  ProtectInput,
+  ProtectResult,
+  ProtectStats,
+  PublishedCell,
+} from './types.js';
+import { RULES } from './audit-state.js';
+
+/** A release of fewer cells is protected in this thread: a worker's start costs more. */
+export const MIN_WORKER_CELLS = 50_000;
+
+export interface ProtectOptions {
+  /** Worker threads for the parts (default: one per core; 1 = all in this thread). */
+  threads?: number;
+  /** Fewer cells than this are protected in this thread (default MIN_WORKER_CELLS). */
+  minWorkerCells?: number;
+}
+
+interface Part {
+  year: number;
+  /** Positions of the part's cells in the input. */
+  indices: number[];
+  input: ProtectInput;
+}
+
+export async function protect(
+  input: ProtectInput,
+  opts: ProtectOptions = {},
+): Promise<ProtectResult> {
+  const parts = splitByYear(input);
+  if (parts.length <= 1) return protectTable(input);
+  const threads = Math.min(opts.threads ?? availableParallelism(), parts.length);
+  const results =
+    threads >= 2 && input.cells.length >= (opts.minWorkerCells ?? MIN_WORKER_CELLS)
+      ? await inWorkers(parts, threads)
+      : await inThread(parts);
+  return mergeParts(input.cells.length, parts, results);
+}
+
+/** The input's years as parts, in ascending year; one part when explicit relations may join them. */
+export function splitByYear(input: ProtectInput): Part[] {
+  if ((input.relations?.length ?? 0) > 0)
+    return [{ year: NaN, indices: input.cells.map((_, i) => i), input }];
+  const byYear = new Map<number, number[]>();
+  input.cells.forEach((c, i) => {
+    const list = byYear.get(c.year);
+    if (list) list.push(i);
+    else byYear.set(c.year, [i]);
+  });
+  const earlier = new Map<number, PublishedCell[]>();
+  for (const r of input.earlier ?? []) {
+    const list = earlier.get(r.year);
+    if (list) list.push(r);
+    else earlier.set(r.year, [r]);
+  }
+  return [...byYear.keys()]
+    .sort((a, b) => a - b)
+    .map((year) => {
+      const indices = byYear.get(year) as number[];
+      const cells = indices.map((i) => input.cells[i] as (typeof input.cells)[number]);
+      return {
+        year,
+        indices,
+        input: {
+          ...input,
+          cells,
+          earlier: earlier.get(year) ?? [],
+          cellKeys: input.cellKeys && keysOf(cells, input.cellKeys),
+        },
+      };
+    });
+}
+
+/** The cell keys of a part's variables. */
+function keysOf(
+  cells: ProtectInput['cells'],
+  all: ReadonlyMap<string, number>,
+): ReadonlyMap<string, number> {
+  const out = new Map<string, number>();
+  const take = (key: string | null, c: ProtectInput['cells'][number]): void => {
+    if (key === null) return;
+    const id = variableId(key, c.year, c.regionCode, c.breakdown);
+    const k = all.get(id);
+    if (k !== undefined) out.set(id, k);
+  };
+  for (const c of cells) {
+    take(c.numeratorKey, c);
+    take(c.denominatorKey, c);
+  }
+  return out;
+}
+
+async function inThread(parts: readonly Part[]): Promise<ProtectResult[]> {
+  const out: ProtectResult[] = [];
+  for (const p of parts) out.push(await protectTable(p.input));
+  return out;
+}
+
+/** The parts over `threads` workers, the largest first; results in part order. A failure stops all. */
+async function inWorkers(parts: readonly Part[], threads: number): Promise<ProtectResult[]> {
+  const entry = moduleEntry(import.meta.url, './protect-worker.js');
+  const size = parts.map((p) => p.indices.length);
+  const order = parts
+    .map((_, k) => k)
+    .sort((a, b) => (size[b] as number) - (size[a] as number) || a - b);
+  const results: ProtectResult[] = new Array(parts.length);
+  // The workers share this process's heap limit (the run's budget) with this thread, which
+  // holds the cells and the merged rows: a third each with two workers.
+  const heapMb = getHeapStatistics().heap_size_limit / 2 ** 20;
+  const resourceLimits = { maxOldGenerationSizeMb: Math.floor(heapMb / (threads + 1)) };
+  const workers = Array.from({ length: threads }, () =>
+    startWorker(entry, { stdout: false, stderr: false, resourceLimits }),
+  );
+  let next = 0;
+  const drain = async (worker: Worker): Promise<void> => {
+    for (let k = order[next++]; k !== undefined; k = order[next++]) {
+      results[k] = await solveIn(worker, (parts[k] as Part).input);
+    }
+  };
+  try {
+    await Promise.all(workers.map(drain));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+/** One part in `worker`: its result, or its error (a worker that stops without one is an error too). */
+function solveIn(worker: Worker, input: ProtectInput): Promise<ProtectResult> {
+  return new Promise<ProtectResult>((resolve, reject) => {
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (m: { result?: ProtectResult; error?: string }): void => {
+      done();
+      if (m.result) resolve(m.result);
+      else reject(new Error(m.error ?? 'disclosure worker: no result'));
+    };
+    const onError = (err: Error): void => {
+      done();
+      reject(err);
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`disclosure worker stopped (exit code ${code}) before its part was done`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ input });
+  });
+}
+
+const byVariable = (a: AuditInterval, b: AuditInterval): number =>
+  a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0;
+
+function mergeRules(reports: readonly AuditReport[]): AuditRuleReport[] {
+  return RULES.flatMap((rule) => {
+    const found = reports.flatMap((r) => r.rules.filter((x) => x.rule === rule));
+    if (found.length === 0) return [];
+    const margins = found.map((x) => x.narrowestMargin).filter((m) => m !== null);
+    return [
+      {
+        rule,
+        cells: found.reduce((s, x) => s + x.cells, 0),
+        passed: found.every((x) => x.passed),
+        narrowestMargin: margins.length ? Math.min(...margins) : null,
+        intervals: found.flatMap((x) => x.intervals).sort(byVariable),
+      },
+    ];
+  });
+}
+
+function mergeAudit(reports: readonly AuditReport[]): AuditReport {
+  const sum = (f: (r: AuditReport) => number): number => reports.reduce((s, r) => s + f(r), 0);
+  const publishedUnsafe = reports.flatMap((r) => r.publishedUnsafe).sort();
+  const failing = reports.flatMap((r) => r.failing).sort(byVariable);
+  return {
+    passed: reports.every((r) => r.passed),
+    checkedVariables: sum((r) => r.checkedVariables),
+    lpSolves: sum((r) => r.lpSolves),
+    closedFormSolves: sum((r) => r.closedFormSolves),
+    witnessIntervals: sum((r) => r.witnessIntervals),
+    components: sum((r) => r.components),
+    revisedEarlierValues: sum((r) => r.revisedEarlierValues),
+    publishedUnsafe,
+    rules: mergeRules(reports),
+    failing,
+  };
+}
+
+/** Counts add up over parts; the rounds are the most any part needed; timings are summed. */
+function mergeStats(stats: readonly ProtectStats[]): ProtectStats {
+  const sum = (f: (s: ProtectStats) => number): number => stats.reduce((t, s) => t + f(s), 0);
+  const suppressedByRule: Record<string, number> = {};
+  for (const s of stats) {
+    for (const [rule, n] of Object.entries(s.suppressedByRule))
+      suppressedByRule[rule] = (suppressedByRule[rule] ?? 0) + n;
+  }
+  return {
+    cells: sum((s) => s.cells),
+    variables: sum((s) => s.variables),
+    equations: sum((s) => s.equations),
+    nonAdditiveRelations: sum((s) => s.nonAdditiveRelations),
+    primaryCells: sum((s) => s.primaryCells),
+    secondaryCells: sum((s) => s.secondaryCells),
+    suppressedByRule,
+    secondaryCost: sum((s) => s.secondaryCost),
+    secondaryValue: sum((s) => s.secondaryValue),
+    auditRounds: Math.max(...stats.map((s) => s.auditRounds)),
+    timings: {
+      primaryMs: sum((s) => s.timings.primaryMs),
+      secondaryMs: sum((s) => s.timings.secondaryMs),
+      auditMs: sum((s) => s.timings.auditMs),
+      publishMs: sum((s) => s.timings.publishMs),
+    },
+  };
+}
+
+function mergeParts(
+  n: number,
+  parts: readonly Part[],
+  results: readonly ProtectResult[],
+): ProtectResult {
+  const cells: PublishedCell[] = new Array(n);
+  parts.forEach((p, k) => {
+    const rows = (results[k] as ProtectResult).cells;
+    p.indices.forEach((i, j) => (cells[i] = rows[j] as PublishedCell));
+  });
+  return {
+    cells,
+    audit: mergeAudit(results.map((r) => r.audit)),
+    stats: mergeStats(results.map((r) => r.stats)),
+  };
+}
