@@ -37,6 +37,8 @@ export interface ProtectOptions {
   threads?: number;
   /** Fewer cells than this are protected in this thread (default MIN_WORKER_CELLS). */
   minWorkerCells?: number;
+  /** Each worker's heap (default: this process's heap limit shared with this thread). */
+  workerHeapMb?: number;
 }
 
 interface Part {
@@ -55,7 +57,7 @@ export async function protect(
   const threads = Math.min(opts.threads ?? availableParallelism(), parts.length);
   const results =
     threads >= 2 && input.cells.length >= (opts.minWorkerCells ?? MIN_WORKER_CELLS)
-      ? await inWorkers(parts, threads)
+      ? await inWorkers(parts, threads, opts.workerHeapMb)
       : await inThread(parts);
   return mergeParts(input.cells.length, parts, results);
 }
@@ -120,7 +122,11 @@ async function inThread(parts: readonly Part[]): Promise<ProtectResult[]> {
 }
 
 /** The parts over `threads` workers, the largest first; results in part order. A failure stops all. */
-async function inWorkers(parts: readonly Part[], threads: number): Promise<ProtectResult[]> {
+async function inWorkers(
+  parts: readonly Part[],
+  threads: number,
+  workerHeapMb?: number,
+): Promise<ProtectResult[]> {
   const entry = moduleEntry(import.meta.url, './protect-worker.js');
   const size = parts.map((p) => p.indices.length);
   const order = parts
@@ -130,14 +136,23 @@ async function inWorkers(parts: readonly Part[], threads: number): Promise<Prote
   // The workers share this process's heap limit (the run's budget) with this thread, which
   // holds the cells and the merged rows: a third each with two workers.
   const heapMb = getHeapStatistics().heap_size_limit / 2 ** 20;
-  const resourceLimits = { maxOldGenerationSizeMb: Math.floor(heapMb / (threads + 1)) };
+  const resourceLimits = {
+    maxOldGenerationSizeMb: workerHeapMb ?? Math.floor(heapMb / (threads + 1)),
+  };
   const workers = Array.from({ length: threads }, () =>
     startWorker(entry, { stdout: false, stderr: false, resourceLimits }),
   );
   let next = 0;
   const drain = async (worker: Worker): Promise<void> => {
     for (let k = order[next++]; k !== undefined; k = order[next++]) {
-      results[k] = await solveIn(worker, (parts[k] as Part).input);
+      const part = parts[k] as Part;
+      results[k] = await solveIn(worker, part.input).catch((err: unknown) => {
+        throw outOfMemory(err)
+          ? new Error(
+              `disclosure control of ${part.year} (${part.indices.length} cells) needs more than its worker's heap of ${resourceLimits.maxOldGenerationSizeMb} MiB (its share of the run's): give the run more memory (runMemoryLimit)`,
+            )
+          : err;
+      });
     }
   };
   try {
@@ -147,6 +162,9 @@ async function inWorkers(parts: readonly Part[], threads: number): Promise<Prote
   }
   return results;
 }
+
+const outOfMemory = (err: unknown): boolean =>
+  (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 
 /** One part in `worker`: its result, or its error (a worker that stops without one is an error too). */
 function solveIn(worker: Worker, input: ProtectInput): Promise<ProtectResult> {

@@ -133,4 +133,23 @@ describe('protect in parts (one year each)', () => {
       protect({ cells: bad, profiles }, { threads: 2, minWorkerCells: 0 }),
     ).rejects.toThrow(expected);
   });
+
+  it('a worker out of memory names the part and the heap it had, and stops the others', async () => {
+    const cells = [2020, 2021, 2022].flatMap((year) =>
+      randomTable(
+        [
+          [4, 4, 4],
+          [4, 4],
+        ],
+        [3, 9, 14, 2, 30, 7],
+        true,
+        year,
+      ),
+    );
+    await expect(
+      protect({ cells, profiles }, { threads: 2, minWorkerCells: 0, workerHeapMb: 4 }),
+    ).rejects.toThrow(
+      /disclosure control of 202[0-2] \(\d+ cells\) needs more than its worker's heap of 4 MiB/,
+    );
+  });
 });

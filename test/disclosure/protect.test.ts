@@ -427,6 +427,20 @@ describe('protect: hand-checked cases', () => {
     expect(rep.publishedUnsafe).toEqual(['x/2020/GM0001']);
   });
 
+  it('the audit reads rows in any order: the same report for the rows reversed', async () => {
+    const cells = randomTable([[3, 2], [4]], [2, 7, 1, 12, 4, 0, 9, 3], true);
+    const profiles = { x: profile({ minFrequency: 5, minRange: 5 }) };
+    const r = await protect({ cells, profiles });
+    const inOrder = await audit({ cells, published: r.cells, profiles });
+    const reversed = await audit({ cells, published: [...r.cells].reverse(), profiles });
+    expect(inOrder.checkedVariables).toBeGreaterThan(0);
+    expect(reversed).toEqual(inOrder);
+    const stray = { ...(r.cells[0] as PublishedCell), region_code: 'GM9999' };
+    await expect(audit({ cells, published: [stray, ...r.cells], profiles })).rejects.toThrow(
+      'release row 1 (x/2021/GM9999): no computed cell for this row',
+    );
+  });
+
   it('rejects bad profiles and inconsistent linked cells with clear messages', async () => {
     expect(() => parseRuleProfile('abc', { ...DEFAULT_PROFILES.count, roundingBase: 0 })).toThrow(
       "rule profile of indicator 'abc': field 'roundingBase'",
