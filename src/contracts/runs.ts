@@ -58,6 +58,9 @@ export type Run = z.infer<typeof Run>;
 
 const IndicatorIds = z.array(z.string().min(1).max(100)).max(500);
 
+/** A run's notes for its release: at most this many, each text at most this long. */
+export const RUN_NOTES = { maxItems: 20, maxChars: 2000 } as const;
+
 /** `POST /runs`: what to compute and publish; every field has a default. */
 export const RunRequestBody = z.strictObject({
   indicators: IndicatorIds.optional(),
@@ -72,11 +75,11 @@ export const RunRequestBody = z.strictObject({
   notes: z
     .array(
       z.strictObject({
-        nl: z.string().min(1).max(2000),
-        en: z.string().min(1).max(2000),
+        nl: z.string().min(1).max(RUN_NOTES.maxChars),
+        en: z.string().min(1).max(RUN_NOTES.maxChars),
       }),
     )
-    .max(20)
+    .max(RUN_NOTES.maxItems)
     .optional()
     .describe('notes on the run for the release, in both languages'),
 });

@@ -27,6 +27,7 @@ import {
   serveKeyholderForProviders,
 } from '../pseudonym/index.js';
 import type { Run } from '../governance/index.js';
+import { RUN_NOTES } from '../contracts/index.js';
 import { createApp } from '../pipeline/serve.js';
 import { dataLayout, type DataLayout } from './layout.js';
 import { runStage, type ProgressReporter, type StageHandle } from '../pipeline/progress.js';
@@ -125,12 +126,10 @@ export function areaScope(scope: RunScope, area: Area): RunScope {
 
 type RunNote = NonNullable<RunScope['notes']>[number];
 
-/** A note's longest text (RunRequestBody). */
-const NOTE_MAX_CHARS = 2000;
-
 /**
  * One note for every gemeente whose wijken and buurten are generated: the whole country has 23 of
- * them, and a run takes at most 20 notes. Too many names for one note become their number.
+ * them, and a run takes at most RUN_NOTES.maxItems notes. Too many names for one note become
+ * their number.
  */
 function syntheticSubAreasNote(gemeenten: readonly { name: string }[]): RunNote {
   const names = gemeenten.map((g) => g.name);
@@ -142,7 +141,7 @@ function syntheticSubAreasNote(gemeenten: readonly { name: string }[]): RunNote 
     new Intl.ListFormat('nl', { type: 'conjunction' }).format(names),
     new Intl.ListFormat('en', { type: 'conjunction' }).format(names),
   );
-  if (Math.max(listed.nl.length, listed.en.length) <= NOTE_MAX_CHARS) return listed;
+  if (Math.max(listed.nl.length, listed.en.length) <= RUN_NOTES.maxChars) return listed;
   return note(`${names.length} gemeenten`, `${names.length} gemeenten`);
 }
 

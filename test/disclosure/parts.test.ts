@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { ComputedCell } from '../../src/contracts/index.js';
 import {
   audit,
+  DEFAULT_PROFILES,
   protect,
+  variableId,
   type AuditReport,
   type PublishedCell,
 } from '../../src/disclosure/index.js';
@@ -36,6 +38,8 @@ const releaseArb = fc
     // Interleaved, so that a part's cells are not a slice of the input.
     return [...cells, ...rates].sort((a, b) => (a.regionCode < b.regionCode ? -1 : 1));
   });
+
+const CELL_KEY = { D: 2, V: 1.05, js: 1, pstay: 0.5 };
 
 const profiles = {
   x: profile({ minFrequency: 5, minRange: 5 }),
@@ -151,5 +155,19 @@ describe('protect in parts (one year each)', () => {
     ).rejects.toThrow(
       /disclosure control of 202[0-2] \(\d+ cells\) needs more than its worker's heap of 4 MiB/,
     );
+  });
+
+  it('each part gets the cell keys of its own variables', async () => {
+    const ck = { ...DEFAULT_PROFILES.count, method: 'cell-key' as const, cellKey: CELL_KEY };
+    const cells = [2020, 2021].flatMap((year) => randomTable([[2, 1]], [4, 9, 2, 6], false, year));
+    // A key per variable, different per year, so a key taken from the wrong year shows.
+    const cellKeys = new Map(
+      cells.map((c, i) => [variableId('x', c.year, c.regionCode, c.breakdown), (i * 0.37) % 1]),
+    );
+    const input = { cells, profiles: { x: ck }, cellKeys };
+    const whole = await protectTable(input);
+    expect(whole.cells.every((r) => r.rule === 'cell-key')).toBe(true);
+    expect((await protect(input, { threads: 1 })).cells).toEqual(whole.cells);
+    expect((await protect(input, { threads: 2, minWorkerCells: 0 })).cells).toEqual(whole.cells);
   });
 });
