@@ -52,6 +52,12 @@ interface RowContext {
   where: () => string;
 }
 
+/** Where the rows stand in the caller's lists (0-based), when the audit reads a part of them. */
+export interface RowNumbers {
+  published: readonly number[];
+  earlier: readonly number[];
+}
+
 /** Reads the release and the earlier releases into the audit's boxes and targets. */
 export class ReleaseReading {
   private index: Map<string, number> | null = null;
@@ -59,6 +65,7 @@ export class ReleaseReading {
   constructor(
     private readonly state: AuditState,
     private readonly profiles: Record<string, RuleProfile>,
+    private readonly rowNumbers?: RowNumbers,
   ) {}
 
   /**
@@ -95,8 +102,9 @@ export class ReleaseReading {
 
   private context(r: PublishedCell, k: number, isEarlier: boolean): RowContext | null {
     const { state } = this;
+    const position = (): number => this.rowNumbers?.[isEarlier ? 'earlier' : 'published'][k] ?? k;
     const where = (): string =>
-      `${isEarlier ? 'earlier' : 'release'} row ${k + 1} (${r.indicator_id}/${r.year}/${r.region_code}${r.breakdown ? `/${r.breakdown}` : ''})`;
+      `${isEarlier ? 'earlier' : 'release'} row ${position() + 1} (${r.indicator_id}/${r.year}/${r.region_code}${r.breakdown ? `/${r.breakdown}` : ''})`;
     const i = this.cellOf(r, k);
     if (i === undefined) {
       if (isEarlier) return null;

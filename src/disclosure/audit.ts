@@ -41,7 +41,7 @@ import { applyPrimaryRules } from './primary.js';
 import { buildModel, type Relation, type TableModel } from './model.js';
 import { parseRuleProfiles, type RuleProfile } from './profiles.js';
 import { AuditState, type AuditCarry } from './audit-state.js';
-import { ReleaseReading } from './audit-reading.js';
+import { ReleaseReading, type RowNumbers } from './audit-reading.js';
 import { ComponentScan, keepEarlierPasses } from './audit-components.js';
 import { solveCores } from './audit-cores.js';
 import { SubproblemSolver } from './audit-subproblems.js';
@@ -60,6 +60,8 @@ export interface AuditInput {
   maxComponentColumns?: number;
   /** Solve min and max for every suppressed cell, even when witness points already prove it safe. */
   exactIntervals?: boolean;
+  /** Each row's position in the caller's lists, for error messages (parts.ts audits a part). */
+  rowNumbers?: RowNumbers;
 }
 
 /** One audit of a built model (protect audits the same model in every round). */
@@ -75,6 +77,7 @@ export interface AuditModelOptions {
   exactIntervals?: boolean;
   /** What the last audit of this model left (read), and what this one leaves (written). */
   carry?: { value: AuditCarry | null };
+  rowNumbers?: RowNumbers;
 }
 
 /**
@@ -85,7 +88,8 @@ export interface AuditModelOptions {
  */
 export const DEFAULT_MAX_COMPONENT_COLUMNS = 400;
 
-export async function audit(input: AuditInput): Promise<AuditReport> {
+/** One table (a part of `audit`, see parts.ts): every cell in one model. */
+export async function auditTable(input: AuditInput): Promise<AuditReport> {
   const profiles = parseRuleProfiles(input.profiles);
   const { cells } = input;
   const model = buildModel(cells, input.relations);
@@ -97,6 +101,7 @@ export async function audit(input: AuditInput): Promise<AuditReport> {
     earlier: input.earlier,
     maxComponentColumns: input.maxComponentColumns,
     exactIntervals: input.exactIntervals,
+    rowNumbers: input.rowNumbers,
   });
 }
 
@@ -109,7 +114,10 @@ export async function auditModel(options: AuditModelOptions): Promise<AuditRepor
   const primary = previous?.primary ?? applyPrimaryRules(cells, profiles, model);
   const state = new AuditState(cells, model, primary);
 
-  new ReleaseReading(state, profiles).read(options.published, options.earlier ?? []);
+  new ReleaseReading(state, profiles, options.rowNumbers).read(
+    options.published,
+    options.earlier ?? [],
+  );
   // Whole components first: acyclic ones exactly, cyclic ones by witness bounds; small cyclic
   // cores are solved after the carry from earlier rounds has answered what it can.
   const cores = new ComponentScan(state, previous, exactIntervals).run();

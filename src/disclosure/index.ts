@@ -3,8 +3,8 @@
  * rounding, the cell key method, and an interval audit that proves every release safe.
  * A pure module: plain cell tables in, release rows and an audit report out.
  */
-export { protect, type ProtectOptions } from './parts.js';
-export { audit, type AuditInput } from './audit.js';
+export { audit, protect, type ProtectOptions } from './parts.js';
+export type { AuditInput } from './audit.js';
 export {
   DEFAULT_PROFILES,
   parseRuleProfile,

@@ -1,5 +1,5 @@
 /**
- * `protect`: disclosure control of a release, one independent part at a time.
+ * `protect` and `audit`: disclosure control of a release, one independent part at a time.
  *
  * No variable and no relation crosses a year: a variable is one year's count (its id holds the
  * year), and the relations are the region hierarchy and the breakdowns of one indicator in one
@@ -18,6 +18,8 @@ import type { Worker } from 'node:worker_threads';
 import { moduleEntry, startWorker } from '../process/child-entry.js';
 import { variableId } from './model.js';
 import { protectTable } from './protect.js';
+import { auditTable, type AuditInput } from './audit.js';
+import type { ComputedCell } from '../contracts/index.js';
 import type {
   AuditInterval,
   AuditReport,
@@ -62,34 +64,69 @@ export async function protect(
   return mergeParts(input.cells.length, parts, results);
 }
 
+/**
+ * `audit` one year at a time, in this thread: for the reason `protect` splits, the same findings
+ * as one model over every year, in less time and memory (a reviewer's re-audit of the 1 % release:
+ * 112 s and 4.35 GB, against 197 s and 5.28 GB). Error messages name rows by their place in the
+ * caller's lists.
+ */
+export async function audit(input: AuditInput): Promise<AuditReport> {
+  if ((input.relations?.length ?? 0) > 0) return auditTable(input);
+  const cells = byYear(input.cells, (c) => c.year);
+  const published = byYear(input.published, (r) => r.year);
+  const earlier = byYear(input.earlier ?? [], (r) => r.year);
+  // A year of rows without cells is a part too: its audit names the rows that have no cell.
+  const years = [...new Set([...cells.keys(), ...published.keys()])].sort((a, b) => a - b);
+  if (years.length <= 1) return auditTable(input);
+  const reports: AuditReport[] = [];
+  for (const year of years) {
+    const rows = published.get(year) ?? [];
+    const old = earlier.get(year) ?? [];
+    reports.push(
+      await auditTable({
+        ...input,
+        cells: (cells.get(year) ?? []).map((i) => input.cells[i] as ComputedCell),
+        published: rows.map((k) => input.published[k] as PublishedCell),
+        earlier: old.map((k) => (input.earlier as PublishedCell[])[k] as PublishedCell),
+        rowNumbers: { published: rows, earlier: old },
+      }),
+    );
+  }
+  return mergeAudit(reports);
+}
+
+/** Positions of `items` per year, in their order. */
+function byYear<T>(items: readonly T[], yearOf: (x: T) => number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  items.forEach((x, i) => {
+    const y = yearOf(x);
+    const list = out.get(y);
+    if (list) list.push(i);
+    else out.set(y, [i]);
+  });
+  return out;
+}
+
 /** The input's years as parts, in ascending year; one part when explicit relations may join them. */
 export function splitByYear(input: ProtectInput): Part[] {
   if ((input.relations?.length ?? 0) > 0)
     return [{ year: NaN, indices: input.cells.map((_, i) => i), input }];
-  const byYear = new Map<number, number[]>();
-  input.cells.forEach((c, i) => {
-    const list = byYear.get(c.year);
-    if (list) list.push(i);
-    else byYear.set(c.year, [i]);
-  });
-  const earlier = new Map<number, PublishedCell[]>();
-  for (const r of input.earlier ?? []) {
-    const list = earlier.get(r.year);
-    if (list) list.push(r);
-    else earlier.set(r.year, [r]);
-  }
-  return [...byYear.keys()]
+  const cellsByYear = byYear(input.cells, (c) => c.year);
+  const earlier = byYear(input.earlier ?? [], (r) => r.year);
+  return [...cellsByYear.keys()]
     .sort((a, b) => a - b)
     .map((year) => {
-      const indices = byYear.get(year) as number[];
-      const cells = indices.map((i) => input.cells[i] as (typeof input.cells)[number]);
+      const indices = cellsByYear.get(year) as number[];
+      const cells = indices.map((i) => input.cells[i] as ComputedCell);
       return {
         year,
         indices,
         input: {
           ...input,
           cells,
-          earlier: earlier.get(year) ?? [],
+          earlier: (earlier.get(year) ?? []).map(
+            (k) => (input.earlier as PublishedCell[])[k] as PublishedCell,
+          ),
           cellKeys: input.cellKeys && keysOf(cells, input.cellKeys),
         },
       };
@@ -98,11 +135,11 @@ export function splitByYear(input: ProtectInput): Part[] {
 
 /** The cell keys of a part's variables. */
 function keysOf(
-  cells: ProtectInput['cells'],
+  cells: readonly ComputedCell[],
   all: ReadonlyMap<string, number>,
 ): ReadonlyMap<string, number> {
   const out = new Map<string, number>();
-  const take = (key: string | null, c: ProtectInput['cells'][number]): void => {
+  const take = (key: string | null, c: ComputedCell): void => {
     if (key === null) return;
     const id = variableId(key, c.year, c.regionCode, c.breakdown);
     const k = all.get(id);

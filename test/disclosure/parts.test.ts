@@ -15,6 +15,7 @@ import {
 } from '../../src/disclosure/index.js';
 import { protectTable } from '../../src/disclosure/protect.js';
 import { splitByYear } from '../../src/disclosure/parts.js';
+import { auditTable } from '../../src/disclosure/audit.js';
 import { profile, randomTable } from './helpers.js';
 
 const shapeArb = fc.array(
@@ -169,5 +170,38 @@ describe('protect in parts (one year each)', () => {
     expect(whole.cells.every((r) => r.rule === 'cell-key')).toBe(true);
     expect((await protect(input, { threads: 1 })).cells).toEqual(whole.cells);
     expect((await protect(input, { threads: 2, minWorkerCells: 0 })).cells).toEqual(whole.cells);
+  });
+
+  it('audits one year at a time: the findings of one model, and rows named by their place', async () => {
+    await fc.assert(
+      fc.asyncProperty(releaseArb, async (cells) => {
+        const { cells: published } = await protectTable({ cells, profiles });
+        // Earlier rows of another order and fewer years than the release: each year gets its own.
+        const earlier = published.filter((r) => r.year !== 2019).reverse();
+        const whole = await auditTable({ cells, published, profiles, earlier });
+        const parts = await audit({ cells, published, profiles, earlier });
+        expect(outline(parts)).toEqual(outline(whole));
+        expect(parts.revisedEarlierValues).toBe(whole.revisedEarlierValues);
+      }),
+      { numRuns: 15, seed: 22 },
+    );
+    const cells = [2020, 2021].flatMap((year) => randomTable([[2]], [3, 4], false, year));
+    const { cells: rows } = await protectTable({ cells, profiles });
+    const last = rows.length - 1;
+    const wrong = rows.map((r, k) =>
+      k === last ? { ...r, status: 'published' as const, value: 999, numerator: 999 } : r,
+    );
+    const message = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: Error) => e.message,
+      );
+    const expected = await message(auditTable({ cells, published: wrong, profiles }));
+    expect(expected).toMatch(new RegExp(`^release row ${last + 1} \\(x/2021/`));
+    expect(await message(audit({ cells, published: wrong, profiles }))).toBe(expected);
+    const stray = { ...(rows[0] as PublishedCell), year: 2030 };
+    expect(await message(audit({ cells, published: [...rows, stray], profiles }))).toBe(
+      `release row ${rows.length + 1} (x/2030/${stray.region_code}): no computed cell for this row`,
+    );
   });
 });
