@@ -85,15 +85,23 @@ export async function audit(input: AuditInput): Promise<AuditReport> {
     reports.push(
       await auditTable({
         ...input,
-        cells: (cells.get(year) ?? []).map((i) => input.cells[i] as ComputedCell),
-        published: rows.map((k) => input.published[k] as PublishedCell),
-        earlier: old.map((k) => (input.earlier as PublishedCell[])[k] as PublishedCell),
+        cells: pick(input.cells, cells.get(year) ?? []),
+        published: pick(input.published, rows),
+        earlier: pick(input.earlier ?? [], old),
         rowNumbers: { published: rows, earlier: old },
       }),
     );
   }
   return mergeAudit(reports);
 }
+
+/** The items at `positions`, in that order. */
+const pick = <T>(items: readonly T[], positions: readonly number[]): T[] =>
+  positions.map((i) => items[i] as T);
+
+/** The sum of `f` over `items`. */
+const sumOf = <T>(items: readonly T[], f: (x: T) => number): number =>
+  items.reduce((s, x) => s + f(x), 0);
 
 /** Positions of `items` per year, in their order. */
 function byYear<T>(items: readonly T[], yearOf: (x: T) => number): Map<number, number[]> {
@@ -117,16 +125,14 @@ export function splitByYear(input: ProtectInput): Part[] {
     .sort((a, b) => a - b)
     .map((year) => {
       const indices = cellsByYear.get(year) as number[];
-      const cells = indices.map((i) => input.cells[i] as ComputedCell);
+      const cells = pick(input.cells, indices);
       return {
         year,
         indices,
         input: {
           ...input,
           cells,
-          earlier: (earlier.get(year) ?? []).map(
-            (k) => (input.earlier as PublishedCell[])[k] as PublishedCell,
-          ),
+          earlier: pick(input.earlier ?? [], earlier.get(year) ?? []),
           cellKeys: input.cellKeys && keysOf(cells, input.cellKeys),
         },
       };
@@ -242,7 +248,7 @@ function mergeRules(reports: readonly AuditReport[]): AuditRuleReport[] {
     return [
       {
         rule,
-        cells: found.reduce((s, x) => s + x.cells, 0),
+        cells: sumOf(found, (x) => x.cells),
         passed: found.every((x) => x.passed),
         narrowestMargin: margins.length ? Math.min(...margins) : null,
         intervals: found.flatMap((x) => x.intervals).sort(byVariable),
@@ -252,7 +258,7 @@ function mergeRules(reports: readonly AuditReport[]): AuditRuleReport[] {
 }
 
 function mergeAudit(reports: readonly AuditReport[]): AuditReport {
-  const sum = (f: (r: AuditReport) => number): number => reports.reduce((s, r) => s + f(r), 0);
+  const sum = (f: (r: AuditReport) => number): number => sumOf(reports, f);
   const publishedUnsafe = reports.flatMap((r) => r.publishedUnsafe).sort();
   const failing = reports.flatMap((r) => r.failing).sort(byVariable);
   return {
@@ -271,7 +277,7 @@ function mergeAudit(reports: readonly AuditReport[]): AuditReport {
 
 /** Counts add up over parts; the rounds are the most any part needed; timings are summed. */
 function mergeStats(stats: readonly ProtectStats[]): ProtectStats {
-  const sum = (f: (s: ProtectStats) => number): number => stats.reduce((t, s) => t + f(s), 0);
+  const sum = (f: (s: ProtectStats) => number): number => sumOf(stats, f);
   const suppressedByRule: Record<string, number> = {};
   for (const s of stats) {
     for (const [rule, n] of Object.entries(s.suppressedByRule))

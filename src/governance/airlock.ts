@@ -42,7 +42,7 @@ export interface CandidateInput {
   releaseId?: string;
   digest: string;
   auditSummary: Record<string, unknown>;
-  /** hashPublicCells of the candidate, recorded on the run. */
+  /** The sha256 of the candidate's public cells.csv (`publicCellsFile`), recorded on the run. */
   cellsHash?: string;
 }
 

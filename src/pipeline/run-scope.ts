@@ -92,6 +92,6 @@ export interface CandidateRelease {
   published: number;
   suppressed: number;
   auditPassed: boolean;
-  /** hashPublicCells of the candidate: equal inputs give an equal hash. */
+  /** The sha256 of the candidate's public cells.csv (`publicCellsFile`): equal inputs give an equal hash. */
   cellsHash: string;
 }

@@ -12,8 +12,6 @@ export {
   releasesDir,
   rowsToCsv,
   publicCellsToCsv,
-  hashRows,
-  hashPublicCells,
   publicCellsFile,
   newReleaseId,
   isReleaseId,

@@ -68,14 +68,6 @@ export function publicCellsToCsv(cells: readonly PublicCell[]): string {
   return toCsv(PUBLIC_CELL_COLUMNS, cells);
 }
 
-export function hashRows(rows: readonly ReleaseRow[]): string {
-  return sha256(rowsToCsv(rows));
-}
-
-export function hashPublicCells(cells: readonly PublicCell[]): string {
-  return sha256(publicCellsToCsv(cells));
-}
-
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**

@@ -126,7 +126,7 @@ export interface RunTable {
   /** JSON {contribution, dataset, sha256, period}[]: the contributions the run reads. */
   inputs: string | null;
   scope: string | null; // JSON of the run's scope (indicators, detail, breakdowns)
-  /** hashPublicCells of the candidate: the same inputs give the same hash. */
+  /** The sha256 of the candidate's public cells.csv (`publicCellsFile`): the same inputs give the same hash. */
   cells_hash: string | null;
   release_id: string | null;
   error: string | null;
